@@ -1,0 +1,328 @@
+package io.microrpc.kernel;
+
+import io.microrpc.kernel.config.ConfigException;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.invoke.ClientRuntime;
+import io.microrpc.kernel.internal.invoke.ExportedServices;
+import io.microrpc.kernel.internal.invoke.ServerDispatcher;
+import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.plugin.KernelPluginContext;
+import io.microrpc.kernel.internal.plugin.KernelResources;
+import io.microrpc.kernel.internal.plugin.LoadedExtension;
+import io.microrpc.kernel.internal.plugin.PluginHost;
+import io.microrpc.kernel.internal.plugin.ExtensionPoints;
+import io.microrpc.kernel.internal.transport.ServerTransport;
+import io.microrpc.kernel.internal.transport.Transports;
+import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.spi.Extension;
+import io.microrpc.spi.ServiceDefinition;
+import io.microrpc.spi.ServiceProvider;
+import io.microrpc.spi.Ticker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The microrpc kernel, embedded in an application.
+ *
+ * <pre>{@code
+ * try (MicroRpc rpc = MicroRpc.builder().pluginsDir(Path.of("plugins")).start()) {
+ *     rpc.export(EchoService.class, new MyEcho());
+ *     EchoService echo = rpc.reference(EchoService.class, "127.0.0.1:7420");
+ * }
+ * }</pre>
+ *
+ * <p>{@link Builder#start()} loads every plugin of the plugins folder and exports the services that
+ * service plugins contribute. The server socket is bound on the first export. {@link #close()} shuts
+ * down gracefully: stop accepting, tell clients this node is going away, let in-flight calls finish
+ * (bounded by {@code server.shutdown-timeout}), then close. Thread-safe.
+ */
+public final class MicroRpc implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MicroRpc.class);
+
+    private final KernelSettings settings;
+    private final KernelResources resources;
+    private final PluginHost pluginHost;
+    private final ExtensionRegistry extensions;
+    private final List<LoadedExtension> embedded;
+    private final ExportedServices exported = new ExportedServices();
+    private final ServerDispatcher dispatcher;
+    private final ClientRuntime client;
+    private final List<Class<?>> extraAllowedTypes;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private ServerTransport server;
+    private InetSocketAddress boundAddress;
+    private boolean closed;
+
+    private MicroRpc(Builder b) {
+        this.settings = b.settings;
+        this.resources = new KernelResources(b.ticker, b.clock);
+        this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
+        this.extensions = new ExtensionRegistry(settings);
+        this.pluginHost = new PluginHost(settings, resources);
+        this.embedded = new ArrayList<>();
+        this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker);
+        this.client = new ClientRuntime(settings, extensions, b.ticker);
+        try {
+            Files.createDirectories(settings.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
+        }
+        for (Extension e : b.extensions) {
+            startEmbedded(e);
+        }
+        if (b.loadPlugins) {
+            pluginHost.loadAll();
+        }
+        Extensions snapshot = publish();
+        if (b.exportServicePlugins) {
+            for (ServiceProvider provider : snapshot.serviceProviders()) {
+                for (ServiceDefinition<?> definition : provider.services()) {
+                    export(definition);
+                }
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private void startEmbedded(Extension e) {
+        List<ExtensionPoints> points = ExtensionPoints.of(e);
+        if (points.isEmpty()) {
+            throw new IllegalArgumentException("extension: " + e.getClass().getName()
+                    + " (expected: an implementation of an io.microrpc.spi extension point)");
+        }
+        try {
+            e.start(new KernelPluginContext(settings.extensionConfig(points.get(0).key(), e.name()), resources,
+                    settings.dataDir().resolve("plugins").resolve("embedded")));
+        } catch (Exception ex) {
+            throw new IllegalStateException("extension " + e.name() + " failed to start: " + ex.getMessage(), ex);
+        }
+        embedded.add(new LoadedExtension(e, "embedded", "-"));
+    }
+
+    private Extensions publish() {
+        List<LoadedExtension> all = new ArrayList<>(embedded);
+        all.addAll(pluginHost.extensions());
+        return extensions.publish(all);
+    }
+
+    private static List<Class<?>> resolveAllowedTypes(List<String> names) {
+        List<Class<?>> out = new ArrayList<>();
+        for (String n : names) {
+            try {
+                out.add(Class.forName(n, false, MicroRpc.class.getClassLoader()));
+            } catch (ClassNotFoundException e) {
+                throw new ConfigException("serializer.allowed-types: class '" + n + "' not found on the kernel's class path");
+            }
+        }
+        return out;
+    }
+
+    /** Exports {@code implementation} as {@code type}; binds the server on the first export. */
+    public <T> void export(Class<T> type, T implementation) {
+        export(ServiceDefinition.of(type, implementation));
+    }
+
+    public synchronized void export(ServiceDefinition<?> definition) {
+        checkOpen();
+        exported.export(definition, extraAllowedTypes);
+        log.info("Exported {}", definition);
+        if (server == null) {
+            bind();
+        }
+    }
+
+    private void bind() {
+        server = new ServerTransport(settings, dispatcher);
+        try {
+            boundAddress = server.bind(settings.serverHost(), settings.serverPort());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding", e);
+        } catch (Exception e) {
+            server.close();
+            server = null;
+            throw new IllegalStateException("cannot listen on " + settings.serverHost() + ':' + settings.serverPort()
+                    + " (" + e.getMessage() + "); set server.port to a free port, or 0 for any", e);
+        }
+        log.info("microrpc {} listening on {} ({} transport)", resources.kernelVersion(), boundAddress, Transports.name());
+    }
+
+    /** A reference to {@code type} calling the providers at {@code addresses} ({@code host:port}). */
+    public <T> T reference(Class<T> type, String... addresses) {
+        return reference(type, ReferenceOptions.builder().addresses(List.of(addresses)).build());
+    }
+
+    public <T> T reference(Class<T> type, ReferenceOptions options) {
+        checkOpen();
+        Objects.requireNonNull(type, "type");
+        List<Class<?>> allowed = new ArrayList<>(extraAllowedTypes);
+        allowed.addAll(options.allowedTypes());
+        return client.reference(type, options.addresses(),
+                options.timeout() != null ? options.timeout() : settings.callTimeout(),
+                options.serializer() != null ? options.serializer() : settings.serializer(), allowed);
+    }
+
+    /** The address the server listens on; fails when nothing is exported yet. */
+    public synchronized InetSocketAddress address() {
+        if (boundAddress == null) {
+            throw new IllegalStateException("no server: nothing is exported yet");
+        }
+        return boundAddress;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return address().getPort();
+    }
+
+    /** The services this kernel serves. */
+    public java.util.Set<String> exportedServices() {
+        return exported.names();
+    }
+
+    /** What happened to each JAR of the plugins folder. */
+    public List<PluginReport> plugins() {
+        return pluginHost.reports();
+    }
+
+    /** Active extensions by point, e.g. {@code serializer -> [protostuff (codec-protostuff 0.1.0)]}. */
+    public Map<String, List<String>> extensions() {
+        return extensions.current().describe();
+    }
+
+    /** Calls this kernel has sent and is still waiting for, over all connections. */
+    public int pendingCalls() {
+        return client.transport().connections().stream().mapToInt(c -> c.pendingCount()).sum();
+    }
+
+    public KernelSettings settings() {
+        return settings;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("microrpc kernel is closed");
+        }
+    }
+
+    /**
+     * Shuts down gracefully: stop accepting, send GOAWAY to clients, drain in-flight calls (at most
+     * {@code server.shutdown-timeout}), then close connections, plugins and threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        ServerTransport s;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            s = server;
+        }
+        try {
+            if (s != null) {
+                long start = System.nanoTime();
+                s.stopAccepting();
+                s.goAway();
+                int left = dispatcher.awaitDrained(settings.shutdownTimeout());
+                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                if (left > 0) {
+                    log.warn("Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway", left,
+                            settings.shutdownTimeout());
+                } else {
+                    log.info("Shutdown: in-flight calls drained in {} ms", tookMs);
+                }
+                s.close();
+            }
+            dispatcher.close();
+            client.close();
+            pluginHost.close();
+            for (LoadedExtension e : embedded) {
+                try {
+                    e.extension().stop();
+                } catch (RuntimeException ex) {
+                    log.warn("Extension {} failed to stop", e.name(), ex);
+                }
+            }
+            resources.close();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /** Collects start options; {@link #start()} builds the kernel. Not thread-safe. */
+    public static final class Builder {
+        private KernelSettings settings = KernelSettings.defaults();
+        private Ticker ticker = Ticker.system();
+        private Clock clock = Clock.systemUTC();
+        private final List<Extension> extensions = new ArrayList<>();
+        private boolean loadPlugins = true;
+        private boolean exportServicePlugins = true;
+
+        private Builder() {}
+
+        public Builder settings(KernelSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** Shorthand for settings with another {@code plugins.dir}. */
+        public Builder pluginsDir(Path dir) {
+            this.settings = settings.toBuilder().pluginsDir(dir).build();
+            return this;
+        }
+
+        /** Loads the plugins folder at start (default true). */
+        public Builder loadPlugins(boolean load) {
+            this.loadPlugins = load;
+            return this;
+        }
+
+        /** Exports the services of service plugins at start (default true). */
+        public Builder exportServicePlugins(boolean export) {
+            this.exportServicePlugins = export;
+            return this;
+        }
+
+        /** Adds an extension from the application's own class path, beside those of plugins. */
+        public Builder extension(Extension extension) {
+            extensions.add(Objects.requireNonNull(extension, "extension"));
+            return this;
+        }
+
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public MicroRpc start() {
+            return new MicroRpc(this);
+        }
+    }
+}

@@ -1,0 +1,543 @@
+package io.microrpc.kernel.config;
+
+import io.microrpc.spi.Durations;
+import io.microrpc.spi.PluginConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Every kernel setting, typed and immutable. Parsed once from {@code conf/microrpc.properties} (see
+ * {@code docs/CONFIGURATION.md} for each key) or built in code with {@link #builder()}.
+ *
+ * <p>Keys the kernel does not know are refused, so a typo fails at start instead of being ignored,
+ * except keys under an extension prefix ({@code serializer.<name>.}, {@code loadbalancer.<name>.},
+ * {@code cluster.<name>.}, {@code filter.<name>.}, {@code registry.<name>.},
+ * {@code service.<name>.}), which are handed to that extension as its {@link PluginConfig}.
+ */
+public final class KernelSettings {
+
+    /** The extension points whose plugins take configuration, by key prefix. */
+    public static final Set<String> EXTENSION_PREFIXES =
+            Set.of("serializer", "loadbalancer", "cluster", "filter", "registry", "service");
+
+    private final String serverHost;
+    private final int serverPort;
+    private final int serverIoThreads;
+    private final int serverWorkerThreads;
+    private final int serverWorkerQueue;
+    private final Duration shutdownTimeout;
+    private final int clientIoThreads;
+    private final Duration callTimeout;
+    private final Duration connectTimeout;
+    private final String serializer;
+    private final Duration heartbeatInterval;
+    private final int heartbeatMissedPongs;
+    private final Duration reconnectInitialBackoff;
+    private final Duration reconnectMaxBackoff;
+    private final int maxFrameSize;
+    private final Path pluginsDir;
+    private final Path dataDir;
+    private final List<String> allowedTypes;
+    private final String loadBalancer;
+    private final String clusterPolicy;
+    private final List<String> filters;
+    private final String registry;
+    private final Map<String, String> extensionKeys;
+
+    private KernelSettings(Builder b) {
+        this.serverHost = b.serverHost;
+        this.serverPort = b.serverPort;
+        this.serverIoThreads = b.serverIoThreads;
+        this.serverWorkerThreads = b.serverWorkerThreads;
+        this.serverWorkerQueue = b.serverWorkerQueue;
+        this.shutdownTimeout = b.shutdownTimeout;
+        this.clientIoThreads = b.clientIoThreads;
+        this.callTimeout = b.callTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.serializer = b.serializer;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.heartbeatMissedPongs = b.heartbeatMissedPongs;
+        this.reconnectInitialBackoff = b.reconnectInitialBackoff;
+        this.reconnectMaxBackoff = b.reconnectMaxBackoff;
+        this.maxFrameSize = b.maxFrameSize;
+        this.pluginsDir = b.pluginsDir;
+        this.dataDir = b.dataDir;
+        this.allowedTypes = List.copyOf(b.allowedTypes);
+        this.loadBalancer = b.loadBalancer;
+        this.clusterPolicy = b.clusterPolicy;
+        this.filters = List.copyOf(b.filters);
+        this.registry = b.registry;
+        this.extensionKeys = Collections.unmodifiableMap(new TreeMap<>(b.extensionKeys));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The defaults, as documented in docs/CONFIGURATION.md. */
+    public static KernelSettings defaults() {
+        return builder().build();
+    }
+
+    /** Reads a properties file; unknown keys and bad values fail with a message naming the file and key. */
+    public static KernelSettings load(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return fromProperties(p);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static KernelSettings fromProperties(Properties properties) {
+        return builder().apply(properties).build();
+    }
+
+    public String serverHost() {
+        return serverHost;
+    }
+
+    /** 0 picks a free port. */
+    public int serverPort() {
+        return serverPort;
+    }
+
+    /** 0 means Netty's default (2 × cores). */
+    public int serverIoThreads() {
+        return serverIoThreads;
+    }
+
+    public int serverWorkerThreads() {
+        return serverWorkerThreads;
+    }
+
+    public int serverWorkerQueue() {
+        return serverWorkerQueue;
+    }
+
+    public Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    /** 0 means Netty's default (2 × cores). */
+    public int clientIoThreads() {
+        return clientIoThreads;
+    }
+
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** The name of the serializer references use. */
+    public String serializer() {
+        return serializer;
+    }
+
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    public int heartbeatMissedPongs() {
+        return heartbeatMissedPongs;
+    }
+
+    public Duration reconnectInitialBackoff() {
+        return reconnectInitialBackoff;
+    }
+
+    public Duration reconnectMaxBackoff() {
+        return reconnectMaxBackoff;
+    }
+
+    public int maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    public Path pluginsDir() {
+        return pluginsDir;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Extra class names serializers may instantiate. */
+    public List<String> allowedTypes() {
+        return allowedTypes;
+    }
+
+    /** The active load balancer's name; empty picks the only (or first by name) loaded one. */
+    public String loadBalancer() {
+        return loadBalancer;
+    }
+
+    /** The active cluster policy's name; empty picks the only (or first by name) loaded one. */
+    public String clusterPolicy() {
+        return clusterPolicy;
+    }
+
+    /** Names of the active filters; empty activates every loaded filter. */
+    public List<String> filters() {
+        return filters;
+    }
+
+    /** The active registry's name; empty uses the only (or first by name) loaded one, if any. */
+    public String registry() {
+        return registry;
+    }
+
+    /** The configuration of the extension {@code name} of point {@code point} (e.g. registry, zookeeper). */
+    public PluginConfig extensionConfig(String point, String name) {
+        String prefix = point + '.' + name + '.';
+        Map<String, String> values = new LinkedHashMap<>();
+        extensionKeys.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                values.put(k.substring(prefix.length()), v);
+            }
+        });
+        return PluginConfig.of(prefix, values);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.serverHost = serverHost;
+        b.serverPort = serverPort;
+        b.serverIoThreads = serverIoThreads;
+        b.serverWorkerThreads = serverWorkerThreads;
+        b.serverWorkerQueue = serverWorkerQueue;
+        b.shutdownTimeout = shutdownTimeout;
+        b.clientIoThreads = clientIoThreads;
+        b.callTimeout = callTimeout;
+        b.connectTimeout = connectTimeout;
+        b.serializer = serializer;
+        b.heartbeatInterval = heartbeatInterval;
+        b.heartbeatMissedPongs = heartbeatMissedPongs;
+        b.reconnectInitialBackoff = reconnectInitialBackoff;
+        b.reconnectMaxBackoff = reconnectMaxBackoff;
+        b.maxFrameSize = maxFrameSize;
+        b.pluginsDir = pluginsDir;
+        b.dataDir = dataDir;
+        b.allowedTypes = new ArrayList<>(allowedTypes);
+        b.loadBalancer = loadBalancer;
+        b.clusterPolicy = clusterPolicy;
+        b.filters = new ArrayList<>(filters);
+        b.registry = registry;
+        b.extensionKeys = new LinkedHashMap<>(extensionKeys);
+        return b;
+    }
+
+    /** Collects settings; {@link #build()} validates and copies them. Not thread-safe. */
+    public static final class Builder {
+        private String serverHost = "0.0.0.0";
+        private int serverPort = 7420;
+        private int serverIoThreads;
+        private int serverWorkerThreads = 200;
+        private int serverWorkerQueue = 10_000;
+        private Duration shutdownTimeout = Duration.ofSeconds(10);
+        private int clientIoThreads;
+        private Duration callTimeout = Duration.ofSeconds(3);
+        private Duration connectTimeout = Duration.ofSeconds(3);
+        private String serializer = "protostuff";
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private int heartbeatMissedPongs = 3;
+        private Duration reconnectInitialBackoff = Duration.ofMillis(100);
+        private Duration reconnectMaxBackoff = Duration.ofSeconds(10);
+        private int maxFrameSize = 8 * 1024 * 1024;
+        private Path pluginsDir = Path.of("plugins");
+        private Path dataDir = Path.of("data");
+        private List<String> allowedTypes = new ArrayList<>();
+        private String loadBalancer = "";
+        private String clusterPolicy = "";
+        private List<String> filters = new ArrayList<>();
+        private String registry = "";
+        private Map<String, String> extensionKeys = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        public Builder serverHost(String v) {
+            serverHost = Objects.requireNonNull(v, "serverHost");
+            return this;
+        }
+
+        public Builder serverPort(int v) {
+            serverPort = check("server.port", v, v >= 0 && v <= 65535, "0-65535");
+            return this;
+        }
+
+        public Builder serverIoThreads(int v) {
+            serverIoThreads = check("server.io-threads", v, v >= 0, ">= 0");
+            return this;
+        }
+
+        public Builder serverWorkerThreads(int v) {
+            serverWorkerThreads = check("server.worker-threads", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder serverWorkerQueue(int v) {
+            serverWorkerQueue = check("server.worker-queue", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder shutdownTimeout(Duration v) {
+            shutdownTimeout = checkNonNegative("server.shutdown-timeout", v);
+            return this;
+        }
+
+        public Builder clientIoThreads(int v) {
+            clientIoThreads = check("client.io-threads", v, v >= 0, ">= 0");
+            return this;
+        }
+
+        public Builder callTimeout(Duration v) {
+            callTimeout = checkPositive("call.timeout", v);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = checkPositive("call.connect-timeout", v);
+            return this;
+        }
+
+        public Builder serializer(String v) {
+            serializer = Objects.requireNonNull(v, "serializer");
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration v) {
+            heartbeatInterval = checkPositive("heartbeat.interval", v);
+            return this;
+        }
+
+        public Builder heartbeatMissedPongs(int v) {
+            heartbeatMissedPongs = check("heartbeat.missed-pongs", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder reconnectInitialBackoff(Duration v) {
+            reconnectInitialBackoff = checkPositive("reconnect.initial-backoff", v);
+            return this;
+        }
+
+        public Builder reconnectMaxBackoff(Duration v) {
+            reconnectMaxBackoff = checkPositive("reconnect.max-backoff", v);
+            return this;
+        }
+
+        public Builder maxFrameSize(int v) {
+            maxFrameSize = check("protocol.max-frame-size", v, v >= 1024, ">= 1024 bytes");
+            return this;
+        }
+
+        public Builder pluginsDir(Path v) {
+            pluginsDir = Objects.requireNonNull(v, "pluginsDir");
+            return this;
+        }
+
+        public Builder dataDir(Path v) {
+            dataDir = Objects.requireNonNull(v, "dataDir");
+            return this;
+        }
+
+        public Builder allowedTypes(List<String> v) {
+            allowedTypes = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder loadBalancer(String v) {
+            loadBalancer = Objects.requireNonNull(v, "loadBalancer");
+            return this;
+        }
+
+        public Builder clusterPolicy(String v) {
+            clusterPolicy = Objects.requireNonNull(v, "clusterPolicy");
+            return this;
+        }
+
+        public Builder filters(List<String> v) {
+            filters = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder registry(String v) {
+            registry = Objects.requireNonNull(v, "registry");
+            return this;
+        }
+
+        /** Sets a key for an extension, e.g. {@code registry.zookeeper.address}. */
+        public Builder extensionKey(String key, String value) {
+            if (!isExtensionKey(key)) {
+                throw new ConfigException("extension key: '" + key + "' (expected: <point>.<name>.<key> with point one of "
+                        + new TreeSet<>(EXTENSION_PREFIXES) + ")");
+            }
+            extensionKeys.put(key, Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Applies every key of {@code p}; unknown keys fail with the list of known ones. */
+        public Builder apply(Properties p) {
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                String value = p.getProperty(key).trim();
+                Setter setter = SETTERS.get(key);
+                if (setter != null) {
+                    setter.set(this, key, value);
+                } else if (isExtensionKey(key)) {
+                    extensionKeys.put(key, value);
+                } else {
+                    throw new ConfigException("unknown configuration key '" + key + "' (known keys: "
+                            + new TreeSet<>(SETTERS.keySet()) + ", and <point>.<name>.<key> for extensions, point one of "
+                            + new TreeSet<>(EXTENSION_PREFIXES) + ")");
+                }
+            }
+            return this;
+        }
+
+        public KernelSettings build() {
+            if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
+                throw new ConfigException("reconnect.max-backoff: " + reconnectMaxBackoff
+                        + " (expected: >= reconnect.initial-backoff " + reconnectInitialBackoff + ")");
+            }
+            return new KernelSettings(this);
+        }
+    }
+
+    private static boolean isExtensionKey(String key) {
+        String[] parts = key.split("\\.", 3);
+        return parts.length == 3 && EXTENSION_PREFIXES.contains(parts[0]) && !parts[1].isEmpty() && !parts[2].isEmpty();
+    }
+
+    private static int check(String key, int v, boolean ok, String expected) {
+        if (!ok) {
+            throw new ConfigException(key + ": " + v + " (expected: " + expected + ")");
+        }
+        return v;
+    }
+
+    private static Duration checkPositive(String key, Duration v) {
+        Objects.requireNonNull(v, key);
+        if (v.isNegative() || v.isZero()) {
+            throw new ConfigException(key + ": " + v + " (expected: > 0)");
+        }
+        return v;
+    }
+
+    private static Duration checkNonNegative(String key, Duration v) {
+        Objects.requireNonNull(v, key);
+        if (v.isNegative()) {
+            throw new ConfigException(key + ": " + v + " (expected: >= 0)");
+        }
+        return v;
+    }
+
+    @FunctionalInterface
+    private interface Setter {
+        void set(Builder b, String key, String value);
+    }
+
+    private static final Map<String, Setter> SETTERS = new LinkedHashMap<>();
+
+    static {
+        SETTERS.put("server.host", (b, k, v) -> b.serverHost(v));
+        SETTERS.put("server.port", (b, k, v) -> b.serverPort(parseInt(k, v)));
+        SETTERS.put("server.io-threads", (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
+        SETTERS.put("server.worker-threads", (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
+        SETTERS.put("server.worker-queue", (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
+        SETTERS.put("server.shutdown-timeout", (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
+        SETTERS.put("client.io-threads", (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
+        SETTERS.put("call.timeout", (b, k, v) -> b.callTimeout(parseDuration(k, v)));
+        SETTERS.put("call.connect-timeout", (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
+        SETTERS.put("call.serializer", (b, k, v) -> b.serializer(v));
+        SETTERS.put("heartbeat.interval", (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
+        SETTERS.put("heartbeat.missed-pongs", (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
+        SETTERS.put("reconnect.initial-backoff", (b, k, v) -> b.reconnectInitialBackoff(parseDuration(k, v)));
+        SETTERS.put("reconnect.max-backoff", (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
+        SETTERS.put("protocol.max-frame-size", (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
+        SETTERS.put("plugins.dir", (b, k, v) -> b.pluginsDir(Path.of(v)));
+        SETTERS.put("data.dir", (b, k, v) -> b.dataDir(Path.of(v)));
+        SETTERS.put("serializer.allowed-types", (b, k, v) -> b.allowedTypes(parseList(v)));
+        SETTERS.put("loadbalancer", (b, k, v) -> b.loadBalancer(v));
+        SETTERS.put("cluster", (b, k, v) -> b.clusterPolicy(v));
+        SETTERS.put("filters", (b, k, v) -> b.filters(parseList(v)));
+        SETTERS.put("registry", (b, k, v) -> b.registry(v));
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + value + "' (expected: an integer)");
+        }
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        return parse(key, value, Durations::parse, "a duration such as 250ms, 3s, 2m or PT3S");
+    }
+
+    /** Bytes, or with a unit: {@code 8MiB}, {@code 512KiB}. */
+    static int parseSize(String key, String value) {
+        return parse(key, value, v -> {
+            String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
+            long factor = 1;
+            if (s.endsWith("mib") || s.endsWith("mb") || s.endsWith("m")) {
+                factor = 1024 * 1024;
+            } else if (s.endsWith("kib") || s.endsWith("kb") || s.endsWith("k")) {
+                factor = 1024;
+            }
+            String digits = s.replaceAll("[a-z]+$", "");
+            long bytes = Long.parseLong(digits) * factor;
+            if (bytes > Integer.MAX_VALUE) {
+                throw new NumberFormatException("too large");
+            }
+            return (int) bytes;
+        }, "a size in bytes such as 8388608, 512KiB or 8MiB");
+    }
+
+    private static <T> T parse(String key, String value, Function<String, T> parser, String expected) {
+        try {
+            return parser.apply(value);
+        } catch (RuntimeException e) {
+            throw new ConfigException(key + ": '" + value + "' (expected: " + expected + ")", e);
+        }
+    }
+
+    private static List<String> parseList(String value) {
+        List<String> out = new ArrayList<>();
+        for (String s : Arrays.asList(value.split(","))) {
+            if (!s.trim().isEmpty()) {
+                out.add(s.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The known keys, for documentation checks. */
+    public static Set<String> knownKeys() {
+        return Collections.unmodifiableSet(SETTERS.keySet());
+    }
+}

@@ -1,0 +1,84 @@
+package io.microrpc.kernel.internal.invoke;
+
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.transport.ClientTransport;
+import io.microrpc.kernel.internal.transport.KernelThreadFactory;
+import io.microrpc.spi.Ticker;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timer;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client half of the kernel: creates reference proxies and owns what they share, the transport
+ * (one connection per address) and the timer wheel that times calls out. Thread-safe.
+ */
+public final class ClientRuntime implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
+
+    private final KernelSettings settings;
+    private final ExtensionRegistry extensions;
+    private final Ticker ticker;
+    private final ClientTransport transport;
+    private final Timer timer;
+
+    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker) {
+        this.settings = settings;
+        this.extensions = extensions;
+        this.ticker = ticker;
+        this.transport = new ClientTransport(settings);
+        // 10 ms ticks: timeouts are precise to a tick, and the wheel costs O(1) per call.
+        this.timer = new HashedWheelTimer(new KernelThreadFactory("microrpc-timer"), 10, TimeUnit.MILLISECONDS, 1024);
+    }
+
+    /**
+     * A proxy of {@code type} that calls the providers at {@code addresses}. Waits up to the connect
+     * timeout for a first connection, so the first call does not fail while connecting; the proxy is
+     * returned either way and calls fail with {@code UNAVAILABLE} until a provider is reachable.
+     */
+    public <T> T reference(Class<T> type, List<String> addresses, Duration timeout, String serializer,
+                           List<Class<?>> extraAllowedTypes) {
+        ServiceModel model = ServiceModel.of(type, extraAllowedTypes);
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("addresses: [] (expected: at least one host:port; registry-based "
+                    + "discovery needs a Registry plugin and is configured with registry=<name>)");
+        }
+        List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
+        DirectDirectory directory = new DirectDirectory(model.name(), parsed, transport);
+        awaitFirstConnection(directory);
+        ReferenceInvoker handler = new ReferenceInvoker(model, directory, extensions, settings, ticker, timer,
+                timeout, serializer);
+        Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
+        return type.cast(proxy);
+    }
+
+    private void awaitFirstConnection(DirectDirectory directory) {
+        CompletableFuture<?>[] first = directory.endpoints().stream()
+                .map(e -> e.connection().firstConnect()).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.anyOf(first).get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.warn("No provider reachable yet at {}; calls fail with UNAVAILABLE until one is", directory.describe());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public ClientTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+        timer.stop();
+    }
+}

@@ -1,0 +1,71 @@
+package io.microrpc.kernel.internal.invoke;
+
+import io.microrpc.kernel.internal.transport.ClientConnection;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.ServiceInstance;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A provider of one service on one connection, with the statistics load balancers read. Statistics
+ * are updated without locks; concurrent updates may lose a sample, which an average tolerates.
+ */
+final class EndpointImpl implements Endpoint {
+
+    /** Weight of the newest sample in the moving averages. */
+    private static final double ALPHA = 0.2;
+
+    private final ServiceInstance instance;
+    private final ClientConnection connection;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long latencyEwmaNanos;
+    private volatile double successRate = 1.0;
+
+    EndpointImpl(ServiceInstance instance, ClientConnection connection) {
+        this.instance = instance;
+        this.connection = connection;
+    }
+
+    @Override
+    public ServiceInstance instance() {
+        return instance;
+    }
+
+    @Override
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public long latencyEwmaNanos() {
+        return latencyEwmaNanos;
+    }
+
+    @Override
+    public double successRate() {
+        return successRate;
+    }
+
+    ClientConnection connection() {
+        return connection;
+    }
+
+    boolean isReady() {
+        return connection.isReady();
+    }
+
+    void callStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    void callFinished(long latencyNanos, boolean success) {
+        inFlight.decrementAndGet();
+        long previous = latencyEwmaNanos;
+        latencyEwmaNanos = previous == 0 ? latencyNanos : (long) (previous + ALPHA * (latencyNanos - previous));
+        successRate = successRate + ALPHA * ((success ? 1.0 : 0.0) - successRate);
+    }
+
+    @Override
+    public String toString() {
+        return instance.address() + "{" + connection.state() + ", inFlight=" + inFlight.get() + '}';
+    }
+}

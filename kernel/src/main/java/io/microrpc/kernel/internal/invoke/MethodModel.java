@@ -1,0 +1,53 @@
+package io.microrpc.kernel.internal.invoke;
+
+import io.microrpc.spi.MethodDescriptor;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+
+/**
+ * A method of an RPC interface with what both sides need at call time, computed once: its
+ * descriptor, its parameter types as an array, and a method handle that calls it on an
+ * implementation without per-call reflection.
+ */
+final class MethodModel {
+
+    private final MethodDescriptor descriptor;
+    private final Class<?>[] parameterTypes;
+    private final MethodHandle invoker;
+
+    MethodModel(MethodDescriptor descriptor) {
+        this.descriptor = descriptor;
+        this.parameterTypes = descriptor.parameterTypes().toArray(new Class<?>[0]);
+        this.invoker = invoker(descriptor.method());
+    }
+
+    private static MethodHandle invoker(Method method) {
+        try {
+            method.setAccessible(true);
+        } catch (RuntimeException e) {
+            // An exported interface of another module; public interfaces do not need it.
+        }
+        try {
+            MethodHandle mh = MethodHandles.lookup().unreflect(method);
+            return mh.asSpreader(Object[].class, method.getParameterCount())
+                    .asType(MethodType.methodType(Object.class, Object.class, Object[].class));
+        } catch (IllegalAccessException e) {
+            throw new IllegalArgumentException("cannot call " + method + ": make the interface public", e);
+        }
+    }
+
+    MethodDescriptor descriptor() {
+        return descriptor;
+    }
+
+    Class<?>[] parameterTypes() {
+        return parameterTypes;
+    }
+
+    /** Calls the method on {@code target}; throws what the implementation throws. */
+    Object invoke(Object target, Object[] args) throws Throwable {
+        return (Object) invoker.invokeExact(target, args);
+    }
+}

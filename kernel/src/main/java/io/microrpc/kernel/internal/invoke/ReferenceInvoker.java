@@ -1,0 +1,243 @@
+package io.microrpc.kernel.internal.invoke;
+
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.plugin.ExtensionPoints;
+import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.protocol.FrameTooLargeException;
+import io.microrpc.kernel.internal.protocol.Frames;
+import io.microrpc.kernel.internal.protocol.Protocol;
+import io.microrpc.kernel.internal.protocol.RequestHeader;
+import io.microrpc.kernel.internal.transport.ClientConnection;
+import io.microrpc.spi.CallType;
+import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClusterPolicy;
+import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
+import io.microrpc.spi.MethodDescriptor;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Serializer;
+import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.Timer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client half of the invocation lifecycle for one reference: proxy call → invocation with a
+ * deadline → client filters → cluster policy (or one attempt) → load balancer → encode straight into
+ * a pooled buffer → write → pending entry timed out by the timer wheel → decoded result or typed error.
+ *
+ * <p>Reads one {@link Extensions} snapshot per call, so a call uses one consistent set of plugins
+ * from start to end. Thread-safe.
+ */
+final class ReferenceInvoker implements InvocationHandler, Cluster {
+
+    private final ServiceModel model;
+    private final Directory directory;
+    private final ExtensionRegistry extensions;
+    private final KernelSettings settings;
+    private final Ticker ticker;
+    private final Timer timer;
+    private final Duration timeout;
+    private final String serializerName;
+
+    ReferenceInvoker(ServiceModel model, Directory directory, ExtensionRegistry extensions, KernelSettings settings,
+                     Ticker ticker, Timer timer, Duration timeout, String serializerName) {
+        this.model = model;
+        this.directory = directory;
+        this.extensions = extensions;
+        this.settings = settings;
+        this.ticker = ticker;
+        this.timer = timer;
+        this.timeout = timeout;
+        this.serializerName = serializerName;
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        if (method.getDeclaringClass() == Object.class) {
+            return objectMethod(proxy, method, args);
+        }
+        MethodModel mm = model.method(method);
+        if (mm == null) {
+            return InvocationHandler.invokeDefault(proxy, method, args);
+        }
+        MethodDescriptor descriptor = mm.descriptor();
+        Invocation invocation = Invocation.of(descriptor, args, Map.of(), Deadline.after(timeout, ticker));
+        CompletableFuture<Object> result = start(invocation);
+        if (descriptor.callType() == CallType.ASYNC) {
+            return result;
+        }
+        return await(result);
+    }
+
+    private CompletableFuture<Object> start(Invocation invocation) {
+        Extensions ext = extensions.current();
+        try {
+            return FilterChain.invoke(ext.clientFilters(), invocation, inv -> cluster(ext, inv));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Object> cluster(Extensions ext, Invocation invocation) {
+        ClusterPolicy policy = ext.clusterPolicy();
+        try {
+            if (policy != null) {
+                return policy.invoke(invocation, this);
+            }
+            return send(ext, select(ext, invocation, List.of()), invocation);
+        } catch (RpcException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static Object await(CompletableFuture<Object> result) throws Throwable {
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(false);
+            throw Status.of(Status.Code.CANCELLED).withDescription("interrupted while waiting for the result").asException();
+        }
+    }
+
+    // ---- Cluster, as cluster policies see it ----
+
+    @Override
+    public List<Endpoint> candidates() {
+        return directory.ready();
+    }
+
+    @Override
+    public Endpoint select(Invocation invocation, Collection<Endpoint> excluded) {
+        return select(extensions.current(), invocation, excluded);
+    }
+
+    @Override
+    public CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
+        return send(extensions.current(), endpoint, invocation);
+    }
+
+    @Override
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    private Endpoint select(Extensions ext, Invocation invocation, Collection<Endpoint> excluded) {
+        List<Endpoint> ready = directory.ready();
+        if (!excluded.isEmpty()) {
+            ready = new ArrayList<>(ready);
+            ready.removeAll(excluded);
+        }
+        if (ready.isEmpty()) {
+            throw Status.of(Status.Code.UNAVAILABLE).withDescription("no provider of " + model.name()
+                    + " is reachable (" + directory.describe() + "); check that a provider runs there and the address is right")
+                    .asCheapException();
+        }
+        if (ready.size() == 1) {
+            return ready.get(0);
+        }
+        LoadBalancer lb = ext.loadBalancer();
+        if (lb == null) {
+            throw ext.missing(ExtensionPoints.LOAD_BALANCER, settings.loadBalancer(),
+                    "choosing among " + ready.size() + " providers of " + model.name()).asException();
+        }
+        Endpoint chosen = lb.select(ready, invocation);
+        if (chosen == null || !ready.contains(chosen)) {
+            throw Status.of(Status.Code.INTERNAL).withDescription("load balancer '" + lb.name() + "' returned "
+                    + chosen + ", which is not one of the candidates").asException();
+        }
+        return chosen;
+    }
+
+    private CompletableFuture<Object> send(Extensions ext, Endpoint endpoint, Invocation invocation) {
+        MethodDescriptor method = invocation.method();
+        Serializer serializer = ext.serializer(serializerName);
+        if (serializer == null) {
+            return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, serializerName,
+                    "calling " + method.fullName()).asException());
+        }
+        if (!(endpoint instanceof EndpointImpl)) {
+            return CompletableFuture.failedFuture(Status.of(Status.Code.INTERNAL).withDescription("endpoint "
+                    + endpoint + " was not provided by this kernel").asException());
+        }
+        EndpointImpl target = (EndpointImpl) endpoint;
+        long remaining = invocation.deadline().remainingNanos();
+        if (remaining <= 0) {
+            return CompletableFuture.failedFuture(Status.of(Status.Code.DEADLINE_EXCEEDED)
+                    .withDescription("the deadline of " + method.fullName() + " passed before it was sent").asCheapException());
+        }
+        ClientConnection connection = target.connection();
+        boolean oneWay = method.callType() == CallType.ONE_WAY;
+        long id = connection.nextRequestId();
+        ByteBuf frame = Frames.start(connection.alloc(), 128, oneWay ? Protocol.FLAG_ONE_WAY : 0, serializer.id(), (byte) 0, id);
+        try {
+            RequestHeader.write(frame, method.service(), method.name(), remaining, invocation.attachments());
+            PayloadCodec.writeValues(frame, serializer, argumentsOf(invocation), model.method(method.name()).parameterTypes());
+            Frames.finish(frame, 0, settings.maxFrameSize());
+        } catch (FrameTooLargeException e) {
+            frame.release();
+            return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                    .withDescription("the request of " + method.fullName() + ": " + e.getMessage()).asException());
+        } catch (Exception | LinkageError e) {
+            frame.release();
+            return CompletableFuture.failedFuture(Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot serialize the "
+                    + "arguments of " + method.fullName() + " with " + serializer.name() + ": " + e.getMessage()).withCause(e).asException());
+        }
+        if (oneWay) {
+            return connection.sendOneWay(frame) ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.failedFuture(notReady(connection, method));
+        }
+        ClientCall call = new ClientCall(target, id, method, serializer, model.allowedTypes(), ticker, remaining);
+        call.timeout(timer.newTimeout(call, remaining, TimeUnit.NANOSECONDS));
+        if (!connection.send(id, frame, call)) {
+            call.failUnsent(notReady(connection, method));
+        } else if (call.future.isDone()) {
+            // Timed out between registration and now: make sure no pending entry stays behind.
+            connection.cancel(id);
+        }
+        return call.future;
+    }
+
+    private static Object[] argumentsOf(Invocation invocation) {
+        int n = invocation.argumentCount();
+        Object[] args = new Object[n];
+        for (int i = 0; i < n; i++) {
+            args[i] = invocation.argument(i);
+        }
+        return args;
+    }
+
+    private static RpcException notReady(ClientConnection connection, MethodDescriptor method) {
+        return Status.of(Status.Code.UNAVAILABLE).withDescription("connection to " + connection.address() + " is "
+                + connection.state() + "; " + method.fullName() + " was not sent").asCheapException();
+    }
+
+    private Object objectMethod(Object proxy, Method method, Object[] args) {
+        switch (method.getName()) {
+            case "equals":
+                return proxy == args[0];
+            case "hashCode":
+                return System.identityHashCode(proxy);
+            case "toString":
+                return "reference " + model.name() + " -> " + directory.describe();
+            default:
+                throw new UnsupportedOperationException(method.toString());
+        }
+    }
+}

@@ -1,0 +1,251 @@
+package io.microrpc.kernel.internal.invoke;
+
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.protocol.Frame;
+import io.microrpc.kernel.internal.protocol.FrameTooLargeException;
+import io.microrpc.kernel.internal.protocol.Frames;
+import io.microrpc.kernel.internal.protocol.MalformedFrameException;
+import io.microrpc.kernel.internal.protocol.Protocol;
+import io.microrpc.kernel.internal.protocol.RequestHeader;
+import io.microrpc.kernel.internal.transport.KernelThreadFactory;
+import io.microrpc.kernel.internal.transport.RequestHandler;
+import io.microrpc.kernel.internal.transport.ServerConnection;
+import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Serializer;
+import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server half of the invocation lifecycle: decode the request's metadata, find the service and
+ * method (else {@code NOT_FOUND}), skip work whose deadline has passed, deserialize the arguments with
+ * the codec the header names, run the server filters and the implementation on a worker (or on the IO
+ * thread when the service opted in), and encode the result with the same codec.
+ *
+ * <p>Every failure becomes a status the caller receives; the connection stays usable. Counts calls in
+ * flight so that shutdown can drain them.
+ */
+public final class ServerDispatcher implements RequestHandler, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerDispatcher.class);
+
+    private final ExportedServices services;
+    private final ExtensionRegistry extensions;
+    private final KernelSettings settings;
+    private final Ticker ticker;
+    private final ThreadPoolExecutor workers;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object drainLock = new Object();
+
+    public ServerDispatcher(ExportedServices services, ExtensionRegistry extensions, KernelSettings settings, Ticker ticker) {
+        this.services = services;
+        this.extensions = extensions;
+        this.settings = settings;
+        this.ticker = ticker;
+        this.workers = new ThreadPoolExecutor(settings.serverWorkerThreads(), settings.serverWorkerThreads(),
+                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.serverWorkerQueue()),
+                new KernelThreadFactory("microrpc-worker"));
+        this.workers.allowCoreThreadTimeOut(true);
+    }
+
+    /** Calls received and not yet answered. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void onRequest(ServerConnection connection, Frame frame) {
+        inFlight.incrementAndGet();
+        long id = frame.requestId();
+        RequestHeader header;
+        try {
+            header = RequestHeader.read(frame.body());
+        } catch (MalformedFrameException e) {
+            frame.release();
+            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null);
+            return;
+        }
+        Deadline deadline = Deadline.afterNanos(header.timeoutNanos(), ticker);
+        ExportedService service = services.get(header.service());
+        MethodModel method = service == null ? null : service.model.method(header.method());
+        if (method == null) {
+            frame.release();
+            String description = service == null
+                    ? "no service " + header.service() + " on this server (exported: " + services.names() + ")"
+                    : "service " + header.service() + " has no method '" + header.method() + "' (methods: "
+                            + new java.util.TreeSet<>(service.model.methodNames()) + ")";
+            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null);
+            return;
+        }
+        if (service.runOnIoThread) {
+            process(connection, frame, header, deadline, service, method);
+            return;
+        }
+        try {
+            workers.execute(() -> process(connection, frame, header, deadline, service, method));
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("server is saturated: "
+                    + settings.serverWorkerThreads() + " workers busy and " + settings.serverWorkerQueue()
+                    + " calls queued (server.worker-threads, server.worker-queue)"), null);
+        }
+        assert id == frame.requestId();
+    }
+
+    private void process(ServerConnection connection, Frame frame, RequestHeader header, Deadline deadline,
+                         ExportedService service, MethodModel method) {
+        String fullName = method.descriptor().fullName();
+        if (deadline.isExpired()) {
+            frame.release();
+            fail(connection, frame, Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription("the deadline of "
+                    + fullName + " passed before the server started it; not run"), null);
+            return;
+        }
+        Extensions ext = extensions.current();
+        Serializer serializer = ext.serializer(frame.serializerId());
+        if (serializer == null) {
+            frame.release();
+            fail(connection, frame, Status.of(Status.Code.UNIMPLEMENTED).withDescription("serializer id "
+                    + frame.serializerId() + " is not loaded on this server (loaded: " + ext.serializerNames()
+                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null);
+            return;
+        }
+        Object[] args;
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(service.contextLoader);
+        try {
+            args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
+        } catch (Exception | LinkageError e) {
+            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
+                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null);
+            return;
+        } finally {
+            frame.release();
+            thread.setContextClassLoader(previous);
+        }
+        Invocation invocation = Invocation.of(method.descriptor(), args, header.attachments(), deadline);
+        CompletableFuture<Object> result;
+        thread.setContextClassLoader(service.contextLoader);
+        try {
+            result = FilterChain.invoke(ext.serverFilters(), invocation, inv -> call(service, method, inv));
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        result.whenComplete((value, error) -> respond(connection, frame, serializer, service, method, value, error));
+    }
+
+    private static CompletableFuture<Object> call(ExportedService service, MethodModel method, Invocation invocation) {
+        try {
+            Object r = method.invoke(service.implementation, invocation.arguments());
+            if (r instanceof CompletableFuture) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Object> f = (CompletableFuture<Object>) r;
+                return f;
+            }
+            return CompletableFuture.completedFuture(r);
+        } catch (Throwable t) {
+            return CompletableFuture.failedFuture(t);
+        }
+    }
+
+    private void respond(ServerConnection connection, Frame request, Serializer serializer, ExportedService service,
+                         MethodModel method, Object value, Throwable error) {
+        if (error != null) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            RpcException rpc = cause instanceof RpcException ? (RpcException) cause : null;
+            if (rpc != null) {
+                fail(connection, request, rpc.status(), rpc.remoteType());
+            } else {
+                log.debug("{} threw", method.descriptor().fullName(), cause);
+                fail(connection, request, Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
+                        cause.getClass().getName());
+            }
+            return;
+        }
+        if (request.isOneWay()) {
+            done();
+            return;
+        }
+        ByteBuf buf = Frames.start(connection.alloc(), 64, Protocol.FLAG_RESPONSE, serializer.id(), (byte) 0, request.requestId());
+        try {
+            PayloadCodec.writeValue(buf, serializer, value, method.descriptor().returnType());
+            Frames.finish(buf, 0, settings.maxFrameSize());
+        } catch (FrameTooLargeException e) {
+            buf.release();
+            fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
+                    + method.descriptor().fullName() + ": " + e.getMessage()), null);
+            return;
+        } catch (Exception | LinkageError e) {
+            buf.release();
+            log.warn("Cannot serialize the result of {}", method.descriptor().fullName(), e);
+            fail(connection, request, Status.of(Status.Code.INTERNAL).withDescription("the server cannot serialize the result of "
+                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null);
+            return;
+        }
+        connection.send(buf);
+        done();
+    }
+
+    private void fail(ServerConnection connection, Frame request, Status status, String remoteType) {
+        if (!request.isOneWay()) {
+            connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType));
+        } else {
+            log.debug("One-way call failed: {}", status);
+        }
+        done();
+    }
+
+    private void done() {
+        if (inFlight.decrementAndGet() == 0) {
+            synchronized (drainLock) {
+                drainLock.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until no call is in flight or {@code timeout} passed; returns the calls still in flight. */
+    public int awaitDrained(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (drainLock) {
+            while (inFlight.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        workers.shutdown();
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+}

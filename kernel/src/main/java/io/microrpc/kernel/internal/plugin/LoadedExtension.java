@@ -1,0 +1,38 @@
+package io.microrpc.kernel.internal.plugin;
+
+import io.microrpc.spi.Extension;
+
+/** A started extension and where it came from (a plugin id and version, or the embedding application). */
+public final class LoadedExtension {
+
+    private final Extension extension;
+    private final String pluginId;
+    private final String pluginVersion;
+
+    public LoadedExtension(Extension extension, String pluginId, String pluginVersion) {
+        this.extension = extension;
+        this.pluginId = pluginId;
+        this.pluginVersion = pluginVersion;
+    }
+
+    public Extension extension() {
+        return extension;
+    }
+
+    public String name() {
+        return extension.name();
+    }
+
+    public String pluginId() {
+        return pluginId;
+    }
+
+    public String pluginVersion() {
+        return pluginVersion;
+    }
+
+    @Override
+    public String toString() {
+        return extension.name() + " (" + pluginId + ' ' + pluginVersion + ')';
+    }
+}

@@ -1,0 +1,68 @@
+package io.microrpc.kernel.internal.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Batches writes from many threads into one flush per event-loop turn.
+ *
+ * <p>Calling {@code writeAndFlush} from a non-event-loop thread schedules one task and one flush
+ * (one syscall) per message. Instead, callers enqueue, and at most one drain task is scheduled at a
+ * time; it writes everything queued and flushes once. Under load this turns N syscalls into a few,
+ * the main reason published lean RPC stacks reach most of raw Netty's throughput (grpc-java's
+ * WriteQueue does the same).
+ *
+ * <p>Thread-safe. Buffers written after the channel closed are released.
+ */
+public final class WriteQueue {
+
+    private static final int MAX_WRITES_BEFORE_FLUSH = 128;
+
+    private final Channel channel;
+    private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable drain = this::drain;
+
+    public WriteQueue(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Queues {@code frame} for writing; ownership passes to the queue. */
+    public void enqueue(ByteBuf frame) {
+        queue.add(frame);
+        if (scheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            int writes = 0;
+            ByteBuf frame;
+            boolean active = channel.isActive();
+            while ((frame = queue.poll()) != null) {
+                if (!active) {
+                    ReferenceCountUtil.release(frame);
+                    continue;
+                }
+                channel.write(frame, channel.voidPromise());
+                if (++writes == MAX_WRITES_BEFORE_FLUSH) {
+                    channel.flush();
+                    writes = 0;
+                }
+            }
+            if (writes > 0) {
+                channel.flush();
+            }
+        } finally {
+            scheduled.set(false);
+            if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+                channel.eventLoop().execute(drain);
+            }
+        }
+    }
+}

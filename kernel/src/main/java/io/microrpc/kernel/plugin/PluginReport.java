@@ -1,0 +1,70 @@
+package io.microrpc.kernel.plugin;
+
+import java.util.List;
+
+/**
+ * What happened to one JAR of the plugins folder: loaded and started with its extensions, or refused
+ * and why. Immutable.
+ */
+public final class PluginReport {
+
+    /** The outcome for one JAR. */
+    public enum State { STARTED, FAILED, REFUSED }
+
+    private final String file;
+    private final String pluginId;
+    private final String version;
+    private final State state;
+    private final List<String> extensions;
+    private final String reason;
+
+    public PluginReport(String file, String pluginId, String version, State state, List<String> extensions, String reason) {
+        this.file = file;
+        this.pluginId = pluginId;
+        this.version = version;
+        this.state = state;
+        this.extensions = List.copyOf(extensions);
+        this.reason = reason;
+    }
+
+    public static PluginReport failed(String file, String pluginId, String version, State state, String reason) {
+        return new PluginReport(file, pluginId, version, state, List.of(), reason);
+    }
+
+    public String file() {
+        return file;
+    }
+
+    /** Null when the JAR's manifest could not be read. */
+    public String pluginId() {
+        return pluginId;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** {@code point:name} of each extension, e.g. {@code serializer:protostuff}. */
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    /** Why the JAR was not used; null when it started. */
+    public String reason() {
+        return reason;
+    }
+
+    public boolean isStarted() {
+        return state == State.STARTED;
+    }
+
+    @Override
+    public String toString() {
+        return file + ": " + (pluginId == null ? "?" : pluginId + ' ' + version) + ' ' + state
+                + (isStarted() ? " " + extensions : " — " + reason);
+    }
+}

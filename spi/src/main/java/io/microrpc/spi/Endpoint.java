@@ -1,0 +1,33 @@
+package io.microrpc.spi;
+
+/**
+ * A provider the kernel can send calls to, with the live statistics it keeps for it. Load balancers
+ * and cluster policies read these; only the kernel writes them.
+ *
+ * <p>Implementations are thread-safe; every getter is a cheap, non-blocking read of a value that
+ * other threads update concurrently, so two reads may disagree slightly.
+ */
+public interface Endpoint {
+
+    /** What the registry (or the direct address) says about this provider. */
+    ServiceInstance instance();
+
+    /** {@code host:port}. */
+    default String address() {
+        return instance().address();
+    }
+
+    /** The current weight: the instance's weight unless an operator changed it at runtime. */
+    default int weight() {
+        return instance().weight();
+    }
+
+    /** Calls sent to this endpoint that have not completed yet. */
+    int inFlight();
+
+    /** Exponentially weighted moving average of call latency in nanoseconds; 0 before the first call. */
+    long latencyEwmaNanos();
+
+    /** Share of recent calls that succeeded, 0.0–1.0; 1.0 before the first call. */
+    double successRate();
+}

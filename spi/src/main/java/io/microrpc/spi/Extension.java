@@ -1,0 +1,29 @@
+package io.microrpc.spi;
+
+import org.pf4j.ExtensionPoint;
+
+/**
+ * The common shape of every microrpc extension.
+ *
+ * <p>The kernel calls {@link #start} once, on a kernel thread, before the extension serves its first
+ * call, and {@link #stop} once after its last call has finished (in-flight calls hold the extension
+ * until they complete). Neither is called concurrently with the other. An extension must not start
+ * long-lived threads of its own: it uses the executors of the {@link PluginContext}.
+ */
+public interface Extension extends ExtensionPoint {
+
+    /**
+     * The stable, short name that configuration uses to pick this extension, e.g. {@code protostuff}
+     * or {@code round-robin}. Lower case, digits and dashes.
+     */
+    String name();
+
+    /**
+     * Prepares the extension. May block (e.g. to connect to a registry). A thrown exception marks the
+     * plugin failed: the kernel reports it and carries on without this extension.
+     */
+    default void start(PluginContext context) throws Exception {}
+
+    /** Releases what {@link #start} acquired. Must not throw; must not block for long. */
+    default void stop() {}
+}

@@ -1,0 +1,103 @@
+package io.microrpc.spi;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The configuration keys addressed to one extension, with the prefix removed. For the extension
+ * named {@code zookeeper} of point {@code registry}, the file line
+ * {@code registry.zookeeper.address=zk1:2181} becomes the key {@code address}.
+ *
+ * <p>Immutable. Extensions parse it once, in {@link Extension#start}, into typed settings of their
+ * own; the typed getters fail with a message that names the full key, the value and what was expected.
+ */
+public final class PluginConfig {
+
+    private static final PluginConfig EMPTY = new PluginConfig("", Map.of());
+
+    private final String prefix;
+    private final Map<String, String> values;
+
+    private PluginConfig(String prefix, Map<String, String> values) {
+        this.prefix = prefix;
+        this.values = values;
+    }
+
+    /** Returns a config holding a copy of {@code values}, whose keys were found under {@code prefix}. */
+    public static PluginConfig of(String prefix, Map<String, String> values) {
+        Objects.requireNonNull(prefix, "prefix");
+        return new PluginConfig(prefix, Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    }
+
+    public static PluginConfig empty() {
+        return EMPTY;
+    }
+
+    /** The prefix the keys had in the configuration file, e.g. {@code registry.zookeeper.}. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** All keys and values, without the prefix. */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    public Optional<String> get(String key) {
+        return Optional.ofNullable(values.get(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    public String getString(String key, String defaultValue) {
+        return get(key).orElse(defaultValue);
+    }
+
+    public int getInt(String key, int defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.get());
+        } catch (NumberFormatException e) {
+            throw invalid(key, value.get(), "an integer");
+        }
+    }
+
+    public boolean getBoolean(String key, boolean defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String v = value.get().toLowerCase(java.util.Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw invalid(key, value.get(), "true or false");
+    }
+
+    /** Parses durations such as {@code 250ms}, {@code 3s}, {@code 2m}, {@code 1h}, or ISO-8601 {@code PT3S}. */
+    public Duration getDuration(String key, Duration defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Durations.parse(value.get());
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, value.get(), "a duration such as 250ms, 3s, 2m or PT3S");
+        }
+    }
+
+    private IllegalArgumentException invalid(String key, String value, String expected) {
+        return new IllegalArgumentException(prefix + key + ": '" + value + "' (expected: " + expected + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "PluginConfig{" + prefix + values + '}';
+    }
+}
