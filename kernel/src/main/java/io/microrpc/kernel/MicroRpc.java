@@ -77,27 +77,37 @@ public final class MicroRpc implements AutoCloseable {
         this.client = new ClientRuntime(settings, extensions, b.ticker);
         try {
             Files.createDirectories(settings.dataDir());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
-        }
-        for (Extension e : b.extensions) {
-            startEmbedded(e);
-        }
-        if (b.loadPlugins) {
-            pluginHost.loadAll();
-        }
-        Extensions snapshot = publish();
-        if (b.exportServicePlugins) {
-            for (ServiceProvider provider : snapshot.serviceProviders()) {
-                for (ServiceDefinition<?> definition : provider.services()) {
-                    export(definition);
+            for (Extension e : b.extensions) {
+                startEmbedded(e);
+            }
+            if (b.loadPlugins) {
+                pluginHost.loadAll();
+            }
+            Extensions snapshot = publish();
+            if (b.exportServicePlugins) {
+                for (ServiceProvider provider : snapshot.serviceProviders()) {
+                    for (ServiceDefinition<?> definition : provider.services()) {
+                        export(definition);
+                    }
                 }
             }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
+        } catch (RuntimeException | Error e) {
+            // Nothing may keep running (threads, sockets, plugins) when start fails.
+            close();
+            throw e;
         }
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The kernel's version, the one plugins' {@code Plugin-Requires} is checked against. */
+    public static String version() {
+        return KernelResources.version();
     }
 
     private void startEmbedded(Extension e) {

@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Reads one {@link Extensions} snapshot per call, so a call uses one consistent set of plugins
  * from start to end. Thread-safe.
  */
-final class ReferenceInvoker implements InvocationHandler, Cluster {
+final class ReferenceInvoker implements InvocationHandler {
 
     private final ServiceModel model;
     private final Directory directory;
@@ -83,20 +83,27 @@ final class ReferenceInvoker implements InvocationHandler, Cluster {
         return await(result);
     }
 
+    /** Runs the call on one leased snapshot of the extensions, released when the call completes. */
     private CompletableFuture<Object> start(Invocation invocation) {
-        Extensions ext = extensions.current();
+        Extensions ext = extensions.acquire();
+        CompletableFuture<Object> result;
         try {
-            return FilterChain.invoke(ext.clientFilters(), invocation, inv -> cluster(ext, inv));
+            result = FilterChain.invoke(ext.clientFilters(), invocation, inv -> cluster(ext, inv));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            result = CompletableFuture.failedFuture(e);
         }
+        if (result.isDone()) {
+            ext.release();
+            return result;
+        }
+        return result.whenComplete((v, e) -> ext.release());
     }
 
     private CompletableFuture<Object> cluster(Extensions ext, Invocation invocation) {
         ClusterPolicy policy = ext.clusterPolicy();
         try {
             if (policy != null) {
-                return policy.invoke(invocation, this);
+                return policy.invoke(invocation, new BoundCluster(ext));
             }
             return send(ext, select(ext, invocation, List.of()), invocation);
         } catch (RpcException e) {
@@ -116,26 +123,33 @@ final class ReferenceInvoker implements InvocationHandler, Cluster {
         }
     }
 
-    // ---- Cluster, as cluster policies see it ----
+    /** The cluster as a policy sees it during one call: bound to that call's leased snapshot. */
+    private final class BoundCluster implements Cluster {
+        private final Extensions ext;
 
-    @Override
-    public List<Endpoint> candidates() {
-        return directory.ready();
-    }
+        BoundCluster(Extensions ext) {
+            this.ext = ext;
+        }
 
-    @Override
-    public Endpoint select(Invocation invocation, Collection<Endpoint> excluded) {
-        return select(extensions.current(), invocation, excluded);
-    }
+        @Override
+        public List<Endpoint> candidates() {
+            return directory.ready();
+        }
 
-    @Override
-    public CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
-        return send(extensions.current(), endpoint, invocation);
-    }
+        @Override
+        public Endpoint select(Invocation invocation, Collection<Endpoint> excluded) {
+            return ReferenceInvoker.this.select(ext, invocation, excluded);
+        }
 
-    @Override
-    public Ticker ticker() {
-        return ticker;
+        @Override
+        public CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
+            return send(ext, endpoint, invocation);
+        }
+
+        @Override
+        public Ticker ticker() {
+            return ticker;
+        }
     }
 
     private Endpoint select(Extensions ext, Invocation invocation, Collection<Endpoint> excluded) {

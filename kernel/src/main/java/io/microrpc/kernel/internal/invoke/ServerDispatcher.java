@@ -70,13 +70,15 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     @Override
     public void onRequest(ServerConnection connection, Frame frame) {
         inFlight.incrementAndGet();
-        long id = frame.requestId();
+        // The lease keeps this snapshot's plugins (codec, filters, service plugin) loaded until the
+        // response is written, even if they are replaced meanwhile.
+        Extensions ext = extensions.acquire();
         RequestHeader header;
         try {
             header = RequestHeader.read(frame.body());
         } catch (MalformedFrameException e) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null);
+            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext);
             return;
         }
         Deadline deadline = Deadline.afterNanos(header.timeoutNanos(), ticker);
@@ -88,40 +90,38 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
                     ? "no service " + header.service() + " on this server (exported: " + services.names() + ")"
                     : "service " + header.service() + " has no method '" + header.method() + "' (methods: "
                             + new java.util.TreeSet<>(service.model.methodNames()) + ")";
-            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null);
+            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext);
             return;
         }
         if (service.runOnIoThread) {
-            process(connection, frame, header, deadline, service, method);
+            process(connection, frame, header, deadline, service, method, ext);
             return;
         }
         try {
-            workers.execute(() -> process(connection, frame, header, deadline, service, method));
+            workers.execute(() -> process(connection, frame, header, deadline, service, method, ext));
         } catch (RejectedExecutionException e) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("server is saturated: "
                     + settings.serverWorkerThreads() + " workers busy and " + settings.serverWorkerQueue()
-                    + " calls queued (server.worker-threads, server.worker-queue)"), null);
+                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext);
         }
-        assert id == frame.requestId();
     }
 
     private void process(ServerConnection connection, Frame frame, RequestHeader header, Deadline deadline,
-                         ExportedService service, MethodModel method) {
+                         ExportedService service, MethodModel method, Extensions ext) {
         String fullName = method.descriptor().fullName();
         if (deadline.isExpired()) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription("the deadline of "
-                    + fullName + " passed before the server started it; not run"), null);
+                    + fullName + " passed before the server started it; not run"), null, ext);
             return;
         }
-        Extensions ext = extensions.current();
         Serializer serializer = ext.serializer(frame.serializerId());
         if (serializer == null) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.UNIMPLEMENTED).withDescription("serializer id "
                     + frame.serializerId() + " is not loaded on this server (loaded: " + ext.serializerNames()
-                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null);
+                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null, ext);
             return;
         }
         Object[] args;
@@ -132,7 +132,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
         } catch (Exception | LinkageError e) {
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
-                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null);
+                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext);
             return;
         } finally {
             frame.release();
@@ -146,7 +146,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        result.whenComplete((value, error) -> respond(connection, frame, serializer, service, method, value, error));
+        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext));
     }
 
     private static CompletableFuture<Object> call(ExportedService service, MethodModel method, Invocation invocation) {
@@ -163,22 +163,22 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
     }
 
-    private void respond(ServerConnection connection, Frame request, Serializer serializer, ExportedService service,
-                         MethodModel method, Object value, Throwable error) {
+    private void respond(ServerConnection connection, Frame request, Serializer serializer, MethodModel method,
+                         Object value, Throwable error, Extensions ext) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             RpcException rpc = cause instanceof RpcException ? (RpcException) cause : null;
             if (rpc != null) {
-                fail(connection, request, rpc.status(), rpc.remoteType());
+                fail(connection, request, rpc.status(), rpc.remoteType(), ext);
             } else {
                 log.debug("{} threw", method.descriptor().fullName(), cause);
                 fail(connection, request, Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
-                        cause.getClass().getName());
+                        cause.getClass().getName(), ext);
             }
             return;
         }
         if (request.isOneWay()) {
-            done();
+            done(ext);
             return;
         }
         ByteBuf buf = Frames.start(connection.alloc(), 64, Protocol.FLAG_RESPONSE, serializer.id(), (byte) 0, request.requestId());
@@ -188,29 +188,30 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } catch (FrameTooLargeException e) {
             buf.release();
             fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
-                    + method.descriptor().fullName() + ": " + e.getMessage()), null);
+                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext);
             return;
         } catch (Exception | LinkageError e) {
             buf.release();
             log.warn("Cannot serialize the result of {}", method.descriptor().fullName(), e);
             fail(connection, request, Status.of(Status.Code.INTERNAL).withDescription("the server cannot serialize the result of "
-                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null);
+                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null, ext);
             return;
         }
         connection.send(buf);
-        done();
+        done(ext);
     }
 
-    private void fail(ServerConnection connection, Frame request, Status status, String remoteType) {
+    private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext) {
         if (!request.isOneWay()) {
             connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType));
         } else {
             log.debug("One-way call failed: {}", status);
         }
-        done();
+        done(ext);
     }
 
-    private void done() {
+    private void done(Extensions ext) {
+        ext.release();
         if (inFlight.decrementAndGet() == 0) {
             synchronized (drainLock) {
                 drainLock.notifyAll();

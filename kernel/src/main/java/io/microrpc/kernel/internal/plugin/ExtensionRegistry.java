@@ -18,8 +18,29 @@ public final class ExtensionRegistry {
         this.current = new AtomicReference<>(Extensions.of(List.of(), settings));
     }
 
+    /** The current snapshot, without a lease: for reports and for code that does not call extensions. */
     public Extensions current() {
         return current.get();
+    }
+
+    /**
+     * The current snapshot with a lease that keeps its plugins loaded until {@link Extensions#release()}.
+     * Every call takes one lease when it starts and releases it when its future completes, so a replaced
+     * plugin is unloaded only after the calls that use it finished.
+     *
+     * <p>The lease is counted before the snapshot is confirmed current: a snapshot that stopped being
+     * current in between is released again and the read retried, so a drained snapshot never gains a
+     * user.
+     */
+    public Extensions acquire() {
+        while (true) {
+            Extensions e = current.get();
+            e.retain();
+            if (current.get() == e) {
+                return e;
+            }
+            e.release();
+        }
     }
 
     /** Publishes a snapshot of {@code extensions} and returns it. */

@@ -11,7 +11,6 @@ import io.microrpc.spi.ServiceProvider;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +37,8 @@ public final class Extensions {
     private final List<Filter> serverFilters;
     private final List<ServiceProvider> serviceProviders;
     private final String pluginsDir;
+    /** Calls using this snapshot now; see {@link ExtensionRegistry#acquire()}. */
+    private final java.util.concurrent.atomic.AtomicInteger leases = new java.util.concurrent.atomic.AtomicInteger();
 
     private Extensions(List<LoadedExtension> all, KernelSettings settings) {
         this.all = List.copyOf(all);
@@ -189,9 +190,17 @@ public final class Extensions {
         return out;
     }
 
-    static Map<String, Integer> count(List<LoadedExtension> all) {
-        Map<String, Integer> m = new HashMap<>();
-        all.forEach(e -> m.merge(e.name(), 1, Integer::sum));
-        return m;
+    void retain() {
+        leases.incrementAndGet();
+    }
+
+    /** Ends one call's use of this snapshot (see {@link ExtensionRegistry#acquire()}). */
+    public void release() {
+        leases.decrementAndGet();
+    }
+
+    /** Calls currently holding this snapshot. */
+    public int leases() {
+        return leases.get();
     }
 }

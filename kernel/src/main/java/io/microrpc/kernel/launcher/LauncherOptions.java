@@ -1,0 +1,54 @@
+package io.microrpc.kernel.launcher;
+
+import io.microrpc.kernel.config.KernelSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Options every launcher command shares: where the configuration file and the plugins folder are.
+ * Relative paths in the configuration ({@code plugins.dir}, {@code data.dir}) resolve against the
+ * installation directory, so {@code bin/microrpc} works from any working directory.
+ */
+public final class LauncherOptions {
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Configuration file (default: $MICRORPC_HOME/conf/microrpc.properties).")
+    Path config;
+
+    @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Plugins folder (overrides plugins.dir).")
+    Path pluginsDir;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Server port (overrides server.port; 0 = any free port).")
+    Integer port;
+
+    /** The installation directory: the system property microrpc.home, else the working directory. */
+    public static Path home() {
+        String home = System.getProperty("microrpc.home");
+        return home == null ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
+    }
+
+    /** Reads the configuration file (if any) and applies the command-line overrides. */
+    public KernelSettings settings() {
+        Path home = home();
+        Path file = config != null ? config : home.resolve("conf").resolve("microrpc.properties");
+        KernelSettings base;
+        if (Files.isRegularFile(file)) {
+            base = KernelSettings.load(file);
+        } else if (config != null) {
+            throw new IllegalArgumentException("--config " + config + ": no such file");
+        } else {
+            base = KernelSettings.defaults();
+        }
+        KernelSettings.Builder b = base.toBuilder()
+                .pluginsDir(home.resolve(base.pluginsDir()))
+                .dataDir(home.resolve(base.dataDir()));
+        if (pluginsDir != null) {
+            b.pluginsDir(pluginsDir.toAbsolutePath());
+        }
+        if (port != null) {
+            b.serverPort(port);
+        }
+        return b.build();
+    }
+}
