@@ -11,6 +11,8 @@ import io.microrpc.kernel.internal.plugin.KernelPluginContext;
 import io.microrpc.kernel.internal.plugin.KernelResources;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
 import io.microrpc.kernel.internal.plugin.PluginHost;
+import io.microrpc.kernel.internal.plugin.PluginLifecycle;
+import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
@@ -55,6 +57,7 @@ public final class MicroRpc implements AutoCloseable {
     private final KernelSettings settings;
     private final KernelResources resources;
     private final PluginHost pluginHost;
+    private final PluginLifecycle lifecycle;
     private final ExtensionRegistry extensions;
     private final List<LoadedExtension> embedded;
     private final ExportedServices exported = new ExportedServices();
@@ -71,29 +74,29 @@ public final class MicroRpc implements AutoCloseable {
         this.resources = new KernelResources(b.ticker, b.clock);
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.extensions = new ExtensionRegistry(settings);
-        this.pluginHost = new PluginHost(settings, resources);
         this.embedded = new ArrayList<>();
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker);
         this.client = new ClientRuntime(settings, extensions, b.ticker);
+        PluginHost.SwapListener exporter = b.exportServicePlugins
+                ? new ServicePluginExporter(exported, extraAllowedTypes, this::ensureServer)
+                : next -> { };
         try {
             Files.createDirectories(settings.dataDir());
             for (Extension e : b.extensions) {
                 startEmbedded(e);
             }
-            if (b.loadPlugins) {
-                pluginHost.loadAll();
-            }
-            Extensions snapshot = publish();
-            if (b.exportServicePlugins) {
-                for (ServiceProvider provider : snapshot.serviceProviders()) {
-                    for (ServiceDefinition<?> definition : provider.services()) {
-                        export(definition);
-                    }
-                }
-            }
         } catch (IOException e) {
-            close();
+            resources.close();
             throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
+        }
+        this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter);
+        this.lifecycle = new PluginLifecycle(settings, pluginHost);
+        try {
+            exporter.beforePublish(embedded);
+            extensions.publish(embedded);
+            if (b.loadPlugins) {
+                lifecycle.start();
+            }
         } catch (RuntimeException | Error e) {
             // Nothing may keep running (threads, sockets, plugins) when start fails.
             close();
@@ -125,11 +128,6 @@ public final class MicroRpc implements AutoCloseable {
         embedded.add(new LoadedExtension(e, "embedded", "-"));
     }
 
-    private Extensions publish() {
-        List<LoadedExtension> all = new ArrayList<>(embedded);
-        all.addAll(pluginHost.extensions());
-        return extensions.publish(all);
-    }
 
     private static List<Class<?>> resolveAllowedTypes(List<String> names) {
         List<Class<?>> out = new ArrayList<>();
@@ -152,12 +150,13 @@ public final class MicroRpc implements AutoCloseable {
         checkOpen();
         exported.export(definition, extraAllowedTypes);
         log.info("Exported {}", definition);
-        if (server == null) {
-            bind();
-        }
+        ensureServer();
     }
 
-    private void bind() {
+    private synchronized void ensureServer() {
+        if (server != null || closed) {
+            return;
+        }
         server = new ServerTransport(settings, dispatcher);
         try {
             boundAddress = server.bind(settings.serverHost(), settings.serverPort());
@@ -209,6 +208,19 @@ public final class MicroRpc implements AutoCloseable {
     /** What happened to each JAR of the plugins folder. */
     public List<PluginReport> plugins() {
         return pluginHost.reports();
+    }
+
+    /** Loaded plugin generations, active and still draining, e.g. {@code codec-protostuff 0.1.0 #2 (...) active}. */
+    public List<String> generations() {
+        return pluginHost.generations();
+    }
+
+    /**
+     * Applies the plugins folder as it is now (waiting for files still being written), instead of
+     * waiting for the watcher. Returns when done.
+     */
+    public void reloadPlugins() {
+        lifecycle.reconcileNow();
     }
 
     /** Active extensions by point, e.g. {@code serializer -> [protostuff (codec-protostuff 0.1.0)]}. */
@@ -267,7 +279,9 @@ public final class MicroRpc implements AutoCloseable {
             }
             dispatcher.close();
             client.close();
-            pluginHost.close();
+            if (lifecycle != null) {
+                lifecycle.close();
+            }
             for (LoadedExtension e : embedded) {
                 try {
                     e.extension().stop();

@@ -54,6 +54,9 @@ public final class KernelSettings {
     private final int maxFrameSize;
     private final Path pluginsDir;
     private final Path dataDir;
+    private final boolean pluginsWatch;
+    private final Duration pluginsWatchDebounce;
+    private final Duration pluginsDrainTimeout;
     private final List<String> allowedTypes;
     private final String loadBalancer;
     private final String clusterPolicy;
@@ -79,6 +82,9 @@ public final class KernelSettings {
         this.maxFrameSize = b.maxFrameSize;
         this.pluginsDir = b.pluginsDir;
         this.dataDir = b.dataDir;
+        this.pluginsWatch = b.pluginsWatch;
+        this.pluginsWatchDebounce = b.pluginsWatchDebounce;
+        this.pluginsDrainTimeout = b.pluginsDrainTimeout;
         this.allowedTypes = List.copyOf(b.allowedTypes);
         this.loadBalancer = b.loadBalancer;
         this.clusterPolicy = b.clusterPolicy;
@@ -187,6 +193,21 @@ public final class KernelSettings {
         return dataDir;
     }
 
+    /** Whether the kernel watches the plugins folder and applies changes at runtime. */
+    public boolean pluginsWatch() {
+        return pluginsWatch;
+    }
+
+    /** How long a plugin file must stay unchanged before the watcher acts on it. */
+    public Duration pluginsWatchDebounce() {
+        return pluginsWatchDebounce;
+    }
+
+    /** How long a replaced plugin's in-flight calls may take before it is unloaded anyway. */
+    public Duration pluginsDrainTimeout() {
+        return pluginsDrainTimeout;
+    }
+
     /** Extra class names serializers may instantiate. */
     public List<String> allowedTypes() {
         return allowedTypes;
@@ -243,6 +264,9 @@ public final class KernelSettings {
         b.maxFrameSize = maxFrameSize;
         b.pluginsDir = pluginsDir;
         b.dataDir = dataDir;
+        b.pluginsWatch = pluginsWatch;
+        b.pluginsWatchDebounce = pluginsWatchDebounce;
+        b.pluginsDrainTimeout = pluginsDrainTimeout;
         b.allowedTypes = new ArrayList<>(allowedTypes);
         b.loadBalancer = loadBalancer;
         b.clusterPolicy = clusterPolicy;
@@ -271,6 +295,9 @@ public final class KernelSettings {
         private int maxFrameSize = 8 * 1024 * 1024;
         private Path pluginsDir = Path.of("plugins");
         private Path dataDir = Path.of("data");
+        private boolean pluginsWatch = true;
+        private Duration pluginsWatchDebounce = Duration.ofMillis(500);
+        private Duration pluginsDrainTimeout = Duration.ofSeconds(30);
         private List<String> allowedTypes = new ArrayList<>();
         private String loadBalancer = "";
         private String clusterPolicy = "";
@@ -362,6 +389,21 @@ public final class KernelSettings {
 
         public Builder dataDir(Path v) {
             dataDir = Objects.requireNonNull(v, "dataDir");
+            return this;
+        }
+
+        public Builder pluginsWatch(boolean v) {
+            pluginsWatch = v;
+            return this;
+        }
+
+        public Builder pluginsWatchDebounce(Duration v) {
+            pluginsWatchDebounce = checkPositive("plugins.watch-debounce", v);
+            return this;
+        }
+
+        public Builder pluginsDrainTimeout(Duration v) {
+            pluginsDrainTimeout = checkPositive("plugins.drain-timeout", v);
             return this;
         }
 
@@ -480,6 +522,9 @@ public final class KernelSettings {
         SETTERS.put("protocol.max-frame-size", (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
         SETTERS.put("plugins.dir", (b, k, v) -> b.pluginsDir(Path.of(v)));
         SETTERS.put("data.dir", (b, k, v) -> b.dataDir(Path.of(v)));
+        SETTERS.put("plugins.watch", (b, k, v) -> b.pluginsWatch(parseBoolean(k, v)));
+        SETTERS.put("plugins.watch-debounce", (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
+        SETTERS.put("plugins.drain-timeout", (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
         SETTERS.put("serializer.allowed-types", (b, k, v) -> b.allowedTypes(parseList(v)));
         SETTERS.put("loadbalancer", (b, k, v) -> b.loadBalancer(v));
         SETTERS.put("cluster", (b, k, v) -> b.clusterPolicy(v));
@@ -493,6 +538,13 @@ public final class KernelSettings {
         } catch (NumberFormatException e) {
             throw new ConfigException(key + ": '" + value + "' (expected: an integer)");
         }
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigException(key + ": '" + value + "' (expected: true or false)");
     }
 
     private static Duration parseDuration(String key, String value) {

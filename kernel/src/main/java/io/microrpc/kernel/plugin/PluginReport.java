@@ -9,7 +9,16 @@ import java.util.List;
 public final class PluginReport {
 
     /** The outcome for one JAR. */
-    public enum State { STARTED, FAILED, REFUSED }
+    public enum State {
+        /** Loaded, started, and its extensions are available. */
+        STARTED,
+        /** A valid older version of a plugin whose newer version is active; takes over if that one is removed. */
+        STANDBY,
+        /** Loading or starting failed. */
+        FAILED,
+        /** Not usable as it is: not a plugin, incompatible, a duplicate, no extensions. */
+        REFUSED
+    }
 
     private final String file;
     private final String pluginId;
@@ -60,6 +69,22 @@ public final class PluginReport {
 
     public boolean isStarted() {
         return state == State.STARTED;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof PluginReport)) {
+            return false;
+        }
+        PluginReport r = (PluginReport) o;
+        return java.util.Objects.equals(file, r.file) && java.util.Objects.equals(pluginId, r.pluginId)
+                && java.util.Objects.equals(version, r.version) && state == r.state && extensions.equals(r.extensions)
+                && java.util.Objects.equals(reason, r.reason);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(file, pluginId, version, state);
     }
 
     @Override

@@ -24,6 +24,16 @@ public final class ExportedServices {
         return model;
     }
 
+    /**
+     * Exports {@code definition}, replacing a service of the same name: new calls go to the new
+     * implementation, calls already running finish on the old one.
+     */
+    public ServiceModel replace(ServiceDefinition<?> definition, List<Class<?>> extraAllowedTypes) {
+        ServiceModel model = ServiceModel.of(definition.type(), extraAllowedTypes);
+        services.put(model.name(), new ExportedService(model, definition.implementation(), definition.runOnIoThread()));
+        return model;
+    }
+
     public boolean unexport(String serviceName) {
         return services.remove(serviceName) != null;
     }

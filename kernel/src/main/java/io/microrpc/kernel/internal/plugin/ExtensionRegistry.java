@@ -43,10 +43,8 @@ public final class ExtensionRegistry {
         }
     }
 
-    /** Publishes a snapshot of {@code extensions} and returns it. */
+    /** Publishes a snapshot of {@code extensions} with one atomic write and returns the previous one. */
     public Extensions publish(List<LoadedExtension> extensions) {
-        Extensions next = Extensions.of(extensions, settings);
-        current.set(next);
-        return next;
+        return current.getAndSet(Extensions.of(extensions, settings));
     }
 }

@@ -2,7 +2,10 @@ package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.spi.Extension;
 
-/** A started extension and where it came from (a plugin id and version, or the embedding application). */
+/**
+ * A started extension and where it came from: a plugin id and version (or the embedding application),
+ * and the class loader that is the thread's context loader while its code runs.
+ */
 public final class LoadedExtension {
 
     private final Extension extension;
@@ -29,6 +32,10 @@ public final class LoadedExtension {
 
     public String pluginVersion() {
         return pluginVersion;
+    }
+
+    public ClassLoader loader() {
+        return extension.getClass().getClassLoader();
     }
 
     @Override

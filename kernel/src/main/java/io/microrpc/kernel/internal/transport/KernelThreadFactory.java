@@ -13,9 +13,17 @@ public final class KernelThreadFactory extends DefaultThreadFactory {
         super(poolName, true);
     }
 
+    /**
+     * Creates the thread inside {@code doPrivileged}: on Java 17 a new thread captures the access-control
+     * context of every frame on the creating stack, so a thread created lazily while plugin code runs
+     * (the first timeout, the first event loop task) would keep that plugin's protection domain, and so
+     * its class loader, reachable forever.
+     */
     @Override
+    @SuppressWarnings("removal")
     protected Thread newThread(Runnable r, String name) {
-        Thread t = super.newThread(r, name);
+        Thread t = java.security.AccessController.doPrivileged(
+                (java.security.PrivilegedAction<Thread>) () -> super.newThread(r, name));
         t.setContextClassLoader(KernelThreadFactory.class.getClassLoader());
         return t;
     }

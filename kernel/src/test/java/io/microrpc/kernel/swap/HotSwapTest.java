@@ -1,0 +1,207 @@
+package io.microrpc.kernel.swap;
+
+import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoImpl;
+import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.kernel.testing.PluginJarBuilder;
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replaces plugins of a running client kernel under continuous load, through the real plugins folder,
+ * watcher and PF4J: no call may fail, both versions must serve, and every old class loader must become
+ * unreachable.
+ */
+class HotSwapTest {
+
+    private static final int SWAPS = 50;
+    private static final int CALLERS = 8;
+
+    @TempDir
+    Path dir;
+
+    private final List<MicroRpc> servers = new ArrayList<>();
+    private MicroRpc client;
+    private Path pluginsDir;
+    private Load load;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        SwapProbe.reset();
+        pluginsDir = Files.createDirectories(dir.resolve("plugins"));
+        for (int i = 0; i < 2; i++) {
+            KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test")
+                    .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("server-data-" + i)).build();
+            MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+            server.export(EchoApi.class, new EchoImpl());
+            servers.add(server);
+        }
+    }
+
+    private void startClient(boolean embeddedSerializer) {
+        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(pluginsDir)
+                .dataDir(dir.resolve("client-data")).pluginsWatchDebounce(Duration.ofMillis(50)).build();
+        MicroRpc.Builder b = MicroRpc.builder().settings(s);
+        if (embeddedSerializer) {
+            b.extension(new JavaTestSerializer());
+        }
+        client = b.start();
+        EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder()
+                .address("127.0.0.1:" + servers.get(0).port()).address("127.0.0.1:" + servers.get(1).port())
+                .timeout(Duration.ofSeconds(10)).build());
+        load = new Load(echo);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (load != null) {
+            load.stop();
+        }
+        if (client != null) {
+            client.close();
+        }
+        servers.forEach(MicroRpc::close);
+    }
+
+    private static PluginJarBuilder balancer(String version) {
+        return plugin("lb-versioned").version(version).extension(VersionedBalancer.class)
+                .resource("swap-version.txt", version);
+    }
+
+    private static PluginJarBuilder serializer(String version) {
+        return plugin("codec-versioned").version(version).extension(VersionedSerializer.class)
+                .withClass(VersionedBalancer.class).withClass(JavaTestSerializer.class).resource("swap-version.txt", version);
+    }
+
+    private static PluginJarBuilder filter(String version) {
+        return plugin("filter-versioned").version(version).extension(VersionedFilter.class)
+                .withClass(VersionedBalancer.class).resource("swap-version.txt", version);
+    }
+
+    @Test
+    void loadBalancerSwapped50TimesUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
+        balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
+        startClient(true);
+        swapRepeatedly("lb", "lb-versioned.jar", HotSwapTest::balancer);
+    }
+
+    @Test
+    void serializerSwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
+        serializer("1.0.0").writeTo(pluginsDir, "codec-versioned.jar");
+        balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
+        startClient(false);
+        swapRepeatedly("serializer", "codec-versioned.jar", HotSwapTest::serializer);
+    }
+
+    @Test
+    void filterSwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
+        filter("1.0.0").writeTo(pluginsDir, "filter-versioned.jar");
+        balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
+        startClient(true);
+        swapRepeatedly("filter", "filter-versioned.jar", HotSwapTest::filter);
+    }
+
+    private void swapRepeatedly(String point, String file, java.util.function.Function<String, PluginJarBuilder> jar)
+            throws Exception {
+        load.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls(point, "1.0.0") > 0);
+        for (int i = 2; i <= SWAPS + 1; i++) {
+            String previous = i == 2 ? "1.0.0" : "1.0." + (i - 1);
+            String version = "1.0." + i;
+            long before = load.calls.get();
+            jar.apply(version).writeTo(pluginsDir, file);
+            await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls(point, version) > 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.calls.get() > before + CALLERS);
+            assertCollected(point, previous);
+        }
+        load.stop();
+        assertThat(load.failures).as("failed calls during %d swaps of %s", SWAPS, point).isEmpty();
+        assertThat(SwapProbe.calls(point, "1.0.0")).isPositive();
+        assertThat(SwapProbe.calls(point, "1.0." + (SWAPS + 1))).isPositive();
+        assertThat(client.plugins()).filteredOn(r -> r.file().equals(file))
+                .singleElement().extracting(PluginReport::version).isEqualTo("1.0." + (SWAPS + 1));
+    }
+
+    /** The class loader of {@code point}'s {@code version} becomes unreachable once it was replaced. */
+    private void assertCollected(String point, String version) {
+        WeakReference<ClassLoader> ref = SwapProbe.loader(point, version);
+        assertThat(ref).as("version %s of %s served calls", version, point).isNotNull();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<byte[]> pressure = new ArrayList<>();
+        while (ref.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            pressure.add(new byte[1 << 20]);
+            if (pressure.size() > 64) {
+                pressure.clear();
+            }
+            Thread.onSpinWait();
+        }
+        assertThat(ref.get()).as("class loader of %s %s still reachable after it was replaced: %s", point, version, ref.get())
+                .isNull();
+    }
+
+    /** Callers issuing calls back to back until stopped; records every failure. */
+    private static final class Load {
+        final EchoApi echo;
+        final AtomicBoolean running = new AtomicBoolean();
+        final AtomicLong calls = new AtomicLong();
+        final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        final List<Thread> threads = new ArrayList<>();
+
+        Load(EchoApi echo) {
+            this.echo = echo;
+        }
+
+        void start() {
+            running.set(true);
+            for (int i = 0; i < CALLERS; i++) {
+                Thread t = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            if (!"swap".equals(echo.echo("swap"))) {
+                                failures.add(new AssertionError("wrong answer"));
+                            }
+                            calls.incrementAndGet();
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                }, "load-" + i);
+                t.start();
+                threads.add(t);
+            }
+        }
+
+        void stop() {
+            running.set(false);
+            for (Thread t : threads) {
+                try {
+                    t.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            threads.clear();
+        }
+    }
+}

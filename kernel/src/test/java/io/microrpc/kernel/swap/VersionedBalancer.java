@@ -1,0 +1,42 @@
+package io.microrpc.kernel.swap;
+
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
+import io.microrpc.spi.PluginContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A round-robin load balancer packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
+@org.pf4j.Extension
+public final class VersionedBalancer implements LoadBalancer {
+
+    private final AtomicInteger next = new AtomicInteger();
+    private volatile String version = "unknown";
+
+    @Override
+    public String name() {
+        return "versioned";
+    }
+
+    @Override
+    public void start(PluginContext context) throws IOException {
+        version = readVersion(getClass());
+    }
+
+    @Override
+    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
+        SwapProbe.served("lb", version, getClass().getClassLoader());
+        return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+    }
+
+    /** The version written into the test JAR as the resource {@code swap-version.txt}. */
+    static String readVersion(Class<?> c) throws IOException {
+        try (InputStream in = c.getClassLoader().getResourceAsStream("swap-version.txt")) {
+            return in == null ? "unknown" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.microrpc.kernel.swap;
+
+import io.microrpc.spi.Filter;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Invoker;
+import io.microrpc.spi.PluginContext;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+
+/** A client filter packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
+@org.pf4j.Extension
+public final class VersionedFilter implements Filter {
+
+    private volatile String version = "unknown";
+
+    @Override
+    public String name() {
+        return "versioned-filter";
+    }
+
+    @Override
+    public Side side() {
+        return Side.CLIENT;
+    }
+
+    @Override
+    public void start(PluginContext context) throws IOException {
+        version = VersionedBalancer.readVersion(getClass());
+    }
+
+    @Override
+    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+        SwapProbe.served("filter", version, getClass().getClassLoader());
+        return next.invoke(invocation.withAttachment("filter-version", version));
+    }
+}
