@@ -293,7 +293,7 @@ public final class PluginHost implements AutoCloseable {
             return;
         }
         if (r.isStarted() || r.state() == PluginReport.State.STANDBY) {
-            log.info("Plugin {}: {}", f.name, r);
+            log.info("Plugin {}", r);
         } else {
             log.warn("Plugin JAR {} skipped: {}", f.name, r.reason());
         }

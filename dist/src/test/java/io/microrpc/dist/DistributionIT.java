@@ -1,0 +1,126 @@
+package io.microrpc.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the packaged distribution as a user would: {@code bin/microrpc} in a separate process, on the
+ * real plugin JARs of its {@code plugins/} folder.
+ */
+class DistributionIT {
+
+    private static final Path DIST = Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"));
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void layoutHasLauncherLibConfAndDefaultPlugins() throws IOException {
+        assertThat(DIST.resolve("bin/microrpc")).isExecutable();
+        assertThat(DIST.resolve("conf/microrpc.properties")).isRegularFile();
+        try (Stream<Path> plugins = Files.list(DIST.resolve("plugins"))) {
+            assertThat(plugins.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("plugin-codec-protostuff"))
+                    .anyMatch(n -> n.startsWith("plugin-service-demo"));
+        }
+        assertThat(DIST.resolveSibling("microrpc.tar.gz")).isRegularFile();
+    }
+
+    @Test
+    void demoRunsWithZeroErrors() throws Exception {
+        Result r = run(DIST, 120, "demo", "--seconds", "2", "--concurrency", "4");
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(r.output).contains("t=1s").containsPattern("calls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us");
+        assertThat(r.output).contains("UserNotFoundException");
+    }
+
+    @Test
+    void pluginsListsDefaultPluginsAndReportsBrokenJars() throws Exception {
+        Path copy = copyDistribution();
+        Files.write(copy.resolve("plugins/broken.jar"), new byte[] {1, 2, 3, 4});
+        Result r = run(copy, 60, "plugins");
+        assertThat(r.output).contains("codec-protostuff").contains("serializer:protostuff")
+                .contains("service-demo").contains("broken.jar").contains("not a readable JAR");
+        assertThat(r.exit).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
+    }
+
+    @Test
+    void serveStopsGracefullyOnSigterm() throws Exception {
+        Process p = start(DIST, "serve", "--port", "0");
+        try {
+            StringBuilder out = new StringBuilder();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            var reader = p.inputReader(StandardCharsets.UTF_8);
+            String line;
+            while ((line = reader.readLine()) != null && System.nanoTime() < deadline) {
+                out.append(line).append('\n');
+                if (line.contains("Serving [")) {
+                    break;
+                }
+            }
+            assertThat(out.toString()).contains("Serving [").contains("EchoService");
+            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+            String rest = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(rest).contains("Shutdown: in-flight calls drained");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private Path copyDistribution() throws IOException {
+        Path target = tmp.resolve("microrpc");
+        try (Stream<Path> files = Files.walk(DIST)) {
+            for (Path src : (Iterable<Path>) files::iterator) {
+                Path dst = target.resolve(DIST.relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    private static Process start(Path dist, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(dist.resolve("bin/microrpc").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return pb.start();
+    }
+
+    private static Result run(Path dist, int timeoutSeconds, String... args) throws Exception {
+        Process p = start(dist, args);
+        byte[] output;
+        try {
+            output = p.getInputStream().readAllBytes();
+            assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("exited in time").isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static final class Result {
+        final int exit;
+        final String output;
+
+        Result(int exit, String output) {
+            this.exit = exit;
+            this.output = output;
+        }
+    }
+}
