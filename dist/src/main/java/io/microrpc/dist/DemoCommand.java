@@ -4,6 +4,7 @@ import io.microrpc.demo.api.EchoService;
 import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserService;
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.admin.AdminServer;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.launcher.LauncherOptions;
 import io.microrpc.spi.RpcException;
@@ -52,7 +53,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--seconds " + seconds + " --concurrency " + concurrency + " (expected: >= 1 each)");
         }
         KernelSettings settings = options.settings().toBuilder().serverHost("127.0.0.1").serverPort(0).build();
-        try (MicroRpc rpc = MicroRpc.builder().settings(settings).start()) {
+        try (MicroRpc rpc = MicroRpc.builder().settings(settings).start();
+             AdminServer admin = settings.adminPort() >= 0
+                     ? AdminServer.start(rpc, settings.adminHost(), settings.adminPort()) : null) {
             if (!rpc.exportedServices().contains(EchoService.class.getName())) {
                 throw new IllegalStateException("the demo needs plugin-service-demo in " + settings.pluginsDir()
                         + " (loaded: " + rpc.plugins() + ")");
@@ -70,6 +73,17 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             return run(echo, users, rpc, out);
         }
+    }
+
+    /** The active extension of each point that has one, e.g. {@code serializer=protostuff (codec-protostuff 0.1.0)}. */
+    private static String active(MicroRpc rpc) {
+        StringBuilder b = new StringBuilder();
+        rpc.activeExtensions().forEach((point, ext) -> {
+            if (!ext.equals("-")) {
+                b.append(b.length() == 0 ? "" : ", ").append(point).append('=').append(ext);
+            }
+        });
+        return b.toString();
     }
 
     private static void showRemoteError(UserService users, PrintWriter out) {
@@ -135,9 +149,8 @@ public final class DemoCommand implements Callable<Integer> {
             total.add(interval);
             long c = calls.sum();
             synchronized (out) {
-                out.printf("t=%ds calls=%d errors=%d throughput=%d/s p50=%dus p99=%dus serializer=%s%n", s, c, errors.sum(),
-                        c - previousCalls, interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
-                        String.join(", ", rpc.extensions().get("serializer")));
+                out.printf("t=%ds calls=%d errors=%d throughput=%d/s p50=%dus p99=%dus active: %s%n", s, c, errors.sum(),
+                        c - previousCalls, interval.getValueAtPercentile(50), interval.getValueAtPercentile(99), active(rpc));
                 out.flush();
             }
             previousCalls = c;

@@ -216,6 +216,87 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /**
+     * Makes {@code names} (a preference list, e.g. {@code p2c,round-robin}: the first loaded one is
+     * active) the active extension of {@code point} for {@code service}, or for every service when
+     * {@code service} is null. Takes effect for the next call; calls in flight finish with what they
+     * started with. An empty {@code names} for a service returns it to the global choice.
+     *
+     * @param point one of {@code serializer}, {@code loadbalancer}, {@code cluster}, {@code registry}
+     * @throws IllegalArgumentException when the point is unknown or none of the names is loaded
+     */
+    public void switchExtension(String point, String names, String service) {
+        ExtensionPoints p = switchable(point);
+        List<String> list = new ArrayList<>();
+        for (String n : names.split(",")) {
+            if (!n.isBlank()) {
+                list.add(n.trim());
+            }
+        }
+        if (list.isEmpty() && service == null) {
+            throw new IllegalArgumentException("names: '' (expected: one or more " + point + " names; to return a service "
+                    + "to the global choice, pass an empty list with the service)");
+        }
+        List<String> loaded = new ArrayList<>();
+        for (LoadedExtension e : extensions.current().all()) {
+            if (p.type().isInstance(e.extension())) {
+                loaded.add(e.name());
+            }
+        }
+        if (!list.isEmpty() && list.stream().noneMatch(loaded::contains)) {
+            throw new IllegalArgumentException("no " + point + " named " + list + " is loaded (loaded: "
+                    + (loaded.isEmpty() ? "none" : String.join(", ", loaded)) + "); put its plugin in "
+                    + settings.pluginsDir() + "/ first");
+        }
+        extensions.select(sel -> sel.with(p.key(), service, list));
+        log.info("Switched {}{} to {}", point, service == null ? "" : " of " + service, list.isEmpty() ? "the global choice" : list);
+    }
+
+    private static ExtensionPoints switchable(String point) {
+        for (ExtensionPoints p : List.of(ExtensionPoints.SERIALIZER, ExtensionPoints.LOAD_BALANCER,
+                ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY)) {
+            if (p.key().equals(point)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("point: '" + point + "' (expected: serializer, loadbalancer, cluster or registry)");
+    }
+
+    /**
+     * What is active now, by point: {@code loadbalancer -> versioned (lb-versioned 1.0.2)}, plus
+     * {@code loadbalancer[<service>]} entries for services with a choice of their own.
+     */
+    public Map<String, String> activeExtensions() {
+        Extensions ext = extensions.current();
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("serializer", describe(ext, ext.serializerFor(null, settings.serializer())));
+        out.put("loadbalancer", describe(ext, ext.loadBalancer()));
+        out.put("cluster", describe(ext, ext.clusterPolicy()));
+        out.put("registry", describe(ext, ext.registry()));
+        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
+            out.put("loadbalancer[" + service + "]", describe(ext, ext.loadBalancer(service)));
+        }
+        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.CLUSTER.key())) {
+            out.put("cluster[" + service + "]", describe(ext, ext.clusterPolicy(service)));
+        }
+        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
+            out.put("serializer[" + service + "]", describe(ext, ext.serializerFor(service, settings.serializer())));
+        }
+        return out;
+    }
+
+    private static String describe(Extensions ext, Extension e) {
+        if (e == null) {
+            return "-";
+        }
+        for (LoadedExtension le : ext.all()) {
+            if (le.extension() == e) {
+                return le.toString();
+            }
+        }
+        return e.name();
+    }
+
+    /**
      * Applies the plugins folder as it is now (waiting for files still being written), instead of
      * waiting for the watcher. Returns when done.
      */

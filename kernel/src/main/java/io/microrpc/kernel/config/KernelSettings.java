@@ -58,6 +58,8 @@ public final class KernelSettings {
     private final Duration pluginsWatchDebounce;
     private final Duration pluginsDrainTimeout;
     private final List<String> allowedTypes;
+    private final String adminHost;
+    private final int adminPort;
     private final String loadBalancer;
     private final String clusterPolicy;
     private final List<String> filters;
@@ -86,6 +88,8 @@ public final class KernelSettings {
         this.pluginsWatchDebounce = b.pluginsWatchDebounce;
         this.pluginsDrainTimeout = b.pluginsDrainTimeout;
         this.allowedTypes = List.copyOf(b.allowedTypes);
+        this.adminHost = b.adminHost;
+        this.adminPort = b.adminPort;
         this.loadBalancer = b.loadBalancer;
         this.clusterPolicy = b.clusterPolicy;
         this.filters = List.copyOf(b.filters);
@@ -208,6 +212,16 @@ public final class KernelSettings {
         return pluginsDrainTimeout;
     }
 
+    /** Address of the admin HTTP endpoint that {@code serve} and {@code demo} start. */
+    public String adminHost() {
+        return adminHost;
+    }
+
+    /** Port of the admin endpoint; -1 disables it, 0 picks a free port. */
+    public int adminPort() {
+        return adminPort;
+    }
+
     /** Extra class names serializers may instantiate. */
     public List<String> allowedTypes() {
         return allowedTypes;
@@ -268,6 +282,8 @@ public final class KernelSettings {
         b.pluginsWatchDebounce = pluginsWatchDebounce;
         b.pluginsDrainTimeout = pluginsDrainTimeout;
         b.allowedTypes = new ArrayList<>(allowedTypes);
+        b.adminHost = adminHost;
+        b.adminPort = adminPort;
         b.loadBalancer = loadBalancer;
         b.clusterPolicy = clusterPolicy;
         b.filters = new ArrayList<>(filters);
@@ -299,6 +315,8 @@ public final class KernelSettings {
         private Duration pluginsWatchDebounce = Duration.ofMillis(500);
         private Duration pluginsDrainTimeout = Duration.ofSeconds(30);
         private List<String> allowedTypes = new ArrayList<>();
+        private String adminHost = "127.0.0.1";
+        private int adminPort = -1;
         private String loadBalancer = "";
         private String clusterPolicy = "";
         private List<String> filters = new ArrayList<>();
@@ -409,6 +427,16 @@ public final class KernelSettings {
 
         public Builder allowedTypes(List<String> v) {
             allowedTypes = new ArrayList<>(v);
+            return this;
+        }
+
+        public Builder adminHost(String v) {
+            adminHost = Objects.requireNonNull(v, "adminHost");
+            return this;
+        }
+
+        public Builder adminPort(int v) {
+            adminPort = check("admin.port", v, v >= -1 && v <= 65535, "-1 (off), 0 (any free port) or 1-65535");
             return this;
         }
 
@@ -526,6 +554,8 @@ public final class KernelSettings {
         SETTERS.put("plugins.watch-debounce", (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
         SETTERS.put("plugins.drain-timeout", (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
         SETTERS.put("serializer.allowed-types", (b, k, v) -> b.allowedTypes(parseList(v)));
+        SETTERS.put("admin.host", (b, k, v) -> b.adminHost(v));
+        SETTERS.put("admin.port", (b, k, v) -> b.adminPort(parseInt(k, v)));
         SETTERS.put("loadbalancer", (b, k, v) -> b.loadBalancer(v));
         SETTERS.put("cluster", (b, k, v) -> b.clusterPolicy(v));
         SETTERS.put("filters", (b, k, v) -> b.filters(parseList(v)));

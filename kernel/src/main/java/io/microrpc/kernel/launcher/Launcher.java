@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "microrpc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "microrpc: a plugin-based microkernel RPC engine.",
-        subcommands = {ServeCommand.class, PluginsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, PluginsCommand.class, StatusCommand.class, SwitchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Launcher {
 
     /** The launcher's command line with {@code extraCommands} added as subcommands. */

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.launcher;
 
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.admin.AdminServer;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MicroRpc rpc = MicroRpc.builder().settings(options.settings()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(rpc::close, "microrpc-shutdown"));
+        AdminServer admin = rpc.settings().adminPort() >= 0
+                ? AdminServer.start(rpc, rpc.settings().adminHost(), rpc.settings().adminPort()) : null;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (admin != null) {
+                admin.close();
+            }
+            rpc.close();
+        }, "microrpc-shutdown"));
         if (rpc.exportedServices().isEmpty()) {
             log.warn("No service plugin contributed a service; serving nothing. Put a service plugin "
                     + "(e.g. plugin-service-demo) in {}", rpc.settings().pluginsDir());

@@ -6,12 +6,10 @@ final class ExportedService {
     final ServiceModel model;
     final Object implementation;
     final boolean runOnIoThread;
-    final ClassLoader contextLoader;
 
     ExportedService(ServiceModel model, Object implementation, boolean runOnIoThread) {
         this.model = model;
         this.implementation = implementation;
         this.runOnIoThread = runOnIoThread;
-        this.contextLoader = implementation.getClass().getClassLoader();
     }
 }

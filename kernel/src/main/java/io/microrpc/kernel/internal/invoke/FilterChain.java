@@ -1,5 +1,6 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
@@ -38,12 +39,15 @@ final class FilterChain {
                 return terminal.invoke(invocation);
             }
             Filter filter = filters.get(index);
+            ClassLoader previous = ContextLoader.enter(filter);
             try {
                 CompletableFuture<Object> f = filter.invoke(invocation, new Step(filters, index + 1, terminal));
                 return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException(
                         "filter '" + filter.name() + "' returned null (expected: a future)"));
             } catch (RuntimeException | LinkageError e) {
                 return CompletableFuture.failedFuture(e);
+            } finally {
+                ContextLoader.exit(previous);
             }
         }
     }

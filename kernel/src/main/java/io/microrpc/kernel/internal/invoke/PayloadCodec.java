@@ -1,5 +1,6 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.spi.AllowedTypes;
 import io.microrpc.spi.Serializer;
 import io.netty.buffer.ByteBuf;
@@ -21,8 +22,13 @@ final class PayloadCodec {
             return;
         }
         ByteBufOutputStream out = new ByteBufOutputStream(buf);
-        for (int i = 0; i < types.length; i++) {
-            serializer.write(out, values[i], types[i]);
+        ClassLoader previous = ContextLoader.enter(serializer);
+        try {
+            for (int i = 0; i < types.length; i++) {
+                serializer.write(out, values[i], types[i]);
+            }
+        } finally {
+            ContextLoader.exit(previous);
         }
     }
 
@@ -30,7 +36,12 @@ final class PayloadCodec {
         if (type == void.class || type == Void.class) {
             return;
         }
-        serializer.write(new ByteBufOutputStream(buf), value, type);
+        ClassLoader previous = ContextLoader.enter(serializer);
+        try {
+            serializer.write(new ByteBufOutputStream(buf), value, type);
+        } finally {
+            ContextLoader.exit(previous);
+        }
     }
 
     static Object[] readValues(ByteBuf buf, Serializer serializer, Class<?>[] types, AllowedTypes allowed) throws IOException {
@@ -39,8 +50,13 @@ final class PayloadCodec {
             return values;
         }
         ByteBufInputStream in = new ByteBufInputStream(buf);
-        for (int i = 0; i < types.length; i++) {
-            values[i] = checked(serializer.read(in, types[i], allowed), types[i]);
+        ClassLoader previous = ContextLoader.enter(serializer);
+        try {
+            for (int i = 0; i < types.length; i++) {
+                values[i] = checked(serializer.read(in, types[i], allowed), types[i]);
+            }
+        } finally {
+            ContextLoader.exit(previous);
         }
         return values;
     }
@@ -49,7 +65,12 @@ final class PayloadCodec {
         if (type == void.class || type == Void.class) {
             return null;
         }
-        return checked(serializer.read(new ByteBufInputStream(buf), type, allowed), type);
+        ClassLoader previous = ContextLoader.enter(serializer);
+        try {
+            return checked(serializer.read(new ByteBufInputStream(buf), type, allowed), type);
+        } finally {
+            ContextLoader.exit(previous);
+        }
     }
 
     /** A serializer that returns a value of the wrong type is a bug in it; fail here, not in user code. */

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
@@ -100,10 +101,15 @@ final class ReferenceInvoker implements InvocationHandler {
     }
 
     private CompletableFuture<Object> cluster(Extensions ext, Invocation invocation) {
-        ClusterPolicy policy = ext.clusterPolicy();
+        ClusterPolicy policy = ext.clusterPolicy(model.name());
         try {
             if (policy != null) {
-                return policy.invoke(invocation, new BoundCluster(ext));
+                ClassLoader previous = ContextLoader.enter(policy);
+                try {
+                    return policy.invoke(invocation, new BoundCluster(ext));
+                } finally {
+                    ContextLoader.exit(previous);
+                }
             }
             return send(ext, select(ext, invocation, List.of()), invocation);
         } catch (RpcException e) {
@@ -166,12 +172,19 @@ final class ReferenceInvoker implements InvocationHandler {
         if (ready.size() == 1) {
             return ready.get(0);
         }
-        LoadBalancer lb = ext.loadBalancer();
+        LoadBalancer lb = ext.loadBalancer(model.name());
         if (lb == null) {
-            throw ext.missing(ExtensionPoints.LOAD_BALANCER, settings.loadBalancer(),
+            throw ext.missing(ExtensionPoints.LOAD_BALANCER,
+                    String.join(",", ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name())),
                     "choosing among " + ready.size() + " providers of " + model.name()).asException();
         }
-        Endpoint chosen = lb.select(ready, invocation);
+        Endpoint chosen;
+        ClassLoader previous = ContextLoader.enter(lb);
+        try {
+            chosen = lb.select(ready, invocation);
+        } finally {
+            ContextLoader.exit(previous);
+        }
         if (chosen == null || !ready.contains(chosen)) {
             throw Status.of(Status.Code.INTERNAL).withDescription("load balancer '" + lb.name() + "' returned "
                     + chosen + ", which is not one of the candidates").asException();
@@ -181,7 +194,7 @@ final class ReferenceInvoker implements InvocationHandler {
 
     private CompletableFuture<Object> send(Extensions ext, Endpoint endpoint, Invocation invocation) {
         MethodDescriptor method = invocation.method();
-        Serializer serializer = ext.serializer(serializerName);
+        Serializer serializer = ext.serializerFor(model.name(), serializerName);
         if (serializer == null) {
             return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, serializerName,
                     "calling " + method.fullName()).asException());

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.protocol.Frame;
@@ -125,9 +126,6 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             return;
         }
         Object[] args;
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(service.contextLoader);
         try {
             args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
         } catch (Exception | LinkageError e) {
@@ -136,20 +134,14 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             return;
         } finally {
             frame.release();
-            thread.setContextClassLoader(previous);
         }
         Invocation invocation = Invocation.of(method.descriptor(), args, header.attachments(), deadline);
-        CompletableFuture<Object> result;
-        thread.setContextClassLoader(service.contextLoader);
-        try {
-            result = FilterChain.invoke(ext.serverFilters(), invocation, inv -> call(service, method, inv));
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        CompletableFuture<Object> result = FilterChain.invoke(ext.serverFilters(), invocation, inv -> call(service, method, inv));
         result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext));
     }
 
     private static CompletableFuture<Object> call(ExportedService service, MethodModel method, Invocation invocation) {
+        ClassLoader previous = ContextLoader.enter(service.implementation);
         try {
             Object r = method.invoke(service.implementation, invocation.arguments());
             if (r instanceof CompletableFuture) {
@@ -160,6 +152,8 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             return CompletableFuture.completedFuture(r);
         } catch (Throwable t) {
             return CompletableFuture.failedFuture(t);
+        } finally {
+            ContextLoader.exit(previous);
         }
     }
 

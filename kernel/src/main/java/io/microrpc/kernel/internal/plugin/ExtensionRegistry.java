@@ -12,10 +12,11 @@ public final class ExtensionRegistry {
 
     private final KernelSettings settings;
     private final AtomicReference<Extensions> current;
+    private final List<Extensions> replaced = new java.util.ArrayList<>();
 
     public ExtensionRegistry(KernelSettings settings) {
         this.settings = settings;
-        this.current = new AtomicReference<>(Extensions.of(List.of(), settings));
+        this.current = new AtomicReference<>(Extensions.of(List.of(), settings, Selections.from(settings)));
     }
 
     /** The current snapshot, without a lease: for reports and for code that does not call extensions. */
@@ -44,7 +45,34 @@ public final class ExtensionRegistry {
     }
 
     /** Publishes a snapshot of {@code extensions} with one atomic write and returns the previous one. */
-    public Extensions publish(List<LoadedExtension> extensions) {
-        return current.getAndSet(Extensions.of(extensions, settings));
+    public synchronized Extensions publish(List<LoadedExtension> extensions) {
+        return replace(Extensions.of(extensions, settings, current.get().selections()));
+    }
+
+    /**
+     * Publishes the current extensions with other selections: the switch of a point's active extension.
+     * No plugin is unloaded, so the previous snapshot needs no draining.
+     */
+    public synchronized Extensions select(java.util.function.UnaryOperator<Selections> change) {
+        Extensions now = current.get();
+        Extensions next = now.withSelections(change.apply(now.selections()), settings);
+        replace(next);
+        return next;
+    }
+
+    private Extensions replace(Extensions next) {
+        Extensions previous = current.getAndSet(next);
+        replaced.add(previous);
+        replaced.removeIf(e -> e.leases() <= 0 && e != previous);
+        return previous;
+    }
+
+    /**
+     * Every snapshot replaced so far that may still be in use. A plugin that left the current snapshot
+     * may be unloaded once all of these have drained.
+     */
+    public synchronized List<Extensions> replacedSnapshots() {
+        replaced.removeIf(e -> e.leases() <= 0);
+        return List.copyOf(replaced);
     }
 }

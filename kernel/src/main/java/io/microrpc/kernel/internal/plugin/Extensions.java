@@ -11,6 +11,7 @@ import io.microrpc.spi.ServiceProvider;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +31,14 @@ public final class Extensions {
     private final List<LoadedExtension> all;
     private final Map<String, Serializer> serializersByName;
     private final Serializer[] serializersById = new Serializer[128];
+    private final Selections selections;
     private final LoadBalancer loadBalancer;
     private final ClusterPolicy clusterPolicy;
     private final Registry registry;
+    private final Map<String, LoadBalancer> serviceLoadBalancers = new HashMap<>();
+    private final Map<String, ClusterPolicy> servicePolicies = new HashMap<>();
+    private final Map<String, Serializer> serviceSerializers = new HashMap<>();
+    private final Serializer preferredSerializer;
     private final List<Filter> clientFilters;
     private final List<Filter> serverFilters;
     private final List<ServiceProvider> serviceProviders;
@@ -40,8 +46,9 @@ public final class Extensions {
     /** Calls using this snapshot now; see {@link ExtensionRegistry#acquire()}. */
     private final java.util.concurrent.atomic.AtomicInteger leases = new java.util.concurrent.atomic.AtomicInteger();
 
-    private Extensions(List<LoadedExtension> all, KernelSettings settings) {
+    private Extensions(List<LoadedExtension> all, KernelSettings settings, Selections selections) {
         this.all = List.copyOf(all);
+        this.selections = selections;
         this.pluginsDir = settings.pluginsDir().toString();
         Map<String, Serializer> byName = new LinkedHashMap<>();
         for (Serializer s : ofType(Serializer.class)) {
@@ -58,9 +65,20 @@ public final class Extensions {
             byName.putIfAbsent(s.name(), s);
         }
         this.serializersByName = Map.copyOf(byName);
-        this.loadBalancer = active(LoadBalancer.class, settings.loadBalancer(), ExtensionPoints.LOAD_BALANCER);
-        this.clusterPolicy = active(ClusterPolicy.class, settings.clusterPolicy(), ExtensionPoints.CLUSTER);
-        this.registry = active(Registry.class, settings.registry(), ExtensionPoints.REGISTRY);
+        this.loadBalancer = active(LoadBalancer.class, selections.preferences(ExtensionPoints.LOAD_BALANCER.key(), null));
+        this.clusterPolicy = active(ClusterPolicy.class, selections.preferences(ExtensionPoints.CLUSTER.key(), null));
+        this.registry = active(Registry.class, selections.preferences(ExtensionPoints.REGISTRY.key(), null));
+        this.preferredSerializer = firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), null));
+        for (String service : selections.servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
+            serviceLoadBalancers.put(service, active(LoadBalancer.class,
+                    selections.preferences(ExtensionPoints.LOAD_BALANCER.key(), service)));
+        }
+        for (String service : selections.servicesWithOwn(ExtensionPoints.CLUSTER.key())) {
+            servicePolicies.put(service, active(ClusterPolicy.class, selections.preferences(ExtensionPoints.CLUSTER.key(), service)));
+        }
+        for (String service : selections.servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
+            serviceSerializers.put(service, firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), service)));
+        }
         List<Filter> filters = ofType(Filter.class).stream()
                 .filter(f -> settings.filters().isEmpty() || settings.filters().contains(f.name()))
                 .sorted(Comparator.comparingInt(Filter::order).thenComparing(Filter::name))
@@ -70,8 +88,8 @@ public final class Extensions {
         this.serviceProviders = List.copyOf(ofType(ServiceProvider.class));
     }
 
-    public static Extensions of(List<LoadedExtension> all, KernelSettings settings) {
-        return new Extensions(all, settings);
+    public static Extensions of(List<LoadedExtension> all, KernelSettings settings, Selections selections) {
+        return new Extensions(all, settings, selections);
     }
 
     private <T extends Extension> List<T> ofType(Class<T> type) {
@@ -84,22 +102,43 @@ public final class Extensions {
         return out;
     }
 
-    /** The configured extension, or, when none is configured, the first loaded one by name. */
-    private <T extends Extension> T active(Class<T> type, String configured, ExtensionPoints point) {
+    /**
+     * The first loaded extension of the preference list; with no preference, the first loaded one by
+     * name; null when the preferences name none that is loaded (calls needing it then fail fast, naming
+     * what is missing, rather than silently using another strategy).
+     */
+    private <T extends Extension> T active(Class<T> type, List<String> preferences) {
         List<T> candidates = ofType(type);
-        if (!configured.isEmpty()) {
+        if (preferences.isEmpty()) {
+            return candidates.stream().min(Comparator.comparing(Extension::name)).orElse(null);
+        }
+        for (String name : preferences) {
             for (T t : candidates) {
-                if (t.name().equals(configured)) {
+                if (t.name().equals(name)) {
                     return t;
                 }
             }
-            if (!candidates.isEmpty() || point != ExtensionPoints.REGISTRY) {
-                log.warn("{}={} is configured but no such {} is loaded (loaded: {})", point.key(), configured,
-                        point.key(), names(candidates));
-            }
-            return null;
         }
-        return candidates.stream().min(Comparator.comparing(Extension::name)).orElse(null);
+        return null;
+    }
+
+    private Serializer firstLoaded(List<String> preferences) {
+        for (String name : preferences) {
+            Serializer s = serializersByName.get(name);
+            if (s != null) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    public Selections selections() {
+        return selections;
+    }
+
+    /** A snapshot of the same extensions with other selections. */
+    public Extensions withSelections(Selections next, KernelSettings settings) {
+        return new Extensions(all, settings, next);
     }
 
     private static String names(List<? extends Extension> list) {
@@ -140,9 +179,32 @@ public final class Extensions {
         return loadBalancer;
     }
 
+    /** The load balancer {@code service} uses: its own selection, else the global one; may be null. */
+    public LoadBalancer loadBalancer(String service) {
+        return serviceLoadBalancers.isEmpty() || !serviceLoadBalancers.containsKey(service)
+                ? loadBalancer : serviceLoadBalancers.get(service);
+    }
+
     /** The active cluster policy, or null (one attempt per call). */
     public ClusterPolicy clusterPolicy() {
         return clusterPolicy;
+    }
+
+    /** The cluster policy {@code service} uses: its own selection, else the global one; may be null. */
+    public ClusterPolicy clusterPolicy(String service) {
+        return servicePolicies.isEmpty() || !servicePolicies.containsKey(service)
+                ? clusterPolicy : servicePolicies.get(service);
+    }
+
+    /**
+     * The serializer {@code service}'s calls use: a runtime selection for the service or globally,
+     * else the reference's configured one ({@code call.serializer}); null when not loaded.
+     */
+    public Serializer serializerFor(String service, String configured) {
+        if (!serviceSerializers.isEmpty() && serviceSerializers.containsKey(service)) {
+            return serviceSerializers.get(service);
+        }
+        return preferredSerializer != null ? preferredSerializer : serializersByName.get(configured);
     }
 
     /** The active registry, or null (direct addresses only). */

@@ -64,7 +64,6 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, PluginReport> reports = new TreeMap<>();
     private final Map<String, Generation> active = new TreeMap<>();
     private final Map<String, String> failedContent = new HashMap<>();
-    private final List<Extensions> draining = new ArrayList<>();
     private final List<Retirement> retirements = new ArrayList<>();
     private Set<String> scanNames = Set.of();
     private boolean missingFolderLogged;
@@ -305,8 +304,7 @@ public final class PluginHost implements AutoCloseable {
             all.addAll(g.extensions);
         }
         listener.beforePublish(all);
-        Extensions previous = registry.publish(all);
-        draining.add(previous);
+        registry.publish(all);
     }
 
     private void logChanges(Map<String, Generation> before, Map<String, Generation> after) {
@@ -320,7 +318,7 @@ public final class PluginHost implements AutoCloseable {
 
     /** Unloads {@code g} once every snapshot published before now has drained. */
     private void retire(Generation g, Generation successor) {
-        Retirement r = new Retirement(g, successor, List.copyOf(draining), resources.ticker().nanoTime());
+        Retirement r = new Retirement(g, successor, registry.replacedSnapshots(), resources.ticker().nanoTime());
         retirements.add(r);
         log.info("Plugin {}: {} -> {}; draining calls of the old generation", g.id, g.version,
                 successor == null ? "removed" : successor.version);
@@ -351,7 +349,6 @@ public final class PluginHost implements AutoCloseable {
                     r.successor == null ? "removed" : r.successor.version, drainMs);
             collected.add(new Collection(r.generation.toString(), r.generation.loaderRef(), now));
         }
-        draining.removeIf(s -> s.leases() <= 0 && retirements.stream().noneMatch(r -> r.snapshots.contains(s)));
         return !retirements.isEmpty();
     }
 

@@ -1,0 +1,164 @@
+package io.microrpc.kernel.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.plugin.PluginReport;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's HTTP endpoint of a running kernel, on loopback by default (JDK HTTP server, no extra
+ * dependency). Plain-text answers:
+ * <ul>
+ *   <li>{@code GET /health} — {@code ok};</li>
+ *   <li>{@code GET /plugins} — each JAR's state, generations, and the active extension per point;</li>
+ *   <li>{@code POST /switch?point=loadbalancer&name=round-robin[&service=...]} — switch a point;</li>
+ *   <li>{@code POST /reload} — apply the plugins folder now instead of waiting for the watcher.</li>
+ * </ul>
+ * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
+ * cannot drive the endpoint through the operator's browser.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+    private final MicroRpc rpc;
+    private final HttpServer server;
+
+    private AdminServer(MicroRpc rpc, HttpServer server) {
+        this.rpc = rpc;
+        this.server = server;
+    }
+
+    /**
+     * Starts the endpoint on {@code host:port}; if that port is taken (another kernel on this machine),
+     * on a free one, with a warning naming it.
+     */
+    public static AdminServer start(MicroRpc rpc, String host, int port) throws IOException {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(host, port), 16);
+        } catch (java.net.BindException e) {
+            http = HttpServer.create(new InetSocketAddress(host, 0), 16);
+            log.warn("Admin port {} is taken; the admin endpoint listens on {} instead", port, http.getAddress().getPort());
+        }
+        AdminServer admin = new AdminServer(rpc, http);
+        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "microrpc-admin");
+            t.setDaemon(true);
+            return t;
+        }));
+        http.createContext("/", admin::handle);
+        http.start();
+        log.info("Admin endpoint on http://{}:{}/ (plugins, switch, reload, health)", host, http.getAddress().getPort());
+        return admin;
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try {
+            if (ex.getRequestHeaders().containsKey("Origin")) {
+                reply(ex, 403, "requests from web pages are refused\n");
+                return;
+            }
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+            if (path.equals("/health")) {
+                reply(ex, 200, "ok\n");
+            } else if (path.equals("/plugins") && method.equals("GET")) {
+                reply(ex, 200, describe(rpc));
+            } else if (path.equals("/switch") && method.equals("POST")) {
+                String point = q.get("point");
+                String name = q.getOrDefault("name", "");
+                if (point == null) {
+                    reply(ex, 400, "missing query parameter 'point' (serializer, loadbalancer, cluster or registry)\n");
+                    return;
+                }
+                rpc.switchExtension(point, name, q.get("service"));
+                reply(ex, 200, "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service"))
+                        + " to " + (name.isEmpty() ? "the global choice" : name) + "\n" + describe(rpc));
+            } else if (path.equals("/reload") && method.equals("POST")) {
+                rpc.reloadPlugins();
+                reply(ex, 200, describe(rpc));
+            } else {
+                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, POST /switch, POST /reload, GET /health)\n");
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            reply(ex, 400, e.getMessage() + "\n");
+        } catch (RuntimeException e) {
+            log.warn("Admin request {} failed", ex.getRequestURI(), e);
+            reply(ex, 500, e + "\n");
+        }
+    }
+
+    /** The text of {@code GET /plugins}, also printed by {@code microrpc plugins}. */
+    public static String describe(MicroRpc rpc) {
+        StringBuilder out = new StringBuilder();
+        out.append("Plugins folder: ").append(rpc.settings().pluginsDir()).append('\n');
+        List<PluginReport> reports = rpc.plugins();
+        if (reports.isEmpty()) {
+            out.append("  (no plugin JARs)\n");
+        }
+        out.append(String.format("%-40s %-22s %-10s %-8s %s%n", "FILE", "ID", "VERSION", "STATE", "EXTENSIONS / REASON"));
+        for (PluginReport r : reports) {
+            out.append(String.format("%-40s %-22s %-10s %-8s %s%n", r.file(), orDash(r.pluginId()), orDash(r.version()),
+                    r.state(), r.isStarted() ? String.join(", ", r.extensions()) : r.reason()));
+        }
+        out.append("\nGenerations:\n");
+        List<String> generations = rpc.generations();
+        if (generations.isEmpty()) {
+            out.append("  -\n");
+        }
+        generations.forEach(g -> out.append("  ").append(g).append('\n'));
+        out.append("\nActive:\n");
+        rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
+        return out.toString();
+    }
+
+    private static String orDash(String s) {
+        return s == null ? "-" : s;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
+    private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream os = ex.getResponseBody()) {
+            os.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

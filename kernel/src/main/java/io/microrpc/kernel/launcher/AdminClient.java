@@ -1,0 +1,45 @@
+package io.microrpc.kernel.launcher;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Talks to the admin endpoint of a running kernel for the {@code switch} and {@code status} commands. */
+final class AdminClient {
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    AdminClient(String hostPort) {
+        this.base = "http://" + hostPort;
+    }
+
+    /** Sends the request; returns the body, or throws with the server's message on a non-200 answer. */
+    String call(String method, String path, Map<String, String> query) throws IOException, InterruptedException {
+        String q = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + '=' + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + (q.isEmpty() ? "" : "?" + q)))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IOException("no admin endpoint at " + base + ": is a kernel running (`microrpc serve` or `demo`) "
+                    + "with admin.port set? Pass --admin host:port if it listens elsewhere");
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalArgumentException(response.body().trim());
+        }
+        return response.body();
+    }
+}

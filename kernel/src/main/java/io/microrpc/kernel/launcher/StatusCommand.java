@@ -1,0 +1,33 @@
+package io.microrpc.kernel.launcher;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code microrpc status}: the plugins, generations and active extensions of a running kernel. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show a running kernel's plugins, generations and active extensions (through its admin endpoint).")
+public final class StatusCommand implements Callable<Integer> {
+
+    @Mixin
+    LauncherOptions options;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
+    String admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        var s = options.settings();
+        AdminClient client = new AdminClient(admin != null ? admin : s.adminHost() + ':' + (s.adminPort() > 0 ? s.adminPort() : 7421));
+        spec.commandLine().getOut().print(client.call("GET", "/plugins", Map.of()));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
