@@ -1,0 +1,29 @@
+package io.microrpc.demo.api;
+
+import java.util.List;
+
+/**
+ * A small user directory with a realistic payload. The benchmark's second service, after Dubbo's
+ * benchmark of the same shape, so results can be compared.
+ *
+ * <p>Implementations are called concurrently from the kernel's threads and must be thread-safe.
+ */
+public interface UserService {
+
+    /** Users on one page of {@link #listUser}. */
+    int PAGE_SIZE = 15;
+
+    /**
+     * The user with that id.
+     *
+     * @throws UserNotFoundException when no user has that id; a caller sees it as an application
+     *     error carrying this type's name and message
+     */
+    User getUser(long id);
+
+    /** Stores {@code user} under a new id and returns the id. */
+    long createUser(User user);
+
+    /** The {@link #PAGE_SIZE} users of page {@code page} (0-based). */
+    List<User> listUser(int page);
+}

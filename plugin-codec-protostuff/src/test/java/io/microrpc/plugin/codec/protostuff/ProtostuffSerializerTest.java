@@ -1,0 +1,13 @@
+package io.microrpc.plugin.codec.protostuff;
+
+import io.microrpc.spi.Serializer;
+import io.microrpc.spi.testing.SerializerContractTest;
+
+/** The serializer contract; protostuff-specific behaviour is in {@link ProtostuffFormatTest}. */
+class ProtostuffSerializerTest extends SerializerContractTest {
+
+    @Override
+    protected Serializer newSerializer() {
+        return new ProtostuffSerializer();
+    }
+}
