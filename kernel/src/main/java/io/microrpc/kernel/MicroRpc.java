@@ -12,7 +12,9 @@ import io.microrpc.kernel.internal.plugin.KernelResources;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
 import io.microrpc.kernel.internal.plugin.PluginHost;
 import io.microrpc.kernel.internal.plugin.PluginLifecycle;
+import io.microrpc.kernel.internal.invoke.RegistryBinding;
 import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
+import io.microrpc.spi.ServiceInstance;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
@@ -63,8 +65,10 @@ public final class MicroRpc implements AutoCloseable {
     private final ExportedServices exported = new ExportedServices();
     private final ServerDispatcher dispatcher;
     private final ClientRuntime client;
+    private final RegistryBinding registries = new RegistryBinding();
     private final List<Class<?>> extraAllowedTypes;
     private final CountDownLatch terminated = new CountDownLatch(1);
+    private final long startedMillis;
     private ServerTransport server;
     private InetSocketAddress boundAddress;
     private boolean closed;
@@ -72,13 +76,15 @@ public final class MicroRpc implements AutoCloseable {
     private MicroRpc(Builder b) {
         this.settings = b.settings;
         this.resources = new KernelResources(b.ticker, b.clock);
+        this.startedMillis = b.clock.millis();
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.extensions = new ExtensionRegistry(settings);
         this.embedded = new ArrayList<>();
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker);
-        this.client = new ClientRuntime(settings, extensions, b.ticker);
+        this.client = new ClientRuntime(settings, extensions, b.ticker, registries);
+        extensions.onPublish(registries::follow);
         PluginHost.SwapListener exporter = b.exportServicePlugins
-                ? new ServicePluginExporter(exported, extraAllowedTypes, this::ensureServer)
+                ? new ServicePluginExporter(exported, extraAllowedTypes, this::exported, this::unexported)
                 : next -> { };
         try {
             Files.createDirectories(settings.dataDir());
@@ -150,7 +156,37 @@ public final class MicroRpc implements AutoCloseable {
         checkOpen();
         exported.export(definition, extraAllowedTypes);
         log.info("Exported {}", definition);
+        exported(definition.serviceName());
+    }
+
+    /** A service is exported: make sure the server listens, and register the service. */
+    private void exported(String service) {
         ensureServer();
+        InetSocketAddress a = address();
+        registries.register(ServiceInstance.builder(service, advertisedHost(), a.getPort())
+                .serializers(extensions.current().serializerNameList())
+                .startTimestampMillis(startedMillis)
+                .build());
+    }
+
+    private void unexported(String service) {
+        registries.unregister(service);
+    }
+
+    /** The host registries publish: {@code server.advertise-host}, else the bind host, else this machine's address. */
+    private String advertisedHost() {
+        if (!settings.serverAdvertiseHost().isEmpty()) {
+            return settings.serverAdvertiseHost();
+        }
+        String bind = settings.serverHost();
+        if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "127.0.0.1";
+        }
     }
 
     private synchronized void ensureServer() {
@@ -344,6 +380,7 @@ public final class MicroRpc implements AutoCloseable {
             s = server;
         }
         try {
+            registries.unregisterAll();
             if (s != null) {
                 long start = System.nanoTime();
                 s.stopAccepting();

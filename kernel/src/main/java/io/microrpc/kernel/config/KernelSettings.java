@@ -38,6 +38,7 @@ public final class KernelSettings {
             Set.of("serializer", "loadbalancer", "cluster", "filter", "registry", "service");
 
     private final String serverHost;
+    private final String serverAdvertiseHost;
     private final int serverPort;
     private final int serverIoThreads;
     private final int serverWorkerThreads;
@@ -68,6 +69,7 @@ public final class KernelSettings {
 
     private KernelSettings(Builder b) {
         this.serverHost = b.serverHost;
+        this.serverAdvertiseHost = b.serverAdvertiseHost;
         this.serverPort = b.serverPort;
         this.serverIoThreads = b.serverIoThreads;
         this.serverWorkerThreads = b.serverWorkerThreads;
@@ -127,6 +129,11 @@ public final class KernelSettings {
 
     public String serverHost() {
         return serverHost;
+    }
+
+    /** The host registries publish for this server; empty derives it from server.host or this machine. */
+    public String serverAdvertiseHost() {
+        return serverAdvertiseHost;
     }
 
     /** 0 picks a free port. */
@@ -262,6 +269,7 @@ public final class KernelSettings {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.serverHost = serverHost;
+        b.serverAdvertiseHost = serverAdvertiseHost;
         b.serverPort = serverPort;
         b.serverIoThreads = serverIoThreads;
         b.serverWorkerThreads = serverWorkerThreads;
@@ -295,6 +303,7 @@ public final class KernelSettings {
     /** Collects settings; {@link #build()} validates and copies them. Not thread-safe. */
     public static final class Builder {
         private String serverHost = "0.0.0.0";
+        private String serverAdvertiseHost = "";
         private int serverPort = 7420;
         private int serverIoThreads;
         private int serverWorkerThreads = 200;
@@ -327,6 +336,11 @@ public final class KernelSettings {
 
         public Builder serverHost(String v) {
             serverHost = Objects.requireNonNull(v, "serverHost");
+            return this;
+        }
+
+        public Builder serverAdvertiseHost(String v) {
+            serverAdvertiseHost = Objects.requireNonNull(v, "serverAdvertiseHost");
             return this;
         }
 
@@ -534,6 +548,7 @@ public final class KernelSettings {
 
     static {
         SETTERS.put("server.host", (b, k, v) -> b.serverHost(v));
+        SETTERS.put("server.advertise-host", (b, k, v) -> b.serverAdvertiseHost(v));
         SETTERS.put("server.port", (b, k, v) -> b.serverPort(parseInt(k, v)));
         SETTERS.put("server.io-threads", (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
         SETTERS.put("server.worker-threads", (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));

@@ -30,8 +30,11 @@ public final class ClientRuntime implements AutoCloseable {
     private final ClientTransport transport;
     private final Timer timer;
 
-    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker) {
+    private final RegistryBinding registries;
+
+    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker, RegistryBinding registries) {
         this.settings = settings;
+        this.registries = registries;
         this.extensions = extensions;
         this.ticker = ticker;
         this.transport = new ClientTransport(settings);
@@ -47,12 +50,18 @@ public final class ClientRuntime implements AutoCloseable {
     public <T> T reference(Class<T> type, List<String> addresses, Duration timeout, String serializer,
                            List<Class<?>> extraAllowedTypes) {
         ServiceModel model = ServiceModel.of(type, extraAllowedTypes);
+        Directory directory;
         if (addresses.isEmpty()) {
-            throw new IllegalArgumentException("addresses: [] (expected: at least one host:port; registry-based "
-                    + "discovery needs a Registry plugin and is configured with registry=<name>)");
+            if (!registries.hasRegistry()) {
+                throw new IllegalArgumentException("no addresses given for " + model.name() + " and no Registry plugin is "
+                        + "loaded; pass provider addresses (host:port), or put plugin-registry-zookeeper in "
+                        + settings.pluginsDir() + "/");
+            }
+            directory = registries.directory(model.name(), transport);
+        } else {
+            List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
+            directory = new DirectDirectory(model.name(), parsed, transport);
         }
-        List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
-        DirectDirectory directory = new DirectDirectory(model.name(), parsed, transport);
         awaitFirstConnection(directory);
         ReferenceInvoker handler = new ReferenceInvoker(model, directory, extensions, settings, ticker, timer,
                 timeout, serializer);
@@ -60,15 +69,18 @@ public final class ClientRuntime implements AutoCloseable {
         return type.cast(proxy);
     }
 
-    private void awaitFirstConnection(DirectDirectory directory) {
-        CompletableFuture<?>[] first = directory.endpoints().stream()
-                .map(e -> e.connection().firstConnect()).toArray(CompletableFuture[]::new);
-        try {
-            CompletableFuture.anyOf(first).get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
-            log.warn("No provider reachable yet at {}; calls fail with UNAVAILABLE until one is", directory.describe());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * Waits (at most {@code call.connect-timeout}) until some provider is connected, so the first call
+     * does not fail while the registry answers or the connection is being set up.
+     */
+    private void awaitFirstConnection(Directory directory) {
+        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        while (directory.ready().isEmpty()) {
+            if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
+                log.warn("No provider reachable yet ({}); calls fail with UNAVAILABLE until one is", directory.describe());
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 
@@ -78,6 +90,7 @@ public final class ClientRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        registries.close();
         transport.close();
         timer.stop();
     }

@@ -14,7 +14,7 @@ final class EndpointImpl implements Endpoint {
     /** Weight of the newest sample in the moving averages. */
     private static final double ALPHA = 0.2;
 
-    private final ServiceInstance instance;
+    private volatile ServiceInstance instance;
     private final ClientConnection connection;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long latencyEwmaNanos;
@@ -43,6 +43,11 @@ final class EndpointImpl implements Endpoint {
     @Override
     public double successRate() {
         return successRate;
+    }
+
+    /** Takes the registry's newer data for this provider, e.g. a changed weight; statistics stay. */
+    void update(ServiceInstance newer) {
+        instance = newer;
     }
 
     ClientConnection connection() {

@@ -24,13 +24,21 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
 
     private final ExportedServices exported;
     private final List<Class<?>> extraAllowedTypes;
-    private final Runnable onFirstExport;
+    private final java.util.function.Consumer<String> onExported;
+    private final java.util.function.Consumer<String> onUnexported;
     private final Map<ServiceProvider, List<String>> byProvider = new IdentityHashMap<>();
 
-    public ServicePluginExporter(ExportedServices exported, List<Class<?>> extraAllowedTypes, Runnable onFirstExport) {
+    /**
+     * @param onExported called with each service name exported (binds the server, registers it)
+     * @param onUnexported called with each service name no plugin provides any more
+     */
+    public ServicePluginExporter(ExportedServices exported, List<Class<?>> extraAllowedTypes,
+                                 java.util.function.Consumer<String> onExported,
+                                 java.util.function.Consumer<String> onUnexported) {
         this.exported = exported;
         this.extraAllowedTypes = extraAllowedTypes;
-        this.onFirstExport = onFirstExport;
+        this.onExported = onExported;
+        this.onUnexported = onUnexported;
     }
 
     @Override
@@ -56,6 +64,7 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
                 for (String name : e.getValue()) {
                     if (!stillProvided.contains(name) && exported.unexport(name)) {
                         log.info("Unexported {}: its service plugin was removed", name);
+                        onUnexported.accept(name);
                     }
                 }
             }
@@ -83,9 +92,7 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
                 log.warn("Cannot export {} from service plugin '{}': {}", d, provider.name(), e.getMessage());
             }
         }
-        if (!names.isEmpty()) {
-            onFirstExport.run();
-        }
+        names.forEach(onExported);
         return names;
     }
 }

@@ -13,6 +13,7 @@ public final class ExtensionRegistry {
     private final KernelSettings settings;
     private final AtomicReference<Extensions> current;
     private final List<Extensions> replaced = new java.util.ArrayList<>();
+    private final List<java.util.function.Consumer<Extensions>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public ExtensionRegistry(KernelSettings settings) {
         this.settings = settings;
@@ -60,8 +61,14 @@ public final class ExtensionRegistry {
         return next;
     }
 
+    /** Calls {@code listener} with every snapshot published from now on, on the publishing thread. */
+    public void onPublish(java.util.function.Consumer<Extensions> listener) {
+        listeners.add(listener);
+    }
+
     private Extensions replace(Extensions next) {
         Extensions previous = current.getAndSet(next);
+        listeners.forEach(l -> l.accept(next));
         replaced.add(previous);
         replaced.removeIf(e -> e.leases() <= 0 && e != previous);
         return previous;

@@ -349,6 +349,8 @@ public final class PluginHost implements AutoCloseable {
                     r.successor == null ? "removed" : r.successor.version, drainMs);
             collected.add(new Collection(r.generation.toString(), r.generation.loaderRef(), now));
         }
+        // Drop drained snapshots now: a replaced snapshot kept in a list pins the plugins it references.
+        registry.replacedSnapshots();
         return !retirements.isEmpty();
     }
 

@@ -1,0 +1,124 @@
+package io.microrpc.kernel;
+
+import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.BoardRegistry;
+import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoImpl;
+import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.kernel.testing.PluginJarBuilder;
+import io.microrpc.kernel.testing.RegistryBoard;
+import io.microrpc.spi.ServiceInstance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Discovery through the active Registry extension, and a registry plugin replaced at runtime. */
+class RegistryDiscoveryTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void reset() {
+        RegistryBoard.reset();
+    }
+
+    @AfterEach
+    void check() {
+        RegistryBoard.reset();
+    }
+
+    private KernelSettings settings(String name, Path plugins) {
+        return KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
+                .pluginsDir(plugins).dataDir(dir.resolve(name)).pluginsWatchDebounce(Duration.ofMillis(100)).build();
+    }
+
+    @Test
+    void providersRegisterAndConsumersFollowThemWithoutAddresses() {
+        try (MicroRpc p1 = MicroRpc.builder().settings(settings("p1", dir.resolve("none")))
+                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start();
+             MicroRpc consumer = MicroRpc.builder().settings(settings("c", dir.resolve("none")))
+                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start()) {
+            p1.export(EchoApi.class, new EchoImpl());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName())).singleElement()
+                    .extracting(ServiceInstance::address).isEqualTo("127.0.0.1:" + p1.port());
+            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            assertThat(echo.echo("via registry")).isEqualTo("via registry");
+            p1.close();
+            assertThat(RegistryBoard.providers(EchoApi.class.getName())).as("unregistered on close").isEmpty();
+        }
+    }
+
+    @Test
+    void referenceWithoutAddressesOrRegistryFailsWithWhatToDo() {
+        try (MicroRpc consumer = MicroRpc.builder().settings(settings("c", dir.resolve("none")))
+                .extension(new JavaTestSerializer()).start()) {
+            assertThatThrownBy(() -> consumer.reference(EchoApi.class, ReferenceOptions.builder().build()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("no Registry plugin").hasMessageContaining("plugin-registry-zookeeper");
+        }
+    }
+
+    private static PluginJarBuilder registryJar(String version) {
+        return plugin("registry-board").version(version).extension(BoardRegistry.class)
+                .resource("swap-version.txt", version);
+    }
+
+    @Test
+    void replacedRegistryPluginReRegistersAndReSubscribesWithoutAFailedCall() throws Exception {
+        Path providerPlugins = Files.createDirectories(dir.resolve("provider-plugins"));
+        Path consumerPlugins = Files.createDirectories(dir.resolve("consumer-plugins"));
+        registryJar("1.0.0").writeTo(providerPlugins, "registry.jar");
+        registryJar("1.0.0").writeTo(consumerPlugins, "registry.jar");
+        String service = EchoApi.class.getName();
+        try (MicroRpc provider = MicroRpc.builder().settings(settings("p", providerPlugins))
+                     .extension(new JavaTestSerializer()).start();
+             MicroRpc consumer = MicroRpc.builder().settings(settings("c", consumerPlugins))
+                     .extension(new JavaTestSerializer()).start()) {
+            provider.export(EchoApi.class, new EchoImpl());
+            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong calls = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            Thread load = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        echo.echo("x");
+                        calls.incrementAndGet();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            });
+            load.start();
+            try {
+                registryJar("2.0.0").writeTo(providerPlugins, "registry.jar");
+                await().atMost(Duration.ofSeconds(10)).until(() -> RegistryBoard.registrations("2.0.0", service) > 0);
+                registryJar("2.0.0").writeTo(consumerPlugins, "registry.jar");
+                await().atMost(Duration.ofSeconds(10)).until(() -> consumer.activeExtensions().get("registry").contains("2.0.0"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> provider.generations().size() == 1
+                        && consumer.generations().size() == 1);
+                long before = calls.get();
+                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 100);
+            } finally {
+                running.set(false);
+                load.join(10_000);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(RegistryBoard.providers(service)).as("exactly one registration left").hasSize(1);
+            assertThat(RegistryBoard.watchCount()).as("the old registry's subscription was closed").isEqualTo(1);
+        }
+    }
+}
