@@ -28,6 +28,18 @@ public interface Endpoint {
     /** Exponentially weighted moving average of call latency in nanoseconds; 0 before the first call. */
     long latencyEwmaNanos();
 
+    /**
+     * Peak-sensitive latency average (Finagle's peak EWMA) in nanoseconds: jumps up to a slower sample at
+     * once, decays towards faster ones with a time constant of 10 s, so a node that turns slow is avoided
+     * immediately and trusted again gradually. 0 before the first call.
+     */
+    long peakEwmaNanos();
+
+    /** When the provider started, in epoch milliseconds (for warm-up); 0 if unknown. */
+    default long startTimestampMillis() {
+        return instance().startTimestampMillis();
+    }
+
     /** Share of recent calls that succeeded, 0.0–1.0; 1.0 before the first call. */
     double successRate();
 }

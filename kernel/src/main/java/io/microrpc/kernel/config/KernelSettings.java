@@ -66,6 +66,7 @@ public final class KernelSettings {
     private final List<String> filters;
     private final String registry;
     private final Map<String, String> extensionKeys;
+    private final Map<String, Map<String, String>> serviceSelections;
 
     private KernelSettings(Builder b) {
         this.serverHost = b.serverHost;
@@ -97,6 +98,9 @@ public final class KernelSettings {
         this.filters = List.copyOf(b.filters);
         this.registry = b.registry;
         this.extensionKeys = Collections.unmodifiableMap(new TreeMap<>(b.extensionKeys));
+        Map<String, Map<String, String>> sel = new TreeMap<>();
+        b.serviceSelections.forEach((point, m) -> sel.put(point, Collections.unmodifiableMap(new TreeMap<>(m))));
+        this.serviceSelections = Collections.unmodifiableMap(sel);
     }
 
     public static Builder builder() {
@@ -254,6 +258,14 @@ public final class KernelSettings {
         return registry;
     }
 
+    /**
+     * Per-service choices, by point ({@code loadbalancer}, {@code cluster}, {@code serializer}) then
+     * service: from keys such as {@code loadbalancer[io.example.UserService]=consistent-hash}.
+     */
+    public Map<String, Map<String, String>> serviceSelections() {
+        return serviceSelections;
+    }
+
     /** The configuration of the extension {@code name} of point {@code point} (e.g. registry, zookeeper). */
     public PluginConfig extensionConfig(String point, String name) {
         String prefix = point + '.' + name + '.';
@@ -297,6 +309,7 @@ public final class KernelSettings {
         b.filters = new ArrayList<>(filters);
         b.registry = registry;
         b.extensionKeys = new LinkedHashMap<>(extensionKeys);
+        serviceSelections.forEach((point, m) -> b.serviceSelections.put(point, new LinkedHashMap<>(m)));
         return b;
     }
 
@@ -331,8 +344,22 @@ public final class KernelSettings {
         private List<String> filters = new ArrayList<>();
         private String registry = "";
         private Map<String, String> extensionKeys = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> serviceSelections = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Chooses the extension(s) of {@code point} ({@code loadbalancer}, {@code cluster} or
+         * {@code serializer}) for one service: a name or a preference list.
+         */
+        public Builder serviceSelection(String point, String service, String names) {
+            if (!SERVICE_POINTS.contains(point)) {
+                throw new ConfigException(point + "[" + service + "]: unknown point '" + point
+                        + "' (expected: loadbalancer, cluster or call.serializer)");
+            }
+            serviceSelections.computeIfAbsent(point, p -> new LinkedHashMap<>()).put(service, names);
+            return this;
+        }
 
         public Builder serverHost(String v) {
             serverHost = Objects.requireNonNull(v, "serverHost");
@@ -489,13 +516,18 @@ public final class KernelSettings {
             for (String key : new TreeSet<>(p.stringPropertyNames())) {
                 String value = p.getProperty(key).trim();
                 Setter setter = SETTERS.get(key);
+                java.util.regex.Matcher perService = PER_SERVICE.matcher(key);
                 if (setter != null) {
                     setter.set(this, key, value);
+                } else if (perService.matches()) {
+                    String point = perService.group(1).equals("call.serializer") ? "serializer" : perService.group(1);
+                    serviceSelection(point, perService.group(2), value);
                 } else if (isExtensionKey(key)) {
                     extensionKeys.put(key, value);
                 } else {
                     throw new ConfigException("unknown configuration key '" + key + "' (known keys: "
-                            + new TreeSet<>(SETTERS.keySet()) + ", and <point>.<name>.<key> for extensions, point one of "
+                            + new TreeSet<>(SETTERS.keySet()) + ", loadbalancer[<service>], cluster[<service>], "
+                            + "call.serializer[<service>], and <point>.<name>.<key> for extensions, point one of "
                             + new TreeSet<>(EXTENSION_PREFIXES) + ")");
                 }
             }
@@ -510,6 +542,10 @@ public final class KernelSettings {
             return new KernelSettings(this);
         }
     }
+
+    private static final java.util.regex.Pattern PER_SERVICE =
+            java.util.regex.Pattern.compile("^(loadbalancer|cluster|call\\.serializer)\\[([^\\]]+)]$");
+    private static final Set<String> SERVICE_POINTS = Set.of("loadbalancer", "cluster", "serializer");
 
     private static boolean isExtensionKey(String key) {
         String[] parts = key.split("\\.", 3);

@@ -117,14 +117,16 @@ final class ClientCall implements ResponseListener, TimerTask {
 
     private void complete(Object value) {
         if (future.complete(value)) {
-            endpoint.callFinished(ticker.nanoTime() - startNanos, true);
+            long now = ticker.nanoTime();
+            endpoint.callFinished(now - startNanos, true, now);
         }
     }
 
     /** {@code endpointHealthy}: the failure says nothing against the endpoint (a business exception). */
     private void fail(RpcException error, boolean endpointHealthy) {
         if (future.completeExceptionally(error)) {
-            endpoint.callFinished(ticker.nanoTime() - startNanos, endpointHealthy);
+            long now = ticker.nanoTime();
+            endpoint.callFinished(now - startNanos, endpointHealthy, now);
         }
     }
 }

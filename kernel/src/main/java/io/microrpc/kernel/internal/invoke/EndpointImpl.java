@@ -19,6 +19,8 @@ final class EndpointImpl implements Endpoint {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile long latencyEwmaNanos;
     private volatile double successRate = 1.0;
+    private volatile long peakEwmaNanos;
+    private volatile long peakStampNanos;
 
     EndpointImpl(ServiceInstance instance, ClientConnection connection) {
         this.instance = instance;
@@ -38,6 +40,11 @@ final class EndpointImpl implements Endpoint {
     @Override
     public long latencyEwmaNanos() {
         return latencyEwmaNanos;
+    }
+
+    @Override
+    public long peakEwmaNanos() {
+        return peakEwmaNanos;
     }
 
     @Override
@@ -62,8 +69,19 @@ final class EndpointImpl implements Endpoint {
         inFlight.incrementAndGet();
     }
 
-    void callFinished(long latencyNanos, boolean success) {
+    /** Decay time constant of the peak EWMA (Finagle uses 10 s). */
+    private static final double PEAK_DECAY_NANOS = 10e9;
+
+    void callFinished(long latencyNanos, boolean success, long nowNanos) {
         inFlight.decrementAndGet();
+        long peak = peakEwmaNanos;
+        if (latencyNanos > peak) {
+            peakEwmaNanos = latencyNanos;
+        } else {
+            double w = Math.exp(-Math.max(0, nowNanos - peakStampNanos) / PEAK_DECAY_NANOS);
+            peakEwmaNanos = (long) (peak * w + latencyNanos * (1 - w));
+        }
+        peakStampNanos = nowNanos;
         long previous = latencyEwmaNanos;
         latencyEwmaNanos = previous == 0 ? latencyNanos : (long) (previous + ALPHA * (latencyNanos - previous));
         successRate = successRate + ALPHA * ((success ? 1.0 : 0.0) - successRate);

@@ -29,7 +29,13 @@ public final class Selections {
         g.put(ExtensionPoints.LOAD_BALANCER.key(), split(settings.loadBalancer()));
         g.put(ExtensionPoints.CLUSTER.key(), split(settings.clusterPolicy()));
         g.put(ExtensionPoints.REGISTRY.key(), split(settings.registry()));
-        return new Selections(Collections.unmodifiableMap(g), Map.of());
+        Selections s = new Selections(Collections.unmodifiableMap(g), Map.of());
+        for (Map.Entry<String, Map<String, String>> e : settings.serviceSelections().entrySet()) {
+            for (Map.Entry<String, String> byService : e.getValue().entrySet()) {
+                s = s.with(e.getKey(), byService.getKey(), split(byService.getValue()));
+            }
+        }
+        return s;
     }
 
     private static List<String> split(String names) {
