@@ -9,6 +9,7 @@ import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoServers;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PluginJarBuilder;
@@ -40,7 +41,7 @@ class HotSwapTest {
     @TempDir
     Path dir;
 
-    private final List<MicroRpc> servers = new ArrayList<>();
+    private EchoServers servers;
     private MicroRpc client;
     private Path pluginsDir;
     private Load load;
@@ -49,13 +50,7 @@ class HotSwapTest {
     void setUp() throws IOException {
         SwapProbe.reset();
         pluginsDir = Files.createDirectories(dir.resolve("plugins"));
-        for (int i = 0; i < 2; i++) {
-            KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test")
-                    .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("server-data-" + i)).build();
-            MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
-            server.export(EchoApi.class, new EchoImpl());
-            servers.add(server);
-        }
+        servers = new EchoServers(2, dir);
     }
 
     private void startClient(boolean embeddedSerializer) {
@@ -66,9 +61,7 @@ class HotSwapTest {
             b.extension(new JavaTestSerializer());
         }
         client = b.start();
-        EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + servers.get(0).port()).address("127.0.0.1:" + servers.get(1).port())
-                .timeout(Duration.ofSeconds(10)).build());
+        EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
         load = new Load(echo);
     }
 
@@ -80,7 +73,7 @@ class HotSwapTest {
         if (client != null) {
             client.close();
         }
-        servers.forEach(MicroRpc::close);
+        servers.close();
     }
 
     private static PluginJarBuilder balancer(String version) {

@@ -10,6 +10,7 @@ import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoServers;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PluginJarBuilder;
@@ -39,7 +40,7 @@ class PluginFolderChangesTest {
     @TempDir
     Path dir;
 
-    private final List<MicroRpc> servers = new ArrayList<>();
+    private EchoServers servers;
     private MicroRpc client;
     private Path pluginsDir;
     private EchoApi echo;
@@ -52,13 +53,7 @@ class PluginFolderChangesTest {
     void setUp() throws IOException {
         SwapProbe.reset();
         pluginsDir = Files.createDirectories(dir.resolve("plugins"));
-        for (int i = 0; i < 2; i++) {
-            KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test")
-                    .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("server-data-" + i)).build();
-            MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
-            server.export(EchoApi.class, new EchoImpl());
-            servers.add(server);
-        }
+        servers = new EchoServers(2, dir);
     }
 
     private void startClient(String loadBalancerPreference) {
@@ -66,9 +61,7 @@ class PluginFolderChangesTest {
                 .loadBalancer(loadBalancerPreference)
                 .dataDir(dir.resolve("client-data")).pluginsWatchDebounce(Duration.ofMillis(100)).build();
         client = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
-        echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + servers.get(0).port()).address("127.0.0.1:" + servers.get(1).port())
-                .timeout(Duration.ofSeconds(10)).build());
+        echo = client.reference(EchoApi.class, servers.referenceOptions());
     }
 
     private void startLoad() {
@@ -103,7 +96,7 @@ class PluginFolderChangesTest {
         if (client != null) {
             client.close();
         }
-        servers.forEach(MicroRpc::close);
+        servers.close();
     }
 
     private static PluginJarBuilder balancer(String version) {

@@ -27,13 +27,7 @@ final class DirectDirectory implements Directory {
         if (single != null) {
             return endpoints.get(0).isReady() ? single : List.of();
         }
-        List<Endpoint> ready = new ArrayList<>(endpoints.size());
-        for (EndpointImpl e : endpoints) {
-            if (e.isReady()) {
-                ready.add(e);
-            }
-        }
-        return ready;
+        return Directory.readyOf(endpoints);
     }
 
     @Override

@@ -9,6 +9,17 @@ interface Directory extends AutoCloseable {
     /** The endpoints that can take a call now (connected, not going away). */
     List<Endpoint> ready();
 
+    /** The ready ones of {@code endpoints}, in order. */
+    static List<Endpoint> readyOf(List<EndpointImpl> endpoints) {
+        List<Endpoint> ready = new java.util.ArrayList<>(endpoints.size());
+        for (EndpointImpl e : endpoints) {
+            if (e.isReady()) {
+                ready.add(e);
+            }
+        }
+        return ready;
+    }
+
     /** Every known endpoint, ready or not, for messages. */
     List<? extends Endpoint> all();
 

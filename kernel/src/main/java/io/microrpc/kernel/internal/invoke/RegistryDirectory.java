@@ -91,14 +91,7 @@ final class RegistryDirectory implements Directory {
 
     @Override
     public List<Endpoint> ready() {
-        List<EndpointImpl> all = endpoints;
-        List<Endpoint> ready = new ArrayList<>(all.size());
-        for (EndpointImpl e : all) {
-            if (e.isReady()) {
-                ready.add(e);
-            }
-        }
-        return ready;
+        return Directory.readyOf(endpoints);
     }
 
     @Override
