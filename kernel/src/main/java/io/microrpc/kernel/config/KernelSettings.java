@@ -632,18 +632,34 @@ public final class KernelSettings {
         return parse(key, value, Durations::parse, "a duration such as 250ms, 3s, 2m or PT3S");
     }
 
-    /** Bytes, or with a unit: {@code 8MiB}, {@code 512KiB}. */
+    /**
+     * Bytes, or with a unit: {@code 8MiB}, {@code 512KiB}. Any other unit is refused rather than
+     * dropped: {@code 8GiB} must not silently become 8 bytes, nor {@code 4096x} 4096.
+     */
     static int parseSize(String key, String value) {
         return parse(key, value, v -> {
             String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
-            long factor = 1;
-            if (s.endsWith("mib") || s.endsWith("mb") || s.endsWith("m")) {
-                factor = 1024 * 1024;
-            } else if (s.endsWith("kib") || s.endsWith("kb") || s.endsWith("k")) {
-                factor = 1024;
+            String unit = s.replaceFirst("^[0-9]+", "");
+            long factor;
+            switch (unit) {
+                case "":
+                case "b":
+                    factor = 1;
+                    break;
+                case "k":
+                case "kb":
+                case "kib":
+                    factor = 1024;
+                    break;
+                case "m":
+                case "mb":
+                case "mib":
+                    factor = 1024 * 1024;
+                    break;
+                default:
+                    throw new NumberFormatException("unknown unit '" + unit + "'");
             }
-            String digits = s.replaceAll("[a-z]+$", "");
-            long bytes = Long.parseLong(digits) * factor;
+            long bytes = Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - unit.length())), factor);
             if (bytes > Integer.MAX_VALUE) {
                 throw new NumberFormatException("too large");
             }

@@ -125,6 +125,13 @@ public final class ClientConnection {
             return false;
         }
         pending.put(id, listener);
+        if (state != State.READY) {
+            // Closed between the check and the registration: the close may already have failed the
+            // pending calls, so this one would wait for its timeout. Report it as not sent instead.
+            pending.remove(id);
+            frame.release();
+            return false;
+        }
         w.enqueue(frame);
         return true;
     }

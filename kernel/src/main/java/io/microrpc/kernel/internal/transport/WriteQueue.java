@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,7 +36,24 @@ public final class WriteQueue {
     public void enqueue(ByteBuf frame) {
         queue.add(frame);
         if (scheduled.compareAndSet(false, true)) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Runs {@link #drain} on the event loop. A loop that has shut down refuses it (a worker answering
+     * after the kernel closed the transport, past server.shutdown-timeout): nothing will ever write
+     * what is queued then, so it is released here instead of leaking.
+     */
+    private void scheduleDrain() {
+        try {
             channel.eventLoop().execute(drain);
+        } catch (RejectedExecutionException e) {
+            scheduled.set(false);
+            ByteBuf frame;
+            while ((frame = queue.poll()) != null) {
+                ReferenceCountUtil.release(frame);
+            }
         }
     }
 
@@ -61,7 +79,7 @@ public final class WriteQueue {
         } finally {
             scheduled.set(false);
             if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-                channel.eventLoop().execute(drain);
+                scheduleDrain();
             }
         }
     }
