@@ -135,22 +135,27 @@ class HotSwapTest {
                 .singleElement().extracting(PluginReport::version).isEqualTo("1.0." + (SWAPS + 1));
     }
 
-    /** The class loader of {@code point}'s {@code version} becomes unreachable once it was replaced. */
+    /**
+     * The class loader of {@code point}'s {@code version} becomes unreachable once it was replaced. Asks
+     * for a collection at most every 50 ms, with some allocation pressure, so the callers keep running
+     * between collections (back-to-back full collections would starve them into timeouts).
+     */
     private void assertCollected(String point, String version) {
         WeakReference<ClassLoader> ref = SwapProbe.loader(point, version);
         assertThat(ref).as("version %s of %s served calls", version, point).isNotNull();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        List<byte[]> pressure = new ArrayList<>();
-        while (ref.get() != null && System.nanoTime() < deadline) {
-            System.gc();
-            pressure.add(new byte[1 << 20]);
-            if (pressure.size() > 64) {
-                pressure.clear();
-            }
-            Thread.onSpinWait();
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                byte[][] pressure = new byte[16][];
+                for (int i = 0; i < pressure.length; i++) {
+                    pressure[i] = new byte[1 << 20];
+                }
+                System.gc();
+                return ref.get() == null;
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("class loader of " + point + " " + version + " still reachable 30 s after it was "
+                    + "replaced: " + ref.get(), e);
         }
-        assertThat(ref.get()).as("class loader of %s %s still reachable after it was replaced: %s", point, version, ref.get())
-                .isNull();
     }
 
     /** Callers issuing calls back to back until stopped; records every failure. */
