@@ -16,6 +16,8 @@ final class MethodModel {
     private final MethodDescriptor descriptor;
     private final Class<?>[] parameterTypes;
     private final MethodHandle invoker;
+    private final SizeHint requestSize = new SizeHint(128);
+    private final SizeHint responseSize = new SizeHint(64);
 
     MethodModel(MethodDescriptor descriptor) {
         this.descriptor = descriptor;
@@ -36,6 +38,15 @@ final class MethodModel {
         } catch (IllegalAccessException e) {
             throw new IllegalArgumentException("cannot call " + method + ": make the interface public", e);
         }
+    }
+
+    /** How large this method's request frames are, so they are allocated once at the right size. */
+    SizeHint requestSize() {
+        return requestSize;
+    }
+
+    SizeHint responseSize() {
+        return responseSize;
     }
 
     MethodDescriptor descriptor() {

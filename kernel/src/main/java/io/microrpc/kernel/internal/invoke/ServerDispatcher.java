@@ -175,10 +175,12 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             done(ext);
             return;
         }
-        ByteBuf buf = Frames.start(connection.alloc(), 64, Protocol.FLAG_RESPONSE, serializer.id(), (byte) 0, request.requestId());
+        ByteBuf buf = Frames.start(connection.alloc(), method.responseSize().get(), Protocol.FLAG_RESPONSE, serializer.id(),
+                (byte) 0, request.requestId());
         try {
             PayloadCodec.writeValue(buf, serializer, value, method.descriptor().returnType());
             Frames.finish(buf, 0, settings.maxFrameSize());
+            method.responseSize().observe(buf.readableBytes());
         } catch (FrameTooLargeException e) {
             buf.release();
             fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
