@@ -1,0 +1,245 @@
+package io.microrpc.plugin.registry.zookeeper;
+
+import io.microrpc.spi.PluginContext;
+import io.microrpc.spi.Registry;
+import io.microrpc.spi.ServiceInstance;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.ACLProvider;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.pf4j.Extension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Service discovery through ZooKeeper, with Curator: providers are ephemeral nodes
+ * {@code /microrpc/<service>/providers/<host:port>} holding {@code key=value} lines ({@link NodeData});
+ * consumers watch them ({@link ProviderWatch}) and keep a snapshot on disk ({@link SnapshotStore}).
+ * docs/REGISTRY.md describes the layout, the configuration and the behaviour during outages.
+ *
+ * <ul>
+ *   <li>Registrations are restored whenever the connection comes back; after a session expiry they are
+ *       written again, taking over nodes an old session still holds ({@link Registrations}).</li>
+ *   <li>Subscriptions keep their providers while ZooKeeper is unreachable, use the snapshot when it is
+ *       unreachable from the start, and do not push empty lists that would wipe a consumer.</li>
+ *   <li>Without {@code registry.zookeeper.address}, the plugin runs an embedded server on
+ *       127.0.0.1:2181, or joins the one another process on the machine runs, and takes it over if that
+ *       process goes away ({@link EmbeddedZookeeper}).</li>
+ * </ul>
+ *
+ * <p>ZooKeeper and Curator run threads of their own (the client's IO and event threads, the embedded
+ * server's); they are the cost of using them, and {@link #stop} ends all of them. The plugin's own
+ * work runs on the kernel's blocking executor. Thread-safe.
+ */
+@Extension
+public final class ZookeeperRegistry implements Registry {
+
+    private static final Logger log = LoggerFactory.getLogger(ZookeeperRegistry.class);
+
+    private final Set<ProviderWatch> watches = ConcurrentHashMap.newKeySet();
+    private final ConnectionStateListener stateListener = (client, state) -> stateChanged(state);
+    private volatile ZookeeperSettings settings;
+    private volatile Executor executor;
+    private volatile CuratorFramework client;
+    private volatile EmbeddedZookeeper embedded;
+    private volatile Registrations registrations;
+    private volatile SnapshotStore snapshots;
+    private volatile Layout layout;
+
+    @Override
+    public String name() {
+        return "zookeeper";
+    }
+
+    @Override
+    public void start(PluginContext context) throws Exception {
+        settings = ZookeeperSettings.parse(context.config(), context.dataDirectory());
+        executor = context.blockingExecutor();
+        layout = new Layout(settings.root());
+        snapshots = new SnapshotStore(settings.snapshotDir(), context.clock());
+        Files.createDirectories(settings.snapshotDir());
+        try {
+            String connect = settings.connectString();
+            if (settings.embedded()) {
+                embedded = new EmbeddedZookeeper(settings.embeddedPort(), settings.embeddedDataDir(), settings.sessionTimeout());
+                if (!embedded.tryStart()) {
+                    log.info("127.0.0.1:{} is taken, presumably by another microrpc process's embedded ZooKeeper; "
+                            + "connecting to it as a client", settings.embeddedPort());
+                }
+                connect = embedded.connectString();
+            }
+            client = newClient(connect, settings, executor);
+            registrations = new Registrations(client, layout);
+            client.getConnectionStateListenable().addListener(stateListener);
+            client.start();
+            if (client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("Connected to ZooKeeper at {} (root {})", settings.describeAddress(), settings.root());
+            } else {
+                log.warn("ZooKeeper at {} is unreachable after {}; starting anyway: registrations wait for the connection, "
+                        + "subscriptions use their snapshots (registry.zookeeper.address sets the ensemble)",
+                        settings.describeAddress(), settings.connectionTimeout());
+                if (embedded != null) {
+                    // The port is taken but nobody answers: perhaps the process that ran the server just went.
+                    run(this::takeOverEmbeddedServer);
+                }
+            }
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private static CuratorFramework newClient(String connect, ZookeeperSettings s, Executor executor) {
+        int base = (int) s.retryBase().toMillis();
+        CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
+                .connectString(connect)
+                .sessionTimeoutMs((int) s.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) s.connectionTimeout().toMillis())
+                .retryPolicy(new ExponentialBackoffRetry(base, s.retryMax(), Math.max(base, 10_000)))
+                // close() waits this long for ZooKeeper's own threads to end, so none outlives stop().
+                .waitForShutdownTimeoutMs(2_000)
+                // Curator's own executor for this is a thread that close() does not end.
+                .runSafeService(executor);
+        if (!s.chroot().isEmpty()) {
+            // A namespace rather than a chroot in the connect string: Curator creates it if missing.
+            b.namespace(s.chroot().substring(1));
+        }
+        s.auth().ifPresent(auth -> b.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(CREATOR_ALL));
+        return b.build();
+    }
+
+    /** With auth: every node this plugin creates is readable and writable only by the same credentials. */
+    private static final ACLProvider CREATOR_ALL = new ACLProvider() {
+        @Override
+        public List<ACL> getDefaultAcl() {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+
+        @Override
+        public List<ACL> getAclForPath(String path) {
+            return ZooDefs.Ids.CREATOR_ALL_ACL;
+        }
+    };
+
+    /** Called on Curator's connection-state thread: hands the work to the blocking executor. */
+    private void stateChanged(ConnectionState state) {
+        log.info("ZooKeeper connection to {}: {}", settings.describeAddress(), state);
+        switch (state) {
+            case CONNECTED, RECONNECTED -> {
+                Registrations r = registrations;
+                if (r != null) {
+                    run(r::restore);
+                }
+                watches.forEach(ProviderWatch::connectionRestored);
+            }
+            case SUSPENDED, LOST -> {
+                watches.forEach(ProviderWatch::connectionLost);
+                EmbeddedZookeeper e = embedded;
+                if (e != null && !e.running()) {
+                    run(this::takeOverEmbeddedServer);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /** The process that ran the embedded server went away: run it here, if nobody else was quicker. */
+    private void takeOverEmbeddedServer() {
+        EmbeddedZookeeper e = embedded;
+        if (e == null || client == null) {
+            return;
+        }
+        try {
+            if (e.tryStart()) {
+                log.info("The embedded ZooKeeper server this process used went away; this process runs it now");
+            }
+        } catch (Exception ex) {
+            log.warn("Could not start the embedded ZooKeeper server in place of the one that went away", ex);
+        }
+    }
+
+    private void run(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RuntimeException e) {
+            log.warn("Could not schedule registry work (is the kernel shutting down?)", e);
+        }
+    }
+
+    @Override
+    public void register(ServiceInstance instance) throws Exception {
+        started().register(Objects.requireNonNull(instance, "instance"));
+    }
+
+    @Override
+    public void unregister(ServiceInstance instance) throws Exception {
+        started().unregister(Objects.requireNonNull(instance, "instance"));
+    }
+
+    @Override
+    public Subscription subscribe(String service, Listener listener) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(listener, "listener");
+        started();
+        CuratorFramework c = client;
+        ProviderWatch watch = new ProviderWatch(service, listener, c, layout, snapshots, settings.emptyProtection(),
+                () -> c.getZookeeperClient().isConnected(), settings.describeAddress(), executor);
+        watches.add(watch);
+        watch.start();
+        return () -> {
+            watches.remove(watch);
+            watch.close();
+        };
+    }
+
+    /** The Curator client, while started: for diagnostics and tests (e.g. expiring its session). */
+    CuratorFramework client() {
+        return client;
+    }
+
+    private Registrations started() {
+        Registrations r = registrations;
+        if (r == null || client == null) {
+            throw new IllegalStateException("the zookeeper registry is not started");
+        }
+        return r;
+    }
+
+    /**
+     * Closes the subscriptions, then the session (which removes this process's provider nodes at once),
+     * then the embedded server if this process runs it.
+     */
+    @Override
+    public void stop() {
+        watches.forEach(ProviderWatch::close);
+        watches.clear();
+        CuratorFramework c = client;
+        client = null;
+        registrations = null;
+        if (c != null) {
+            c.getConnectionStateListenable().removeListener(stateListener);
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing the ZooKeeper client failed", e);
+            }
+        }
+        EmbeddedZookeeper e = embedded;
+        embedded = null;
+        if (e != null) {
+            e.stop();
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.microrpc.plugin.registry.zookeeper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two and three kernels finding each other through ZooKeeper, with the registry embedded as an extension. */
+class KernelEndToEndTest {
+
+    private static final String PROVIDERS = "/microrpc/" + EchoApi.class.getName() + "/providers";
+
+    @TempDir
+    Path dir;
+
+    private TestingServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ZkTesting.server();
+    }
+
+    @AfterEach
+    void stopServer() throws Exception {
+        server.close();
+    }
+
+    private MicroRpc kernel(String name) {
+        KernelSettings s = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
+                .pluginsDir(dir.resolve("no-plugins")).dataDir(dir.resolve(name))
+                .extensionKey("registry.zookeeper.address", server.getConnectString())
+                .extensionKey("registry.zookeeper.session-timeout", ZkTesting.SESSION.toMillis() + "ms")
+                .extensionKey("registry.zookeeper.connection-timeout", "1s")
+                .extensionKey("registry.zookeeper.retry-base", "100ms")
+                .build();
+        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new RoundRobin())
+                .extension(new ZookeeperRegistry()).start();
+    }
+
+    @Test
+    void consumerCallsProvidersItFoundInZooKeeperAndKeepsCallingThemThroughAnOutage() throws Exception {
+        try (MicroRpc p1 = kernel("p1"); MicroRpc p2 = kernel("p2"); MicroRpc consumer = kernel("c");
+             CuratorFramework admin = ZkTesting.client(server)) {
+            p1.export(EchoApi.class, new NamedEcho("p1"));
+            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> echo.echo("hi").equals("p1:hi"));
+
+            p2.export(EchoApi.class, new NamedEcho("p2"));
+            Set<String> answered = ConcurrentHashMap.newKeySet();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                answered.add(echo.echo("x"));
+                return answered.containsAll(List.of("p1:x", "p2:x"));
+            });
+
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong calls = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            Thread load = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        echo.echo("load");
+                        calls.incrementAndGet();
+                    } catch (Throwable t) {
+                        failures.add(t);
+                    }
+                }
+            }, "load");
+            load.start();
+            try {
+                await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() > 100);
+                server.stop();
+                // Longer than the session timeout: every kernel's session is given up and a new one started later.
+                long during = calls.get();
+                await().pollDelay(ZkTesting.SESSION.plusSeconds(1)).atMost(ZkTesting.SESSION.plusSeconds(10))
+                        .until(() -> calls.get() > during + 100);
+                server.restart();
+                await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+                        assertThat(admin.getChildren().forPath(PROVIDERS))
+                                .containsExactlyInAnyOrder("127.0.0.1:" + p1.port(), "127.0.0.1:" + p2.port()));
+                long after = calls.get();
+                await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() > after + 100);
+            } finally {
+                running.set(false);
+                load.join(10_000);
+            }
+            assertThat(failures).as("failed calls to live providers during the outage").isEmpty();
+
+            // A provider shutting down gracefully leaves the consumer's list; the other one serves.
+            p1.close();
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(admin.getChildren().forPath(PROVIDERS)).containsExactly("127.0.0.1:" + p2.port()));
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(echo.echo("y")).isEqualTo("p2:y");
+                }
+            });
+        }
+    }
+
+    /** The kernel needs a load balancer to choose among several providers; the real ones are plugins. */
+    private static final class RoundRobin implements LoadBalancer {
+        private final AtomicInteger next = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "test-round-robin";
+        }
+
+        @Override
+        public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
+            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        }
+    }
+
+    /** Answers with its name, so a test sees which provider served a call. */
+    private static final class NamedEcho implements EchoApi {
+        private final String name;
+
+        NamedEcho(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String echo(String message) {
+            return name + ':' + message;
+        }
+
+        @Override
+        public CompletableFuture<String> echoAsync(String message) {
+            return CompletableFuture.completedFuture(echo(message));
+        }
+
+        @Override
+        public void fire(String message) {}
+
+        @Override
+        public long slow(long millis) {
+            return millis;
+        }
+
+        @Override
+        public String fail(String message) {
+            throw new IllegalStateException(message);
+        }
+
+        @Override
+        public int add(int a, int b) {
+            return a + b;
+        }
+    }
+}
