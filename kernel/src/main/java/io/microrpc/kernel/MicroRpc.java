@@ -126,8 +126,8 @@ public final class MicroRpc implements AutoCloseable {
                     + " (expected: an implementation of an io.microrpc.spi extension point)");
         }
         try {
-            e.start(new KernelPluginContext(settings.extensionConfig(points.get(0).key(), e.name()), resources,
-                    settings.dataDir().resolve("plugins").resolve("embedded")));
+            Path data = Files.createDirectories(settings.dataDir().resolve("plugins").resolve("embedded"));
+            e.start(new KernelPluginContext(settings.extensionConfig(points.get(0).key(), e.name()), resources, data));
         } catch (Exception ex) {
             throw new IllegalStateException("extension " + e.name() + " failed to start: " + ex.getMessage(), ex);
         }
