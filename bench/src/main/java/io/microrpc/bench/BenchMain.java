@@ -64,6 +64,15 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
     Path out;
 
+    @Option(names = "--swap-every", paramLabel = "MILLIS",
+            description = "Instead of the scenarios: measure echo-128 with the client's codec plugin replaced every "
+                    + "MILLIS ms (needs --swap-jar) against the same run without swaps.")
+    long swapEveryMillis;
+
+    @Option(names = "--swap-jar", paramLabel = "FILE",
+            description = "Another version of the codec plugin JAR (a different Plugin-Version), for --swap-every.")
+    Path swapJar;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,6 +96,17 @@ public final class BenchMain implements Callable<Integer> {
         RunSettings settings = new RunSettings(concurrency, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds));
         // A private copy: a plugin rebuilt in the source tree during the run must not change what is measured.
         Path plugins = runMicroRpc ? PluginSnapshot.copy(resolvePluginsDir(), allPlugins) : null;
+        if (swapEveryMillis > 0) {
+            if (swapJar == null || !Files.isRegularFile(swapJar)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--swap-jar: " + swapJar
+                        + " (expected: a codec plugin JAR with another Plugin-Version)");
+            }
+            try {
+                return SwapLatency.run(plugins, swapJar, swapEveryMillis, settings, serverJvmArgs);
+            } finally {
+                TempDirs.delete(plugins);
+            }
+        }
         try {
             return run(selected, runRaw, runMicroRpc, settings, plugins);
         } finally {

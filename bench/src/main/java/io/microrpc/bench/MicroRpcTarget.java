@@ -27,12 +27,13 @@ final class MicroRpcTarget implements Target {
     private final EchoService echo;
     private final UserService users;
 
-    private MicroRpcTarget(ServerProcess server, Path pluginsDir) throws Exception {
+    private MicroRpcTarget(ServerProcess server, Path pluginsDir, boolean watch) throws Exception {
         this.server = server;
         this.dataDir = Files.createTempDirectory("microrpc-bench-client-");
         KernelSettings settings = KernelSettings.builder()
                 .pluginsDir(pluginsDir)
-                .pluginsWatch(false)
+                .pluginsWatch(watch)
+                .pluginsWatchDebounce(java.time.Duration.ofMillis(100))
                 .dataDir(dataDir)
                 .build();
         this.client = MicroRpc.builder().settings(settings).loadPlugins(true).exportServicePlugins(false).start();
@@ -50,13 +51,27 @@ final class MicroRpcTarget implements Target {
     }
 
     static MicroRpcTarget start(Path pluginsDir, List<String> serverJvmArgs) throws Exception {
-        ServerProcess server = ServerProcess.start("microrpc", serverJvmArgs, "microrpc", pluginsDir.toString());
+        return start(pluginsDir, pluginsDir, false, serverJvmArgs);
+    }
+
+    /**
+     * A server on {@code serverPlugins} and a client on {@code clientPlugins}; with {@code watch} the
+     * client applies changes of its folder at runtime (the swap measurement).
+     */
+    static MicroRpcTarget start(Path serverPlugins, Path clientPlugins, boolean watch, List<String> serverJvmArgs)
+            throws Exception {
+        ServerProcess server = ServerProcess.start("microrpc", serverJvmArgs, "microrpc", serverPlugins.toString());
         try {
-            return new MicroRpcTarget(server, pluginsDir);
+            return new MicroRpcTarget(server, clientPlugins, watch);
         } catch (Exception | Error e) {
             server.close();
             throw e;
         }
+    }
+
+    /** The client kernel, e.g. to report its plugin generations. */
+    MicroRpc client() {
+        return client;
     }
 
     @Override
