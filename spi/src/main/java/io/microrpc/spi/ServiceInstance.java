@@ -23,11 +23,13 @@ public final class ServiceInstance {
     private final List<String> serializers;
     private final long startTimestampMillis;
     private final Map<String, String> metadata;
+    private final String address;
 
     private ServiceInstance(Builder b) {
         this.service = b.service;
         this.host = b.host;
         this.port = b.port;
+        this.address = host + ':' + port;
         this.weight = b.weight;
         this.version = b.version;
         this.group = b.group;
@@ -54,7 +56,7 @@ public final class ServiceInstance {
 
     /** {@code host:port}. */
     public String address() {
-        return host + ':' + port;
+        return address;
     }
 
     /** Relative weight for load balancing; 0 takes no traffic. */

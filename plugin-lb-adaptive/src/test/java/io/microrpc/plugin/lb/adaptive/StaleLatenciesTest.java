@@ -1,0 +1,38 @@
+package io.microrpc.plugin.lb.adaptive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.microrpc.lb.testkit.TestEndpoint;
+import io.microrpc.spi.Endpoint;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StaleLatenciesTest {
+
+    private static final long S = 1_000_000_000L;
+
+    @Test
+    void aFigureThatStandsStillDecaysWithATimeConstantOfTenSeconds() {
+        StaleLatencies.Observation o = new StaleLatencies.Observation();
+        assertThat(o.read(40_000_000, 5 * S)).isEqualTo(40_000_000);
+        assertThat(o.read(40_000_000, 5 * S + 50_000_000)).as("under 100 ms: not decayed").isEqualTo(40_000_000);
+        assertThat(o.read(40_000_000, 15 * S)).isCloseTo(40_000_000 * Math.exp(-1), within(1.0));
+        assertThat(o.read(40_000_000, 35 * S)).isCloseTo(40_000_000 * Math.exp(-3), within(1.0));
+        assertThat(o.read(39_000_000, 36 * S)).as("a new figure is taken as it is").isEqualTo(39_000_000);
+        assertThat(o.read(0, 100 * S)).isZero();
+    }
+
+    @Test
+    void observationsFollowTheirEndpointsWhenTheCandidatesChange() {
+        StaleLatencies latencies = new StaleLatencies();
+        TestEndpoint[] e = TestEndpoint.many(3);
+        StaleLatencies.Slots first = latencies.forAll(List.of(e));
+        assertThat(latencies.forPair(List.of(e), 0, 2)).isSameAs(first);
+        List<Endpoint> reordered = List.of(e[2], e[0]);
+        StaleLatencies.Slots second = latencies.forPair(reordered, 0, 1);
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.observations[0]).isSameAs(first.observations[2]);
+        assertThat(second.observations[1]).isSameAs(first.observations[0]);
+    }
+}

@@ -1,0 +1,20 @@
+package io.microrpc.plugin.lb.consistenthash;
+
+import io.microrpc.lb.testkit.LoadBalancerContractTest;
+import io.microrpc.lb.testkit.TestPluginContext;
+import io.microrpc.spi.LoadBalancer;
+import java.util.Map;
+
+/** The contract again, with bounded load on: the ring walk must also only ever return candidates. */
+class ConsistentHashBoundedLoadContractTest extends LoadBalancerContractTest {
+
+    @Override
+    protected LoadBalancer newBalancer() {
+        return new ConsistentHash();
+    }
+
+    @Override
+    protected TestPluginContext newContext() {
+        return TestPluginContext.forExtension("loadbalancer", "consistent-hash", Map.of("bounded-load-factor", "1.25"));
+    }
+}

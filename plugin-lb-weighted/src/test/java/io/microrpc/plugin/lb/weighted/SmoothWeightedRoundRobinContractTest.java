@@ -1,0 +1,12 @@
+package io.microrpc.plugin.lb.weighted;
+
+import io.microrpc.lb.testkit.LoadBalancerContractTest;
+import io.microrpc.spi.LoadBalancer;
+
+class SmoothWeightedRoundRobinContractTest extends LoadBalancerContractTest {
+
+    @Override
+    protected LoadBalancer newBalancer() {
+        return new SmoothWeightedRoundRobin();
+    }
+}

@@ -1,0 +1,238 @@
+package io.microrpc.plugin.lb.weighted;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.microrpc.lb.testkit.TestEndpoint;
+import io.microrpc.lb.testkit.TestInvocation;
+import io.microrpc.lb.testkit.TestPluginContext;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
+class SmoothWeightedRoundRobinTest {
+
+    private final TestPluginContext context = TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of());
+    private final SmoothWeightedRoundRobin rr = started(context);
+    private final Invocation call = TestInvocation.lookup("k");
+
+    private static SmoothWeightedRoundRobin started(TestPluginContext context) {
+        SmoothWeightedRoundRobin lb = new SmoothWeightedRoundRobin();
+        lb.start(context);
+        return lb;
+    }
+
+    private String sequence(List<Endpoint> candidates, Map<Endpoint, String> names, int picks, Invocation inv) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < picks; i++) {
+            out.append(names.get(rr.select(candidates, inv)));
+        }
+        return out.toString();
+    }
+
+    @Test
+    void weights5_1_1GiveNginxsSequence() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
+
+        assertThat(sequence(List.of(a, b, c), names, 21, call)).isEqualTo("aabacaa" + "aabacaa" + "aabacaa");
+    }
+
+    @Test
+    void sharesAreExactlyTheWeightsOverWholeCycles() {
+        TestEndpoint[] e = {TestEndpoint.of("10.0.0.1:1").weight(3), TestEndpoint.of("10.0.0.2:1").weight(2),
+            TestEndpoint.of("10.0.0.3:1").weight(1), TestEndpoint.of("10.0.0.4:1").weight(0)};
+        Map<Endpoint, Integer> counts = new LinkedHashMap<>();
+        for (int i = 0; i < 600; i++) {
+            counts.merge(rr.select(List.of(e), call), 1, Integer::sum);
+        }
+        assertThat(counts).containsExactly(Map.entry(e[0], 300), Map.entry(e[1], 200), Map.entry(e[2], 100));
+    }
+
+    /** Dubbo resets every counter when a weight changes; here only the changed node's share changes. */
+    @Test
+    void aWeightChangeDoesNotResetTheOtherCounters() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
+        List<Endpoint> list = List.of(a, b, c);
+        assertThat(sequence(list, names, 3, call)).isEqualTo("aab"); // counters now a=1, b=-4, c=3
+
+        c.weight(3);
+        String continued = sequence(list, names, 9, call);
+
+        Reference kept = new Reference().set("a", 1).set("b", -4).set("c", 3);
+        Reference reset = new Reference();
+        Map<String, Integer> weights = Map.of("a", 5, "b", 1, "c", 3);
+        assertThat(continued).isEqualTo(kept.picks(weights, 9)).isNotEqualTo(reset.picks(weights, 9));
+    }
+
+    @Test
+    void aReplacedEndpointObjectKeepsItsCounter() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        assertThat(sequence(List.of(a, b, c), Map.of(a, "a", b, "b", c, "c"), 3, call)).isEqualTo("aab");
+
+        TestEndpoint b2 = b.copy();
+        TestEndpoint c2 = c.copy();
+        assertThat(sequence(List.of(a, b2, c2), Map.of(a, "a", b2, "b", c2, "c"), 4, call)).isEqualTo("acaa");
+    }
+
+    @Test
+    void servicesHaveCountersOfTheirOwn() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
+        Invocation other = TestInvocation.builder(TestInvocation.SampleService.class, "ping").service("other").build();
+        StringBuilder first = new StringBuilder();
+        StringBuilder second = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            first.append(names.get(rr.select(List.of(a, b, c), call)));
+            second.append(names.get(rr.select(List.of(a, b, c), other)));
+        }
+        assertThat(first).hasToString("aabacaa");
+        assertThat(second).hasToString("aabacaa");
+    }
+
+    @Test
+    void zeroWeightTakesNoTrafficWhileOthersHaveWeight() {
+        TestEndpoint live = TestEndpoint.of("10.0.0.1:7420").weight(1);
+        TestEndpoint drained = TestEndpoint.of("10.0.0.2:7420").weight(0);
+        for (int i = 0; i < 100; i++) {
+            assertThat(rr.select(List.of(drained, live), call)).isSameAs(live);
+        }
+    }
+
+    @Test
+    void countersOfAddressesThatLeftAreRecycled() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420");
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420");
+        for (int i = 0; i < 1_000; i++) {
+            // A third node that is replaced by a new address every second, e.g. pods being rescheduled.
+            TestEndpoint churn = TestEndpoint.of("10.1." + i / 250 + '.' + (i % 250 + 1) + ":7420");
+            rr.select(List.of(a, b, churn), call);
+            context.advance(Duration.ofSeconds(1));
+        }
+        // a, b and the addresses seen in the last RECYCLE period (60 s) plus one rebuild's slack
+        assertThat(rr.trackedAddresses(call.service())).isBetween(3, 2 + 62);
+    }
+
+    /** Racing callers may reorder turns, but every pick adds and removes the same total: shares hold. */
+    @Test
+    void concurrentCallersGetTheWeightedShares() throws Exception {
+        TestEndpoint[] e = {TestEndpoint.of("10.0.0.1:1").weight(5), TestEndpoint.of("10.0.0.2:1").weight(1),
+            TestEndpoint.of("10.0.0.3:1").weight(1)};
+        List<Endpoint> list = List.of(e);
+        AtomicIntegerArray counts = new AtomicIntegerArray(3);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 35_000; i++) {
+                        Endpoint chosen = rr.select(list, call);
+                        counts.incrementAndGet(chosen == e[0] ? 0 : chosen == e[1] ? 1 : 2);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double total = 140_000;
+        assertThat(counts.get(0) / total).isCloseTo(5 / 7.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(counts.get(1) / total).isCloseTo(1 / 7.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(counts.get(2) / total).isCloseTo(1 / 7.0, org.assertj.core.data.Offset.offset(0.01));
+    }
+
+    /** A node started at t0 with weight 100 next to a warm one of weight 100, warm-up 10 minutes. */
+    @Test
+    void warmUpRampsTheShareLinearlyAtFixedClockPoints() {
+        long t0 = context.millis();
+        TestEndpoint cold = TestEndpoint.of("10.0.0.1:7420").weight(100).startTimestampMillis(t0);
+        TestEndpoint warm = TestEndpoint.of("10.0.0.2:7420").weight(100); // start unknown: no warm-up
+        List<Endpoint> list = List.of(cold, warm);
+        // effective weight of cold: 1 + 99 × elapsed / 10m, rounded down
+        int[][] points = {{0, 1}, {150, 25}, {300, 50}, {450, 75}, {600, 100}, {900, 100}};
+        for (int[] p : points) {
+            context.setMillis(t0 + p[0] * 1000L);
+            // a service of its own per clock point: counters start at zero, so a whole cycle is exact
+            Invocation inv = TestInvocation.builder(TestInvocation.SampleService.class, "ping").service("t" + p[0]).build();
+            int coldPicks = 0;
+            int cycle = p[1] + 100;
+            for (int i = 0; i < cycle; i++) {
+                coldPicks += rr.select(list, inv) == cold ? 1 : 0;
+            }
+            assertThat(coldPicks).as("picks of the cold node in one cycle at +%ss", p[0]).isEqualTo(p[1]);
+        }
+    }
+
+    @Test
+    void warmupIsConfigurableAndValidated() {
+        TestPluginContext off = TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "0s"));
+        SmoothWeightedRoundRobin noWarmup = started(off);
+        TestEndpoint cold = TestEndpoint.of("10.0.0.1:7420").weight(3).startTimestampMillis(off.millis());
+        TestEndpoint warm = TestEndpoint.of("10.0.0.2:7420").weight(3);
+        int coldPicks = 0;
+        for (int i = 0; i < 6; i++) {
+            coldPicks += noWarmup.select(List.of(cold, warm), call) == cold ? 1 : 0;
+        }
+        assertThat(coldPicks).isEqualTo(3);
+
+        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "-1s"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("loadbalancer.round-robin.warmup: '-1s'").hasMessageContaining("expected");
+        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "soon"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loadbalancer.round-robin.warmup: 'soon'");
+        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warm-up", "1m"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("loadbalancer.round-robin.warm-up: unknown key")
+                .hasMessageContaining("loadbalancer.round-robin.warmup");
+    }
+
+    /** nginx's algorithm, written out plainly, with counters that can start anywhere. */
+    private static final class Reference {
+        private final Map<String, Integer> current = new LinkedHashMap<>(Map.of());
+
+        Reference set(String name, int value) {
+            current.put(name, value);
+            return this;
+        }
+
+        String picks(Map<String, Integer> weights, int count) {
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < count; i++) {
+                String best = null;
+                int total = 0;
+                for (String name : List.of("a", "b", "c")) {
+                    int w = weights.get(name);
+                    current.merge(name, w, Integer::sum);
+                    total += w;
+                    if (best == null || current.get(name) > current.get(best)) {
+                        best = name;
+                    }
+                }
+                current.merge(best, -total, Integer::sum);
+                out.append(best);
+            }
+            return out.toString();
+        }
+    }
+}
