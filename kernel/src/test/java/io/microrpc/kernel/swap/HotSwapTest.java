@@ -114,6 +114,19 @@ class HotSwapTest {
         swapRepeatedly("filter", "filter-versioned.jar", HotSwapTest::filter);
     }
 
+    private static PluginJarBuilder policy(String version) {
+        return plugin("policy-versioned").version(version).extension(VersionedPolicy.class)
+                .withClass(VersionedBalancer.class).resource("swap-version.txt", version);
+    }
+
+    @Test
+    void clusterPolicySwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
+        policy("1.0.0").writeTo(pluginsDir, "policy-versioned.jar");
+        balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
+        startClient(true);
+        swapRepeatedly("policy", "policy-versioned.jar", HotSwapTest::policy);
+    }
+
     private void swapRepeatedly(String point, String file, java.util.function.Function<String, PluginJarBuilder> jar)
             throws Exception {
         load.start();

@@ -1,0 +1,32 @@
+package io.microrpc.kernel.swap;
+
+import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClusterPolicy;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.PluginContext;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A one-attempt cluster policy packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
+@org.pf4j.Extension
+public final class VersionedPolicy implements ClusterPolicy {
+
+    private volatile String version = "unknown";
+
+    @Override
+    public String name() {
+        return "versioned-policy";
+    }
+
+    @Override
+    public void start(PluginContext context) throws IOException {
+        version = VersionedBalancer.readVersion(getClass());
+    }
+
+    @Override
+    public CompletableFuture<Object> invoke(Invocation invocation, Cluster cluster) {
+        SwapProbe.served("policy", version, getClass().getClassLoader());
+        return cluster.invoke(cluster.select(invocation, List.of()), invocation);
+    }
+}
