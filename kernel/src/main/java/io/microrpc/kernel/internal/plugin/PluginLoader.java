@@ -66,16 +66,23 @@ final class PluginLoader {
             throw new PluginLoadException(PluginReport.State.FAILED, "its Plugin class failed to start: " + e, e);
         }
         List<LoadedExtension> started = new ArrayList<>();
+        Extension starting = null;
         try {
             for (Object o : manager.getExtensions(pluginId)) {
                 if (!(o instanceof Extension) || ExtensionPoints.of((Extension) o).isEmpty()) {
                     continue;
                 }
-                Extension ext = (Extension) o;
-                start(ext, ExtensionPoints.of(ext).get(0), pluginId);
-                started.add(new LoadedExtension(ext, pluginId, file.version));
+                starting = (Extension) o;
+                start(starting, ExtensionPoints.of(starting).get(0), pluginId);
+                started.add(new LoadedExtension(starting, pluginId, file.version));
+                starting = null;
             }
         } catch (Exception | LinkageError e) {
+            // The one that failed may have started part of its work (a server socket, threads): stop it
+            // too, before its class loader closes under it.
+            if (starting != null) {
+                stopQuietly(starting);
+            }
             started.forEach(le -> stopQuietly(le.extension()));
             unload(manager, pluginId);
             throw new PluginLoadException(PluginReport.State.FAILED, "an extension failed to start: " + e, e);
