@@ -48,4 +48,33 @@ class PluginJarIT {
             assertThat(dir.resolve("c/plugins/registry-zookeeper/snapshots")).isDirectoryContaining("glob:**.providers");
         }
     }
+
+    /**
+     * With no address the JAR's embedded ZooKeeper server starts in the first kernel and the second joins
+     * it: this runs ZooKeeper's server classes from the shaded JAR, which need libraries ZooKeeper itself
+     * only declares as "provided" (metrics-core, snappy-java).
+     */
+    @Test
+    void theShadedJarsEmbeddedServerServesASecondKernel() throws Exception {
+        Path jar = Path.of(System.getProperty("registry.plugin.jar", "target/plugin-registry-zookeeper.jar"));
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve("registry-zookeeper.jar"));
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        KernelSettings.Builder base = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
+                .pluginsDir(plugins).pluginsWatch(false)
+                .extensionKey("registry.zookeeper.embedded-port", String.valueOf(port))
+                .extensionKey("registry.zookeeper.session-timeout", "4s");
+        try (MicroRpc provider = MicroRpc.builder().settings(base.dataDir(dir.resolve("ep")).build())
+                     .extension(new JavaTestSerializer()).start();
+             MicroRpc consumer = MicroRpc.builder().settings(base.dataDir(dir.resolve("ec")).build())
+                     .extension(new JavaTestSerializer()).start()) {
+            assertThat(provider.plugins()).allMatch(r -> r.isStarted(), "the registry plugin started");
+            provider.export(EchoApi.class, new EchoImpl());
+            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> echo.echo("embedded").equals("embedded"));
+        }
+    }
 }
