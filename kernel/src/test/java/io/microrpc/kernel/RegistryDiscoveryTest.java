@@ -54,6 +54,8 @@ class RegistryDiscoveryTest {
             p1.export(EchoApi.class, new EchoImpl());
             assertThat(RegistryBoard.providers(EchoApi.class.getName())).singleElement()
                     .extracting(ServiceInstance::address).isEqualTo("127.0.0.1:" + p1.port());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName())).singleElement()
+                    .extracting(ServiceInstance::serializers).asList().containsExactly("java-test");
             EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
             assertThat(echo.echo("via registry")).isEqualTo("via registry");
             p1.close();

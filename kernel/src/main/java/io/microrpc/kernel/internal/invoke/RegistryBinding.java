@@ -29,7 +29,12 @@ public final class RegistryBinding {
     /** Follows the snapshot's active registry; called after every publish. */
     public synchronized void follow(Extensions snapshot) {
         Registry next = snapshot.registry();
+        boolean serializersChanged = refreshSerializers(snapshot.serializerNameList());
         if (next == bound) {
+            if (serializersChanged && bound != null) {
+                // Consumers choose a codec the provider accepts: tell the registry what changed.
+                registered.values().forEach(i -> call(bound, "register", i));
+            }
             return;
         }
         Registry previous = bound;
@@ -42,6 +47,18 @@ public final class RegistryBinding {
         // The previous registry is not asked to unregister: it may be the same backend under a new
         // version, where that would delete the registration just made. Its plugin's stop() ends its
         // session (and so its ephemeral registrations) once its calls have drained.
+    }
+
+    /** Updates the registered instances' accepted serializers; true if they changed. */
+    private boolean refreshSerializers(List<String> serializers) {
+        boolean changed = false;
+        for (Map.Entry<String, ServiceInstance> e : registered.entrySet()) {
+            if (!e.getValue().serializers().equals(serializers)) {
+                e.setValue(e.getValue().toBuilder().serializers(serializers).build());
+                changed = true;
+            }
+        }
+        return changed;
     }
 
     /** Registers {@code instance} with the active registry (if any) and remembers it for later switches. */
