@@ -152,12 +152,30 @@ class HotSwapTest {
      * The class loader of {@code point}'s {@code version} becomes unreachable once it was replaced. Asks
      * for a collection at most every 50 ms, with some allocation pressure, so the callers keep running
      * between collections (back-to-back full collections would starve them into timeouts).
+     *
+     * <p>If the loader survives 10 s, the caller threads are replaced and the check runs again: a
+     * compiled frame of a caller's endless loop (OSR code that inlined the old plugin's method) keeps
+     * the class alive while that frame lives, which is the JVM's doing, not a reference the kernel
+     * holds. A loader that survives new callers too is a leak, and the test fails naming it.
      */
     private void assertCollected(String point, String version) {
         WeakReference<ClassLoader> ref = SwapProbe.loader(point, version);
         assertThat(ref).as("version %s of %s served calls", version, point).isNotNull();
+        if (collected(ref, Duration.ofSeconds(10))) {
+            return;
+        }
+        System.err.println("HotSwapTest: " + point + " " + version + " not collected within 10 s; replacing the caller threads");
+        load.stop();
+        load.start();
+        if (!collected(ref, Duration.ofSeconds(20))) {
+            throw new AssertionError("class loader of " + point + " " + version + " still reachable after it was "
+                    + "replaced, even with new caller threads: " + ref.get());
+        }
+    }
+
+    private static boolean collected(WeakReference<ClassLoader> ref, Duration within) {
         try {
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> {
                 byte[][] pressure = new byte[16][];
                 for (int i = 0; i < pressure.length; i++) {
                     pressure[i] = new byte[1 << 20];
@@ -165,9 +183,9 @@ class HotSwapTest {
                 System.gc();
                 return ref.get() == null;
             });
+            return true;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("class loader of " + point + " " + version + " still reachable 30 s after it was "
-                    + "replaced: " + ref.get(), e);
+            return false;
         }
     }
 
