@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.BoardRegistry;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
@@ -16,9 +17,6 @@ import io.microrpc.spi.ServiceInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,20 +89,7 @@ class RegistryDiscoveryTest {
                      .extension(new JavaTestSerializer()).start()) {
             provider.export(EchoApi.class, new EchoImpl());
             EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong calls = new AtomicLong();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            Thread load = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        echo.echo("x");
-                        calls.incrementAndGet();
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }
-            });
-            load.start();
+            CallerLoad load = new CallerLoad(echo, 1).start();
             try {
                 registryJar("2.0.0").writeTo(providerPlugins, "registry.jar");
                 await().atMost(Duration.ofSeconds(10)).until(() -> RegistryBoard.registrations("2.0.0", service) > 0);
@@ -112,13 +97,12 @@ class RegistryDiscoveryTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> consumer.activeExtensions().get("registry").contains("2.0.0"));
                 await().atMost(Duration.ofSeconds(10)).until(() -> provider.generations().size() == 1
                         && consumer.generations().size() == 1);
-                long before = calls.get();
-                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 100);
+                long before = load.calls();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 100);
             } finally {
-                running.set(false);
-                load.join(10_000);
+                load.stop();
             }
-            assertThat(failures).isEmpty();
+            assertThat(load.failures()).isEmpty();
             assertThat(RegistryBoard.providers(service)).as("exactly one registration left").hasSize(1);
             assertThat(RegistryBoard.watchCount()).as("the old registry's subscription was closed").isEqualTo(1);
         }

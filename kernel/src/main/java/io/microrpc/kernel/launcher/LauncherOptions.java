@@ -28,6 +28,15 @@ public final class LauncherOptions {
         return home == null ? Path.of("").toAbsolutePath() : Path.of(home).toAbsolutePath();
     }
 
+    /** The admin endpoint of a running kernel: {@code override}, else admin.host:admin.port (7421 if off). */
+    public String adminAddress(String override) {
+        if (override != null) {
+            return override;
+        }
+        KernelSettings s = settings();
+        return s.adminHost() + ':' + (s.adminPort() > 0 ? s.adminPort() : 7421);
+    }
+
     /** Reads the configuration file (if any) and applies the command-line overrides. */
     public KernelSettings settings() {
         Path home = home();

@@ -24,8 +24,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        var s = options.settings();
-        AdminClient client = new AdminClient(admin != null ? admin : s.adminHost() + ':' + (s.adminPort() > 0 ? s.adminPort() : 7421));
+        AdminClient client = new AdminClient(options.adminAddress(admin));
         spec.commandLine().getOut().print(client.call("GET", "/plugins", Map.of()));
         spec.commandLine().getOut().flush();
         return 0;

@@ -42,16 +42,8 @@ public final class SwitchCommand implements Callable<Integer> {
         q.put("point", point);
         q.put("name", names);
         q.put("service", service);
-        spec.commandLine().getOut().print(client().call("POST", "/switch", q));
+        spec.commandLine().getOut().print(new AdminClient(options.adminAddress(admin)).call("POST", "/switch", q));
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    AdminClient client() {
-        if (admin != null) {
-            return new AdminClient(admin);
-        }
-        var s = options.settings();
-        return new AdminClient(s.adminHost() + ':' + (s.adminPort() > 0 ? s.adminPort() : 7421));
     }
 }

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.MicroRpc;
-import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoServers;
-import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PluginJarBuilder;
 import java.io.IOException;
@@ -18,11 +17,6 @@ import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +38,7 @@ class HotSwapTest {
     private EchoServers servers;
     private MicroRpc client;
     private Path pluginsDir;
-    private Load load;
+    private CallerLoad load;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -62,7 +56,7 @@ class HotSwapTest {
         }
         client = b.start();
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
-        load = new Load(echo);
+        load = new CallerLoad(echo, CALLERS);
     }
 
     @AfterEach
@@ -134,14 +128,14 @@ class HotSwapTest {
         for (int i = 2; i <= SWAPS + 1; i++) {
             String previous = i == 2 ? "1.0.0" : "1.0." + (i - 1);
             String version = "1.0." + i;
-            long before = load.calls.get();
+            long before = load.calls();
             jar.apply(version).writeTo(pluginsDir, file);
             await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls(point, version) > 0);
-            await().atMost(Duration.ofSeconds(10)).until(() -> load.calls.get() > before + CALLERS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + CALLERS);
             assertCollected(point, previous);
         }
         load.stop();
-        assertThat(load.failures).as("failed calls during %d swaps of %s", SWAPS, point).isEmpty();
+        assertThat(load.failures()).as("failed calls during %d swaps of %s", SWAPS, point).isEmpty();
         assertThat(SwapProbe.calls(point, "1.0.0")).isPositive();
         assertThat(SwapProbe.calls(point, "1.0." + (SWAPS + 1))).isPositive();
         assertThat(client.plugins()).filteredOn(r -> r.file().equals(file))
@@ -186,51 +180,6 @@ class HotSwapTest {
             return true;
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             return false;
-        }
-    }
-
-    /** Callers issuing calls back to back until stopped; records every failure. */
-    private static final class Load {
-        final EchoApi echo;
-        final AtomicBoolean running = new AtomicBoolean();
-        final AtomicLong calls = new AtomicLong();
-        final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        final List<Thread> threads = new ArrayList<>();
-
-        Load(EchoApi echo) {
-            this.echo = echo;
-        }
-
-        void start() {
-            running.set(true);
-            for (int i = 0; i < CALLERS; i++) {
-                Thread t = new Thread(() -> {
-                    while (running.get()) {
-                        try {
-                            if (!"swap".equals(echo.echo("swap"))) {
-                                failures.add(new AssertionError("wrong answer"));
-                            }
-                            calls.incrementAndGet();
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    }
-                }, "load-" + i);
-                t.start();
-                threads.add(t);
-            }
-        }
-
-        void stop() {
-            running.set(false);
-            for (Thread t : threads) {
-                try {
-                    t.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            threads.clear();
         }
     }
 }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.MicroRpc;
-import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoServers;
-import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PluginJarBuilder;
 import io.microrpc.spi.RpcException;
@@ -20,11 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,10 +38,7 @@ class PluginFolderChangesTest {
     private MicroRpc client;
     private Path pluginsDir;
     private EchoApi echo;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong calls = new AtomicLong();
-    private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    private final List<Thread> callers = new ArrayList<>();
+    private CallerLoad load;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -65,33 +56,19 @@ class PluginFolderChangesTest {
     }
 
     private void startLoad() {
-        for (int i = 0; i < 4; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        echo.echo("x");
-                        calls.incrementAndGet();
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }
-            });
-            t.start();
-            callers.add(t);
-        }
+        load = new CallerLoad(echo, 4).start();
     }
 
     /** Lets the load make progress, so a change has been exercised by real calls. */
     private void callsContinue() {
-        long before = calls.get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > before + 50);
+        long before = load.calls();
+        await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 50);
     }
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        running.set(false);
-        for (Thread t : callers) {
-            t.join(10_000);
+        if (load != null) {
+            load.stop();
         }
         if (client != null) {
             client.close();
@@ -143,11 +120,8 @@ class PluginFolderChangesTest {
         assertThat(client.activeExtensions().get("loadbalancer")).contains("1.0.0");
 
         // Removed with nothing to fall back to: calls needing a load balancer fail fast, naming it.
-        running.set(false);
-        for (Thread t : callers) {
-            t.join(10_000);
-        }
-        assertThat(failures).as("failed calls while the folder changed").isEmpty();
+        load.stop();
+        assertThat(load.failures()).as("failed calls while the folder changed").isEmpty();
         Files.delete(pluginsDir.resolve("lb.jar"));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
@@ -178,7 +152,7 @@ class PluginFolderChangesTest {
                 .hasMessageContaining("first").hasMessageContaining("versioned");
         assertThatThrownBy(() -> client.switchExtension("codec", "x", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("point: 'codec'");
-        assertThat(failures).isEmpty();
+        assertThat(load.failures()).isEmpty();
     }
 
     @Test

@@ -238,7 +238,7 @@ final class ReferenceInvoker implements InvocationHandler {
                 serializer.id(), (byte) 0, id);
         try {
             RequestHeader.write(frame, method.service(), method.name(), remaining, invocation.attachments());
-            PayloadCodec.writeValues(frame, serializer, argumentsOf(invocation), mm.parameterTypes());
+            PayloadCodec.writeValues(frame, serializer, invocation.arguments(), mm.parameterTypes());
             Frames.finish(frame, 0, settings.maxFrameSize());
             mm.requestSize().observe(frame.readableBytes());
         } catch (FrameTooLargeException e) {
@@ -263,15 +263,6 @@ final class ReferenceInvoker implements InvocationHandler {
             connection.cancel(id);
         }
         return call.future;
-    }
-
-    private static Object[] argumentsOf(Invocation invocation) {
-        int n = invocation.argumentCount();
-        Object[] args = new Object[n];
-        for (int i = 0; i < n; i++) {
-            args[i] = invocation.argument(i);
-        }
-        return args;
     }
 
     private static RpcException notReady(ClientConnection connection, MethodDescriptor method) {

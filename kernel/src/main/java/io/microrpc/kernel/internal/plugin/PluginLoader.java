@@ -69,11 +69,12 @@ final class PluginLoader {
         Extension starting = null;
         try {
             for (Object o : manager.getExtensions(pluginId)) {
-                if (!(o instanceof Extension) || ExtensionPoints.of((Extension) o).isEmpty()) {
+                List<ExtensionPoints> points = o instanceof Extension ? ExtensionPoints.of((Extension) o) : List.of();
+                if (points.isEmpty()) {
                     continue;
                 }
                 starting = (Extension) o;
-                start(starting, ExtensionPoints.of(starting).get(0), pluginId);
+                start(starting, points.get(0), pluginId);
                 started.add(new LoadedExtension(starting, pluginId, file.version));
                 starting = null;
             }
