@@ -16,6 +16,7 @@ import io.microrpc.kernel.internal.invoke.RegistryBinding;
 import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.spi.ServiceInstance;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
+import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.PluginReport;
@@ -164,6 +165,8 @@ public final class MicroRpc implements AutoCloseable {
         ensureServer();
         InetSocketAddress a = address();
         registries.register(ServiceInstance.builder(service, advertisedHost(), a.getPort())
+                .weight(settings.serverWeight())
+                .protocolVersion(Protocol.VERSION)
                 .serializers(extensions.current().serializerNameList())
                 .startTimestampMillis(startedMillis)
                 .build());
@@ -239,6 +242,28 @@ public final class MicroRpc implements AutoCloseable {
     /** The services this kernel serves. */
     public java.util.Set<String> exportedServices() {
         return exported.names();
+    }
+
+    /**
+     * Sets the load-balancing weight this kernel publishes for {@code service}, or for every exported
+     * service when {@code service} is null, and registers it again so consumers' weighted strategies
+     * see it within moments, without a restart. {@code server.weight} is the starting value; 0 takes a
+     * provider out of weighted rotation (e.g. before maintenance).
+     *
+     * @return the instances as now registered
+     * @throws IllegalArgumentException if the service is not exported here or the weight is negative
+     */
+    public List<ServiceInstance> weigh(String service, int weight) {
+        checkOpen();
+        return registries.weigh(service, weight);
+    }
+
+    /**
+     * The providers the active registry reports for each service this kernel references without
+     * addresses, as the references now see them (weights included); empty without such references.
+     */
+    public Map<String, List<ServiceInstance>> discoveredProviders() {
+        return registries.discovered();
     }
 
     /** What happened to each JAR of the plugins folder. */

@@ -105,6 +105,8 @@ class RegistryDiscoveryTest {
             assertThat(load.failures()).isEmpty();
             assertThat(RegistryBoard.providers(service)).as("exactly one registration left").hasSize(1);
             assertThat(RegistryBoard.watchCount()).as("the old registry's subscription was closed").isEqualTo(1);
+            assertThat(RegistryBoard.retiredRegistrants()).as("each kernel retired its old registry once")
+                    .containsExactly("1.0.0", "1.0.0");
         }
     }
 }

@@ -22,6 +22,16 @@ public interface Registry extends Extension {
      */
     Subscription subscribe(String service, Listener listener);
 
+    /**
+     * This registry is no longer the active one: another registry, or a newer version of this one, has
+     * registered the kernel's instances and taken over its subscriptions. From now on it must not write
+     * registrations again (for example after a reconnection), or it would fight its successor over the
+     * same entries; what it already registered goes when {@link #stop()} ends it, once its calls have
+     * drained. Called once, on a kernel thread. The default does nothing.
+     */
+    default void retire() {
+    }
+
     /** Receives full provider lists. */
     @FunctionalInterface
     interface Listener {

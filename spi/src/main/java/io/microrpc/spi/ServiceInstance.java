@@ -13,11 +13,14 @@ import java.util.Objects;
 public final class ServiceInstance {
 
     public static final int DEFAULT_WEIGHT = 100;
+    /** The wire protocol version a provider speaks unless it says otherwise (docs/PROTOCOL.md). */
+    public static final int DEFAULT_PROTOCOL_VERSION = 1;
 
     private final String service;
     private final String host;
     private final int port;
     private final int weight;
+    private final int protocolVersion;
     private final String version;
     private final String group;
     private final List<String> serializers;
@@ -31,6 +34,7 @@ public final class ServiceInstance {
         this.port = b.port;
         this.address = host + ':' + port;
         this.weight = b.weight;
+        this.protocolVersion = b.protocolVersion;
         this.version = b.version;
         this.group = b.group;
         this.serializers = List.copyOf(b.serializers);
@@ -64,6 +68,11 @@ public final class ServiceInstance {
         return weight;
     }
 
+    /** The wire protocol version the provider speaks; consumers skip providers whose version they do not. */
+    public int protocolVersion() {
+        return protocolVersion;
+    }
+
     public String version() {
         return version;
     }
@@ -89,6 +98,7 @@ public final class ServiceInstance {
     public Builder toBuilder() {
         Builder b = new Builder(service, host, port);
         b.weight = weight;
+        b.protocolVersion = protocolVersion;
         b.version = version;
         b.group = group;
         b.serializers = serializers;
@@ -106,7 +116,8 @@ public final class ServiceInstance {
             return false;
         }
         ServiceInstance other = (ServiceInstance) o;
-        return port == other.port && weight == other.weight && startTimestampMillis == other.startTimestampMillis
+        return port == other.port && weight == other.weight && protocolVersion == other.protocolVersion
+                && startTimestampMillis == other.startTimestampMillis
                 && service.equals(other.service) && host.equals(other.host) && version.equals(other.version)
                 && group.equals(other.group) && serializers.equals(other.serializers)
                 && metadata.equals(other.metadata);
@@ -129,6 +140,7 @@ public final class ServiceInstance {
         private final String host;
         private final int port;
         private int weight = DEFAULT_WEIGHT;
+        private int protocolVersion = DEFAULT_PROTOCOL_VERSION;
         private String version = "";
         private String group = "";
         private List<String> serializers = List.of();
@@ -149,6 +161,14 @@ public final class ServiceInstance {
                 throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
             }
             this.weight = weight;
+            return this;
+        }
+
+        public Builder protocolVersion(int protocolVersion) {
+            if (protocolVersion < 1 || protocolVersion > 255) {
+                throw new IllegalArgumentException("protocolVersion: " + protocolVersion + " (expected: 1-255)");
+            }
+            this.protocolVersion = protocolVersion;
             return this;
         }
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -23,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health} — {@code ok};</li>
  *   <li>{@code GET /plugins} — each JAR's state, generations, and the active extension per point;</li>
  *   <li>{@code POST /switch?point=loadbalancer&name=round-robin[&service=...]} — switch a point;</li>
- *   <li>{@code POST /reload} — apply the plugins folder now instead of waiting for the watcher.</li>
+ *   <li>{@code POST /reload} — apply the plugins folder now instead of waiting for the watcher;</li>
+ *   <li>{@code POST /weight?weight=20[&service=...]} — the weight registries publish for this kernel's
+ *       services (all, or one).</li>
  * </ul>
  * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
  * cannot drive the endpoint through the operator's browser.
@@ -60,7 +63,7 @@ public final class AdminServer implements AutoCloseable {
         }));
         http.createContext("/", admin::handle);
         http.start();
-        log.info("Admin endpoint on http://{}:{}/ (plugins, switch, reload, health)", host, http.getAddress().getPort());
+        log.info("Admin endpoint on http://{}:{}/ (plugins, switch, weight, reload, health)", host, http.getAddress().getPort());
         return admin;
     }
 
@@ -91,11 +94,21 @@ public final class AdminServer implements AutoCloseable {
                 rpc.switchExtension(point, name, q.get("service"));
                 reply(ex, 200, "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service"))
                         + " to " + (name.isEmpty() ? "the global choice" : name) + "\n" + describe(rpc));
+            } else if (path.equals("/weight") && method.equals("POST")) {
+                String weight = q.get("weight");
+                if (weight == null || !weight.matches("\\d{1,9}")) {
+                    reply(ex, 400, "weight: '" + (weight == null ? "" : weight) + "' (expected: query parameter weight, "
+                            + "an integer >= 0; 0 takes no traffic)\n");
+                    return;
+                }
+                StringBuilder out = new StringBuilder();
+                rpc.weigh(q.get("service"), Integer.parseInt(weight)).forEach(i -> out.append("registered ").append(i).append('\n'));
+                reply(ex, 200, out.length() == 0 ? "no exported services\n" : out.toString());
             } else if (path.equals("/reload") && method.equals("POST")) {
                 rpc.reloadPlugins();
                 reply(ex, 200, describe(rpc));
             } else {
-                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, POST /switch, POST /reload, GET /health)\n");
+                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, POST /switch, POST /weight, POST /reload, GET /health)\n");
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             reply(ex, 400, e.getMessage() + "\n");
@@ -126,6 +139,19 @@ public final class AdminServer implements AutoCloseable {
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
         out.append("\nActive:\n");
         rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
+        Map<String, List<ServiceInstance>> discovered = rpc.discoveredProviders();
+        if (!discovered.isEmpty()) {
+            out.append("\nDiscovered providers:\n");
+            discovered.forEach((service, providers) -> {
+                out.append("  ").append(service).append('\n');
+                if (providers.isEmpty()) {
+                    out.append("    (none)\n");
+                }
+                providers.forEach(i -> out.append("    ").append(i.address()).append(" weight=").append(i.weight())
+                        .append(" protocol=").append(i.protocolVersion()).append(" serializers=")
+                        .append(String.join(",", i.serializers())).append('\n'));
+            });
+        }
         return out.toString();
     }
 

@@ -40,6 +40,7 @@ public final class KernelSettings {
     private final String serverHost;
     private final String serverAdvertiseHost;
     private final int serverPort;
+    private final int serverWeight;
     private final int serverIoThreads;
     private final int serverWorkerThreads;
     private final int serverWorkerQueue;
@@ -72,6 +73,7 @@ public final class KernelSettings {
         this.serverHost = b.serverHost;
         this.serverAdvertiseHost = b.serverAdvertiseHost;
         this.serverPort = b.serverPort;
+        this.serverWeight = b.serverWeight;
         this.serverIoThreads = b.serverIoThreads;
         this.serverWorkerThreads = b.serverWorkerThreads;
         this.serverWorkerQueue = b.serverWorkerQueue;
@@ -138,6 +140,11 @@ public final class KernelSettings {
     /** The host registries publish for this server; empty derives it from server.host or this machine. */
     public String serverAdvertiseHost() {
         return serverAdvertiseHost;
+    }
+
+    /** The weight registries publish for this kernel's services (0 = no traffic); changeable at runtime. */
+    public int serverWeight() {
+        return serverWeight;
     }
 
     /** 0 picks a free port. */
@@ -283,6 +290,7 @@ public final class KernelSettings {
         b.serverHost = serverHost;
         b.serverAdvertiseHost = serverAdvertiseHost;
         b.serverPort = serverPort;
+        b.serverWeight = serverWeight;
         b.serverIoThreads = serverIoThreads;
         b.serverWorkerThreads = serverWorkerThreads;
         b.serverWorkerQueue = serverWorkerQueue;
@@ -318,6 +326,7 @@ public final class KernelSettings {
         private String serverHost = "0.0.0.0";
         private String serverAdvertiseHost = "";
         private int serverPort = 7420;
+        private int serverWeight = 100;
         private int serverIoThreads;
         private int serverWorkerThreads = 200;
         private int serverWorkerQueue = 10_000;
@@ -373,6 +382,11 @@ public final class KernelSettings {
 
         public Builder serverPort(int v) {
             serverPort = check("server.port", v, v >= 0 && v <= 65535, "0-65535");
+            return this;
+        }
+
+        public Builder serverWeight(int v) {
+            serverWeight = check("server.weight", v, v >= 0 && v <= 1_000_000, "0-1000000");
             return this;
         }
 
@@ -586,6 +600,7 @@ public final class KernelSettings {
         SETTERS.put("server.host", (b, k, v) -> b.serverHost(v));
         SETTERS.put("server.advertise-host", (b, k, v) -> b.serverAdvertiseHost(v));
         SETTERS.put("server.port", (b, k, v) -> b.serverPort(parseInt(k, v)));
+        SETTERS.put("server.weight", (b, k, v) -> b.serverWeight(parseInt(k, v)));
         SETTERS.put("server.io-threads", (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
         SETTERS.put("server.worker-threads", (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
         SETTERS.put("server.worker-queue", (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));

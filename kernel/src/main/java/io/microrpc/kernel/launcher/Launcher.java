@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "microrpc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "microrpc: a plugin-based microkernel RPC engine.",
-        subcommands = {ServeCommand.class, PluginsCommand.class, StatusCommand.class, SwitchCommand.class,
+        subcommands = {ServeCommand.class, PluginsCommand.class, StatusCommand.class, SwitchCommand.class, WeightCommand.class,
             CommandLine.HelpCommand.class})
 public final class Launcher {
 

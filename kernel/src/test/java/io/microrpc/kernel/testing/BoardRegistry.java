@@ -38,6 +38,11 @@ public final class BoardRegistry implements Registry {
     }
 
     @Override
+    public void retire() {
+        RegistryBoard.retired(version);
+    }
+
+    @Override
     public Subscription subscribe(String service, Listener listener) {
         return RegistryBoard.subscribe(service, listener);
     }

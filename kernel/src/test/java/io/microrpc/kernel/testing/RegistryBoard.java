@@ -18,6 +18,7 @@ public final class RegistryBoard {
     private static final Map<String, Map<String, ServiceInstance>> PROVIDERS = new LinkedHashMap<>();
     private static final Map<String, Integer> REGISTRATIONS = new LinkedHashMap<>();
     private static final List<Watch> WATCHES = new CopyOnWriteArrayList<>();
+    private static final List<String> RETIRED = new CopyOnWriteArrayList<>();
 
     private RegistryBoard() {}
 
@@ -49,6 +50,15 @@ public final class RegistryBoard {
         return REGISTRATIONS.getOrDefault(registrant + ':' + service, 0);
     }
 
+    /** A registry (by registrant) was told it is no longer the active one. */
+    public static void retired(String registrant) {
+        RETIRED.add(registrant);
+    }
+
+    public static List<String> retiredRegistrants() {
+        return List.copyOf(RETIRED);
+    }
+
     /** Subscriptions still open: a closed registry must leave none behind. */
     public static int watchCount() {
         return WATCHES.size();
@@ -58,6 +68,7 @@ public final class RegistryBoard {
         PROVIDERS.clear();
         REGISTRATIONS.clear();
         WATCHES.clear();
+        RETIRED.clear();
     }
 
     private static void push(String service) {

@@ -2,12 +2,15 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +26,8 @@ public final class RegistryBinding {
     private static final Logger log = LoggerFactory.getLogger(RegistryBinding.class);
 
     private final Map<String, ServiceInstance> registered = new LinkedHashMap<>();
+    /** Weights set at runtime ({@link #weigh}), by service; they outlive re-exports and registry switches. */
+    private final Map<String, Integer> weights = new HashMap<>();
     private final List<RegistryDirectory> directories = new ArrayList<>();
     private Registry bound;
 
@@ -45,8 +50,22 @@ public final class RegistryBinding {
         }
         directories.forEach(d -> d.bind(next));
         // The previous registry is not asked to unregister: it may be the same backend under a new
-        // version, where that would delete the registration just made. Its plugin's stop() ends its
-        // session (and so its ephemeral registrations) once its calls have drained.
+        // version, where that would delete the registration just made. It is told to stop writing, and
+        // its plugin's stop() ends its session (and so its ephemeral registrations) once its calls drain.
+        if (previous != null) {
+            retire(previous);
+        }
+    }
+
+    private static void retire(Registry r) {
+        ClassLoader cl = ContextLoader.enter(r);
+        try {
+            r.retire();
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Registry '{}' failed to retire", r.name(), e);
+        } finally {
+            ContextLoader.exit(cl);
+        }
     }
 
     /** Updates the registered instances' accepted serializers; true if they changed. */
@@ -63,10 +82,47 @@ public final class RegistryBinding {
 
     /** Registers {@code instance} with the active registry (if any) and remembers it for later switches. */
     public synchronized void register(ServiceInstance instance) {
+        Integer weight = weights.get(instance.service());
+        if (weight != null) {
+            instance = instance.toBuilder().weight(weight).build();
+        }
         registered.put(instance.service(), instance);
         if (bound != null) {
             call(bound, "register", instance);
         }
+    }
+
+    /**
+     * Sets the weight registries publish for {@code service}, or for every exported service when it is
+     * null, and registers the changed instances again so consumers see it. The weight stays for later
+     * registrations of the same service (re-exports, registry switches) until set again.
+     *
+     * @return the instances as now registered
+     * @throws IllegalArgumentException if {@code service} is not exported here, or the weight is negative
+     */
+    public synchronized List<ServiceInstance> weigh(String service, int weight) {
+        if (weight < 0) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0; 0 takes no traffic)");
+        }
+        if (service != null && !registered.containsKey(service)) {
+            throw new IllegalArgumentException("service '" + service + "' is not exported by this kernel (exported: "
+                    + registered.keySet() + ")");
+        }
+        List<ServiceInstance> changed = new ArrayList<>();
+        for (Map.Entry<String, ServiceInstance> e : registered.entrySet()) {
+            if (service == null || e.getKey().equals(service)) {
+                weights.put(e.getKey(), weight);
+                ServiceInstance next = e.getValue().toBuilder().weight(weight).build();
+                e.setValue(next);
+                changed.add(next);
+                if (bound != null) {
+                    call(bound, "register", next);
+                }
+            }
+        }
+        log.info("Weight of {} set to {}{}", service == null ? "every exported service" : service, weight,
+                bound == null ? " (no registry is active: it is published when one is)" : "");
+        return changed;
     }
 
     /** Unregisters the instance of {@code service}, if registered. */
@@ -90,6 +146,19 @@ public final class RegistryBinding {
         directories.add(d);
         d.bind(bound);
         return d;
+    }
+
+    /**
+     * The providers the registry reports to this kernel's references, by service (only services
+     * referenced without addresses), as their endpoints now see them (e.g. with a weight changed at
+     * runtime).
+     */
+    public synchronized Map<String, List<ServiceInstance>> discovered() {
+        Map<String, List<ServiceInstance>> out = new TreeMap<>();
+        for (RegistryDirectory d : directories) {
+            out.putIfAbsent(d.service(), d.all().stream().map(Endpoint::instance).toList());
+        }
+        return out;
     }
 
     public synchronized boolean hasRegistry() {

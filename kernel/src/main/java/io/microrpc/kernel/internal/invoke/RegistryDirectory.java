@@ -1,14 +1,17 @@
 package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.internal.plugin.ContextLoader;
+import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.transport.ClientTransport;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +34,8 @@ final class RegistryDirectory implements Directory {
     private long generation;
     private boolean heardFromCurrent;
     private boolean closed;
+    /** Providers skipped by the last push (logged once while they stay). */
+    private Set<String> skipped = Set.of();
 
     RegistryDirectory(String service, ClientTransport transport) {
         this.service = service;
@@ -71,12 +76,21 @@ final class RegistryDirectory implements Directory {
             return;
         }
         heardFromCurrent = true;
+        Set<String> skippedNow = new HashSet<>();
         Map<String, EndpointImpl> known = new HashMap<>();
         for (EndpointImpl e : endpoints) {
             known.put(e.address(), e);
         }
         List<EndpointImpl> next = new ArrayList<>();
         for (ServiceInstance p : providers) {
+            if (p.protocolVersion() != Protocol.VERSION) {
+                if (known.containsKey(p.address()) || !skipped.contains(p.address())) {
+                    log.warn("Skipping provider {} of {}: it speaks protocol version {}, this kernel speaks {} "
+                            + "(upgrade one side; docs/PROTOCOL.md)", p.address(), service, p.protocolVersion(), Protocol.VERSION);
+                }
+                skippedNow.add(p.address());
+                continue;
+            }
             EndpointImpl e = known.get(p.address());
             if (e == null) {
                 e = new EndpointImpl(p, transport.connection(p.host(), p.port()));
@@ -86,7 +100,12 @@ final class RegistryDirectory implements Directory {
             next.add(e);
         }
         endpoints = List.copyOf(next);
+        skipped = skippedNow;
         log.debug("Providers of {}: {}", service, endpoints);
+    }
+
+    String service() {
+        return service;
     }
 
     @Override

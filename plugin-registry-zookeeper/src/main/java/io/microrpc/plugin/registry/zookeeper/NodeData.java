@@ -29,9 +29,6 @@ import java.util.Map;
  */
 final class NodeData {
 
-    /** The wire protocol version this plugin's providers speak (docs/PROTOCOL.md). */
-    static final int PROTOCOL_VERSION = 1;
-
     private static final String METADATA = "metadata.";
 
     private NodeData() {}
@@ -42,7 +39,7 @@ final class NodeData {
         line(sb, "version", i.version());
         line(sb, "group", i.group());
         line(sb, "serializers", String.join(",", i.serializers()));
-        line(sb, "protocol", String.valueOf(PROTOCOL_VERSION));
+        line(sb, "protocol", String.valueOf(i.protocolVersion()));
         line(sb, "start-timestamp", String.valueOf(i.startTimestampMillis()));
         i.metadata().forEach((k, v) -> line(sb, METADATA + k, v));
         return sb.toString().getBytes(StandardCharsets.UTF_8);
@@ -82,9 +79,11 @@ final class NodeData {
                 case "serializers" -> b.serializers(Arrays.stream(value.split(",")).map(String::trim)
                         .filter(s -> !s.isEmpty()).toList());
                 case "protocol" -> {
-                    if (parseInt(value, "protocol") < 1) {
-                        throw new IllegalArgumentException("protocol: '" + value + "' (expected: >= 1)");
+                    int protocol = parseInt(value, "protocol");
+                    if (protocol < 1 || protocol > 255) {
+                        throw new IllegalArgumentException("protocol: '" + value + "' (expected: 1-255)");
                     }
+                    b.protocolVersion(protocol);
                 }
                 case "start-timestamp" -> {
                     long ts = parseLong(value, "start-timestamp");

@@ -63,6 +63,14 @@ final class Registrations {
         }
     }
 
+    /** Forgets every instance without touching its node: this registry has a successor (a hot swap). */
+    synchronized void forgetAll() {
+        if (!byPath.isEmpty()) {
+            log.info("Retired: {} registrations are left to the registry that replaced this one", byPath.size());
+            byPath.clear();
+        }
+    }
+
     /** Writes every remembered node again; called after a (re)connection. Failures are logged. */
     synchronized void restore() {
         for (Map.Entry<String, ServiceInstance> e : byPath.entrySet()) {

@@ -50,6 +50,9 @@ public final class ZookeeperRegistry implements Registry {
 
     private final Set<ProviderWatch> watches = ConcurrentHashMap.newKeySet();
     private final ConnectionStateListener stateListener = (client, state) -> stateChanged(state);
+    /** Guards starting, connecting and stopping. */
+    private final Object lifecycle = new Object();
+    private boolean started;
     private volatile ZookeeperSettings settings;
     private volatile Executor executor;
     private volatile CuratorFramework client;
@@ -63,40 +66,67 @@ public final class ZookeeperRegistry implements Registry {
         return "zookeeper";
     }
 
+    /**
+     * Reads and checks the configuration; does not connect. The connection (and, without an address,
+     * the embedded server) starts with the first registration or subscription, so a kernel that only
+     * lists its plugins ({@code microrpc plugins}) or uses direct addresses never touches ZooKeeper.
+     */
     @Override
     public void start(PluginContext context) throws Exception {
-        settings = ZookeeperSettings.parse(context.config(), context.dataDirectory());
-        executor = context.blockingExecutor();
-        layout = new Layout(settings.root());
-        snapshots = new SnapshotStore(settings.snapshotDir(), context.clock());
-        Files.createDirectories(settings.snapshotDir());
+        ZookeeperSettings s = ZookeeperSettings.parse(context.config(), context.dataDirectory());
+        Files.createDirectories(s.snapshotDir());
+        synchronized (lifecycle) {
+            settings = s;
+            executor = context.blockingExecutor();
+            layout = new Layout(s.root());
+            snapshots = new SnapshotStore(s.snapshotDir(), context.clock());
+            started = true;
+        }
+        log.info("ZooKeeper registry ready; it connects to {} on the first registration or subscription", s.describeAddress());
+    }
+
+    /** The registrations of the connected client: connects first if this is the first use. */
+    private Registrations connected() throws Exception {
+        synchronized (lifecycle) {
+            if (!started) {
+                throw new IllegalStateException("the zookeeper registry is not started");
+            }
+            if (registrations == null) {
+                connect();
+            }
+            return registrations;
+        }
+    }
+
+    private void connect() throws Exception {
+        ZookeeperSettings s = settings;
         try {
-            String connect = settings.connectString();
-            if (settings.embedded()) {
-                embedded = new EmbeddedZookeeper(settings.embeddedPort(), settings.embeddedDataDir(), settings.sessionTimeout());
+            String connect = s.connectString();
+            if (s.embedded()) {
+                embedded = new EmbeddedZookeeper(s.embeddedPort(), s.embeddedDataDir(), s.sessionTimeout());
                 if (!embedded.tryStart()) {
                     log.info("127.0.0.1:{} is taken, presumably by another microrpc process's embedded ZooKeeper; "
-                            + "connecting to it as a client", settings.embeddedPort());
+                            + "connecting to it as a client", s.embeddedPort());
                 }
                 connect = embedded.connectString();
             }
-            client = newClient(connect, settings, executor);
+            client = newClient(connect, s, executor);
             registrations = new Registrations(client, layout);
             client.getConnectionStateListenable().addListener(stateListener);
             client.start();
-            if (client.blockUntilConnected((int) settings.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.info("Connected to ZooKeeper at {} (root {})", settings.describeAddress(), settings.root());
+            if (client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("Connected to ZooKeeper at {} (root {})", s.describeAddress(), s.root());
             } else {
-                log.warn("ZooKeeper at {} is unreachable after {}; starting anyway: registrations wait for the connection, "
+                log.warn("ZooKeeper at {} is unreachable after {}; carrying on: registrations wait for the connection, "
                         + "subscriptions use their snapshots (registry.zookeeper.address sets the ensemble)",
-                        settings.describeAddress(), settings.connectionTimeout());
+                        s.describeAddress(), s.connectionTimeout());
                 if (embedded != null) {
                     // The port is taken but nobody answers: perhaps the process that ran the server just went.
                     run(this::takeOverEmbeddedServer);
                 }
             }
         } catch (Exception | Error e) {
-            stop();
+            disconnect();
             throw e;
         }
     }
@@ -180,20 +210,46 @@ public final class ZookeeperRegistry implements Registry {
 
     @Override
     public void register(ServiceInstance instance) throws Exception {
-        started().register(Objects.requireNonNull(instance, "instance"));
+        Objects.requireNonNull(instance, "instance");
+        connected().register(instance);
     }
 
     @Override
     public void unregister(ServiceInstance instance) throws Exception {
-        started().unregister(Objects.requireNonNull(instance, "instance"));
+        Objects.requireNonNull(instance, "instance");
+        Registrations r = registrations;
+        if (r != null) {
+            // Never connected: nothing was registered, so there is nothing to delete.
+            r.unregister(instance);
+        }
+    }
+
+    /**
+     * Forgets the registrations without deleting them: the successor has taken their nodes over, and
+     * this session must not take them back after a reconnection. They go with the session at
+     * {@link #stop}.
+     */
+    @Override
+    public void retire() {
+        Registrations r = registrations;
+        if (r != null) {
+            r.forgetAll();
+        }
     }
 
     @Override
     public Subscription subscribe(String service, Listener listener) {
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(listener, "listener");
-        started();
-        CuratorFramework c = client;
+        CuratorFramework c;
+        try {
+            connected();
+            c = client;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not connect to ZooKeeper at " + settings.describeAddress(), e);
+        }
         ProviderWatch watch = new ProviderWatch(service, listener, c, layout, snapshots, settings.emptyProtection(),
                 () -> c.getZookeeperClient().isConnected(), settings.describeAddress(), executor);
         watches.add(watch);
@@ -204,17 +260,10 @@ public final class ZookeeperRegistry implements Registry {
         };
     }
 
-    /** The Curator client, while started: for diagnostics and tests (e.g. expiring its session). */
-    CuratorFramework client() {
+    /** The Curator client, connecting first if needed: for diagnostics and tests (e.g. expiring its session). */
+    CuratorFramework client() throws Exception {
+        connected();
         return client;
-    }
-
-    private Registrations started() {
-        Registrations r = registrations;
-        if (r == null || client == null) {
-            throw new IllegalStateException("the zookeeper registry is not started");
-        }
-        return r;
     }
 
     /**
@@ -223,8 +272,15 @@ public final class ZookeeperRegistry implements Registry {
      */
     @Override
     public void stop() {
-        watches.forEach(ProviderWatch::close);
-        watches.clear();
+        synchronized (lifecycle) {
+            started = false;
+            watches.forEach(ProviderWatch::close);
+            watches.clear();
+            disconnect();
+        }
+    }
+
+    private void disconnect() {
         CuratorFramework c = client;
         client = null;
         registrations = null;

@@ -45,13 +45,14 @@ class EmbeddedServerTest {
         Set<Thread> before = threads();
         int port = freePort();
         ZookeeperRegistry first = ZkTesting.start(embedded(dir.resolve("a"), port));
-        assertThat(dir.resolve("a/zookeeper")).as("data under dataDirectory()/zookeeper").isDirectory();
+        assertThat(dir.resolve("a/zookeeper")).as("start() alone does not connect, nor start a server").doesNotExist();
         first.register(instance(SERVICE, 7001));
+        assertThat(dir.resolve("a/zookeeper")).as("data under dataDirectory()/zookeeper").isDirectory();
 
         ZookeeperRegistry second = ZkTesting.start(embedded(dir.resolve("b"), port));
-        assertThat(dir.resolve("b/zookeeper")).as("the second one is only a client").doesNotExist();
         Pushes pushes = new Pushes();
         second.subscribe(SERVICE, pushes);
+        assertThat(dir.resolve("b/zookeeper")).as("the second one is only a client").doesNotExist();
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
         second.register(instance(SERVICE, 7002));
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().size() == 2);

@@ -11,6 +11,7 @@ import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,7 @@ class KernelEndToEndTest {
     Path dir;
 
     private TestingServer server;
+    private final java.util.Map<MicroRpc, ZookeeperRegistry> registries = new ConcurrentHashMap<>();
 
     @BeforeEach
     void startServer() throws Exception {
@@ -56,8 +59,11 @@ class KernelEndToEndTest {
                 .extensionKey("registry.zookeeper.connection-timeout", "1s")
                 .extensionKey("registry.zookeeper.retry-base", "100ms")
                 .build();
-        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new RoundRobin())
-                .extension(new ZookeeperRegistry()).start();
+        ZookeeperRegistry registry = new ZookeeperRegistry();
+        MicroRpc kernel = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new RoundRobin())
+                .extension(registry).start();
+        registries.put(kernel, registry);
+        return kernel;
     }
 
     @Test
@@ -118,6 +124,40 @@ class KernelEndToEndTest {
                 }
             });
         }
+    }
+
+    @Test
+    void weightSetThroughTheKernelReachesTheNodeAndConsumersAndOutlivesANewSession() throws Exception {
+        try (MicroRpc p1 = kernel("p1"); MicroRpc consumer = kernel("c"); CuratorFramework admin = ZkTesting.client(server)) {
+            p1.export(EchoApi.class, new NamedEcho("p1"));
+            String node = PROVIDERS + "/127.0.0.1:" + p1.port();
+            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            assertThat(echo.echo("hi")).isEqualTo("p1:hi");
+            assertThat(weightAt(consumer)).isEqualTo(100);
+
+            p1.weigh(EchoApi.class.getName(), 25);
+            assertThat(new String(admin.getData().forPath(node), StandardCharsets.UTF_8)).contains("weight=25");
+            await().atMost(Duration.ofSeconds(10)).until(() -> weightAt(consumer) == 25);
+
+            // A new session registers again: with the weight set at runtime, not the configured one.
+            Stat before = admin.checkExists().forPath(node);
+            providerRegistry(p1).getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> {
+                Stat now = admin.checkExists().forPath(node);
+                return now != null && now.getEphemeralOwner() != before.getEphemeralOwner();
+            });
+            assertThat(new String(admin.getData().forPath(node), StandardCharsets.UTF_8)).contains("weight=25");
+            assertThat(echo.echo("still")).isEqualTo("p1:still");
+        }
+    }
+
+    private static int weightAt(MicroRpc consumer) {
+        return consumer.discoveredProviders().get(EchoApi.class.getName()).get(0).weight();
+    }
+
+    /** The Curator client of the ZooKeeper registry a kernel runs (the test adds it as an extension). */
+    private CuratorFramework providerRegistry(MicroRpc kernel) throws Exception {
+        return registries.get(kernel).client();
     }
 
     /** The kernel needs a load balancer to choose among several providers; the real ones are plugins. */

@@ -19,13 +19,14 @@ class NodeDataTest {
 
     @Test
     void everyFieldRoundTripsIncludingEscapedCharacters() {
-        ServiceInstance i = ServiceInstance.builder(SERVICE, "10.0.0.7", 7420).weight(0).version("2.1").group("g")
+        ServiceInstance i = ServiceInstance.builder(SERVICE, "10.0.0.7", 7420).weight(0).protocolVersion(2).version("2.1").group("g")
                 .serializers(List.of("protostuff")).startTimestampMillis(123L)
                 .metadata("zone", "eu-1").metadata("odd=key", "line1\nline2\\end\r").build();
 
         byte[] data = NodeData.encode(i);
 
         assertThat(NodeData.decode(SERVICE, "10.0.0.7:7420", data)).isEqualTo(i);
+        assertThat(new String(data, StandardCharsets.UTF_8)).contains("protocol=2\n");
         assertThat(new String(data, StandardCharsets.UTF_8)).contains("metadata.odd\\=key=line1\\nline2\\\\end\\r\n");
     }
 
@@ -41,9 +42,10 @@ class NodeDataTest {
 
     @Test
     void missingKeysTakeTheDefaults() {
-        ServiceInstance i = decode("h:1", "protocol=1\n");
+        ServiceInstance i = decode("h:1", "version=\n");
 
         assertThat(i.weight()).isEqualTo(ServiceInstance.DEFAULT_WEIGHT);
+        assertThat(i.protocolVersion()).isEqualTo(ServiceInstance.DEFAULT_PROTOCOL_VERSION);
         assertThat(i.startTimestampMillis()).isZero();
         assertThat(i.address()).isEqualTo("h:1");
     }
@@ -68,7 +70,8 @@ class NodeDataTest {
         assertThatThrownBy(() -> decode("h:1", "weight=1\nweight=2")).hasMessage("key 'weight' appears twice");
         assertThatThrownBy(() -> decode("h:1", "weight=1\njunk")).hasMessage("line 2 is not key=value: 'junk'");
         assertThatThrownBy(() -> decode("h:1", "=1")).hasMessage("line 1 has an empty key");
-        assertThatThrownBy(() -> decode("h:1", "protocol=0")).hasMessage("protocol: '0' (expected: >= 1)");
+        assertThatThrownBy(() -> decode("h:1", "protocol=0")).hasMessage("protocol: '0' (expected: 1-255)");
+        assertThatThrownBy(() -> decode("h:1", "protocol=256")).hasMessage("protocol: '256' (expected: 1-255)");
         assertThatThrownBy(() -> decode("h:1", "start-timestamp=soon")).hasMessage("start-timestamp: 'soon' (expected: an integer)");
         assertThatThrownBy(() -> NodeData.decode(SERVICE, "h:1", new byte[] {'w', '=', (byte) 0xc3}))
                 .hasMessage("data is not UTF-8 text");

@@ -118,6 +118,30 @@ class RegistrationTest {
     }
 
     @Test
+    void aRetiredVersionDoesNotTakeItsNodesBackAfterANewSession() throws Exception {
+        // A hot swap: the new version takes the node over, the old one is retired and drains; if the old
+        // one's session expires meanwhile, its reconnection must not take the node back.
+        ZookeeperRegistry old = start(context(dir.resolve("old"), server));
+        try {
+            old.register(instance(SERVICE, 7001));
+            registry = start(context(dir, server));
+            registry.register(instance(SERVICE, 7001));
+            long successor = registry.client().getZookeeperClient().getZooKeeper().getSessionId();
+            old.retire();
+
+            long oldSession = old.client().getZookeeperClient().getZooKeeper().getSessionId();
+            old.client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            await().atMost(Duration.ofSeconds(10)).until(() -> old.client().getZookeeperClient().isConnected()
+                    && old.client().getZookeeperClient().getZooKeeper().getSessionId() != oldSession);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(admin.checkExists().forPath(PATH).getEphemeralOwner()).isEqualTo(successor));
+        } finally {
+            old.stop();
+        }
+        assertThat(admin.checkExists().forPath(PATH)).as("stopping the retired one leaves the node").isNotNull();
+    }
+
+    @Test
     void reRegistersAfterSessionExpiry() throws Exception {
         registry = start(context(dir, server));
         registry.register(instance(SERVICE, 7001));

@@ -1,0 +1,44 @@
+package io.microrpc.kernel.launcher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code microrpc weight 20 [--service S]}: change the weight a running provider publishes. */
+@Command(name = "weight", mixinStandardHelpOptions = true,
+        description = "Set the load-balancing weight a running kernel publishes in its registry, for all its "
+                + "services or one (through its admin endpoint). Consumers pick it up without a restart; "
+                + "0 takes the provider out of weighted rotation.")
+public final class WeightCommand implements Callable<Integer> {
+
+    @Mixin
+    LauncherOptions options;
+
+    @Parameters(index = "0", paramLabel = "WEIGHT", description = "An integer >= 0 (server.weight is the starting value, 100 by default).")
+    int weight;
+
+    @Option(names = "--service", paramLabel = "SERVICE", description = "Only this service (interface name).")
+    String service;
+
+    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
+    String admin;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("weight", String.valueOf(weight));
+        q.put("service", service);
+        spec.commandLine().getOut().print(new AdminClient(options.adminAddress(admin)).call("POST", "/weight", q));
+        spec.commandLine().getOut().flush();
+        return 0;
+    }
+}
