@@ -28,11 +28,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code microrpc demo}: the zero-setup tour. One kernel loads the distribution's plugins folder,
  * exports the demo service plugin's services on a free loopback port, and calls them over a real
- * connection with C concurrent callers, printing progress every second and a final summary line.
+ * connection with C concurrent callers, printing progress every second and a final summary line. It
+ * uses no registry, whatever the configuration says.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run an in-process provider and consumer over loopback with the bundled plugins.")
 public final class DemoCommand implements Callable<Integer> {
+
+    /** A registry name no plugin has: the demo runs without one. */
+    private static final String NO_REGISTRY = "none";
 
     @Mixin
     LauncherOptions options;
@@ -52,7 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (seconds < 1 || concurrency < 1) {
             throw new IllegalArgumentException("--seconds " + seconds + " --concurrency " + concurrency + " (expected: >= 1 each)");
         }
-        KernelSettings settings = options.settings().toBuilder().serverHost("127.0.0.1").serverPort(0).build();
+        // Direct addressing on a free loopback port: nothing is registered, no ZooKeeper is started.
+        KernelSettings settings = options.settings().toBuilder().serverHost("127.0.0.1").serverPort(0)
+                .registry(NO_REGISTRY).build();
         try (MicroRpc rpc = MicroRpc.builder().settings(settings).start();
              AdminServer admin = settings.adminPort() >= 0
                      ? AdminServer.start(rpc, settings.adminHost(), settings.adminPort()) : null) {

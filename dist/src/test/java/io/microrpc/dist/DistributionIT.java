@@ -31,7 +31,8 @@ class DistributionIT {
         try (Stream<Path> plugins = Files.list(DIST.resolve("plugins"))) {
             assertThat(plugins.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("plugin-codec-protostuff"))
-                    .anyMatch(n -> n.startsWith("plugin-service-demo"));
+                    .anyMatch(n -> n.startsWith("plugin-service-demo"))
+                    .anyMatch(n -> n.startsWith("plugin-registry-zookeeper"));
         }
         assertThat(DIST.resolveSibling("microrpc.tar.gz")).isRegularFile();
     }
@@ -42,6 +43,8 @@ class DistributionIT {
         assertThat(r.exit).as(r.output).isZero();
         assertThat(r.output).contains("t=1s").containsPattern("calls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us");
         assertThat(r.output).contains("UserNotFoundException");
+        assertThat(r.output).as("the demo uses direct addresses: no registry, no ZooKeeper")
+                .doesNotContain("ZooKeeper server").doesNotContain("Registered ");
     }
 
     @Test
@@ -50,13 +53,24 @@ class DistributionIT {
         Files.write(copy.resolve("plugins/broken.jar"), new byte[] {1, 2, 3, 4});
         Result r = run(copy, 60, "plugins");
         assertThat(r.output).contains("codec-protostuff").contains("serializer:protostuff")
-                .contains("service-demo").contains("broken.jar").contains("not a readable JAR");
+                .contains("service-demo").contains("broken.jar").contains("not a readable JAR")
+                .contains("registry-zookeeper").contains("registry:zookeeper");
+        assertThat(r.output).as("listing plugins starts no ZooKeeper server").doesNotContain("Started an embedded ZooKeeper");
+        assertThat(copy.resolve("data/plugins/registry-zookeeper/zookeeper")).doesNotExist();
         assertThat(r.exit).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
     }
 
     @Test
     void serveStopsGracefullyOnSigterm() throws Exception {
-        Process p = start(DIST, "serve", "--port", "0");
+        Path copy = copyDistribution();
+        // The shipped registry starts an embedded ZooKeeper: on a free port, not 2181, on a shared machine.
+        int zk;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            zk = s.getLocalPort();
+        }
+        Files.writeString(copy.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=0\n"
+                + "registry.zookeeper.embedded-port=" + zk + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Process p = start(copy, "serve", "--port", "0");
         try {
             StringBuilder out = new StringBuilder();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -72,25 +86,15 @@ class DistributionIT {
             p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
             String rest = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(rest).contains("Shutdown: in-flight calls drained");
+            assertThat(rest).contains("Unregistered io.microrpc.demo.api.EchoService@")
+                    .contains("Shutdown: in-flight calls drained").contains("Stopped the embedded ZooKeeper server");
         } finally {
             p.destroyForcibly();
         }
     }
 
     private Path copyDistribution() throws IOException {
-        Path target = tmp.resolve("microrpc");
-        try (Stream<Path> files = Files.walk(DIST)) {
-            for (Path src : (Iterable<Path>) files::iterator) {
-                Path dst = target.resolve(DIST.relativize(src).toString());
-                if (Files.isDirectory(src)) {
-                    Files.createDirectories(dst);
-                } else {
-                    Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-        return target;
+        return DistributionCopy.of(DIST, tmp.resolve("microrpc"));
     }
 
     private static Process start(Path dist, String... args) throws IOException {

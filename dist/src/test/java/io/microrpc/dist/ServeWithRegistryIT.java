@@ -1,0 +1,120 @@
+package io.microrpc.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.microrpc.demo.api.EchoService;
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.spi.ServiceInstance;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution's default registry as a user meets it: two {@code bin/microrpc serve} processes on
+ * one machine, no ZooKeeper installed. The first starts the embedded server, the second joins it, and a
+ * consumer that knows only the ZooKeeper address finds and calls both; when the first process stops, its
+ * services leave the consumer's list, the second process runs the server, and calls go on.
+ *
+ * <p>The copied distribution's configuration is changed only where a test on a shared machine must: the
+ * embedded server's port (a free one, not 2181), loopback for the servers, the admin endpoints off.
+ */
+class ServeWithRegistryIT {
+
+    private static final Path DIST = Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"));
+    private static final Pattern SERVING = Pattern.compile("Serving \\[.*] on .*:(\\d+)");
+    private static final String ECHO = EchoService.class.getName();
+
+    @TempDir
+    Path tmp;
+
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void twoServesOnOneMachineShareTheEmbeddedZooKeeperAndAConsumerFindsBoth() throws Exception {
+        Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
+        int zk = freePort();
+        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=-1\n"
+                + "registry.zookeeper.embedded-port=" + zk + "\n", StandardOpenOption.APPEND);
+
+        Path firstLog = tmp.resolve("first.log");
+        Process first = serve(dist, firstLog);
+        int firstPort = servingPort(firstLog);
+        assertThat(Files.readString(firstLog)).contains("Started an embedded ZooKeeper server on 127.0.0.1:" + zk)
+                .contains("Registered " + ECHO + "@127.0.0.1:" + firstPort);
+
+        Path secondLog = tmp.resolve("second.log");
+        serve(dist, secondLog);
+        int secondPort = servingPort(secondLog);
+        assertThat(Files.readString(secondLog)).contains("127.0.0.1:" + zk + " is taken")
+                .contains("Registered " + ECHO + "@127.0.0.1:" + secondPort)
+                .doesNotContain("Started an embedded ZooKeeper server");
+
+        KernelSettings consumerSettings = KernelSettings.builder().pluginsDir(dist.resolve("plugins"))
+                .dataDir(tmp.resolve("consumer")).pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
+                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build();
+        try (MicroRpc consumer = MicroRpc.builder().settings(consumerSettings).exportServicePlugins(false).start()) {
+            EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).equals(
+                    List.of(firstPort, secondPort).stream().sorted().toList()));
+            assertThat(echo.echo("found through ZooKeeper")).isEqualTo("found through ZooKeeper");
+
+            first.toHandle().destroy(); // SIGTERM: a graceful shutdown unregisters before it stops accepting
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(Files.readString(firstLog)).contains("Unregistered " + ECHO + "@127.0.0.1:" + firstPort);
+            await().atMost(Duration.ofSeconds(30)).until(() -> ports(consumer).equals(List.of(secondPort)));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    Files.readString(secondLog).contains("this process runs it now"));
+            for (int i = 0; i < 50; i++) {
+                assertThat(echo.echo("still served " + i)).isEqualTo("still served " + i);
+            }
+        }
+    }
+
+    private Process serve(Path dist, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/microrpc").toString(), "serve", "--port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    /** Waits for the "Serving [...] on host:port" line and returns the port. */
+    private static int servingPort(Path log) {
+        return await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Matcher m = SERVING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        }, port -> port > 0);
+    }
+
+    private static List<Integer> ports(MicroRpc consumer) {
+        return consumer.discoveredProviders().getOrDefault(ECHO, List.of()).stream()
+                .map(ServiceInstance::port).sorted().toList();
+    }
+}
