@@ -71,7 +71,10 @@ public final class DemoCommand implements Callable<Integer> {
             UserService users = rpc.reference(UserService.class, address);
             out.printf("demo: provider and consumer on %s, %d callers for %d s%n", address, concurrency, seconds);
             for (Map.Entry<String, List<String>> e : rpc.extensions().entrySet()) {
-                if (!e.getValue().isEmpty()) {
+                if (e.getKey().equals("registry")) {
+                    out.printf("demo: %-12s none: the demo uses direct addresses (loaded: %s)%n", e.getKey(),
+                            e.getValue().isEmpty() ? "none" : String.join(", ", e.getValue()));
+                } else if (!e.getValue().isEmpty()) {
                     out.printf("demo: %-12s %s%n", e.getKey(), String.join(", ", e.getValue()));
                 }
             }
