@@ -32,7 +32,8 @@ class DistributionIT {
             assertThat(plugins.map(p -> p.getFileName().toString()))
                     .anyMatch(n -> n.startsWith("plugin-codec-protostuff"))
                     .anyMatch(n -> n.startsWith("plugin-service-demo"))
-                    .anyMatch(n -> n.startsWith("plugin-registry-zookeeper"));
+                    .anyMatch(n -> n.startsWith("plugin-registry-zookeeper"))
+                    .anyMatch(n -> n.startsWith("plugin-cluster-failover"));
         }
         assertThat(DIST.resolveSibling("microrpc.tar.gz")).isRegularFile();
     }

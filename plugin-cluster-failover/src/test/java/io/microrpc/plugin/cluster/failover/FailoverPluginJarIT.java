@@ -1,0 +1,103 @@
+package io.microrpc.plugin.cluster.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoImpl;
+import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged plugin JAR in a kernel's plugins folder, over real connections: two providers, one of
+ * which drops every connection a call arrives on. Without the plugin, calls routed there fail; with
+ * it, none does, and the dropping provider's circuit opens so it stops costing retries.
+ */
+class FailoverPluginJarIT {
+
+    private static final int CALLS = 400;
+
+    @TempDir
+    Path dir;
+
+    /** Alternates between providers, so half the calls go to the dropping one. */
+    private static final class Alternate implements LoadBalancer {
+        private final AtomicInteger next = new AtomicInteger();
+
+        @Override
+        public String name() {
+            return "alternate";
+        }
+
+        @Override
+        public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
+            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        }
+    }
+
+    private MicroRpc client(String name, Path plugins, String cluster) {
+        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(plugins).pluginsWatch(false)
+                .dataDir(dir.resolve(name)).clusterPolicy(cluster)
+                .reconnectInitialBackoff(Duration.ofMillis(20)).reconnectMaxBackoff(Duration.ofMillis(50)).build();
+        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new Alternate()).start();
+    }
+
+    private static int failures(EchoApi echo) {
+        int failed = 0;
+        for (int i = 0; i < CALLS; i++) {
+            try {
+                if (!echo.echo("m" + i).equals("m" + i)) {
+                    failed++;
+                }
+            } catch (RuntimeException e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    @Test
+    void withThePluginNoCallFailsWhenAProviderDropsEveryCall() throws Exception {
+        Path jar = Path.of(System.getProperty("failover.plugin.jar", "target/plugin-cluster-failover.jar"));
+        assertThat(jar).as("mvn verify packages the plugin JAR first").isRegularFile();
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve("cluster-failover.jar"));
+
+        try (DroppingServer dropping = new DroppingServer();
+             MicroRpc good = MicroRpc.builder().settings(KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
+                     .serializer("java-test").pluginsDir(dir.resolve("none")).dataDir(dir.resolve("good")).build())
+                     .extension(new JavaTestSerializer()).start()) {
+            good.export(EchoApi.class, new EchoImpl());
+            ReferenceOptions both = ReferenceOptions.builder()
+                    .addresses(List.of("127.0.0.1:" + good.port(), "127.0.0.1:" + dropping.port())).build();
+
+            // Control: the same setup without a cluster policy loses calls.
+            try (MicroRpc plain = client("plain", dir.resolve("none"), "")) {
+                EchoApi echo = plain.reference(EchoApi.class, both);
+                assertThat(failures(echo)).as("calls failed without the plugin").isPositive();
+            }
+
+            int droppedBefore = dropping.dropped();
+            try (MicroRpc client = client("failover", plugins, "failover")) {
+                assertThat(client.activeExtensions().get("cluster")).contains("failover").contains("cluster-failover");
+                EchoApi echo = client.reference(EchoApi.class, both);
+                assertThat(failures(echo)).as("calls failed with the failover plugin").isZero();
+                assertThat(dropping.dropped() - droppedBefore)
+                        .as("calls reached the dropping provider (and were retried on the good one), but its circuit "
+                                + "opened after breaker-failures (5) failures instead of it taking half of " + CALLS + " calls")
+                        .isPositive().isLessThan(CALLS / 10);
+            }
+        }
+    }
+}

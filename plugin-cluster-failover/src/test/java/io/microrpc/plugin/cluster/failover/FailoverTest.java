@@ -1,0 +1,277 @@
+package io.microrpc.plugin.cluster.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.microrpc.lb.testkit.TestEndpoint;
+import io.microrpc.lb.testkit.TestInvocation;
+import io.microrpc.lb.testkit.TestPluginContext;
+import io.microrpc.spi.CallType;
+import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.MethodDescriptor;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Status;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The failover policy against a scripted cluster and a fake ticker: no network, no real time. */
+class FailoverTest {
+
+    private final TestEndpoint a = TestEndpoint.of("10.0.0.1:7420");
+    private final TestEndpoint b = TestEndpoint.of("10.0.0.2:7420");
+    private final TestEndpoint c = TestEndpoint.of("10.0.0.3:7420");
+    private final TestEndpoint d = TestEndpoint.of("10.0.0.4:7420");
+    private TestPluginContext context;
+
+    private Failover policy(String... keyValues) {
+        Map<String, String> keys = new HashMap<>();
+        keys.put("backoff-initial", "0ms");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            keys.put(keyValues[i], keyValues[i + 1]);
+        }
+        context = TestPluginContext.forExtension("cluster", "failover", keys);
+        Failover f = new Failover();
+        f.start(context);
+        return f;
+    }
+
+    private FakeCluster cluster(TestEndpoint... endpoints) {
+        return new FakeCluster(context.ticker(), endpoints);
+    }
+
+    private Invocation call(boolean idempotent, Duration timeout) {
+        Method m = Arrays.stream(TestInvocation.SampleService.class.getMethods()).filter(x -> x.getName().equals("ping"))
+                .findFirst().orElseThrow();
+        MethodDescriptor md = new MethodDescriptor(TestInvocation.SampleService.class.getName(), m, List.of(), String.class,
+                String.class, CallType.SYNC, idempotent);
+        return Invocation.of(md, new Object[0], Map.of(), Deadline.after(timeout, context.ticker()));
+    }
+
+    private Invocation call() {
+        return call(false, Duration.ofSeconds(3));
+    }
+
+    private static Object result(CompletableFuture<Object> f) throws Exception {
+        assertThat(f).as("completes without real time passing").isDone();
+        return f.get(0, TimeUnit.SECONDS);
+    }
+
+    private static RpcException failure(CompletableFuture<Object> f) {
+        assertThat(f).isDone();
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            return RpcException.find(e.getCause());
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("expected a failure, got success");
+    }
+
+    @Test
+    void anUnavailableProviderIsRetriedOnAnotherOne() throws Exception {
+        Failover f = policy();
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+
+        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420");
+    }
+
+    @Test
+    void applicationErrorsAndBadArgumentsAreNeverRetried() {
+        Failover f = policy();
+        for (Status.Code code : List.of(Status.Code.APPLICATION_ERROR, Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED)) {
+            FakeCluster cl = cluster(a, b).fail(a, code);
+            assertThat(failure(f.invoke(call(), cl)).code()).isEqualTo(code);
+            assertThat(cl.calls).as(code.toString()).containsExactly(a);
+        }
+    }
+
+    @Test
+    void deadlineExceededIsRetriedOnlyForIdempotentMethods() throws Exception {
+        Failover f = policy();
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
+        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), cl)).code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(cl.calls).containsExactly(a);
+
+        FakeCluster idempotent = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
+        assertThat(result(f.invoke(call(true, Duration.ofSeconds(3)), idempotent))).isEqualTo("answer from 10.0.0.2:7420");
+    }
+
+    @Test
+    void retriesStopAfterTheConfiguredNumberEachOnAProviderNotTriedYet() {
+        Failover f = policy("retries", "2", "breaker-failures", "0");
+        FakeCluster cl = cluster(a, b, c, d).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE)
+                .fail(c, Status.Code.UNAVAILABLE).fail(d, Status.Code.UNAVAILABLE);
+
+        RpcException e = failure(f.invoke(call(), cl));
+        assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420", "10.0.0.3:7420");
+        assertThat(e.getMessage()).as("the last attempt's failure").contains("10.0.0.3:7420");
+    }
+
+    @Test
+    void whenEveryProviderWasTriedTheLastFailureIsReported() {
+        Failover f = policy("retries", "5", "breaker-failures", "0");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
+
+        RpcException e = failure(f.invoke(call(), cl));
+        assertThat(cl.calls).containsExactly(a, b);
+        assertThat(e.getMessage()).contains("10.0.0.2:7420 failed with UNAVAILABLE").contains("after 2 attempts, no other provider");
+    }
+
+    @Test
+    void noRetryWhenTheBackoffWouldOutlastTheDeadline() {
+        Failover f = policy("backoff-initial", "50ms", "backoff-max", "50ms");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+
+        // The backoff is 25-50 ms; 10 ms are left.
+        assertThat(failure(f.invoke(call(false, Duration.ofMillis(10)), cl)).code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(cl.calls).containsExactly(a);
+    }
+
+    @Test
+    void backoffGrowsExponentiallyIsCappedAndJittered() {
+        Failover f = policy("backoff-initial", "10ms", "backoff-max", "50ms");
+        for (int i = 0; i < 200; i++) {
+            assertThat(f.backoffNanos(1)).isBetween(5_000_000L, 10_000_000L);
+            assertThat(f.backoffNanos(2)).isBetween(10_000_000L, 20_000_000L);
+            assertThat(f.backoffNanos(3)).isBetween(20_000_000L, 40_000_000L);
+            assertThat(f.backoffNanos(4)).isBetween(25_000_000L, 50_000_000L);
+            assertThat(f.backoffNanos(40)).isBetween(25_000_000L, 50_000_000L);
+        }
+        assertThat(policy().backoffNanos(3)).as("backoff-initial=0 retries at once").isZero();
+    }
+
+    @Test
+    void aRetryAfterABackoffRunsOnTheKernelsScheduler() throws Exception {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            context = TestPluginContext.forExtension("cluster", "failover", Map.of("backoff-initial", "1ms"));
+            Failover f = new Failover();
+            f.start(new DelegatingContext(context, scheduler));
+            FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+            assertThat(f.invoke(call(), cl).get(10, TimeUnit.SECONDS)).isEqualTo("answer from 10.0.0.2:7420");
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void theRetryBudgetStopsRetryStorms() {
+        // Two retries banked, and calls add none: the third failing call is not retried.
+        Failover f = policy("retries", "1", "budget-minimum", "2", "budget-ratio", "0", "breaker-failures", "0");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
+        f.invoke(call(), cl);
+        f.invoke(call(), cl);
+        assertThat(cl.calls).hasSize(4);
+
+        RpcException e = failure(f.invoke(call(), cl));
+        assertThat(cl.calls).hasSize(5);
+        assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("10.0.0.1:7420 failed with UNAVAILABLE").contains("retry budget of "
+                + TestInvocation.SampleService.class.getName() + " is spent");
+    }
+
+    @Test
+    void budgetRefillsWithCalls() {
+        RetryBudget budget = new RetryBudget(0.5, 0);
+        assertThat(budget.tryWithdraw()).isFalse();
+        budget.deposit();
+        budget.deposit();
+        assertThat(budget.tryWithdraw()).isTrue();
+        assertThat(budget.tryWithdraw()).isFalse();
+        for (int i = 0; i < 1000; i++) {
+            budget.deposit();
+        }
+        assertThat(budget.available()).as("capped at 100 calls' worth").isEqualTo(50);
+    }
+
+    @Test
+    void aProviderThatKeepsFailingIsLeftOutUntilItsTrialSucceeds() throws Exception {
+        Failover f = policy("retries", "0", "breaker-failures", "3", "breaker-open", "10s");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        for (int i = 0; i < 3; i++) {
+            failure(f.invoke(call(), cl));
+        }
+        assertThat(cl.calls).containsExactly(a, a, a);
+
+        // Open: calls go to b without touching a.
+        for (int i = 0; i < 5; i++) {
+            assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+        }
+        assertThat(cl.calls).hasSize(8).endsWith(b, b, b, b, b);
+
+        // After breaker-open, one trial; it fails: open again.
+        context.advance(Duration.ofSeconds(10));
+        failure(f.invoke(call(), cl));
+        assertThat(cl.calls.get(8)).isEqualTo(a);
+        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+
+        // Healed: the next trial succeeds and closes the circuit.
+        cl.heal(a);
+        context.advance(Duration.ofSeconds(10));
+        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
+        assertThat(f.breakers().allClosed()).isTrue();
+        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
+    }
+
+    @Test
+    void whileItsTrialRunsAHalfOpenProviderGetsNoOtherCall() {
+        Failover f = policy("retries", "0", "breaker-failures", "1", "breaker-open", "1s");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        failure(f.invoke(call(), cl));
+        context.advance(Duration.ofSeconds(1));
+        CircuitBreakers breakers = f.breakers();
+        assertThat(breakers.tryAcquire(a)).as("the trial permit").isTrue();
+        assertThat(breakers.tryAcquire(a)).as("a second call during the trial").isFalse();
+        assertThat(breakers.blocks(a)).isTrue();
+    }
+
+    @Test
+    void whenEveryCircuitIsOpenCallsFailFastSayingWhy() {
+        Failover f = policy("retries", "2", "breaker-failures", "2", "breaker-open", "10s");
+        FakeCluster cl = cluster(a).fail(a, Status.Code.UNAVAILABLE);
+        failure(f.invoke(call(), cl));
+        failure(f.invoke(call(), cl));
+        int calls = cl.calls.size();
+
+        RpcException e = failure(f.invoke(call(), cl));
+        assertThat(cl.calls).as("no attempt while open").hasSize(calls);
+        assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(e.getMessage()).contains("the circuits of all 1 providers of " + TestInvocation.SampleService.class.getName()
+                + " are open").contains("next trial call is in 10000 ms");
+    }
+
+    @Test
+    void applicationErrorsDoNotOpenACircuit() throws Exception {
+        Failover f = policy("retries", "0", "breaker-failures", "2");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.APPLICATION_ERROR);
+        for (int i = 0; i < 10; i++) {
+            failure(f.invoke(call(), cl));
+        }
+        assertThat(f.breakers().allClosed()).isTrue();
+        assertThat(cl.calls).containsOnly(a);
+    }
+
+    @Test
+    void invalidSettingsAreRefusedNamingTheKey() {
+        assertThatThrownBy(() -> policy("retries", "-1")).hasMessage("cluster.failover.retries: '-1' (expected: 0-10 retries after the first attempt)");
+        assertThatThrownBy(() -> policy("backoff-initial", "10ms", "backoff-max", "5ms"))
+                .hasMessage("cluster.failover.backoff-max: 'PT0.005S' (expected: >= backoff-initial (PT0.01S))");
+        assertThatThrownBy(() -> policy("budget-ratio", "lots")).hasMessageStartingWith("cluster.failover.budget-ratio: 'lots'");
+        assertThatThrownBy(() -> policy("budget-ratio", "1.5")).hasMessageStartingWith("cluster.failover.budget-ratio: '1.5'");
+        assertThatThrownBy(() -> policy("breaker-failures", "-3")).hasMessageStartingWith("cluster.failover.breaker-failures: '-3'");
+        assertThatThrownBy(() -> policy("breaker-open", "0s")).hasMessageStartingWith("cluster.failover.breaker-open:");
+    }
+}

@@ -1,0 +1,80 @@
+package io.microrpc.plugin.cluster.failover;
+
+import io.microrpc.spi.Cluster;
+import io.microrpc.spi.Endpoint;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A cluster whose endpoints answer as the test says: each endpoint fails with a status or succeeds.
+ * Selection is deterministic: the first endpoint (in list order) that is not excluded.
+ */
+final class FakeCluster implements Cluster {
+
+    private final List<Endpoint> endpoints;
+    private final Map<Endpoint, Status.Code> failing = new HashMap<>();
+    private final Ticker ticker;
+    final List<Endpoint> calls = new CopyOnWriteArrayList<>();
+
+    FakeCluster(Ticker ticker, Endpoint... endpoints) {
+        this.ticker = ticker;
+        this.endpoints = List.of(endpoints);
+    }
+
+    /** {@code endpoint} fails every call with {@code code} until {@link #heal}. */
+    synchronized FakeCluster fail(Endpoint endpoint, Status.Code code) {
+        failing.put(endpoint, code);
+        return this;
+    }
+
+    synchronized FakeCluster heal(Endpoint endpoint) {
+        failing.remove(endpoint);
+        return this;
+    }
+
+    @Override
+    public List<Endpoint> candidates() {
+        return endpoints;
+    }
+
+    @Override
+    public Endpoint select(Invocation invocation, Collection<Endpoint> excluded) {
+        for (Endpoint e : endpoints) {
+            if (!excluded.contains(e)) {
+                return e;
+            }
+        }
+        throw Status.of(Status.Code.UNAVAILABLE).withDescription("no provider left").asException();
+    }
+
+    @Override
+    public synchronized CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
+        calls.add(endpoint);
+        Status.Code code = failing.get(endpoint);
+        if (code == null) {
+            return CompletableFuture.completedFuture("answer from " + endpoint.instance().address());
+        }
+        RpcException e = Status.of(code).withDescription(endpoint.instance().address() + " failed with " + code).asException();
+        return CompletableFuture.failedFuture(e);
+    }
+
+    @Override
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    List<String> calledAddresses() {
+        List<String> out = new ArrayList<>();
+        calls.forEach(e -> out.add(e.instance().address()));
+        return out;
+    }
+}
