@@ -75,8 +75,10 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         // response is written, even if they are replaced meanwhile.
         Extensions ext = extensions.acquire();
         RequestHeader header;
+        RequestNames names = RequestNames.of(connection);
         try {
-            header = RequestHeader.read(frame.body());
+            names.read(frame.body());
+            header = RequestHeader.readAfterNames(frame.body(), names.service, names.method);
         } catch (MalformedFrameException e) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext);
@@ -94,6 +96,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext);
             return;
         }
+        names.resolved(frame.body(), service.model.name(), method.descriptor().name());
         if (service.runOnIoThread) {
             process(connection, frame, header, deadline, service, method, ext);
             return;

@@ -32,10 +32,11 @@ public final class RequestHeader {
         Frames.writeAttachments(buf, attachments);
     }
 
-    /** Reads the metadata and leaves {@code body}'s reader index at the payload. */
-    public static RequestHeader read(ByteBuf body) {
-        String service = Frames.readString(body);
-        String method = Frames.readString(body);
+    /**
+     * Reads the rest of the metadata once the names at its start have been read (the server resolves
+     * them without decoding when it can), and leaves {@code body}'s reader index at the payload.
+     */
+    public static RequestHeader readAfterNames(ByteBuf body, String service, String method) {
         if (body.readableBytes() < 8) {
             throw new MalformedFrameException("truncated request metadata: no timeout");
         }

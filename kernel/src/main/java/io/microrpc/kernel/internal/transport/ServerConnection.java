@@ -10,6 +10,7 @@ public final class ServerConnection {
 
     private final Channel channel;
     private final WriteQueue writes;
+    private Object handlerState;
 
     ServerConnection(Channel channel) {
         this.channel = channel;
@@ -35,6 +36,18 @@ public final class ServerConnection {
 
     public String remoteAddress() {
         return String.valueOf(channel.remoteAddress());
+    }
+
+    /**
+     * State the request handler keeps for this connection (e.g. names it has already resolved), opaque
+     * to the transport. Read and written only on the connection's event loop, where requests arrive.
+     */
+    public Object handlerState() {
+        return handlerState;
+    }
+
+    public void handlerState(Object state) {
+        handlerState = state;
     }
 
     Channel channel() {
