@@ -4,7 +4,6 @@ import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.spi.AllowedTypes;
 import io.microrpc.spi.Serializer;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
 
@@ -49,7 +48,7 @@ final class PayloadCodec {
         if (types.length == 0) {
             return values;
         }
-        ByteBufInputStream in = new ByteBufInputStream(buf);
+        PayloadInputStream in = new PayloadInputStream(buf);
         ClassLoader previous = ContextLoader.enter(serializer);
         try {
             for (int i = 0; i < types.length; i++) {
@@ -67,7 +66,7 @@ final class PayloadCodec {
         }
         ClassLoader previous = ContextLoader.enter(serializer);
         try {
-            return checked(serializer.read(new ByteBufInputStream(buf), type, allowed), type);
+            return checked(serializer.read(new PayloadInputStream(buf), type, allowed), type);
         } finally {
             ContextLoader.exit(previous);
         }
