@@ -33,7 +33,8 @@ class DistributionIT {
                     .anyMatch(n -> n.startsWith("plugin-codec-protostuff"))
                     .anyMatch(n -> n.startsWith("plugin-service-demo"))
                     .anyMatch(n -> n.startsWith("plugin-registry-zookeeper"))
-                    .anyMatch(n -> n.startsWith("plugin-cluster-failover"));
+                    .anyMatch(n -> n.startsWith("plugin-cluster-failover"))
+                    .anyMatch(n -> n.startsWith("plugin-filter-ratelimit"));
         }
         assertThat(DIST.resolveSibling("microrpc.tar.gz")).isRegularFile();
     }

@@ -333,6 +333,7 @@ public final class MicroRpc implements AutoCloseable {
         out.put("loadbalancer", describe(ext, ext.loadBalancer()));
         out.put("cluster", describe(ext, ext.clusterPolicy()));
         out.put("registry", describe(ext, ext.registry()));
+        out.put("filters", describeFilters(ext));
         for (String service : ext.selections().servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
             out.put("loadbalancer[" + service + "]", describe(ext, ext.loadBalancer(service)));
         }
@@ -343,6 +344,20 @@ public final class MicroRpc implements AutoCloseable {
             out.put("serializer[" + service + "]", describe(ext, ext.serializerFor(service, settings.serializer())));
         }
         return out;
+    }
+
+    /** The active filters in the order calls pass them, each with its side, e.g. {@code ratelimit (...) server}. */
+    private static String describeFilters(Extensions ext) {
+        java.util.LinkedHashSet<io.microrpc.spi.Filter> active = new java.util.LinkedHashSet<>(ext.clientFilters());
+        active.addAll(ext.serverFilters());
+        if (active.isEmpty()) {
+            return "-";
+        }
+        List<String> out = new ArrayList<>();
+        for (io.microrpc.spi.Filter f : active) {
+            out.add(describe(ext, f) + " " + f.side().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return String.join(", ", out);
     }
 
     private static String describe(Extensions ext, Extension e) {

@@ -14,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * opens: the endpoint gets no calls for {@code openNanos}; then one trial call is let through
  * (half-open). Its success closes the circuit, its failure opens it again.
  *
- * <p>Only failures that say something about the provider count: {@code UNAVAILABLE},
- * {@code DEADLINE_EXCEEDED}, {@code RESOURCE_EXHAUSTED}, {@code INTERNAL}, {@code UNKNOWN}. An
- * application error is an answer, so it counts as a success.
+ * <p>Only failures that say the provider is broken count: {@code UNAVAILABLE},
+ * {@code DEADLINE_EXCEEDED}, {@code INTERNAL}, {@code UNKNOWN}. An application error is an answer, so
+ * it counts as a success; so does {@code RESOURCE_EXHAUSTED}: a provider that sheds load (a full worker
+ * queue, a rate limit) is healthy, and opening its circuit would take away the calls it can serve.
  *
  * <p>Endpoints are tracked only from their first failure until their next success, so the map is empty
  * while everything is healthy and the hot path costs one {@code isEmpty}. Time comes from the kernel's
@@ -107,7 +108,7 @@ final class CircuitBreakers {
             return true;
         }
         switch (e.code()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, INTERNAL, UNKNOWN:
+            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN:
                 return true;
             default:
                 return false;

@@ -254,14 +254,16 @@ class FailoverTest {
     }
 
     @Test
-    void applicationErrorsDoNotOpenACircuit() throws Exception {
-        Failover f = policy("retries", "0", "breaker-failures", "2");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.APPLICATION_ERROR);
-        for (int i = 0; i < 10; i++) {
-            failure(f.invoke(call(), cl));
+    void applicationErrorsAndLoadSheddingDoNotOpenACircuit() throws Exception {
+        for (Status.Code code : List.of(Status.Code.APPLICATION_ERROR, Status.Code.RESOURCE_EXHAUSTED)) {
+            Failover f = policy("retries", "0", "breaker-failures", "2");
+            FakeCluster cl = cluster(a, b).fail(a, code);
+            for (int i = 0; i < 10; i++) {
+                failure(f.invoke(call(), cl));
+            }
+            assertThat(f.breakers().allClosed()).as(code.toString()).isTrue();
+            assertThat(cl.calls).containsOnly(a);
         }
-        assertThat(f.breakers().allClosed()).isTrue();
-        assertThat(cl.calls).containsOnly(a);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package io.microrpc.plugin.filter.ratelimit;
+
+import io.microrpc.spi.Filter;
+import io.microrpc.spi.PluginConfig;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code filter.ratelimit.*} keys, parsed once. Immutable. Every invalid value fails {@link #parse}
+ * with the full key, the value and what was expected; docs/CONFIGURATION.md lists the keys.
+ */
+final class RateLimitSettings {
+
+    static final String LIMIT = "limit.";
+
+    final Filter.Side side;
+    final long burstNanos;
+    /** The rate of every service without a limit of its own; null = none. */
+    final Rate defaultRate;
+    /** By target: a service name, or {@code service/method}. */
+    final Map<String, Rate> limits;
+
+    private RateLimitSettings(PluginConfig c) {
+        String s = c.getString("side", "server");
+        try {
+            side = Filter.Side.valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw invalid(c, "side", s, "server, client or both");
+        }
+        Duration burst = c.getDuration("burst", Duration.ofSeconds(1));
+        if (burst.isNegative()) {
+            throw invalid(c, "burst", burst.toString(), ">= 0, e.g. 1s: calls may run that far ahead of the rate");
+        }
+        burstNanos = burst.toNanos();
+        String d = c.getString("default", "");
+        defaultRate = d.isBlank() ? null : rate(c, "default", d);
+        Map<String, Rate> l = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : c.asMap().entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith(LIMIT)) {
+                String target = key.substring(LIMIT.length());
+                if (target.isEmpty() || target.startsWith("/") || target.endsWith("/") || target.indexOf('/') != target.lastIndexOf('/')) {
+                    throw invalid(c, key, e.getValue(), "a key limit.<service> or limit.<service>/<method>");
+                }
+                l.put(target, rate(c, key, e.getValue()));
+            } else if (!key.equals("side") && !key.equals("burst") && !key.equals("default")) {
+                throw invalid(c, key, e.getValue(), "one of side, burst, default, limit.<service>, limit.<service>/<method>");
+            }
+        }
+        limits = Map.copyOf(l);
+    }
+
+    static RateLimitSettings parse(PluginConfig config) {
+        return new RateLimitSettings(config);
+    }
+
+    private static Rate rate(PluginConfig c, String key, String value) {
+        try {
+            return Rate.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw invalid(c, key, value, e.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException invalid(PluginConfig c, String key, String value, String expected) {
+        return new IllegalArgumentException(c.prefix() + key + ": '" + value + "' (expected: " + expected + ")");
+    }
+}

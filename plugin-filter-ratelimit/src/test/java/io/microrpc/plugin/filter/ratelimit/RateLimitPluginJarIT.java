@@ -1,0 +1,55 @@
+package io.microrpc.plugin.filter.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
+import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.EchoApi;
+import io.microrpc.kernel.testing.EchoImpl;
+import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged plugin JAR in a provider's plugins folder, limiting one method over a real connection. */
+class RateLimitPluginJarIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theProviderRejectsCallsBeyondTheLimitAndKeepsServingOthers() throws Exception {
+        Path jar = Path.of(System.getProperty("ratelimit.plugin.jar", "target/plugin-filter-ratelimit.jar"));
+        assertThat(jar).as("mvn verify packages the plugin JAR first").isRegularFile();
+        Path plugins = Files.createDirectories(dir.resolve("plugins"));
+        Files.copy(jar, plugins.resolve("filter-ratelimit.jar"));
+        String echo = EchoApi.class.getName() + "/echo";
+
+        // One call an hour, no burst: the second call is over the limit however fast the machine is.
+        KernelSettings providerSettings = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0).serializer("java-test")
+                .pluginsDir(plugins).pluginsWatch(false).dataDir(dir.resolve("p"))
+                .extensionKey("filter.ratelimit.limit." + echo, "1/h").extensionKey("filter.ratelimit.burst", "0s").build();
+        try (MicroRpc provider = MicroRpc.builder().settings(providerSettings).extension(new JavaTestSerializer()).start();
+             MicroRpc client = MicroRpc.builder().settings(KernelSettings.builder().serializer("java-test")
+                     .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("c")).build())
+                     .extension(new JavaTestSerializer()).start()) {
+            assertThat(provider.activeExtensions().get("filters")).contains("ratelimit");
+            provider.export(EchoApi.class, new EchoImpl());
+            EchoApi api = client.reference(EchoApi.class, ReferenceOptions.builder().address("127.0.0.1:" + provider.port()).build());
+
+            assertThat(api.echo("first")).isEqualTo("first");
+            Throwable t = catchThrowable(() -> api.echo("second"));
+            assertThat(t).isInstanceOfSatisfying(RpcException.class, e -> {
+                assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                assertThat(e.getMessage()).contains("rate limit of " + echo + " exceeded: 1/h")
+                        .contains("filter.ratelimit.limit." + echo);
+            });
+            assertThat(api.add(20, 22)).as("other methods are not limited").isEqualTo(42);
+        }
+    }
+}
