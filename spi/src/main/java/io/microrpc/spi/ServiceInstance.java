@@ -13,6 +13,8 @@ import java.util.Objects;
 public final class ServiceInstance {
 
     public static final int DEFAULT_WEIGHT = 100;
+    /** The largest weight: sums over thousands of providers stay far from overflowing an int. */
+    public static final int MAX_WEIGHT = 1_000_000;
     /** The wire protocol version a provider speaks unless it says otherwise (docs/PROTOCOL.md). */
     public static final int DEFAULT_PROTOCOL_VERSION = 1;
 
@@ -157,8 +159,8 @@ public final class ServiceInstance {
         }
 
         public Builder weight(int weight) {
-            if (weight < 0) {
-                throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
+            if (weight < 0 || weight > MAX_WEIGHT) {
+                throw new IllegalArgumentException("weight: " + weight + " (expected: 0-" + MAX_WEIGHT + ")");
             }
             this.weight = weight;
             return this;

@@ -96,9 +96,9 @@ public final class AdminServer implements AutoCloseable {
                         + " to " + (name.isEmpty() ? "the global choice" : name) + "\n" + describe(rpc));
             } else if (path.equals("/weight") && method.equals("POST")) {
                 String weight = q.get("weight");
-                if (weight == null || !weight.matches("\\d{1,9}")) {
+                if (weight == null || !weight.matches("\\d{1,7}")) {
                     reply(ex, 400, "weight: '" + (weight == null ? "" : weight) + "' (expected: query parameter weight, "
-                            + "an integer >= 0; 0 takes no traffic)\n");
+                            + "an integer 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)\n");
                     return;
                 }
                 StringBuilder out = new StringBuilder();

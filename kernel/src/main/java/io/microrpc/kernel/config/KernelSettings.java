@@ -2,6 +2,7 @@ package io.microrpc.kernel.config;
 
 import io.microrpc.spi.Durations;
 import io.microrpc.spi.PluginConfig;
+import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -386,7 +387,7 @@ public final class KernelSettings {
         }
 
         public Builder serverWeight(int v) {
-            serverWeight = check("server.weight", v, v >= 0 && v <= 1_000_000, "0-1000000");
+            serverWeight = check("server.weight", v, v >= 0 && v <= ServiceInstance.MAX_WEIGHT, "0-" + ServiceInstance.MAX_WEIGHT);
             return this;
         }
 

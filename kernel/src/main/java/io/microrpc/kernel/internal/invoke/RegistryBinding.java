@@ -101,8 +101,8 @@ public final class RegistryBinding {
      * @throws IllegalArgumentException if {@code service} is not exported here, or the weight is negative
      */
     public synchronized List<ServiceInstance> weigh(String service, int weight) {
-        if (weight < 0) {
-            throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0; 0 takes no traffic)");
+        if (weight < 0 || weight > ServiceInstance.MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)");
         }
         if (service != null && !registered.containsKey(service)) {
             throw new IllegalArgumentException("service '" + service + "' is not exported by this kernel (exported: "

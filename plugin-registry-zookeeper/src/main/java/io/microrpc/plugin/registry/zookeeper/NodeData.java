@@ -68,11 +68,8 @@ final class NodeData {
             String value = e.getValue();
             switch (key) {
                 case "weight" -> {
-                    int weight = parseInt(value, "weight");
-                    if (weight < 0) {
-                        throw new IllegalArgumentException("weight: " + weight + " (expected: >= 0)");
-                    }
-                    b.weight(weight);
+                    // The builder refuses a weight outside 0-MAX_WEIGHT, saying so.
+                    b.weight(parseInt(value, "weight"));
                 }
                 case "version" -> b.version(value);
                 case "group" -> b.group(value);

@@ -66,7 +66,8 @@ class NodeDataTest {
         assertThatThrownBy(() -> decode("h:99999", "weight=1")).hasMessage("port in the node name: 99999 (expected: 1-65535)");
         assertThatThrownBy(() -> decode("h:%zz", "weight=1")).hasMessage("the node name is not host:port");
         assertThatThrownBy(() -> decode("h:1", "")).hasMessage("no data (expected: key=value lines)");
-        assertThatThrownBy(() -> decode("h:1", "weight=-1")).hasMessage("weight: -1 (expected: >= 0)");
+        assertThatThrownBy(() -> decode("h:1", "weight=-1")).hasMessage("weight: -1 (expected: 0-1000000)");
+        assertThatThrownBy(() -> decode("h:1", "weight=2000000")).hasMessage("weight: 2000000 (expected: 0-1000000)");
         assertThatThrownBy(() -> decode("h:1", "weight=1\nweight=2")).hasMessage("key 'weight' appears twice");
         assertThatThrownBy(() -> decode("h:1", "weight=1\njunk")).hasMessage("line 2 is not key=value: 'junk'");
         assertThatThrownBy(() -> decode("h:1", "=1")).hasMessage("line 1 has an empty key");
