@@ -17,7 +17,10 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -93,6 +96,67 @@ class ServeWithRegistryIT {
             for (int i = 0; i < 50; i++) {
                 assertThat(echo.echo("still served " + i)).isEqualTo("still served " + i);
             }
+        }
+    }
+
+    /**
+     * The distribution's defaults together (ZooKeeper discovery, failover, round robin): a provider
+     * killed with SIGKILL under load costs no call, and leaves the consumer's list within the session
+     * timeout.
+     */
+    @Test
+    void aProviderKilledUnderLoadCostsNoCallAndLeavesTheList() throws Exception {
+        Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
+        int zk = freePort();
+        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=-1\n"
+                + "registry.zookeeper.embedded-port=" + zk + "\nregistry.zookeeper.session-timeout=4s\n",
+                StandardOpenOption.APPEND);
+        Path firstLog = tmp.resolve("first.log");
+        serve(dist, firstLog);
+        int firstPort = servingPort(firstLog);
+        Path secondLog = tmp.resolve("second.log");
+        Process second = serve(dist, secondLog);
+        int secondPort = servingPort(secondLog);
+
+        KernelSettings consumerSettings = KernelSettings.builder().pluginsDir(dist.resolve("plugins"))
+                .dataDir(tmp.resolve("consumer")).pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
+                .loadBalancer("round-robin").clusterPolicy("failover")
+                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build();
+        try (MicroRpc consumer = MicroRpc.builder().settings(consumerSettings).exportServicePlugins(false).start()) {
+            EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).size() == 2);
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicLong calls = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> callers = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Thread caller = new Thread(() -> {
+                    while (running.get()) {
+                        try {
+                            echo.echo("x");
+                            calls.incrementAndGet();
+                        } catch (Throwable e) {
+                            failures.add(e);
+                        }
+                    }
+                }, "caller-" + t);
+                caller.start();
+                callers.add(caller);
+            }
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > 2_000);
+                second.destroyForcibly(); // SIGKILL: no unregistering, no GOAWAY; calls on it are cut off
+                assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                await().atMost(Duration.ofSeconds(20)).until(() -> ports(consumer).equals(List.of(firstPort)));
+                long after = calls.get();
+                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > after + 2_000);
+            } finally {
+                running.set(false);
+                for (Thread c : callers) {
+                    c.join(10_000);
+                }
+            }
+            assertThat(failures).as("failed calls around the kill of the provider on port " + secondPort).isEmpty();
         }
     }
 
