@@ -35,6 +35,7 @@ final class MicroRpcTarget implements Target {
                 .pluginsWatch(watch)
                 .pluginsWatchDebounce(java.time.Duration.ofMillis(100))
                 .dataDir(dataDir)
+                .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
                 .build();
         this.client = MicroRpc.builder().settings(settings).loadPlugins(true).exportServicePlugins(false).start();
         String serializer = settings.serializer();

@@ -43,6 +43,7 @@ public final class ServerMain {
                     // The plugin set is fixed for a run; a reload mid-measurement would skew it.
                     .pluginsWatch(false)
                     .dataDir(dataDir)
+                    .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
                     .build();
             try (MicroRpc rpc = MicroRpc.builder().settings(settings).start()) {
                 requireExported(rpc, EchoService.class, UserService.class);

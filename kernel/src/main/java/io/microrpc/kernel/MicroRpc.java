@@ -5,6 +5,7 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.invoke.ClientRuntime;
 import io.microrpc.kernel.internal.invoke.ExportedServices;
 import io.microrpc.kernel.internal.invoke.ServerDispatcher;
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.plugin.KernelPluginContext;
@@ -70,6 +71,7 @@ public final class MicroRpc implements AutoCloseable {
     private final List<Class<?>> extraAllowedTypes;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final long startedMillis;
+    private final KernelMetrics metrics;
     private ServerTransport server;
     private InetSocketAddress boundAddress;
     private boolean closed;
@@ -81,8 +83,9 @@ public final class MicroRpc implements AutoCloseable {
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.extensions = new ExtensionRegistry(settings);
         this.embedded = new ArrayList<>();
-        this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker);
-        this.client = new ClientRuntime(settings, extensions, b.ticker, registries);
+        this.metrics = new KernelMetrics(settings.metricsEnabled());
+        this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);
+        this.client = new ClientRuntime(settings, extensions, b.ticker, registries, metrics);
         extensions.onPublish(registries::follow);
         PluginHost.SwapListener exporter = b.exportServicePlugins
                 ? new ServicePluginExporter(exported, extraAllowedTypes, this::exported, this::unexported)
@@ -98,6 +101,8 @@ public final class MicroRpc implements AutoCloseable {
         }
         this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter);
         this.lifecycle = new PluginLifecycle(settings, pluginHost);
+        metrics.gauge("microrpc_plugin_generations_unloaded", pluginHost::unloadedGenerations);
+        metrics.gauge("microrpc_server_in_flight", dispatcher::inFlight);
         try {
             exporter.beforePublish(embedded);
             extensions.publish(embedded);
@@ -264,6 +269,21 @@ public final class MicroRpc implements AutoCloseable {
      */
     public Map<String, List<ServiceInstance>> discoveredProviders() {
         return registries.discovered();
+    }
+
+    /**
+     * The kernel's metrics: per method, on the client and the server side, calls by status and latency
+     * ({@code microrpc.<side>.<service>.<method>.*}), and plugin gauges. Attach any Dropwizard reporter
+     * (JMX, Graphite, a log); the admin endpoint serves them as Prometheus text at {@code GET /metrics}.
+     * Empty of call metrics when {@code metrics.enabled=false}.
+     */
+    public com.codahale.metrics.MetricRegistry metrics() {
+        return metrics.registry();
+    }
+
+    /** The metrics in the Prometheus text format, as {@code GET /metrics} serves them. */
+    public String metricsText() {
+        return metrics.prometheus();
     }
 
     /** What happened to each JAR of the plugins folder. */

@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code GET /health} — {@code ok};</li>
  *   <li>{@code GET /plugins} — each JAR's state, generations, and the active extension per point;</li>
+ *   <li>{@code GET /metrics} — call counts and latencies per method, in the Prometheus text format;</li>
  *   <li>{@code POST /switch?point=loadbalancer&name=round-robin[&service=...]} — switch a point;</li>
  *   <li>{@code POST /reload} — apply the plugins folder now instead of waiting for the watcher;</li>
  *   <li>{@code POST /weight?weight=20[&service=...]} — the weight registries publish for this kernel's
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+
+    /** The Prometheus text exposition format's content type. */
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final MicroRpc rpc;
     private final HttpServer server;
@@ -63,7 +67,7 @@ public final class AdminServer implements AutoCloseable {
         }));
         http.createContext("/", admin::handle);
         http.start();
-        log.info("Admin endpoint on http://{}:{}/ (plugins, switch, weight, reload, health)", host, http.getAddress().getPort());
+        log.info("Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health)", host, http.getAddress().getPort());
         return admin;
     }
 
@@ -84,6 +88,8 @@ public final class AdminServer implements AutoCloseable {
                 reply(ex, 200, "ok\n");
             } else if (path.equals("/plugins") && method.equals("GET")) {
                 reply(ex, 200, describe(rpc));
+            } else if (path.equals("/metrics") && method.equals("GET")) {
+                reply(ex, 200, rpc.metricsText(), PROMETHEUS_TEXT);
             } else if (path.equals("/switch") && method.equals("POST")) {
                 String point = q.get("point");
                 String name = q.getOrDefault("name", "");
@@ -108,7 +114,7 @@ public final class AdminServer implements AutoCloseable {
                 rpc.reloadPlugins();
                 reply(ex, 200, describe(rpc));
             } else {
-                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, POST /switch, POST /weight, POST /reload, GET /health)\n");
+                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, GET /health)\n");
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             reply(ex, 400, e.getMessage() + "\n");
@@ -174,8 +180,12 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
+        reply(ex, status, body, "text/plain; charset=utf-8");
+    }
+
+    private static void reply(HttpExchange ex, int status, String body, String contentType) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
             os.write(bytes);

@@ -63,6 +63,7 @@ public final class KernelSettings {
     private final List<String> allowedTypes;
     private final String adminHost;
     private final int adminPort;
+    private final boolean metricsEnabled;
     private final String loadBalancer;
     private final String clusterPolicy;
     private final List<String> filters;
@@ -96,6 +97,7 @@ public final class KernelSettings {
         this.allowedTypes = List.copyOf(b.allowedTypes);
         this.adminHost = b.adminHost;
         this.adminPort = b.adminPort;
+        this.metricsEnabled = b.metricsEnabled;
         this.loadBalancer = b.loadBalancer;
         this.clusterPolicy = b.clusterPolicy;
         this.filters = List.copyOf(b.filters);
@@ -241,6 +243,11 @@ public final class KernelSettings {
         return adminPort;
     }
 
+    /** Whether calls are counted and timed per method ({@code GET /metrics}, {@code MicroRpc.metrics()}). */
+    public boolean metricsEnabled() {
+        return metricsEnabled;
+    }
+
     /** Extra class names serializers may instantiate. */
     public List<String> allowedTypes() {
         return allowedTypes;
@@ -313,6 +320,7 @@ public final class KernelSettings {
         b.allowedTypes = new ArrayList<>(allowedTypes);
         b.adminHost = adminHost;
         b.adminPort = adminPort;
+        b.metricsEnabled = metricsEnabled;
         b.loadBalancer = loadBalancer;
         b.clusterPolicy = clusterPolicy;
         b.filters = new ArrayList<>(filters);
@@ -349,6 +357,7 @@ public final class KernelSettings {
         private List<String> allowedTypes = new ArrayList<>();
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
+        private boolean metricsEnabled = true;
         private String loadBalancer = "";
         private String clusterPolicy = "";
         private List<String> filters = new ArrayList<>();
@@ -491,6 +500,11 @@ public final class KernelSettings {
             return this;
         }
 
+        public Builder metricsEnabled(boolean v) {
+            metricsEnabled = v;
+            return this;
+        }
+
         public Builder adminPort(int v) {
             adminPort = check("admin.port", v, v >= -1 && v <= 65535, "-1 (off), 0 (any free port) or 1-65535");
             return this;
@@ -623,6 +637,7 @@ public final class KernelSettings {
         SETTERS.put("serializer.allowed-types", (b, k, v) -> b.allowedTypes(parseList(v)));
         SETTERS.put("admin.host", (b, k, v) -> b.adminHost(v));
         SETTERS.put("admin.port", (b, k, v) -> b.adminPort(parseInt(k, v)));
+        SETTERS.put("metrics.enabled", (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
         SETTERS.put("loadbalancer", (b, k, v) -> b.loadBalancer(v));
         SETTERS.put("cluster", (b, k, v) -> b.clusterPolicy(v));
         SETTERS.put("filters", (b, k, v) -> b.filters(parseList(v)));

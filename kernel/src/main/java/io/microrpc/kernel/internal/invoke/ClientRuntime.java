@@ -1,5 +1,7 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
+
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.transport.ClientTransport;
@@ -29,9 +31,12 @@ public final class ClientRuntime implements AutoCloseable {
     private final Timer timer;
 
     private final RegistryBinding registries;
+    private final KernelMetrics metrics;
 
-    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker, RegistryBinding registries) {
+    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker, RegistryBinding registries,
+                         KernelMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         this.registries = registries;
         this.extensions = extensions;
         this.ticker = ticker;
@@ -62,7 +67,7 @@ public final class ClientRuntime implements AutoCloseable {
         }
         awaitFirstConnection(directory);
         ReferenceInvoker handler = new ReferenceInvoker(model, directory, extensions, settings, ticker, timer,
-                timeout, serializer);
+                timeout, serializer, metrics);
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(proxy);
     }

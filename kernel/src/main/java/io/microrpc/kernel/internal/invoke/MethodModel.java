@@ -1,5 +1,8 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.metrics.CallMetrics;
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
+
 import io.microrpc.spi.MethodDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -18,6 +21,8 @@ final class MethodModel {
     private final MethodHandle invoker;
     private final SizeHint requestSize = new SizeHint(128);
     private final SizeHint responseSize = new SizeHint(64);
+    /** This method's metrics on the side that uses this model (a model serves one side only). */
+    private volatile CallMetrics metrics;
 
     MethodModel(MethodDescriptor descriptor) {
         this.descriptor = descriptor;
@@ -47,6 +52,16 @@ final class MethodModel {
 
     SizeHint responseSize() {
         return responseSize;
+    }
+
+    /** The metrics of this method on {@code side}, looked up once; null when metrics are off. */
+    CallMetrics metrics(KernelMetrics all, KernelMetrics.Side side) {
+        CallMetrics m = metrics;
+        if (m == null) {
+            m = all.calls(side, descriptor.service(), descriptor.name());
+            metrics = m;
+        }
+        return m;
     }
 
     MethodDescriptor descriptor() {

@@ -1,5 +1,8 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.metrics.CallMetrics;
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
+
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
@@ -32,6 +35,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -53,9 +57,11 @@ final class ReferenceInvoker implements InvocationHandler {
     private final Timer timer;
     private final Duration timeout;
     private final String serializerName;
+    private final KernelMetrics metrics;
 
     ReferenceInvoker(ServiceModel model, Directory directory, ExtensionRegistry extensions, KernelSettings settings,
-                     Ticker ticker, Timer timer, Duration timeout, String serializerName) {
+                     Ticker ticker, Timer timer, Duration timeout, String serializerName, KernelMetrics metrics) {
+        this.metrics = metrics;
         this.model = model;
         this.directory = directory;
         this.extensions = extensions;
@@ -77,7 +83,7 @@ final class ReferenceInvoker implements InvocationHandler {
         }
         MethodDescriptor descriptor = mm.descriptor();
         Invocation invocation = Invocation.of(descriptor, args, Map.of(), Deadline.after(timeout, ticker));
-        CompletableFuture<Object> result = start(invocation);
+        CompletableFuture<Object> result = start(invocation, mm.metrics(metrics, KernelMetrics.Side.CLIENT));
         if (descriptor.callType() == CallType.ASYNC) {
             return result;
         }
@@ -106,7 +112,8 @@ final class ReferenceInvoker implements InvocationHandler {
 
     private volatile java.util.IdentityHashMap<Method, MethodModel> byIdentity = new java.util.IdentityHashMap<>();
 
-    private CompletableFuture<Object> start(Invocation invocation) {
+    private CompletableFuture<Object> start(Invocation invocation, CallMetrics callMetrics) {
+        long started = callMetrics == null ? 0 : ticker.nanoTime();
         Extensions ext = extensions.acquire();
         CompletableFuture<Object> result;
         try {
@@ -116,9 +123,37 @@ final class ReferenceInvoker implements InvocationHandler {
         }
         if (result.isDone()) {
             ext.release();
+            if (callMetrics != null) {
+                record(callMetrics, result.isCompletedExceptionally() ? failure(result) : null, started);
+            }
             return result;
         }
-        return result.whenComplete((v, e) -> ext.release());
+        return result.whenComplete((v, e) -> {
+            ext.release();
+            if (callMetrics != null) {
+                record(callMetrics, e, started);
+            }
+        });
+    }
+
+    private void record(CallMetrics callMetrics, Throwable failure, long started) {
+        Status.Code code;
+        if (failure == null) {
+            code = Status.Code.OK;
+        } else {
+            RpcException e = RpcException.find(failure);
+            code = e != null ? e.code() : Status.Code.UNKNOWN;
+        }
+        callMetrics.record(code, ticker.nanoTime() - started);
+    }
+
+    private static Throwable failure(CompletableFuture<Object> done) {
+        try {
+            done.getNow(null);
+            return null;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     private CompletableFuture<Object> cluster(Extensions ext, Invocation invocation) {

@@ -1,5 +1,8 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.internal.metrics.CallMetrics;
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
+
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
@@ -48,12 +51,15 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     private final ExtensionRegistry extensions;
     private final KernelSettings settings;
     private final Ticker ticker;
+    private final KernelMetrics metrics;
     private final ThreadPoolExecutor workers;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
 
-    public ServerDispatcher(ExportedServices services, ExtensionRegistry extensions, KernelSettings settings, Ticker ticker) {
+    public ServerDispatcher(ExportedServices services, ExtensionRegistry extensions, KernelSettings settings, Ticker ticker,
+                            KernelMetrics metrics) {
         this.services = services;
+        this.metrics = metrics;
         this.extensions = extensions;
         this.settings = settings;
         this.ticker = ticker;
@@ -71,6 +77,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     @Override
     public void onRequest(ServerConnection connection, Frame frame) {
         inFlight.incrementAndGet();
+        long started = ticker.nanoTime();
         // The lease keeps this snapshot's plugins (codec, filters, service plugin) loaded until the
         // response is written, even if they are replaced meanwhile.
         Extensions ext = extensions.acquire();
@@ -81,7 +88,8 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             header = RequestHeader.readAfterNames(frame.body(), names.service, names.method);
         } catch (MalformedFrameException e) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext);
+            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext,
+                    metrics.calls(KernelMetrics.Side.SERVER, KernelMetrics.UNKNOWN, KernelMetrics.UNKNOWN), started);
             return;
         }
         Deadline deadline = Deadline.afterNanos(header.timeoutNanos(), ticker);
@@ -93,31 +101,35 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
                     ? "no service " + header.service() + " on this server (exported: " + services.names() + ")"
                     : "service " + header.service() + " has no method '" + header.method() + "' (methods: "
                             + new java.util.TreeSet<>(service.model.methodNames()) + ")";
-            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext);
+            // Only names this server exports become labels: a caller cannot create metrics at will.
+            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext,
+                    metrics.calls(KernelMetrics.Side.SERVER, service == null ? KernelMetrics.UNKNOWN : service.model.name(),
+                            KernelMetrics.UNKNOWN), started);
             return;
         }
         names.resolved(frame.body(), service.model.name(), method.descriptor().name());
+        CallMetrics callMetrics = method.metrics(metrics, KernelMetrics.Side.SERVER);
         if (service.runOnIoThread) {
-            process(connection, frame, header, deadline, service, method, ext);
+            process(connection, frame, header, deadline, service, method, ext, callMetrics, started);
             return;
         }
         try {
-            workers.execute(() -> process(connection, frame, header, deadline, service, method, ext));
+            workers.execute(() -> process(connection, frame, header, deadline, service, method, ext, callMetrics, started));
         } catch (RejectedExecutionException e) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("server is saturated: "
                     + settings.serverWorkerThreads() + " workers busy and " + settings.serverWorkerQueue()
-                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext);
+                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext, callMetrics, started);
         }
     }
 
     private void process(ServerConnection connection, Frame frame, RequestHeader header, Deadline deadline,
-                         ExportedService service, MethodModel method, Extensions ext) {
+                         ExportedService service, MethodModel method, Extensions ext, CallMetrics callMetrics, long started) {
         String fullName = method.descriptor().fullName();
         if (deadline.isExpired()) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription("the deadline of "
-                    + fullName + " passed before the server started it; not run"), null, ext);
+                    + fullName + " passed before the server started it; not run"), null, ext, callMetrics, started);
             return;
         }
         Serializer serializer = ext.serializer(frame.serializerId());
@@ -125,7 +137,8 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.UNIMPLEMENTED).withDescription("serializer id "
                     + frame.serializerId() + " is not loaded on this server (loaded: " + ext.serializerNames()
-                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null, ext);
+                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null, ext,
+                    callMetrics, started);
             return;
         }
         Object[] args;
@@ -133,14 +146,14 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
         } catch (Exception | LinkageError e) {
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
-                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext);
+                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext, callMetrics, started);
             return;
         } finally {
             frame.release();
         }
         Invocation invocation = Invocation.of(method.descriptor(), args, header.attachments(), deadline);
         CompletableFuture<Object> result = FilterChain.invoke(ext.serverFilters(), invocation, inv -> call(service, method, inv));
-        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext));
+        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext, callMetrics, started));
     }
 
     private static CompletableFuture<Object> call(ExportedService service, MethodModel method, Invocation invocation) {
@@ -161,20 +174,21 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     }
 
     private void respond(ServerConnection connection, Frame request, Serializer serializer, MethodModel method,
-                         Object value, Throwable error, Extensions ext) {
+                         Object value, Throwable error, Extensions ext, CallMetrics callMetrics, long started) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             RpcException rpc = cause instanceof RpcException ? (RpcException) cause : null;
             if (rpc != null) {
-                fail(connection, request, rpc.status(), rpc.remoteType(), ext);
+                fail(connection, request, rpc.status(), rpc.remoteType(), ext, callMetrics, started);
             } else {
                 log.debug("{} threw", method.descriptor().fullName(), cause);
                 fail(connection, request, Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
-                        cause.getClass().getName(), ext);
+                        cause.getClass().getName(), ext, callMetrics, started);
             }
             return;
         }
         if (request.isOneWay()) {
+            record(callMetrics, Status.Code.OK, started);
             done(ext);
             return;
         }
@@ -187,26 +201,37 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } catch (FrameTooLargeException e) {
             buf.release();
             fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
-                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext);
+                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext, callMetrics, started);
             return;
         } catch (Exception | LinkageError e) {
             buf.release();
             log.warn("Cannot serialize the result of {}", method.descriptor().fullName(), e);
             fail(connection, request, Status.of(Status.Code.INTERNAL).withDescription("the server cannot serialize the result of "
-                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null, ext);
+                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null, ext,
+                    callMetrics, started);
             return;
         }
+        // Recorded before the response leaves, so a caller that has its answer also finds it counted.
+        record(callMetrics, Status.Code.OK, started);
         connection.send(buf);
         done(ext);
     }
 
-    private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext) {
+    private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext,
+                      CallMetrics callMetrics, long started) {
+        record(callMetrics, status.code(), started);
         if (!request.isOneWay()) {
             connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType));
         } else {
             log.debug("One-way call failed: {}", status);
         }
         done(ext);
+    }
+
+    private void record(CallMetrics callMetrics, Status.Code code, long started) {
+        if (callMetrics != null) {
+            callMetrics.record(code, ticker.nanoTime() - started);
+        }
     }
 
     private void done(Extensions ext) {

@@ -339,6 +339,7 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             retirements.remove(r);
+            unloaded++;
             long drainMs = TimeUnit.NANOSECONDS.toMillis(now - r.startNanos);
             loader.unload(r.generation);
             if (timedOut && !drained) {
@@ -355,6 +356,12 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private final List<Collection> collected = new ArrayList<>();
+    private volatile long unloaded;
+
+    /** Generations unloaded so far (replaced, removed or rolled back), for metrics. */
+    public long unloadedGenerations() {
+        return unloaded;
+    }
 
     /**
      * Reports whether the class loaders of unloaded generations were garbage-collected (a loader that
