@@ -101,7 +101,7 @@ public final class MicroRpc implements AutoCloseable {
         }
         this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter);
         this.lifecycle = new PluginLifecycle(settings, pluginHost);
-        metrics.gauge("microrpc_plugin_generations_unloaded", pluginHost::unloadedGenerations);
+        metrics.counter("microrpc_plugin_unloads_total", pluginHost::unloadedGenerations);
         metrics.gauge("microrpc_server_in_flight", dispatcher::inFlight);
         try {
             exporter.beforePublish(embedded);

@@ -67,7 +67,7 @@ class MetricsTest {
                     .contains("microrpc_calls_total{side=\"server\",service=\"(unknown)\",method=\"(unknown)\",status=\"NOT_FOUND\"} 1\n")
                     .doesNotContain("io.example.Nope")
                     .contains("microrpc_server_in_flight 0\n")
-                    .contains("microrpc_plugin_generations_unloaded 0\n");
+                    .contains("# TYPE microrpc_plugin_unloads_total counter\nmicrorpc_plugin_unloads_total 0\n");
             assertThat(server.metrics().getHistograms()).containsKey("microrpc.server." + ECHO + ".echo.latency");
         }
     }

@@ -100,9 +100,9 @@ public final class Status {
         return new Status(code, description, newCause);
     }
 
-    /** An exception carrying this status, with a stack trace. */
+    /** An exception carrying this status, with a stack trace; {@link RpcException.Progress#ANSWERED}. */
     public RpcException asException() {
-        return new RpcException(this, null, true);
+        return new RpcException(this, null, true, RpcException.Progress.ANSWERED);
     }
 
     /**
@@ -110,7 +110,12 @@ public final class Status {
      * hot paths (timeouts, an unreachable node), where the trace costs more than it tells.
      */
     public RpcException asCheapException() {
-        return new RpcException(this, null, false);
+        return new RpcException(this, null, false, RpcException.Progress.ANSWERED);
+    }
+
+    /** A cheap exception (no stack trace) for a call that got as far as {@code progress}. */
+    public RpcException asException(RpcException.Progress progress) {
+        return new RpcException(this, null, false, java.util.Objects.requireNonNull(progress, "progress"));
     }
 
     @Override

@@ -80,7 +80,7 @@ final class ClientCall implements ResponseListener, TimerTask {
             RpcException error = code == Status.Code.APPLICATION_ERROR && !remoteType.isEmpty()
                     ? RpcException.remote(remoteType, message)
                     : Status.of(code).withDescription(message + " [" + method.fullName() + " on " + endpoint.address() + "]")
-                            .asException();
+                            .asException(response.isRefused() ? RpcException.Progress.REFUSED : RpcException.Progress.ANSWERED);
             // An application error still means the endpoint is healthy.
             fail(error, code == Status.Code.APPLICATION_ERROR);
         } finally {
@@ -91,7 +91,8 @@ final class ClientCall implements ResponseListener, TimerTask {
     @Override
     public void onConnectionFailure(Status status) {
         cancelTimer();
-        fail(status.withDescription(status.description() + " [" + method.fullName() + "]").asCheapException(), false);
+        // Sent, and the connection went before the answer came: the call may have run.
+        fail(status.withDescription(status.description() + " [" + method.fullName() + "]").asException(RpcException.Progress.LOST), false);
     }
 
     /** The deadline passed: forget the request and fail the call. */
@@ -99,13 +100,14 @@ final class ClientCall implements ResponseListener, TimerTask {
     public void run(Timeout t) {
         endpoint.connection().cancel(requestId);
         fail(Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription(method.fullName() + " did not complete within "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms on " + endpoint.address()).asCheapException(), false);
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms on " + endpoint.address())
+                .asException(RpcException.Progress.LOST), false);
     }
 
     /** Fails the call before it was sent. */
     void failUnsent(RpcException e) {
         cancelTimer();
-        fail(e, false);
+        fail(e.withProgress(RpcException.Progress.NOT_SENT), false);
     }
 
     private void cancelTimer() {

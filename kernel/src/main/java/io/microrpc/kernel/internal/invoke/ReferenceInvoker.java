@@ -142,7 +142,8 @@ final class ReferenceInvoker implements InvocationHandler {
             code = Status.Code.OK;
         } else {
             RpcException e = RpcException.find(failure);
-            code = e != null ? e.code() : Status.Code.UNKNOWN;
+            code = e != null ? e.code()
+                    : failure instanceof java.util.concurrent.CancellationException ? Status.Code.CANCELLED : Status.Code.UNKNOWN;
         }
         callMetrics.record(code, ticker.nanoTime() - started);
     }
@@ -223,7 +224,7 @@ final class ReferenceInvoker implements InvocationHandler {
         if (ready.isEmpty()) {
             throw Status.of(Status.Code.UNAVAILABLE).withDescription("no provider of " + model.name()
                     + " is reachable (" + directory.describe() + "); check that a provider runs there and the address is right")
-                    .asCheapException();
+                    .asException(RpcException.Progress.NOT_SENT);
         }
         if (ready.size() == 1) {
             return ready.get(0);
@@ -253,17 +254,17 @@ final class ReferenceInvoker implements InvocationHandler {
         Serializer serializer = ext.serializerFor(model.name(), serializerName);
         if (serializer == null) {
             return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, serializerName,
-                    "calling " + method.fullName()).asException());
+                    "calling " + method.fullName()).asException(RpcException.Progress.NOT_SENT));
         }
         if (!(endpoint instanceof EndpointImpl)) {
             return CompletableFuture.failedFuture(Status.of(Status.Code.INTERNAL).withDescription("endpoint "
-                    + endpoint + " was not provided by this kernel").asException());
+                    + endpoint + " was not provided by this kernel").asException(RpcException.Progress.NOT_SENT));
         }
         EndpointImpl target = (EndpointImpl) endpoint;
         long remaining = invocation.deadline().remainingNanos();
         if (remaining <= 0) {
             return CompletableFuture.failedFuture(Status.of(Status.Code.DEADLINE_EXCEEDED)
-                    .withDescription("the deadline of " + method.fullName() + " passed before it was sent").asCheapException());
+                    .withDescription("the deadline of " + method.fullName() + " passed before it was sent").asException(RpcException.Progress.NOT_SENT));
         }
         ClientConnection connection = target.connection();
         boolean oneWay = method.callType() == CallType.ONE_WAY;
@@ -279,11 +280,11 @@ final class ReferenceInvoker implements InvocationHandler {
         } catch (FrameTooLargeException e) {
             frame.release();
             return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
-                    .withDescription("the request of " + method.fullName() + ": " + e.getMessage()).asException());
+                    .withDescription("the request of " + method.fullName() + ": " + e.getMessage()).asException(RpcException.Progress.NOT_SENT));
         } catch (Exception | LinkageError e) {
             frame.release();
             return CompletableFuture.failedFuture(Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot serialize the "
-                    + "arguments of " + method.fullName() + " with " + serializer.name() + ": " + e.getMessage()).withCause(e).asException());
+                    + "arguments of " + method.fullName() + " with " + serializer.name() + ": " + e.getMessage()).withCause(e).asException(RpcException.Progress.NOT_SENT));
         }
         if (oneWay) {
             return connection.sendOneWay(frame) ? CompletableFuture.completedFuture(null)
@@ -302,7 +303,7 @@ final class ReferenceInvoker implements InvocationHandler {
 
     private static RpcException notReady(ClientConnection connection, MethodDescriptor method) {
         return Status.of(Status.Code.UNAVAILABLE).withDescription("connection to " + connection.address() + " is "
-                + connection.state() + "; " + method.fullName() + " was not sent").asCheapException();
+                + connection.state() + "; " + method.fullName() + " was not sent").asException(RpcException.Progress.NOT_SENT);
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

@@ -44,17 +44,19 @@ public final class RegistryBinding {
         }
         Registry previous = bound;
         bound = next;
+        // First tell the old registry to stop writing (it forgets, deletes nothing): registered again
+        // after the new one, e.g. by a reconnection in between, it would take the new one's entries back.
+        if (previous != null) {
+            retire(previous);
+        }
         if (next != null) {
             registered.values().forEach(i -> call(next, "register", i));
             log.info("Registry '{}' is active{}", next.name(), previous == null ? "" : " (was '" + previous.name() + "')");
         }
         directories.forEach(d -> d.bind(next));
         // The previous registry is not asked to unregister: it may be the same backend under a new
-        // version, where that would delete the registration just made. It is told to stop writing, and
-        // its plugin's stop() ends its session (and so its ephemeral registrations) once its calls drain.
-        if (previous != null) {
-            retire(previous);
-        }
+        // version, where that would delete the registration just made. Its plugin's stop() ends its
+        // session (and so its ephemeral registrations) once its calls drain.
     }
 
     private static void retire(Registry r) {

@@ -81,7 +81,13 @@ final class RequestNames {
         if (cached) {
             return;
         }
-        int slot = size < CAPACITY ? size++ : next++ % CAPACITY;
+        int slot;
+        if (size < CAPACITY) {
+            slot = size++;
+        } else {
+            slot = next;
+            next = (next + 1) % CAPACITY;
+        }
         // A wrapped array: plain heap memory, nothing to release.
         raw[slot] = Unpooled.wrappedBuffer(ByteBufUtil.getBytes(body, start, length));
         services[slot] = canonicalService;

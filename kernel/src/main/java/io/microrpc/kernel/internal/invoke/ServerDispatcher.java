@@ -18,6 +18,7 @@ import io.microrpc.kernel.internal.transport.RequestHandler;
 import io.microrpc.kernel.internal.transport.ServerConnection;
 import io.microrpc.spi.Deadline;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Invoker;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Serializer;
 import io.microrpc.spi.Status;
@@ -89,7 +90,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } catch (MalformedFrameException e) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext,
-                    metrics.calls(KernelMetrics.Side.SERVER, KernelMetrics.UNKNOWN, KernelMetrics.UNKNOWN), started);
+                    metrics.calls(KernelMetrics.Side.SERVER, KernelMetrics.UNKNOWN, KernelMetrics.UNKNOWN), started, true);
             return;
         }
         Deadline deadline = Deadline.afterNanos(header.timeoutNanos(), ticker);
@@ -104,7 +105,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             // Only names this server exports become labels: a caller cannot create metrics at will.
             fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext,
                     metrics.calls(KernelMetrics.Side.SERVER, service == null ? KernelMetrics.UNKNOWN : service.model.name(),
-                            KernelMetrics.UNKNOWN), started);
+                            KernelMetrics.UNKNOWN), started, true);
             return;
         }
         names.resolved(frame.body(), service.model.name(), method.descriptor().name());
@@ -119,7 +120,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("server is saturated: "
                     + settings.serverWorkerThreads() + " workers busy and " + settings.serverWorkerQueue()
-                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext, callMetrics, started);
+                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext, callMetrics, started, true);
         }
     }
 
@@ -129,7 +130,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         if (deadline.isExpired()) {
             frame.release();
             fail(connection, frame, Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription("the deadline of "
-                    + fullName + " passed before the server started it; not run"), null, ext, callMetrics, started);
+                    + fullName + " passed before the server started it; not run"), null, ext, callMetrics, started, true);
             return;
         }
         Serializer serializer = ext.serializer(frame.serializerId());
@@ -138,7 +139,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             fail(connection, frame, Status.of(Status.Code.UNIMPLEMENTED).withDescription("serializer id "
                     + frame.serializerId() + " is not loaded on this server (loaded: " + ext.serializerNames()
                     + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null, ext,
-                    callMetrics, started);
+                    callMetrics, started, true);
             return;
         }
         Object[] args;
@@ -146,14 +147,37 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
         } catch (Exception | LinkageError e) {
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
-                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext, callMetrics, started);
+                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext, callMetrics, started, true);
             return;
         } finally {
             frame.release();
         }
         Invocation invocation = Invocation.of(method.descriptor(), args, header.attachments(), deadline);
-        CompletableFuture<Object> result = FilterChain.invoke(ext.serverFilters(), invocation, inv -> call(service, method, inv));
-        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext, callMetrics, started));
+        ImplementationCall implementation = new ImplementationCall(service, method);
+        CompletableFuture<Object> result = FilterChain.invoke(ext.serverFilters(), invocation, implementation);
+        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext, callMetrics, started,
+                !implementation.invoked));
+    }
+
+    /**
+     * The end of the server filter chain: calls the implementation, and remembers that it did, so a
+     * failure can say whether the call ran (a filter's refusal, e.g. a rate limit, did not run it).
+     */
+    private static final class ImplementationCall implements Invoker {
+        private final ExportedService service;
+        private final MethodModel method;
+        volatile boolean invoked;
+
+        ImplementationCall(ExportedService service, MethodModel method) {
+            this.service = service;
+            this.method = method;
+        }
+
+        @Override
+        public CompletableFuture<Object> invoke(Invocation invocation) {
+            invoked = true;
+            return call(service, method, invocation);
+        }
     }
 
     private static CompletableFuture<Object> call(ExportedService service, MethodModel method, Invocation invocation) {
@@ -174,16 +198,21 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     }
 
     private void respond(ServerConnection connection, Frame request, Serializer serializer, MethodModel method,
-                         Object value, Throwable error, Extensions ext, CallMetrics callMetrics, long started) {
+                         Object value, Throwable error, Extensions ext, CallMetrics callMetrics, long started,
+                         boolean notRun) {
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             RpcException rpc = cause instanceof RpcException ? (RpcException) cause : null;
             if (rpc != null) {
-                fail(connection, request, rpc.status(), rpc.remoteType(), ext, callMetrics, started);
+                // Refused only when a filter turned it away before the implementation ran, and said so; what
+                // the implementation throws (e.g. a status relayed from its own downstream call) ran.
+                boolean refused = notRun && (rpc.progress() == RpcException.Progress.REFUSED
+                        || rpc.progress() == RpcException.Progress.NOT_SENT);
+                fail(connection, request, rpc.status(), rpc.remoteType(), ext, callMetrics, started, refused);
             } else {
                 log.debug("{} threw", method.descriptor().fullName(), cause);
                 fail(connection, request, Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
-                        cause.getClass().getName(), ext, callMetrics, started);
+                        cause.getClass().getName(), ext, callMetrics, started, false);
             }
             return;
         }
@@ -201,14 +230,14 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } catch (FrameTooLargeException e) {
             buf.release();
             fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
-                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext, callMetrics, started);
+                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext, callMetrics, started, false);
             return;
         } catch (Exception | LinkageError e) {
             buf.release();
             log.warn("Cannot serialize the result of {}", method.descriptor().fullName(), e);
             fail(connection, request, Status.of(Status.Code.INTERNAL).withDescription("the server cannot serialize the result of "
                     + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null, ext,
-                    callMetrics, started);
+                    callMetrics, started, false);
             return;
         }
         // Recorded before the response leaves, so a caller that has its answer also finds it counted.
@@ -217,11 +246,13 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         done(ext);
     }
 
+    /** {@code refused}: the implementation did not run, so the caller may send the call elsewhere. */
     private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext,
-                      CallMetrics callMetrics, long started) {
+                      CallMetrics callMetrics, long started, boolean refused) {
         record(callMetrics, status.code(), started);
         if (!request.isOneWay()) {
-            connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType));
+            connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType,
+                    refused));
         } else {
             log.debug("One-way call failed: {}", status);
         }

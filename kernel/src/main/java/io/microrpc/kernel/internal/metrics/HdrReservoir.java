@@ -21,9 +21,10 @@ final class HdrReservoir implements Reservoir {
     private HdrSnapshot last = new HdrSnapshot(new Histogram(3));
     private long lastNanos = System.nanoTime() - MIN_INTERVAL_NANOS;
 
+    /** The size of the last snapshot; does not start a new interval. */
     @Override
-    public int size() {
-        return getSnapshot().size();
+    public synchronized int size() {
+        return last.size();
     }
 
     @Override

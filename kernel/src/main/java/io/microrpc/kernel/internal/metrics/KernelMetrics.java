@@ -38,6 +38,7 @@ public final class KernelMetrics {
     private final boolean enabled;
     private final ConcurrentHashMap<String, CallMetrics> calls = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
 
     public KernelMetrics(boolean enabled) {
         this.enabled = enabled;
@@ -57,9 +58,18 @@ public final class KernelMetrics {
         return m != null ? m : calls.computeIfAbsent(key, k -> new CallMetrics(registry, side, service, method));
     }
 
-    /** Registers a gauge, e.g. {@code microrpc_plugin_generations}; {@code name} uses Prometheus syntax. */
+    /** Registers a gauge, e.g. {@code microrpc_server_in_flight}; {@code name} uses Prometheus syntax. */
     public void gauge(String name, LongSupplier value) {
         gauges.put(name, value);
+        registry.register(name.replace('_', '.'), (Gauge<Long>) value::getAsLong);
+    }
+
+    /**
+     * Registers a count kept elsewhere that only grows, e.g. {@code microrpc_plugin_unloads_total};
+     * exposed as a Prometheus counter (and as a Dropwizard gauge, the registry's only read-only type).
+     */
+    public void counter(String name, LongSupplier value) {
+        counters.put(name, value);
         registry.register(name.replace('_', '.'), (Gauge<Long>) value::getAsLong);
     }
 
@@ -84,12 +94,17 @@ public final class KernelMetrics {
         for (CallMetrics m : all) {
             Snapshot s = m.latencySnapshot();
             for (double q : QUANTILES) {
+                // No call in the interval: no quantile (NaN, as Prometheus clients write it), not zero.
                 out.append("microrpc_call_latency_seconds{").append(labels(m)).append(",quantile=\"").append(q)
-                        .append("\"} ").append(s.getValue(q) / 1e9).append('\n');
+                        .append("\"} ").append(s.size() == 0 ? "NaN" : String.valueOf(s.getValue(q) / 1e9)).append('\n');
             }
             out.append("microrpc_call_latency_seconds_sum{").append(labels(m)).append("} ").append(m.sumSeconds()).append('\n');
             out.append("microrpc_call_latency_seconds_count{").append(labels(m)).append("} ").append(m.totalCount()).append('\n');
         }
+        counters.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> {
+            out.append("# TYPE ").append(c.getKey()).append(" counter\n");
+            out.append(c.getKey()).append(' ').append(c.getValue().getAsLong()).append('\n');
+        });
         gauges.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(g -> {
             out.append("# TYPE ").append(g.getKey()).append(" gauge\n");
             out.append(g.getKey()).append(' ').append(g.getValue().getAsLong()).append('\n');

@@ -38,6 +38,11 @@ public final class Frame {
         return (flags & Protocol.FLAG_ONE_WAY) != 0;
     }
 
+    /** An error response for a call the server did not run. */
+    public boolean isRefused() {
+        return (flags & Protocol.FLAG_REFUSED) != 0;
+    }
+
     public boolean isGoAway() {
         return (flags & Protocol.FLAG_GOAWAY) != 0;
     }

@@ -66,8 +66,15 @@ public final class Frames {
      * message, so the caller can read it whatever serializer it used.
      */
     public static ByteBuf error(ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType) {
+        return error(alloc, requestId, serializerId, status, remoteType, false);
+    }
+
+    /** An error response; {@code refused}: the server did not run the call ({@link Protocol#FLAG_REFUSED}). */
+    public static ByteBuf error(ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType,
+                                boolean refused) {
         String message = status.description() == null ? "" : status.description();
-        ByteBuf buf = start(alloc, 64 + message.length(), Protocol.FLAG_RESPONSE, serializerId,
+        byte flags = refused ? (byte) (Protocol.FLAG_RESPONSE | Protocol.FLAG_REFUSED) : Protocol.FLAG_RESPONSE;
+        ByteBuf buf = start(alloc, 64 + message.length(), flags, serializerId,
                 (byte) status.code().value(), requestId);
         writeString(buf, remoteType == null ? "" : remoteType);
         writeString(buf, truncate(message, 4096));

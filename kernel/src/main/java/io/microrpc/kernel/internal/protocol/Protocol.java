@@ -27,6 +27,8 @@ public final class Protocol {
     public static final byte FLAG_HEARTBEAT = 0x02;
     public static final byte FLAG_ONE_WAY = 0x04;
     public static final byte FLAG_GOAWAY = 0x08;
+    /** On an error response: the server did not run the call (it is safe to send it elsewhere). */
+    public static final byte FLAG_REFUSED = 0x10;
 
     /** Longest service, method, attachment key or value, in UTF-8 bytes. */
     public static final int MAX_SHORT_STRING = 0xFFFF;

@@ -36,6 +36,14 @@ class KernelMetricsTest {
     }
 
     @Test
+    void anIntervalWithoutCallsHasNoQuantiles() {
+        KernelMetrics metrics = new KernelMetrics(true);
+        metrics.calls(KernelMetrics.Side.CLIENT, "s", "m");
+        assertThat(metrics.prometheus()).contains("microrpc_call_latency_seconds{side=\"client\",service=\"s\",method=\"m\",quantile=\"0.5\"} NaN\n")
+                .contains("microrpc_call_latency_seconds_count{side=\"client\",service=\"s\",method=\"m\"} 0\n");
+    }
+
+    @Test
     void labelValuesAreEscaped() {
         assertThat(KernelMetrics.escape("a\"b\\c\nd")).isEqualTo("a\\\"b\\\\c\\nd");
     }

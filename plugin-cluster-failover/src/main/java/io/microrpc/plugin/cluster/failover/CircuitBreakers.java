@@ -14,10 +14,9 @@ import org.slf4j.LoggerFactory;
  * opens: the endpoint gets no calls for {@code openNanos}; then one trial call is let through
  * (half-open). Its success closes the circuit, its failure opens it again.
  *
- * <p>Only failures that say the provider is broken count: {@code UNAVAILABLE},
- * {@code DEADLINE_EXCEEDED}, {@code INTERNAL}, {@code UNKNOWN}. An application error is an answer, so
- * it counts as a success; so does {@code RESOURCE_EXHAUSTED}: a provider that sheds load (a full worker
- * queue, a rate limit) is healthy, and opening its circuit would take away the calls it can serve.
+ * <p>Only calls lost on the way count as failures ({@link #classify}): a provider that answers, even
+ * with an error, is up; one that refuses (it sheds load or is going away) is up too, and opening its
+ * circuit would take away the calls it can still serve.
  *
  * <p>Endpoints are tracked only from their first failure until their next success, so the map is empty
  * while everything is healthy and the hot path costs one {@code isEmpty}. Time comes from the kernel's
@@ -82,37 +81,60 @@ final class CircuitBreakers {
         if (!enabled()) {
             return;
         }
-        if (failure == null || !countsAgainstProvider(failure)) {
-            if (!breakers.isEmpty()) {
-                Breaker b = breakers.get(endpoint);
-                if (b != null && b.succeeded(endpoint)) {
-                    breakers.remove(endpoint, b);
+        switch (classify(failure)) {
+            case SUCCESS -> {
+                if (!breakers.isEmpty()) {
+                    // Atomic with failed(): an open circuit cannot be dropped by a success racing its opening.
+                    breakers.computeIfPresent(endpoint, (e, b) -> b.succeeded(e) ? null : b);
                 }
             }
-            return;
-        }
-        Breaker b = breakers.get(endpoint);
-        if (b == null) {
-            if (breakers.size() > PRUNE_ABOVE) {
-                long now = ticker.nanoTime();
-                breakers.values().removeIf(x -> !x.blocks(now));
+            case NEUTRAL -> {
+                if (!breakers.isEmpty()) {
+                    long now = ticker.nanoTime();
+                    breakers.computeIfPresent(endpoint, (e, b) -> {
+                        b.released(now);
+                        return b;
+                    });
+                }
             }
-            b = breakers.computeIfAbsent(endpoint, e -> new Breaker());
+            case FAILURE -> {
+                long now = ticker.nanoTime();
+                if (breakers.size() > PRUNE_ABOVE) {
+                    breakers.values().removeIf(x -> !x.blocks(now));
+                }
+                breakers.compute(endpoint, (e, b) -> {
+                    Breaker x = b != null ? b : new Breaker();
+                    x.failed(now, e, failure);
+                    return x;
+                });
+            }
         }
-        b.failed(ticker.nanoTime(), endpoint, failure);
     }
 
-    static boolean countsAgainstProvider(Throwable failure) {
+    /** What a call's outcome says about its provider. */
+    enum Outcome { SUCCESS, FAILURE, NEUTRAL }
+
+    /**
+     * A provider failed a call when the call was lost on the way (connection gone, no answer in time)
+     * or could not be sent because its connection was not usable. It succeeded whenever it answered,
+     * even with an error: an application error, a status its service returned. A refusal (it sheds
+     * load, or is going away) and a failure of this process (the deadline passed before sending, a
+     * local bug) say nothing about it either way.
+     */
+    static Outcome classify(Throwable failure) {
+        if (failure == null) {
+            return Outcome.SUCCESS;
+        }
         RpcException e = RpcException.find(failure);
         if (e == null) {
-            return true;
+            return Outcome.NEUTRAL;
         }
-        switch (e.code()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, INTERNAL, UNKNOWN:
-                return true;
-            default:
-                return false;
-        }
+        return switch (e.progress()) {
+            case ANSWERED -> Outcome.SUCCESS;
+            case LOST -> Outcome.FAILURE;
+            case NOT_SENT -> e.code() == Status.Code.UNAVAILABLE ? Outcome.FAILURE : Outcome.NEUTRAL;
+            case REFUSED -> Outcome.NEUTRAL;
+        };
     }
 
     private enum State { CLOSED, OPEN, HALF_OPEN }
@@ -140,6 +162,14 @@ final class CircuitBreakers {
                     return true;
                 default:
                     return false; // half-open: the trial is running
+            }
+        }
+
+        /** A trial ended without a verdict: let the next call try again. */
+        synchronized void released(long now) {
+            if (state == State.HALF_OPEN) {
+                state = State.OPEN;
+                openUntil = now;
             }
         }
 

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -41,27 +40,51 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         return this;
     }
 
+    /** Never throws: whatever goes wrong completes this call, so no caller waits for ever. */
     private void attempt() {
         Endpoint e;
         try {
             e = policy.select(invocation, cluster, tried == null ? List.of() : tried);
-        } catch (RpcException | IllegalStateException ex) {
+        } catch (RpcException ex) {
             fail(ex);
+            return;
+        } catch (RuntimeException | Error ex) {
+            completeExceptionally(ex); // a load balancer plugin's bug, for instance
             return;
         }
         current = e;
-        cluster.invoke(e, invocation).whenComplete(this);
+        CompletableFuture<Object> attempt;
+        try {
+            attempt = cluster.invoke(e, invocation);
+        } catch (RuntimeException | Error ex) {
+            policy.breakers().record(e, ex); // releases a half-open trial permit without judging the provider
+            completeExceptionally(ex);
+            return;
+        }
+        attempt.whenComplete(this);
     }
 
-    /** An attempt finished. */
+    /** An attempt finished. Whatever goes wrong in deciding what next, this call completes. */
     @Override
     public void accept(Object value, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        policy.breakers().record(current, cause);
-        if (cause == null) {
-            complete(value);
-            return;
+        try {
+            policy.breakers().record(current, cause);
+            if (cause == null) {
+                complete(value);
+                return;
+            }
+            retryOrFail(cause);
+        } catch (RuntimeException | Error e) {
+            if (cause == null) {
+                complete(value);
+            } else {
+                completeExceptionally(cause);
+            }
         }
+    }
+
+    private void retryOrFail(Throwable cause) {
         if (!retryable(cause) || retries >= policy.settings().retries || isDone()) {
             completeExceptionally(cause);
             return;
@@ -88,8 +111,8 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         }
         try {
             policy.scheduler().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException ex) {
-            completeExceptionally(cause); // the kernel is shutting down
+        } catch (RuntimeException ex) {
+            completeExceptionally(cause); // the kernel's scheduler is shut down: the kernel is closing
         }
     }
 
@@ -117,16 +140,25 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
     }
 
     /**
-     * The rule of {@link io.microrpc.spi.ClusterPolicy}: {@code UNAVAILABLE} may go to another endpoint,
-     * {@code DEADLINE_EXCEEDED} only for an idempotent method, anything else (an application error, a bad
-     * argument) never.
+     * The rule of {@link io.microrpc.spi.ClusterPolicy}, by how far the call got: one that never left
+     * ({@code NOT_SENT}, {@code UNAVAILABLE}) or that the server turned away without running it
+     * ({@code REFUSED}: {@code UNAVAILABLE} when it is going away, {@code RESOURCE_EXHAUSTED} when it sheds
+     * load) may go to another provider whatever the method; one that was sent and lost ({@code LOST}:
+     * connection gone, no answer in time) only if the method is {@code @Idempotent}, as it may have run;
+     * an answer (an application error, a status the service itself returned) never.
      */
     private boolean retryable(Throwable cause) {
         RpcException e = RpcException.find(cause);
         if (e == null) {
             return false;
         }
-        return e.code() == Status.Code.UNAVAILABLE
-                || e.code() == Status.Code.DEADLINE_EXCEEDED && invocation.method().isIdempotent();
+        Status.Code code = e.code();
+        return switch (e.progress()) {
+            case NOT_SENT -> code == Status.Code.UNAVAILABLE;
+            case REFUSED -> code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED;
+            case LOST -> invocation.method().isIdempotent()
+                    && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED);
+            case ANSWERED -> false;
+        };
     }
 }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged plugin JAR in a kernel's plugins folder, over real connections: two providers, one of
  * which drops every connection a call arrives on. Without the plugin, calls routed there fail; with
- * it, none does, and the dropping provider's circuit opens so it stops costing retries.
+ * it, none of an idempotent method's does, and the dropping provider's circuit opens so it stops costing
+ * retries. A method that is not idempotent is not retried after a lost attempt.
  */
 class FailoverPluginJarIT {
 
@@ -53,6 +54,7 @@ class FailoverPluginJarIT {
         return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new Alternate()).start();
     }
 
+    /** Calls the idempotent {@code echo}: a lost attempt may be retried. */
     private static int failures(EchoApi echo) {
         int failed = 0;
         for (int i = 0; i < CALLS; i++) {
@@ -60,6 +62,19 @@ class FailoverPluginJarIT {
                 if (!echo.echo("m" + i).equals("m" + i)) {
                     failed++;
                 }
+            } catch (RuntimeException e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** Calls {@code add}, which is not idempotent: an attempt lost after sending must not run again. */
+    private static int addFailures(EchoApi echo, int calls) {
+        int failed = 0;
+        for (int i = 0; i < calls; i++) {
+            try {
+                echo.add(i, 1);
             } catch (RuntimeException e) {
                 failed++;
             }
@@ -97,6 +112,13 @@ class FailoverPluginJarIT {
                         .as("calls reached the dropping provider (and were retried on the good one), but its circuit "
                                 + "opened after breaker-failures (5) failures instead of it taking half of " + CALLS + " calls")
                         .isPositive().isLessThan(CALLS / 10);
+            }
+
+            // A method that is not idempotent: calls lost on the dropping provider (they may have run)
+            // fail rather than run twice, until its circuit opens.
+            try (MicroRpc client = client("failover-add", plugins, "failover")) {
+                EchoApi echo = client.reference(EchoApi.class, both);
+                assertThat(addFailures(echo, 40)).as("non-idempotent calls lost after sending, not retried").isPositive();
             }
         }
     }

@@ -58,8 +58,9 @@ class FailoverTest {
         return Invocation.of(md, new Object[0], Map.of(), Deadline.after(timeout, context.ticker()));
     }
 
+    /** An idempotent call: a lost attempt may be retried. */
     private Invocation call() {
-        return call(false, Duration.ofSeconds(3));
+        return call(true, Duration.ofSeconds(3));
     }
 
     private static Object result(CompletableFuture<Object> f) throws Exception {
@@ -86,6 +87,42 @@ class FailoverTest {
 
         assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
         assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420");
+    }
+
+    @Test
+    void aLostCallIsRetriedOnlyIfTheMethodIsIdempotentWhileOneNotSentOrRefusedAlwaysIs() throws Exception {
+        Failover f = policy();
+        FakeCluster lost = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.LOST);
+        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), lost)).progress())
+                .as("it may have run: not run again").isEqualTo(RpcException.Progress.LOST);
+        assertThat(lost.calls).containsExactly(a);
+
+        FakeCluster notSent = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.NOT_SENT);
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), notSent))).isEqualTo("answer from 10.0.0.2:7420");
+
+        FakeCluster goingAway = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.REFUSED);
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), goingAway))).isEqualTo("answer from 10.0.0.2:7420");
+
+        FakeCluster shedding = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, RpcException.Progress.REFUSED);
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), shedding))).isEqualTo("answer from 10.0.0.2:7420");
+
+        FakeCluster relayed = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.ANSWERED);
+        assertThat(failure(f.invoke(call(true, Duration.ofSeconds(3)), relayed)).code())
+                .as("a status the service itself answered with is its answer").isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(relayed.calls).containsExactly(a);
+    }
+
+    @Test
+    void aBrokenLoadBalancerOrClusterFailsTheCallInsteadOfLeavingItPending() {
+        Failover f = policy();
+        io.microrpc.spi.Cluster broken = new FakeCluster(context.ticker(), a, b) {
+            @Override
+            public CompletableFuture<Object> invoke(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
+                throw new IllegalStateException("timer stopped");
+            }
+        };
+        CompletableFuture<Object> r = f.invoke(call(), broken);
+        assertThat(r).isCompletedExceptionally();
     }
 
     @Test
@@ -227,6 +264,20 @@ class FailoverTest {
     }
 
     @Test
+    void aTrialThatEndsWithoutAVerdictLetsTheNextCallTryAgain() {
+        Failover f = policy("retries", "0", "breaker-failures", "1", "breaker-open", "1s");
+        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        failure(f.invoke(call(), cl));
+        context.advance(Duration.ofSeconds(1));
+        CircuitBreakers breakers = f.breakers();
+        assertThat(breakers.tryAcquire(a)).isTrue();
+        // E.g. the deadline passed before the trial was sent: nothing was learned about a.
+        breakers.record(a, Status.of(Status.Code.DEADLINE_EXCEEDED).asException(RpcException.Progress.NOT_SENT));
+        assertThat(breakers.blocks(a)).isFalse();
+        assertThat(breakers.tryAcquire(a)).as("the next call is the trial").isTrue();
+    }
+
+    @Test
     void whileItsTrialRunsAHalfOpenProviderGetsNoOtherCall() {
         Failover f = policy("retries", "0", "breaker-failures", "1", "breaker-open", "1s");
         FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
@@ -254,14 +305,14 @@ class FailoverTest {
     }
 
     @Test
-    void applicationErrorsAndLoadSheddingDoNotOpenACircuit() throws Exception {
-        for (Status.Code code : List.of(Status.Code.APPLICATION_ERROR, Status.Code.RESOURCE_EXHAUSTED)) {
+    void answersRefusalsAndLocalFailuresDoNotOpenACircuit() throws Exception {
+        for (RpcException.Progress howFar : List.of(RpcException.Progress.ANSWERED, RpcException.Progress.REFUSED)) {
             Failover f = policy("retries", "0", "breaker-failures", "2");
-            FakeCluster cl = cluster(a, b).fail(a, code);
+            FakeCluster cl = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, howFar);
             for (int i = 0; i < 10; i++) {
                 failure(f.invoke(call(), cl));
             }
-            assertThat(f.breakers().allClosed()).as(code.toString()).isTrue();
+            assertThat(f.breakers().allClosed()).as(howFar.toString()).isTrue();
             assertThat(cl.calls).containsOnly(a);
         }
     }

@@ -18,10 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A cluster whose endpoints answer as the test says: each endpoint fails with a status or succeeds.
  * Selection is deterministic: the first endpoint (in list order) that is not excluded.
  */
-final class FakeCluster implements Cluster {
+class FakeCluster implements Cluster {
 
     private final List<Endpoint> endpoints;
     private final Map<Endpoint, Status.Code> failing = new HashMap<>();
+    private final Map<Endpoint, RpcException.Progress> progress = new HashMap<>();
     private final Ticker ticker;
     final List<Endpoint> calls = new CopyOnWriteArrayList<>();
 
@@ -30,9 +31,18 @@ final class FakeCluster implements Cluster {
         this.endpoints = List.of(endpoints);
     }
 
-    /** {@code endpoint} fails every call with {@code code} until {@link #heal}. */
+    /**
+     * {@code endpoint} fails every call with {@code code} until {@link #heal}: as a lost call (sent, no
+     * answer) for {@code UNAVAILABLE} and {@code DEADLINE_EXCEEDED}, as an answer for any other code.
+     */
     synchronized FakeCluster fail(Endpoint endpoint, Status.Code code) {
+        boolean lost = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+        return fail(endpoint, code, lost ? RpcException.Progress.LOST : RpcException.Progress.ANSWERED);
+    }
+
+    synchronized FakeCluster fail(Endpoint endpoint, Status.Code code, RpcException.Progress howFar) {
         failing.put(endpoint, code);
+        progress.put(endpoint, howFar);
         return this;
     }
 
@@ -63,7 +73,8 @@ final class FakeCluster implements Cluster {
         if (code == null) {
             return CompletableFuture.completedFuture("answer from " + endpoint.instance().address());
         }
-        RpcException e = Status.of(code).withDescription(endpoint.instance().address() + " failed with " + code).asException();
+        RpcException e = Status.of(code).withDescription(endpoint.instance().address() + " failed with " + code)
+                .asException(progress.get(endpoint));
         return CompletableFuture.failedFuture(e);
     }
 

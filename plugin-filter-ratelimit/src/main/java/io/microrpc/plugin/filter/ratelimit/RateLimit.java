@@ -4,6 +4,7 @@ import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
+import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
 import java.util.HashMap;
@@ -86,7 +87,9 @@ public final class RateLimit implements Filter {
         String target = methodLimit ? invocation.service() + '/' + invocation.methodName() : invocation.service();
         return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("rate limit of "
                 + target + " exceeded: " + bucket.rate() + " (filter.ratelimit." + keyOf(target) + ", enforced by the "
-                + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")").asCheapException());
+                + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                // The call did not run: a caller's failover may send it to another provider.
+                .asException(settings.side == Side.CLIENT ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));
     }
 
     private String keyOf(String target) {

@@ -24,10 +24,12 @@ final class RateLimitSettings {
 
     private RateLimitSettings(PluginConfig c) {
         String s = c.getString("side", "server");
-        try {
-            side = Filter.Side.valueOf(s.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw invalid(c, "side", s, "server, client or both");
+        // No "both": a filter is not told which side a call is on, so one bucket would count calls in and
+        // out together, halving the rate each way.
+        switch (s.trim().toLowerCase(Locale.ROOT)) {
+            case "server" -> side = Filter.Side.SERVER;
+            case "client" -> side = Filter.Side.CLIENT;
+            default -> throw invalid(c, "side", s, "server or client");
         }
         Duration burst = c.getDuration("burst", Duration.ofSeconds(1));
         if (burst.isNegative()) {

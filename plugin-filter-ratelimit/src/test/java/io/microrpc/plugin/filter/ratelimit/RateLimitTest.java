@@ -111,6 +111,7 @@ class RateLimitTest {
         RpcException e = rejection(r);
         assertThat(reached).as("the service was not called").hasValue(0);
         assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(e.progress()).as("not run: another provider may take it").isEqualTo(RpcException.Progress.REFUSED);
         assertThat(e.getMessage()).isEqualTo("RESOURCE_EXHAUSTED: rate limit of " + SERVICE + "/ping exceeded: 1/m "
                 + "(filter.ratelimit.limit." + SERVICE + "/ping, enforced by the server)");
     }
@@ -119,7 +120,7 @@ class RateLimitTest {
     void sideAndOrderAreAsConfigured() {
         assertThat(filter().side()).isEqualTo(Filter.Side.SERVER);
         assertThat(filter("side", "client").side()).isEqualTo(Filter.Side.CLIENT);
-        assertThat(filter("side", "Both").side()).isEqualTo(Filter.Side.BOTH);
+        assertThat(filter("side", "Client").side()).isEqualTo(Filter.Side.CLIENT);
         assertThat(filter().order()).as("outermost").isNegative();
     }
 
@@ -131,7 +132,8 @@ class RateLimitTest {
         assertThatThrownBy(() -> filter("limit.a.B", "x/s")).hasMessageContaining("a whole number of calls");
         assertThatThrownBy(() -> filter("limit.", "1/s")).hasMessageContaining("a key limit.<service> or limit.<service>/<method>");
         assertThatThrownBy(() -> filter("limit.a/b/c", "1/s")).hasMessageContaining("a key limit.<service>");
-        assertThatThrownBy(() -> filter("side", "middle")).hasMessage("filter.ratelimit.side: 'middle' (expected: server, client or both)");
+        assertThatThrownBy(() -> filter("side", "middle")).hasMessage("filter.ratelimit.side: 'middle' (expected: server or client)");
+        assertThatThrownBy(() -> filter("side", "both")).hasMessage("filter.ratelimit.side: 'both' (expected: server or client)");
         assertThatThrownBy(() -> filter("burst", "-1s")).hasMessageStartingWith("filter.ratelimit.burst: ");
         assertThatThrownBy(() -> filter("limits.a.B", "1/s")).hasMessageContaining("one of side, burst, default, limit.<service>");
     }
