@@ -64,14 +64,8 @@ class DistributionIT {
 
     @Test
     void serveStopsGracefullyOnSigterm() throws Exception {
-        Path copy = copyDistribution();
         // The shipped registry starts an embedded ZooKeeper: on a free port, not 2181, on a shared machine.
-        int zk;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            zk = s.getLocalPort();
-        }
-        Files.writeString(copy.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=0\n"
-                + "registry.zookeeper.embedded-port=" + zk + "\n", java.nio.file.StandardOpenOption.APPEND);
+        Path copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0").dir();
         Process p = start(copy, "serve", "--port", "0");
         try {
             StringBuilder out = new StringBuilder();

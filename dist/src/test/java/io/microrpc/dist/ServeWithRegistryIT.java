@@ -7,20 +7,16 @@ import io.microrpc.demo.api.EchoService;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -52,18 +48,11 @@ class ServeWithRegistryIT {
         processes.forEach(Process::destroyForcibly);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void twoServesOnOneMachineShareTheEmbeddedZooKeeperAndAConsumerFindsBoth() throws Exception {
-        Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
-        int zk = freePort();
-        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=-1\n"
-                + "registry.zookeeper.embedded-port=" + zk + "\n", StandardOpenOption.APPEND);
+        DistributionCopy.OnLoopback copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=-1");
+        Path dist = copy.dir();
+        int zk = copy.zookeeperPort();
 
         Path firstLog = tmp.resolve("first.log");
         Process first = serve(dist, firstLog);
@@ -78,10 +67,7 @@ class ServeWithRegistryIT {
                 .contains("Registered " + ECHO + "@127.0.0.1:" + secondPort)
                 .doesNotContain("Started an embedded ZooKeeper server");
 
-        KernelSettings consumerSettings = KernelSettings.builder().pluginsDir(dist.resolve("plugins"))
-                .dataDir(tmp.resolve("consumer")).pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
-                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build();
-        try (MicroRpc consumer = MicroRpc.builder().settings(consumerSettings).exportServicePlugins(false).start()) {
+        try (MicroRpc consumer = consumer(dist, zk, KernelSettings.builder())) {
             EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).equals(
                     List.of(firstPort, secondPort).stream().sorted().toList()));
@@ -106,11 +92,10 @@ class ServeWithRegistryIT {
      */
     @Test
     void aProviderKilledUnderLoadCostsNoCallAndLeavesTheList() throws Exception {
-        Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
-        int zk = freePort();
-        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nserver.host=127.0.0.1\nadmin.port=-1\n"
-                + "registry.zookeeper.embedded-port=" + zk + "\nregistry.zookeeper.session-timeout=4s\n",
-                StandardOpenOption.APPEND);
+        DistributionCopy.OnLoopback copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=-1",
+                "registry.zookeeper.session-timeout=4s");
+        Path dist = copy.dir();
+        int zk = copy.zookeeperPort();
         Path firstLog = tmp.resolve("first.log");
         serve(dist, firstLog);
         int firstPort = servingPort(firstLog);
@@ -118,46 +103,30 @@ class ServeWithRegistryIT {
         Process second = serve(dist, secondLog);
         int secondPort = servingPort(secondLog);
 
-        KernelSettings consumerSettings = KernelSettings.builder().pluginsDir(dist.resolve("plugins"))
-                .dataDir(tmp.resolve("consumer")).pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
-                .loadBalancer("round-robin").clusterPolicy("failover")
-                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build();
-        try (MicroRpc consumer = MicroRpc.builder().settings(consumerSettings).exportServicePlugins(false).start()) {
+        try (MicroRpc consumer = consumer(dist, zk, KernelSettings.builder().loadBalancer("round-robin").clusterPolicy("failover"))) {
             EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).size() == 2);
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong calls = new AtomicLong();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            List<Thread> callers = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                Thread caller = new Thread(() -> {
-                    while (running.get()) {
-                        try {
-                            echo.echo("x");
-                            calls.incrementAndGet();
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    }
-                }, "caller-" + t);
-                caller.start();
-                callers.add(caller);
-            }
+            CallerLoad load = new CallerLoad(() -> echo.echo("x"), 8).start();
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > 2_000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > 2_000);
                 second.destroyForcibly(); // SIGKILL: no unregistering, no GOAWAY; calls on it are cut off
                 assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
                 await().atMost(Duration.ofSeconds(20)).until(() -> ports(consumer).equals(List.of(firstPort)));
-                long after = calls.get();
-                await().atMost(Duration.ofSeconds(10)).until(() -> calls.get() > after + 2_000);
+                long after = load.calls();
+                await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > after + 2_000);
             } finally {
-                running.set(false);
-                for (Thread c : callers) {
-                    c.join(10_000);
-                }
+                load.stop();
             }
-            assertThat(failures).as("failed calls around the kill of the provider on port " + secondPort).isEmpty();
+            assertThat(load.failures()).as("failed calls around the kill of the provider on port " + secondPort).isEmpty();
         }
+    }
+
+    /** A kernel in this JVM with the distribution's plugins that knows only the ZooKeeper address; exports nothing. */
+    private MicroRpc consumer(Path dist, int zk, KernelSettings.Builder settings) {
+        return MicroRpc.builder().settings(settings.pluginsDir(dist.resolve("plugins")).dataDir(tmp.resolve("consumer"))
+                .pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
+                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build())
+                .exportServicePlugins(false).start();
     }
 
     private Process serve(Path dist, Path log) throws IOException {

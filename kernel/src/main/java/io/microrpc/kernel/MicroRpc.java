@@ -23,7 +23,6 @@ import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.Extension;
 import io.microrpc.spi.ServiceDefinition;
-import io.microrpc.spi.ServiceProvider;
 import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,7 +82,7 @@ public final class MicroRpc implements AutoCloseable {
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.extensions = new ExtensionRegistry(settings);
         this.embedded = new ArrayList<>();
-        this.metrics = new KernelMetrics(settings.metricsEnabled());
+        this.metrics = new KernelMetrics(settings.metricsEnabled(), b.ticker);
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);
         this.client = new ClientRuntime(settings, extensions, b.ticker, registries, metrics);
         extensions.onPublish(registries::follow);

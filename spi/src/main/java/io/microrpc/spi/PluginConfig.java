@@ -92,7 +92,11 @@ public final class PluginConfig {
         }
     }
 
-    private IllegalArgumentException invalid(String key, String value, String expected) {
+    /**
+     * The error for a value an extension cannot use, in the kernel's form: it names the full key, the
+     * value and what was expected, e.g. {@code cluster.failover.retries: '-1' (expected: 0-10)}.
+     */
+    public IllegalArgumentException invalid(String key, String value, String expected) {
         return new IllegalArgumentException(prefix + key + ": '" + value + "' (expected: " + expected + ")");
     }
 

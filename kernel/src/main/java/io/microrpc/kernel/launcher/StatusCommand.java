@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code microrpc status}: the plugins, generations and active extensions of a running kernel. */
@@ -16,17 +15,14 @@ public final class StatusCommand implements Callable<Integer> {
     @Mixin
     LauncherOptions options;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
-    String admin;
+    @Mixin
+    AdminOptions admin;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        AdminClient client = new AdminClient(options.adminAddress(admin));
-        spec.commandLine().getOut().print(client.call("GET", "/plugins", Map.of()));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return admin.callAndPrint(options, spec, "GET", "/plugins", Map.of());
     }
 }

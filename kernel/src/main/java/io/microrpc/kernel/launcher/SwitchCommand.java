@@ -30,8 +30,8 @@ public final class SwitchCommand implements Callable<Integer> {
     @Option(names = "--service", paramLabel = "SERVICE", description = "Switch only for this service (interface name).")
     String service;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
-    String admin;
+    @Mixin
+    AdminOptions admin;
 
     @Spec
     CommandSpec spec;
@@ -42,8 +42,6 @@ public final class SwitchCommand implements Callable<Integer> {
         q.put("point", point);
         q.put("name", names);
         q.put("service", service);
-        spec.commandLine().getOut().print(new AdminClient(options.adminAddress(admin)).call("POST", "/switch", q));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return admin.callAndPrint(options, spec, "POST", "/switch", q);
     }
 }

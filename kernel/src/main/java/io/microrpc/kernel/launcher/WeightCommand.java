@@ -26,8 +26,8 @@ public final class WeightCommand implements Callable<Integer> {
     @Option(names = "--service", paramLabel = "SERVICE", description = "Only this service (interface name).")
     String service;
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
-    String admin;
+    @Mixin
+    AdminOptions admin;
 
     @Spec
     CommandSpec spec;
@@ -37,8 +37,6 @@ public final class WeightCommand implements Callable<Integer> {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("weight", String.valueOf(weight));
         q.put("service", service);
-        spec.commandLine().getOut().print(new AdminClient(options.adminAddress(admin)).call("POST", "/weight", q));
-        spec.commandLine().getOut().flush();
-        return 0;
+        return admin.callAndPrint(options, spec, "POST", "/weight", q);
     }
 }

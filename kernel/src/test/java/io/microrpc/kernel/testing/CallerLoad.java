@@ -7,20 +7,36 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Threads calling {@link EchoApi#echo} back to back until stopped, counting calls and recording every
- * failure (an exception or a wrong answer): the continuous load of the hot-swap and registry tests.
+ * Threads making a call back to back until stopped, counting calls and recording every failure (an
+ * exception, or an {@link AssertionError} for a wrong answer): the continuous load of the hot-swap,
+ * registry and failover tests.
  */
 public final class CallerLoad {
 
-    private final EchoApi echo;
+    /** One call; throws on failure. */
+    @FunctionalInterface
+    public interface Call {
+        void run() throws Exception;
+    }
+
+    private final Call call;
     private final int threads;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong calls = new AtomicLong();
     private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private final List<Thread> started = new ArrayList<>();
 
+    /** Calls {@code echo.echo("load")} and checks the answer. */
     public CallerLoad(EchoApi echo, int threads) {
-        this.echo = echo;
+        this(() -> {
+            if (!"load".equals(echo.echo("load"))) {
+                throw new AssertionError("wrong answer");
+            }
+        }, threads);
+    }
+
+    public CallerLoad(Call call, int threads) {
+        this.call = call;
         this.threads = threads;
     }
 
@@ -31,9 +47,7 @@ public final class CallerLoad {
             Thread t = new Thread(() -> {
                 while (running.get()) {
                     try {
-                        if (!"load".equals(echo.echo("load"))) {
-                            failures.add(new AssertionError("wrong answer"));
-                        }
+                        call.run();
                         calls.incrementAndGet();
                     } catch (Throwable e) {
                         failures.add(e);

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * when the test says so ({@link #setMillis}, {@link #advance}).
  *
  * <p>Thread-safe. The configuration is immutable; time is held in atomics, so a test may move it while
- * other threads read it. There is no scheduler (a load balancer has no business scheduling work: asking
- * for it fails); the blocking executor runs tasks on the calling thread.
+ * other threads read it. There is no scheduler unless the test gives one ({@link #withScheduler}): a
+ * load balancer has no business scheduling work, so asking for it fails. The blocking executor runs tasks
+ * on the calling thread.
  */
 public final class TestPluginContext implements PluginContext {
 
@@ -37,6 +38,7 @@ public final class TestPluginContext implements PluginContext {
     private final Clock clock = new FakeClock();
     private final Ticker ticker = nanos::get;
     private volatile Path dataDirectory;
+    private volatile ScheduledExecutorService scheduler;
 
     private TestPluginContext(PluginConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -58,6 +60,27 @@ public final class TestPluginContext implements PluginContext {
      */
     public static TestPluginContext forExtension(String point, String name, Map<String, String> keys) {
         return new TestPluginContext(PluginConfig.of(point + '.' + name + '.', keys));
+    }
+
+    /** As {@link #forExtension(String, String, Map)}, with the keys and values alternating: {@code "retries", "2"}. */
+    public static TestPluginContext forExtension(String point, String name, String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " strings (expected: key, value pairs)");
+        }
+        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            keys.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return forExtension(point, name, keys);
+    }
+
+    /**
+     * Gives the extension {@code scheduler} (the test owns it), for extensions that schedule work, such as
+     * a cluster policy's retries after a backoff.
+     */
+    public TestPluginContext withScheduler(ScheduledExecutorService scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
     }
 
     /** Sets the wall clock to {@code epochMillis}; the ticker does not move. */
@@ -88,6 +111,10 @@ public final class TestPluginContext implements PluginContext {
 
     @Override
     public ScheduledExecutorService scheduler() {
+        ScheduledExecutorService s = scheduler;
+        if (s != null) {
+            return s;
+        }
         throw new UnsupportedOperationException("TestPluginContext has no scheduler; a load balancer must not schedule "
                 + "work (it runs on the caller's thread and reads the kernel's statistics)");
     }

@@ -38,7 +38,7 @@ public final class RegistryBinding {
         if (next == bound) {
             if (serializersChanged && bound != null) {
                 // Consumers choose a codec the provider accepts: tell the registry what changed.
-                registered.values().forEach(i -> call(bound, "register", i));
+                registered.values().forEach(i -> register(bound, i));
             }
             return;
         }
@@ -50,7 +50,7 @@ public final class RegistryBinding {
             retire(previous);
         }
         if (next != null) {
-            registered.values().forEach(i -> call(next, "register", i));
+            registered.values().forEach(i -> register(next, i));
             log.info("Registry '{}' is active{}", next.name(), previous == null ? "" : " (was '" + previous.name() + "')");
         }
         directories.forEach(d -> d.bind(next));
@@ -60,14 +60,15 @@ public final class RegistryBinding {
     }
 
     private static void retire(Registry r) {
-        ClassLoader cl = ContextLoader.enter(r);
-        try {
-            r.retire();
-        } catch (RuntimeException | LinkageError e) {
-            log.warn("Registry '{}' failed to retire", r.name(), e);
-        } finally {
-            ContextLoader.exit(cl);
-        }
+        call(r, "retire", Registry::retire);
+    }
+
+    private static void register(Registry r, ServiceInstance instance) {
+        call(r, "register " + instance, x -> x.register(instance));
+    }
+
+    private static void unregister(Registry r, ServiceInstance instance) {
+        call(r, "unregister " + instance, x -> x.unregister(instance));
     }
 
     /** Updates the registered instances' accepted serializers; true if they changed. */
@@ -90,7 +91,7 @@ public final class RegistryBinding {
         }
         registered.put(instance.service(), instance);
         if (bound != null) {
-            call(bound, "register", instance);
+            register(bound, instance);
         }
     }
 
@@ -118,7 +119,7 @@ public final class RegistryBinding {
                 e.setValue(next);
                 changed.add(next);
                 if (bound != null) {
-                    call(bound, "register", next);
+                    register(bound, next);
                 }
             }
         }
@@ -131,14 +132,14 @@ public final class RegistryBinding {
     public synchronized void unregister(String service) {
         ServiceInstance i = registered.remove(service);
         if (i != null && bound != null) {
-            call(bound, "unregister", i);
+            unregister(bound, i);
         }
     }
 
     /** Unregisters every instance: the first step of a graceful shutdown. */
     public synchronized void unregisterAll() {
         if (bound != null) {
-            registered.values().forEach(i -> call(bound, "unregister", i));
+            registered.values().forEach(i -> unregister(bound, i));
         }
         registered.clear();
     }
@@ -172,16 +173,18 @@ public final class RegistryBinding {
         directories.clear();
     }
 
-    private static void call(Registry r, String what, ServiceInstance instance) {
+    /** One call into a registry plugin, under its class loader; a failure is logged, never thrown. */
+    @FunctionalInterface
+    private interface RegistryCall {
+        void run(Registry registry) throws Exception;
+    }
+
+    private static void call(Registry r, String what, RegistryCall action) {
         ClassLoader previous = ContextLoader.enter(r);
         try {
-            if (what.equals("register")) {
-                r.register(instance);
-            } else {
-                r.unregister(instance);
-            }
+            action.run(r);
         } catch (Exception | LinkageError e) {
-            log.warn("Registry '{}' failed to {} {}", r.name(), what, instance, e);
+            log.warn("Registry '{}' failed to {}", r.name(), what, e);
         } finally {
             ContextLoader.exit(previous);
         }

@@ -5,6 +5,7 @@ import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -28,13 +29,13 @@ public final class CallMetrics {
     private final LongAdder sumNanos = new LongAdder();
     private final Counter[] byStatus = new Counter[CODES.length];
 
-    CallMetrics(MetricRegistry registry, KernelMetrics.Side side, String service, String method) {
+    CallMetrics(MetricRegistry registry, Ticker ticker, KernelMetrics.Side side, String service, String method) {
         this.registry = registry;
         this.side = side;
         this.service = service;
         this.method = method;
         this.prefix = MetricRegistry.name("microrpc", side.label(), service, method);
-        this.latency = registry.histogram(prefix + ".latency", () -> new Histogram(new HdrReservoir()));
+        this.latency = registry.histogram(prefix + ".latency", () -> new Histogram(new HdrReservoir(ticker)));
     }
 
     /** One call ended with {@code code} after {@code nanos}. */

@@ -2,6 +2,7 @@ package io.microrpc.kernel.internal.metrics;
 
 import com.codahale.metrics.Reservoir;
 import com.codahale.metrics.Snapshot;
+import io.microrpc.spi.Ticker;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -17,9 +18,15 @@ final class HdrReservoir implements Reservoir {
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
 
     private final Recorder recorder = new Recorder(3);
+    private final Ticker ticker;
     private Histogram interval;
     private HdrSnapshot last = new HdrSnapshot(new Histogram(3));
-    private long lastNanos = System.nanoTime() - MIN_INTERVAL_NANOS;
+    private long lastNanos;
+
+    HdrReservoir(Ticker ticker) {
+        this.ticker = ticker;
+        this.lastNanos = ticker.nanoTime() - MIN_INTERVAL_NANOS;
+    }
 
     /** The size of the last snapshot; does not start a new interval. */
     @Override
@@ -34,7 +41,7 @@ final class HdrReservoir implements Reservoir {
 
     @Override
     public synchronized Snapshot getSnapshot() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         if (now - lastNanos >= MIN_INTERVAL_NANOS) {
             interval = recorder.getIntervalHistogram(interval);
             last = new HdrSnapshot(interval.copy());

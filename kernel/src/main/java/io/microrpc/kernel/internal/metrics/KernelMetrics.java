@@ -4,6 +4,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -36,12 +37,15 @@ public final class KernelMetrics {
 
     private final MetricRegistry registry = new MetricRegistry();
     private final boolean enabled;
+    private final Ticker ticker;
     private final ConcurrentHashMap<String, CallMetrics> calls = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> counters = new ConcurrentHashMap<>();
 
-    public KernelMetrics(boolean enabled) {
+    /** {@code ticker}: the kernel's clock, which decides when a latency interval ends. */
+    public KernelMetrics(boolean enabled, Ticker ticker) {
         this.enabled = enabled;
+        this.ticker = ticker;
     }
 
     public MetricRegistry registry() {
@@ -55,7 +59,7 @@ public final class KernelMetrics {
         }
         String key = side.label() + '|' + service + '|' + method;
         CallMetrics m = calls.get(key);
-        return m != null ? m : calls.computeIfAbsent(key, k -> new CallMetrics(registry, side, service, method));
+        return m != null ? m : calls.computeIfAbsent(key, k -> new CallMetrics(registry, ticker, side, service, method));
     }
 
     /** Registers a gauge, e.g. {@code microrpc_server_in_flight}; {@code name} uses Prometheus syntax. */

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.Snapshot;
 import io.microrpc.spi.Status;
+import io.microrpc.spi.Ticker;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class KernelMetricsTest {
 
     @Test
     void callsAreCountedByStatusAndTimedAndRenderedAsPrometheusText() {
-        KernelMetrics metrics = new KernelMetrics(true);
+        KernelMetrics metrics = new KernelMetrics(true, Ticker.system());
         CallMetrics echo = metrics.calls(KernelMetrics.Side.SERVER, "io.example.Echo", "echo");
         assertThat(metrics.calls(KernelMetrics.Side.SERVER, "io.example.Echo", "echo")).as("one per method and side").isSameAs(echo);
         for (int i = 1; i <= 100; i++) {
@@ -37,7 +39,7 @@ class KernelMetricsTest {
 
     @Test
     void anIntervalWithoutCallsHasNoQuantiles() {
-        KernelMetrics metrics = new KernelMetrics(true);
+        KernelMetrics metrics = new KernelMetrics(true, Ticker.system());
         metrics.calls(KernelMetrics.Side.CLIENT, "s", "m");
         assertThat(metrics.prometheus()).contains("microrpc_call_latency_seconds{side=\"client\",service=\"s\",method=\"m\",quantile=\"0.5\"} NaN\n")
                 .contains("microrpc_call_latency_seconds_count{side=\"client\",service=\"s\",method=\"m\"} 0\n");
@@ -50,14 +52,15 @@ class KernelMetricsTest {
 
     @Test
     void disabledMetricsRecordNothing() {
-        KernelMetrics metrics = new KernelMetrics(false);
+        KernelMetrics metrics = new KernelMetrics(false, Ticker.system());
         assertThat(metrics.calls(KernelMetrics.Side.CLIENT, "s", "m")).isNull();
         assertThat(metrics.prometheus()).doesNotContain("microrpc_calls_total{");
     }
 
     @Test
     void aSnapshotCoversTheValuesSinceThePreviousOne() {
-        HdrReservoir r = new HdrReservoir();
+        AtomicLong now = new AtomicLong();
+        HdrReservoir r = new HdrReservoir(now::get);
         for (int i = 1; i <= 1000; i++) {
             r.update(i);
         }
@@ -67,7 +70,14 @@ class KernelMetricsTest {
         assertThat(s.getMax()).isEqualTo(1000);
         assertThat(s.getValue(0.5)).isBetween(499.0, 501.0);
         assertThat(s.getValues()).hasSize(1000).isSorted();
+        r.update(2000);
+        now.addAndGet(999_000_000L);
         assertThat(r.getSnapshot()).as("a read within a second shares the interval").isSameAs(s);
+        assertThat(r.size()).as("size() starts no interval").isEqualTo(1000);
+        now.addAndGet(1_000_000L);
+        Snapshot next = r.getSnapshot();
+        assertThat(next.size()).as("the next interval: what came after the previous snapshot").isEqualTo(1);
+        assertThat(next.getMax()).isEqualTo(2000);
         assertThat(new HdrSnapshot(new org.HdrHistogram.Histogram(3)).getValue(0.99)).isZero();
     }
 }

@@ -20,15 +20,15 @@ final class FailoverSettings {
     private FailoverSettings(PluginConfig c) {
         retries = c.getInt("retries", 2);
         if (retries < 0 || retries > 10) {
-            throw invalid(c, "retries", String.valueOf(retries), "0-10 retries after the first attempt");
+            throw c.invalid("retries", String.valueOf(retries), "0-10 retries after the first attempt");
         }
         Duration initial = c.getDuration("backoff-initial", Duration.ofMillis(5));
         Duration max = c.getDuration("backoff-max", Duration.ofMillis(200));
         if (initial.isNegative()) {
-            throw invalid(c, "backoff-initial", initial.toString(), ">= 0, e.g. 5ms; 0 retries at once");
+            throw c.invalid("backoff-initial", initial.toString(), ">= 0, e.g. 5ms; 0 retries at once");
         }
         if (max.compareTo(initial) < 0) {
-            throw invalid(c, "backoff-max", max.toString(), ">= backoff-initial (" + initial + ")");
+            throw c.invalid("backoff-max", max.toString(), ">= backoff-initial (" + initial + ")");
         }
         backoffInitialNanos = initial.toNanos();
         backoffMaxNanos = max.toNanos();
@@ -36,22 +36,22 @@ final class FailoverSettings {
         try {
             budgetRatio = Double.parseDouble(ratio);
         } catch (NumberFormatException e) {
-            throw invalid(c, "budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
+            throw c.invalid("budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
         }
         if (!(budgetRatio >= 0 && budgetRatio <= 1)) {
-            throw invalid(c, "budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
+            throw c.invalid("budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
         }
         budgetMinimum = c.getInt("budget-minimum", 10);
         if (budgetMinimum < 0) {
-            throw invalid(c, "budget-minimum", String.valueOf(budgetMinimum), ">= 0");
+            throw c.invalid("budget-minimum", String.valueOf(budgetMinimum), ">= 0");
         }
         breakerFailures = c.getInt("breaker-failures", 5);
         if (breakerFailures < 0) {
-            throw invalid(c, "breaker-failures", String.valueOf(breakerFailures), ">= 0; 0 turns the circuit breakers off");
+            throw c.invalid("breaker-failures", String.valueOf(breakerFailures), ">= 0; 0 turns the circuit breakers off");
         }
         Duration open = c.getDuration("breaker-open", Duration.ofSeconds(10));
         if (open.isNegative() || open.isZero()) {
-            throw invalid(c, "breaker-open", open.toString(), "a positive duration such as 10s");
+            throw c.invalid("breaker-open", open.toString(), "a positive duration such as 10s");
         }
         breakerOpenNanos = open.toNanos();
     }
@@ -60,7 +60,4 @@ final class FailoverSettings {
         return new FailoverSettings(config);
     }
 
-    private static IllegalArgumentException invalid(PluginConfig c, String key, String value, String expected) {
-        return new IllegalArgumentException(c.prefix() + key + ": '" + value + "' (expected: " + expected + ")");
-    }
 }

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.AlternatingBalancer;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
-import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
-import io.microrpc.spi.LoadBalancer;
-import java.nio.file.Files;
+import io.microrpc.kernel.testing.PackagedPlugin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,26 +29,11 @@ class FailoverPluginJarIT {
     @TempDir
     Path dir;
 
-    /** Alternates between providers, so half the calls go to the dropping one. */
-    private static final class Alternate implements LoadBalancer {
-        private final AtomicInteger next = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "alternate";
-        }
-
-        @Override
-        public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
-        }
-    }
-
     private MicroRpc client(String name, Path plugins, String cluster) {
         KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(plugins).pluginsWatch(false)
                 .dataDir(dir.resolve(name)).clusterPolicy(cluster)
                 .reconnectInitialBackoff(Duration.ofMillis(20)).reconnectMaxBackoff(Duration.ofMillis(50)).build();
-        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new Alternate()).start();
+        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new AlternatingBalancer()).start();
     }
 
     /** Calls the idempotent {@code echo}: a lost attempt may be retried. */
@@ -84,10 +66,7 @@ class FailoverPluginJarIT {
 
     @Test
     void withThePluginNoCallFailsWhenAProviderDropsEveryCall() throws Exception {
-        Path jar = Path.of(System.getProperty("failover.plugin.jar", "target/plugin-cluster-failover.jar"));
-        assertThat(jar).as("mvn verify packages the plugin JAR first").isRegularFile();
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve("cluster-failover.jar"));
+        Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "cluster-failover.jar");
 
         try (DroppingServer dropping = new DroppingServer();
              MicroRpc good = MicroRpc.builder().settings(KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)

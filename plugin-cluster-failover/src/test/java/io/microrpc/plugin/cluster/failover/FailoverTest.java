@@ -15,7 +15,6 @@ import io.microrpc.spi.Status;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,12 +33,12 @@ class FailoverTest {
     private final TestEndpoint d = TestEndpoint.of("10.0.0.4:7420");
     private TestPluginContext context;
 
-    private Failover policy(String... keyValues) {
-        Map<String, String> keys = new HashMap<>();
-        keys.put("backoff-initial", "0ms");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            keys.put(keyValues[i], keyValues[i + 1]);
-        }
+    /** Retries at once unless a test sets a backoff (the fake context has no scheduler); later keys win. */
+    private Failover policy(String... keysAndValues) {
+        String[] keys = new String[keysAndValues.length + 2];
+        keys[0] = "backoff-initial";
+        keys[1] = "0ms";
+        System.arraycopy(keysAndValues, 0, keys, 2, keysAndValues.length);
         context = TestPluginContext.forExtension("cluster", "failover", keys);
         Failover f = new Failover();
         f.start(context);
@@ -194,9 +193,9 @@ class FailoverTest {
     void aRetryAfterABackoffRunsOnTheKernelsScheduler() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            context = TestPluginContext.forExtension("cluster", "failover", Map.of("backoff-initial", "1ms"));
+            context = TestPluginContext.forExtension("cluster", "failover", "backoff-initial", "1ms").withScheduler(scheduler);
             Failover f = new Failover();
-            f.start(new DelegatingContext(context, scheduler));
+            f.start(context);
             FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
             assertThat(f.invoke(call(), cl).get(10, TimeUnit.SECONDS)).isEqualTo("answer from 10.0.0.2:7420");
         } finally {

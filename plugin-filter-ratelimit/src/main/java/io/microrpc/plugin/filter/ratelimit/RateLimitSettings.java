@@ -29,11 +29,11 @@ final class RateLimitSettings {
         switch (s.trim().toLowerCase(Locale.ROOT)) {
             case "server" -> side = Filter.Side.SERVER;
             case "client" -> side = Filter.Side.CLIENT;
-            default -> throw invalid(c, "side", s, "server or client");
+            default -> throw c.invalid("side", s, "server or client");
         }
         Duration burst = c.getDuration("burst", Duration.ofSeconds(1));
         if (burst.isNegative()) {
-            throw invalid(c, "burst", burst.toString(), ">= 0, e.g. 1s: calls may run that far ahead of the rate");
+            throw c.invalid("burst", burst.toString(), ">= 0, e.g. 1s: calls may run that far ahead of the rate");
         }
         burstNanos = burst.toNanos();
         String d = c.getString("default", "");
@@ -44,11 +44,11 @@ final class RateLimitSettings {
             if (key.startsWith(LIMIT)) {
                 String target = key.substring(LIMIT.length());
                 if (target.isEmpty() || target.startsWith("/") || target.endsWith("/") || target.indexOf('/') != target.lastIndexOf('/')) {
-                    throw invalid(c, key, e.getValue(), "a key limit.<service> or limit.<service>/<method>");
+                    throw c.invalid(key, e.getValue(), "a key limit.<service> or limit.<service>/<method>");
                 }
                 l.put(target, rate(c, key, e.getValue()));
             } else if (!key.equals("side") && !key.equals("burst") && !key.equals("default")) {
-                throw invalid(c, key, e.getValue(), "one of side, burst, default, limit.<service>, limit.<service>/<method>");
+                throw c.invalid(key, e.getValue(), "one of side, burst, default, limit.<service>, limit.<service>/<method>");
             }
         }
         limits = Map.copyOf(l);
@@ -62,11 +62,8 @@ final class RateLimitSettings {
         try {
             return Rate.parse(value);
         } catch (IllegalArgumentException e) {
-            throw invalid(c, key, value, e.getMessage());
+            throw c.invalid(key, value, e.getMessage());
         }
     }
 
-    private static IllegalArgumentException invalid(PluginConfig c, String key, String value, String expected) {
-        return new IllegalArgumentException(c.prefix() + key + ": '" + value + "' (expected: " + expected + ")");
-    }
 }

@@ -9,9 +9,9 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.kernel.testing.PackagedPlugin;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,10 +24,7 @@ class RateLimitPluginJarIT {
 
     @Test
     void theProviderRejectsCallsBeyondTheLimitAndKeepsServingOthers() throws Exception {
-        Path jar = Path.of(System.getProperty("ratelimit.plugin.jar", "target/plugin-filter-ratelimit.jar"));
-        assertThat(jar).as("mvn verify packages the plugin JAR first").isRegularFile();
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve("filter-ratelimit.jar"));
+        Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "filter-ratelimit.jar");
         String echo = EchoApi.class.getName() + "/echo";
 
         // One call an hour, no burst: the second call is over the limit however fast the machine is.

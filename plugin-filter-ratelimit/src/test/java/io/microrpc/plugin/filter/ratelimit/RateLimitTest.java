@@ -10,8 +10,6 @@ import io.microrpc.spi.Invocation;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,12 +23,8 @@ class RateLimitTest {
     private TestPluginContext context;
     private final AtomicInteger passed = new AtomicInteger();
 
-    private RateLimit filter(String... keyValues) {
-        Map<String, String> keys = new HashMap<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            keys.put(keyValues[i], keyValues[i + 1]);
-        }
-        context = TestPluginContext.forExtension("filter", "ratelimit", keys);
+    private RateLimit filter(String... keysAndValues) {
+        context = TestPluginContext.forExtension("filter", "ratelimit", keysAndValues);
         RateLimit f = new RateLimit();
         f.start(context);
         return f;

@@ -33,27 +33,27 @@ final class ZookeeperSettings {
         this.connectString = slash < 0 ? address : address.substring(0, slash);
         this.chroot = slash < 0 ? "" : address.substring(slash);
         if (!chroot.isEmpty() && (chroot.equals("/") || chroot.endsWith("/") || chroot.contains("//") || connectString.isEmpty())) {
-            throw invalid(c, "address", address, "host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/microrpc");
+            throw c.invalid("address", address, "host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/microrpc");
         }
         this.sessionTimeout = positive(c, "session-timeout", Duration.ofSeconds(30));
         this.connectionTimeout = positive(c, "connection-timeout", Duration.ofSeconds(5));
         this.retryBase = positive(c, "retry-base", Duration.ofMillis(500));
         this.retryMax = c.getInt("retry-max", 3);
         if (retryMax < 0 || retryMax > 29) {
-            throw invalid(c, "retry-max", String.valueOf(retryMax), "0-29 retries");
+            throw c.invalid("retry-max", String.valueOf(retryMax), "0-29 retries");
         }
         this.root = c.getString("root", "/microrpc");
         if (!root.startsWith("/") || root.length() < 2 || root.endsWith("/") || root.contains("//")) {
-            throw invalid(c, "root", root, "an absolute ZooKeeper path such as /microrpc");
+            throw c.invalid("root", root, "an absolute ZooKeeper path such as /microrpc");
         }
         this.auth = c.getString("auth", "");
         if (!auth.isEmpty() && (auth.indexOf(':') <= 0 || auth.indexOf(':') == auth.length() - 1)) {
-            throw invalid(c, "auth", "<hidden>", "user:password for a digest ACL");
+            throw c.invalid("auth", "<hidden>", "user:password for a digest ACL");
         }
         this.emptyProtection = c.getBoolean("empty-protection", true);
         this.embeddedPort = c.getInt("embedded-port", DEFAULT_EMBEDDED_PORT);
         if (embeddedPort < 1 || embeddedPort > 65535) {
-            throw invalid(c, "embedded-port", String.valueOf(embeddedPort), "1-65535");
+            throw c.invalid("embedded-port", String.valueOf(embeddedPort), "1-65535");
         }
         // Relative to the plugin's data directory (an absolute path stays as it is).
         this.embeddedDataDir = dataDirectory.resolve(c.getString("embedded-data-dir", "zookeeper"));
@@ -128,12 +128,9 @@ final class ZookeeperSettings {
     private static Duration positive(PluginConfig c, String key, Duration defaultValue) {
         Duration d = c.getDuration(key, defaultValue);
         if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-            throw invalid(c, key, c.getString(key, ""), "a positive duration such as 250ms or 30s");
+            throw c.invalid(key, c.getString(key, ""), "a positive duration such as 250ms or 30s");
         }
         return d;
     }
 
-    private static IllegalArgumentException invalid(PluginConfig c, String key, String value, String expected) {
-        return new IllegalArgumentException(c.prefix() + key + ": '" + value + "' (expected: " + expected + ")");
-    }
 }

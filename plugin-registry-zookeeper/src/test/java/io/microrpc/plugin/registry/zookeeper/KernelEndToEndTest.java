@@ -6,11 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.AlternatingBalancer;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.JavaTestSerializer;
-import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
-import io.microrpc.spi.LoadBalancer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,10 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
@@ -60,7 +55,7 @@ class KernelEndToEndTest {
                 .extensionKey("registry.zookeeper.retry-base", "100ms")
                 .build();
         ZookeeperRegistry registry = new ZookeeperRegistry();
-        MicroRpc kernel = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new RoundRobin())
+        MicroRpc kernel = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new AlternatingBalancer())
                 .extension(registry).start();
         registries.put(kernel, registry);
         return kernel;
@@ -81,38 +76,24 @@ class KernelEndToEndTest {
                 return answered.containsAll(List.of("p1:x", "p2:x"));
             });
 
-            AtomicBoolean running = new AtomicBoolean(true);
-            AtomicLong calls = new AtomicLong();
-            ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-            Thread load = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        echo.echo("load");
-                        calls.incrementAndGet();
-                    } catch (Throwable t) {
-                        failures.add(t);
-                    }
-                }
-            }, "load");
-            load.start();
+            CallerLoad load = new CallerLoad(() -> echo.echo("load"), 1).start();
             try {
-                await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() > 100);
+                await().atMost(Duration.ofSeconds(5)).until(() -> load.calls() > 100);
                 server.stop();
                 // Longer than the session timeout: every kernel's session is given up and a new one started later.
-                long during = calls.get();
+                long during = load.calls();
                 await().pollDelay(ZkTesting.SESSION.plusSeconds(1)).atMost(ZkTesting.SESSION.plusSeconds(10))
-                        .until(() -> calls.get() > during + 100);
+                        .until(() -> load.calls() > during + 100);
                 server.restart();
                 await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
                         assertThat(admin.getChildren().forPath(PROVIDERS))
                                 .containsExactlyInAnyOrder("127.0.0.1:" + p1.port(), "127.0.0.1:" + p2.port()));
-                long after = calls.get();
-                await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() > after + 100);
+                long after = load.calls();
+                await().atMost(Duration.ofSeconds(5)).until(() -> load.calls() > after + 100);
             } finally {
-                running.set(false);
-                load.join(10_000);
+                load.stop();
             }
-            assertThat(failures).as("failed calls to live providers during the outage").isEmpty();
+            assertThat(load.failures()).as("failed calls to live providers during the outage").isEmpty();
 
             // A provider shutting down gracefully leaves the consumer's list; the other one serves.
             p1.close();
@@ -158,21 +139,6 @@ class KernelEndToEndTest {
     /** The Curator client of the ZooKeeper registry a kernel runs (the test adds it as an extension). */
     private CuratorFramework providerRegistry(MicroRpc kernel) throws Exception {
         return registries.get(kernel).client();
-    }
-
-    /** The kernel needs a load balancer to choose among several providers; the real ones are plugins. */
-    private static final class RoundRobin implements LoadBalancer {
-        private final AtomicInteger next = new AtomicInteger();
-
-        @Override
-        public String name() {
-            return "test-round-robin";
-        }
-
-        @Override
-        public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
-        }
     }
 
     /** Answers with its name, so a test sees which provider served a call. */

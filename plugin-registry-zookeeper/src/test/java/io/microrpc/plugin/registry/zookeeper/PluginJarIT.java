@@ -9,6 +9,7 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.kernel.testing.PackagedPlugin;
 import io.microrpc.kernel.testing.CallerLoad;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,10 +43,7 @@ class PluginJarIT {
 
     @Test
     void theShadedJarRegistersAndDiscoversFromAPluginsFolder() throws Exception {
-        Path jar = Path.of(System.getProperty("registry.plugin.jar", "target/plugin-registry-zookeeper.jar"));
-        assertThat(jar).as("mvn verify packages the plugin JAR first").isRegularFile();
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve("registry-zookeeper.jar"));
+        Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "registry-zookeeper.jar");
 
         try (TestingServer server = ZkTesting.server();
              MicroRpc provider = MicroRpc.builder().settings(settings("p", plugins, server)).extension(new JavaTestSerializer()).start();
@@ -66,9 +64,7 @@ class PluginJarIT {
      */
     @Test
     void theShadedJarsEmbeddedServerServesASecondKernel() throws Exception {
-        Path jar = Path.of(System.getProperty("registry.plugin.jar", "target/plugin-registry-zookeeper.jar"));
-        Path plugins = Files.createDirectories(dir.resolve("plugins"));
-        Files.copy(jar, plugins.resolve("registry-zookeeper.jar"));
+        Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "registry-zookeeper.jar");
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
@@ -95,11 +91,9 @@ class PluginJarIT {
      */
     @Test
     void replacingTheJarAtRuntimeMovesRegistrationAndDiscoveryToTheNewVersionWithoutAGap() throws Exception {
-        Path jar = Path.of(System.getProperty("registry.plugin.jar", "target/plugin-registry-zookeeper.jar"));
-        Path providerPlugins = Files.createDirectories(dir.resolve("provider-plugins"));
-        Path consumerPlugins = Files.createDirectories(dir.resolve("consumer-plugins"));
-        Files.copy(jar, providerPlugins.resolve("registry-zookeeper.jar"));
-        Files.copy(jar, consumerPlugins.resolve("registry-zookeeper.jar"));
+        Path jar = PackagedPlugin.jar();
+        Path providerPlugins = PackagedPlugin.copyInto(dir.resolve("provider-plugins"), "registry-zookeeper.jar");
+        Path consumerPlugins = PackagedPlugin.copyInto(dir.resolve("consumer-plugins"), "registry-zookeeper.jar");
         Path newer = withPluginVersion(jar, "0.1.1", dir.resolve("registry-zookeeper-0.1.1.jar"));
         String providers = "/microrpc/" + EchoApi.class.getName() + "/providers";
 
