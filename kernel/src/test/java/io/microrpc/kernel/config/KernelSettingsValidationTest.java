@@ -110,6 +110,18 @@ class KernelSettingsValidationTest {
     }
 
     @Test
+    void weightAndMetricsKeysNameTheKeyAndTheRange() {
+        assertThat(parse("server.weight", "0").serverWeight()).isZero();
+        assertThat(parse("metrics.enabled", "false").metricsEnabled()).isFalse();
+        assertThatThrownBy(() -> parse("server.weight", "1000001")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.weight").hasMessageContaining("0-1000000");
+        assertThatThrownBy(() -> parse("server.weight", "-1")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.weight").hasMessageContaining("0-1000000");
+        assertThatThrownBy(() -> parse("metrics.enabled", "yes")).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.enabled").hasMessageContaining("true or false");
+    }
+
+    @Test
     void extensionKeysReachTheExtensionsConfigWithoutThePrefix() {
         KernelSettings s = parse("registry.zookeeper.address", "zk1:2181,zk2:2181",
                 "registry.zookeeper.session-timeout", "30s", "loadbalancer.p2c.decay", "10s");
