@@ -93,11 +93,40 @@ public final class PluginConfig {
     }
 
     /**
+     * Refuses keys other than {@code known}, so a typo in the configuration fails the extension's start
+     * (and an edit of a running kernel's file) instead of being ignored: {@code
+     * cluster.failover.retrys: unknown key (expected: one of [cluster.failover.retries, ...])}.
+     *
+     * @throws IllegalArgumentException naming the first unknown key
+     */
+    public void checkKnown(String... known) {
+        java.util.Set<String> allowed = java.util.Set.of(known);
+        for (String key : values.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new IllegalArgumentException(prefix + key + ": unknown key (expected: " + (known.length == 0
+                        ? "none; this extension has no settings" : "one of " + java.util.Arrays.stream(known).sorted()
+                                .map(k -> prefix + k).toList()) + ")");
+            }
+        }
+    }
+
+    /**
      * The error for a value an extension cannot use, in the kernel's form: it names the full key, the
      * value and what was expected, e.g. {@code cluster.failover.retries: '-1' (expected: 0-10)}.
      */
     public IllegalArgumentException invalid(String key, String value, String expected) {
         return new IllegalArgumentException(prefix + key + ": '" + value + "' (expected: " + expected + ")");
+    }
+
+    /** Equal when the prefix and every key and value are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PluginConfig c && prefix.equals(c.prefix) && values.equals(c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return prefix.hashCode() * 31 + values.hashCode();
     }
 
     @Override

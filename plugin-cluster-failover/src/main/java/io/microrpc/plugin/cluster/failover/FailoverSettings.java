@@ -18,6 +18,8 @@ final class FailoverSettings {
     final long breakerOpenNanos;
 
     private FailoverSettings(PluginConfig c) {
+        c.checkKnown("retries", "backoff-initial", "backoff-max", "budget-ratio", "budget-minimum", "breaker-failures",
+                "breaker-open");
         retries = c.getInt("retries", 2);
         if (retries < 0 || retries > 10) {
             throw c.invalid("retries", String.valueOf(retries), "0-10 retries after the first attempt");

@@ -1,7 +1,6 @@
 package io.microrpc.plugin.lb.adaptive;
 
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.PluginConfig;
 import java.util.List;
 
 /** Checks shared by the adaptive balancers; stateless. */
@@ -25,12 +24,4 @@ final class Candidates {
         return e.weight() > 0;
     }
 
-    /** The adaptive balancers have no settings: a key addressed to one is a mistake worth reporting. */
-    static void checkNoKeys(PluginConfig config, String name) {
-        if (!config.asMap().isEmpty()) {
-            String key = config.asMap().keySet().iterator().next();
-            throw new IllegalArgumentException(config.prefix() + key + ": unknown key (expected: none; " + name
-                    + " has no settings)");
-        }
-    }
 }

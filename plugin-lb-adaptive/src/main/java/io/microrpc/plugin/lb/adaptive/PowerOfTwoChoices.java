@@ -36,7 +36,8 @@ public final class PowerOfTwoChoices implements LoadBalancer {
 
     @Override
     public void start(PluginContext context) {
-        Candidates.checkNoKeys(context.config(), name());
+        // No settings: a key addressed to it is a mistake worth reporting.
+        context.config().checkKnown();
         ticker = context.ticker();
     }
 

@@ -70,6 +70,6 @@ class LeastActiveTest {
     void refusesConfigurationKeys() {
         assertThatThrownBy(() -> lb.start(TestPluginContext.forExtension("loadbalancer", "least-active", Map.of("x", "1"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loadbalancer.least-active.x: unknown key (expected: none; least-active has no settings)");
+                .hasMessage("loadbalancer.least-active.x: unknown key (expected: none; this extension has no settings)");
     }
 }

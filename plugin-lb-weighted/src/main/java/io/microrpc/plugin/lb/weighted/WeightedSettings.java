@@ -3,7 +3,6 @@ package io.microrpc.plugin.lb.weighted;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Ticker;
 import java.time.Clock;
-import java.util.Set;
 
 /**
  * What a weighted balancer reads in {@code start}: its warm-up and the kernel's clocks. Immutable; the
@@ -14,8 +13,6 @@ final class WeightedSettings {
     /** Before {@code start}: the default warm-up on the system clocks. */
     static final WeightedSettings DEFAULT = new WeightedSettings(Warmup.of(Warmup.DEFAULT_PERIOD), Clock.systemUTC(),
             Ticker.system());
-
-    private static final Set<String> KEYS = Set.of(Warmup.KEY);
 
     final Warmup warmup;
     final Clock clock;
@@ -29,7 +26,7 @@ final class WeightedSettings {
 
     /** Reads {@code loadbalancer.<name>.warmup}; any other key of the extension is refused. */
     static WeightedSettings from(PluginContext context) {
-        ConfigKeys.checkKnown(context.config(), KEYS);
+        context.config().checkKnown(Warmup.KEY);
         return new WeightedSettings(Warmup.from(context.config()), context.clock(), context.ticker());
     }
 

@@ -28,6 +28,8 @@ final class ZookeeperSettings {
     private final Path snapshotDir;
 
     private ZookeeperSettings(PluginConfig c, Path dataDirectory) {
+        c.checkKnown("address", "root", "session-timeout", "connection-timeout", "retry-base", "retry-max", "auth",
+                "empty-protection", "embedded-port", "embedded-data-dir");
         String address = c.getString("address", "");
         int slash = address.indexOf('/');
         this.connectString = slash < 0 ? address : address.substring(0, slash);
