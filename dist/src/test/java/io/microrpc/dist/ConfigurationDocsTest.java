@@ -28,4 +28,18 @@ class ConfigurationDocsTest {
         }
         assertThat(KernelSettings.fromProperties(shipped).serverPort()).isEqualTo(7420);
     }
+
+    /** The table of live keys names exactly the keys a running kernel applies; every other key needs a restart. */
+    @Test
+    void theLiveKeysAreExactlyTheOnesDocumentedAsLive() throws IOException {
+        String docs = Files.readString(ROOT.resolve("docs/CONFIGURATION.md"));
+        int start = docs.indexOf("## Changing the configuration of a running kernel");
+        String section = docs.substring(start, docs.indexOf("\n## ", start + 1));
+        for (String key : KernelSettings.knownKeys()) {
+            assertThat(section.contains("`" + key + "`")).as("the live-key table names " + key + " iff it is live")
+                    .isEqualTo(KernelSettings.isLive(key));
+        }
+        assertThat(KernelSettings.isLive("loadbalancer[io.example.S]")).isTrue();
+        assertThat(KernelSettings.isLive("cluster.failover.retries")).isTrue();
+    }
 }

@@ -55,7 +55,7 @@ class DistributionIT {
         Files.write(copy.resolve("plugins/broken.jar"), new byte[] {1, 2, 3, 4});
         Result r = run(copy, 60, "plugins");
         assertThat(r.output).contains("codec-protostuff").contains("serializer:protostuff")
-                .contains("service-demo").contains("broken.jar").contains("not a readable JAR")
+                .contains("service-demo").contains("broken.jar").contains("not a valid JAR")
                 .contains("registry-zookeeper").contains("registry:zookeeper");
         assertThat(r.output).as("listing plugins starts no ZooKeeper server").doesNotContain("Started an embedded ZooKeeper");
         assertThat(copy.resolve("data/plugins/registry-zookeeper/zookeeper")).doesNotExist();

@@ -6,6 +6,7 @@ import io.microrpc.kernel.internal.invoke.ClientRuntime;
 import io.microrpc.kernel.internal.invoke.ExportedServices;
 import io.microrpc.kernel.internal.invoke.ServerDispatcher;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
+import io.microrpc.kernel.internal.plugin.EventLog;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.plugin.KernelPluginContext;
@@ -20,6 +21,7 @@ import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
+import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.Extension;
 import io.microrpc.spi.ServiceDefinition;
@@ -57,8 +59,10 @@ public final class MicroRpc implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroRpc.class);
 
-    private final KernelSettings settings;
+    /** The settings in force: the start settings with every live key as last reconfigured. */
+    private volatile KernelSettings settings;
     private final KernelResources resources;
+    private final EventLog events;
     private final PluginHost pluginHost;
     private final PluginLifecycle lifecycle;
     private final ExtensionRegistry extensions;
@@ -71,6 +75,10 @@ public final class MicroRpc implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final long startedMillis;
     private final KernelMetrics metrics;
+    private Path configFile;
+    private java.util.function.Supplier<KernelSettings> configReader;
+    /** The configuration file's content last seen by its watcher; lifecycle thread only. */
+    private String configContent;
     private ServerTransport server;
     private InetSocketAddress boundAddress;
     private boolean closed;
@@ -80,7 +88,8 @@ public final class MicroRpc implements AutoCloseable {
         this.resources = new KernelResources(b.ticker, b.clock);
         this.startedMillis = b.clock.millis();
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
-        this.extensions = new ExtensionRegistry(settings);
+        this.events = new EventLog(b.clock);
+        this.extensions = new ExtensionRegistry(settings, events);
         this.embedded = new ArrayList<>();
         this.metrics = new KernelMetrics(settings.metricsEnabled(), b.ticker);
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);
@@ -98,7 +107,7 @@ public final class MicroRpc implements AutoCloseable {
             resources.close();
             throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
         }
-        this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter);
+        this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter, events);
         this.lifecycle = new PluginLifecycle(settings, pluginHost);
         metrics.counter("microrpc_plugin_unloads_total", pluginHost::unloadedGenerations);
         metrics.gauge("microrpc_server_in_flight", dispatcher::inFlight);
@@ -107,6 +116,12 @@ public final class MicroRpc implements AutoCloseable {
             extensions.publish(embedded);
             if (b.loadPlugins) {
                 lifecycle.start();
+            }
+            this.configFile = b.configFile;
+            this.configReader = b.configReader;
+            if (configFile != null && settings.configWatch()) {
+                configContent = contentOf(configFile);
+                lifecycle.watchConfig(configFile, this::configFileChanged);
             }
         } catch (RuntimeException | Error e) {
             // Nothing may keep running (threads, sockets, plugins) when start fails.
@@ -226,8 +241,7 @@ public final class MicroRpc implements AutoCloseable {
         List<Class<?>> allowed = new ArrayList<>(extraAllowedTypes);
         allowed.addAll(options.allowedTypes());
         return client.reference(type, options.addresses(),
-                options.timeout() != null ? options.timeout() : settings.callTimeout(),
-                options.serializer() != null ? options.serializer() : settings.serializer(), allowed);
+                options.timeout() != null ? options.timeout() : settings.callTimeout(), options.serializer(), allowed);
     }
 
     /** The address the server listens on; fails when nothing is exported yet. */
@@ -348,19 +362,19 @@ public final class MicroRpc implements AutoCloseable {
     public Map<String, String> activeExtensions() {
         Extensions ext = extensions.current();
         Map<String, String> out = new java.util.LinkedHashMap<>();
-        out.put("serializer", describe(ext, ext.serializerFor(null, settings.serializer())));
-        out.put("loadbalancer", describe(ext, ext.loadBalancer()));
-        out.put("cluster", describe(ext, ext.clusterPolicy()));
-        out.put("registry", describe(ext, ext.registry()));
+        out.put("serializer", ext.describe(ext.serializerFor(null, null)));
+        out.put("loadbalancer", ext.describe(ext.loadBalancer()));
+        out.put("cluster", ext.describe(ext.clusterPolicy()));
+        out.put("registry", ext.describe(ext.registry()));
         out.put("filters", describeFilters(ext));
         for (String service : ext.selections().servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
-            out.put("loadbalancer[" + service + "]", describe(ext, ext.loadBalancer(service)));
+            out.put("loadbalancer[" + service + "]", ext.describe(ext.loadBalancer(service)));
         }
         for (String service : ext.selections().servicesWithOwn(ExtensionPoints.CLUSTER.key())) {
-            out.put("cluster[" + service + "]", describe(ext, ext.clusterPolicy(service)));
+            out.put("cluster[" + service + "]", ext.describe(ext.clusterPolicy(service)));
         }
         for (String service : ext.selections().servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
-            out.put("serializer[" + service + "]", describe(ext, ext.serializerFor(service, settings.serializer())));
+            out.put("serializer[" + service + "]", ext.describe(ext.serializerFor(service, null)));
         }
         return out;
     }
@@ -374,21 +388,9 @@ public final class MicroRpc implements AutoCloseable {
         }
         List<String> out = new ArrayList<>();
         for (io.microrpc.spi.Filter f : active) {
-            out.add(describe(ext, f) + " " + f.side().name().toLowerCase(java.util.Locale.ROOT));
+            out.add(ext.describe(f) + " " + f.side().name().toLowerCase(java.util.Locale.ROOT));
         }
         return String.join(", ", out);
-    }
-
-    private static String describe(Extensions ext, Extension e) {
-        if (e == null) {
-            return "-";
-        }
-        for (LoadedExtension le : ext.all()) {
-            if (le.extension() == e) {
-                return le.toString();
-            }
-        }
-        return e.name();
     }
 
     /**
@@ -397,6 +399,104 @@ public final class MicroRpc implements AutoCloseable {
      */
     public void reloadPlugins() {
         lifecycle.reconcileNow();
+    }
+
+    /**
+     * Applies the live keys of {@code next} to this running kernel, atomically, for new calls: the
+     * strategies ({@code loadbalancer}, {@code cluster}, {@code registry}, {@code filters},
+     * {@code call.serializer}, per-service choices), every extension key (an extension whose keys changed
+     * is replaced by a new instance started with them, the old one finishing its calls), {@code server.weight}
+     * and the plugin timings. Keys that take effect only at restart (ports, threads, paths) keep their
+     * running value and are named in a warning. An invalid change (a name no loaded plugin provides, a
+     * value an extension refuses) is refused as a whole: nothing changes.
+     *
+     * @return the live changes applied, e.g. {@code loadbalancer: p2c,round-robin -> round-robin}; empty when none
+     * @throws ConfigException naming the key and why, when the change is refused
+     */
+    public List<String> reconfigure(KernelSettings next) {
+        checkOpen();
+        Objects.requireNonNull(next, "next");
+        return lifecycle.run(() -> {
+            KernelSettings before = settings;
+            for (String c : KernelSettings.changes(before, next, false)) {
+                log.warn("Configuration: {} takes effect at restart; keeping the running value", c);
+            }
+            KernelSettings merged = before.withLiveFrom(next);
+            List<String> changes = KernelSettings.changes(before, merged, true);
+            if (changes.isEmpty()) {
+                return changes;
+            }
+            try {
+                pluginHost.reconfigure(merged);
+            } catch (ConfigException e) {
+                log.error("Configuration change refused, the running configuration stays: {}", e.getMessage());
+                events.add("configuration refused: " + e.getMessage());
+                throw e;
+            }
+            settings = merged;
+            if (merged.serverWeight() != before.serverWeight() && !exported.names().isEmpty()) {
+                registries.weigh(null, merged.serverWeight());
+            }
+            for (String c : changes) {
+                log.info("Configuration: {}", c);
+                events.add("configuration: " + c);
+            }
+            return changes;
+        });
+    }
+
+    /** The watcher saw the configuration file's folder change: reload when the file's content did. */
+    private void configFileChanged() {
+        String content = contentOf(configFile);
+        if (content == null || content.equals(configContent)) {
+            return; // unchanged, or being replaced: the next event brings the new file
+        }
+        configContent = content;
+        reloadConfiguration();
+    }
+
+    /** The file's bytes as text, for change detection; null when it cannot be read (e.g. while it is replaced). */
+    private static String contentOf(Path file) {
+        try {
+            return Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Reads the configuration file this kernel was started with again and applies it (see
+     * {@link #reconfigure}); what the watcher of that file does when it changes.
+     *
+     * @throws IllegalStateException when the kernel was not started from a file
+     * @throws ConfigException when the file cannot be read or parsed, or the change is refused
+     */
+    public List<String> reloadConfiguration() {
+        if (configReader == null) {
+            throw new IllegalStateException("this kernel was not started from a configuration file; call reconfigure(settings)");
+        }
+        KernelSettings next;
+        try {
+            next = configReader.get();
+        } catch (RuntimeException e) {
+            log.error("Configuration file {} refused, the running configuration stays: {}", configFile, e.getMessage());
+            events.add("configuration refused: " + e.getMessage());
+            throw e instanceof ConfigException c ? c : new ConfigException(e.getMessage(), e);
+        }
+        return reconfigure(next);
+    }
+
+    /** Whether this kernel was started from a configuration file it can read again ({@link #reloadConfiguration}). */
+    public boolean hasConfigurationFile() {
+        return configReader != null;
+    }
+
+    /**
+     * The last changes of plugins, strategies and configuration, in an operator's words (oldest first,
+     * numbered): those after sequence number {@code after}, or every one kept for {@code 0}.
+     */
+    public List<KernelEvent> events(long after) {
+        return events.since(after);
     }
 
     /** Active extensions by point, e.g. {@code serializer -> [protostuff (codec-protostuff 0.1.0)]}. */
@@ -480,8 +580,22 @@ public final class MicroRpc implements AutoCloseable {
         private final List<Extension> extensions = new ArrayList<>();
         private boolean loadPlugins = true;
         private boolean exportServicePlugins = true;
+        private Path configFile;
+        private java.util.function.Supplier<KernelSettings> configReader;
 
         private Builder() {}
+
+        /**
+         * Starts from the configuration {@code file}, read by {@code reader} (which applies command-line
+         * overrides, if any), and watches it: edits of live keys apply while the kernel runs
+         * ({@code config.watch}, see {@link MicroRpc#reconfigure}).
+         */
+        public Builder configFile(Path file, java.util.function.Supplier<KernelSettings> reader) {
+            this.configFile = Objects.requireNonNull(file, "file");
+            this.configReader = Objects.requireNonNull(reader, "reader");
+            this.settings = reader.get();
+            return this;
+        }
 
         public Builder settings(KernelSettings settings) {
             this.settings = Objects.requireNonNull(settings, "settings");

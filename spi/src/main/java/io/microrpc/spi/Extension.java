@@ -5,10 +5,17 @@ import org.pf4j.ExtensionPoint;
 /**
  * The common shape of every microrpc extension.
  *
- * <p>The kernel calls {@link #start} once, on a kernel thread, before the extension serves its first
- * call, and {@link #stop} once after its last call has finished (in-flight calls hold the extension
- * until they complete). Neither is called concurrently with the other. An extension must not start
- * long-lived threads of its own: it uses the executors of the {@link PluginContext}.
+ * <p>The kernel calls {@link #start} once per instance, on a kernel thread, before the instance serves
+ * its first call, and {@link #stop} once after its last call has finished (in-flight calls hold the
+ * instance until they complete). Neither is called concurrently with the other. An extension must not
+ * start long-lived threads of its own: it uses the executors of the {@link PluginContext}.
+ *
+ * <p>When the configuration of a running kernel changes the keys of an extension, the kernel creates a
+ * new instance of its class, starts it with the new keys, and once it started, sends new calls to it;
+ * the old instance finishes its calls and is then stopped. So an instance never sees its configuration
+ * change, and state an instance keeps (counters, statistics) starts afresh. A {@code start} that throws
+ * refuses the new keys: the kernel keeps the old instance and reports the exception's message, so name
+ * the key and what was expected ({@link PluginConfig#invalid}, {@link PluginConfig#checkKnown}).
  */
 public interface Extension extends ExtensionPoint {
 

@@ -3,6 +3,7 @@ package io.microrpc.kernel.admin;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /plugins} — each JAR's state, generations, and the active extension per point;</li>
  *   <li>{@code GET /metrics} — call counts and latencies per method, in the Prometheus text format;</li>
  *   <li>{@code POST /switch?point=loadbalancer&name=round-robin[&service=...]} — switch a point;</li>
- *   <li>{@code POST /reload} — apply the plugins folder now instead of waiting for the watcher;</li>
+ *   <li>{@code POST /reload} — read the configuration file again and apply its live keys, and apply the
+ *       plugins folder, now instead of waiting for the watchers;</li>
  *   <li>{@code POST /weight?weight=20[&service=...]} — the weight registries publish for this kernel's
  *       services (all, or one).</li>
  * </ul>
@@ -111,8 +113,13 @@ public final class AdminServer implements AutoCloseable {
                 rpc.weigh(q.get("service"), Integer.parseInt(weight)).forEach(i -> out.append("registered ").append(i).append('\n'));
                 reply(ex, 200, out.length() == 0 ? "no exported services\n" : out.toString());
             } else if (path.equals("/reload") && method.equals("POST")) {
+                StringBuilder out = new StringBuilder();
+                if (rpc.hasConfigurationFile()) {
+                    List<String> changes = rpc.reloadConfiguration();
+                    out.append(changes.isEmpty() ? "configuration: no live key changed\n" : "configuration: " + String.join("\n  ", changes) + "\n");
+                }
                 rpc.reloadPlugins();
-                reply(ex, 200, describe(rpc));
+                reply(ex, 200, out + describe(rpc));
             } else {
                 reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, GET /health)\n");
             }
@@ -135,7 +142,7 @@ public final class AdminServer implements AutoCloseable {
         out.append(String.format("%-40s %-22s %-10s %-8s %s%n", "FILE", "ID", "VERSION", "STATE", "EXTENSIONS / REASON"));
         for (PluginReport r : reports) {
             out.append(String.format("%-40s %-22s %-10s %-8s %s%n", r.file(), orDash(r.pluginId()), orDash(r.version()),
-                    r.state(), r.isStarted() ? String.join(", ", r.extensions()) : r.reason()));
+                    r.state(), r.state() == PluginReport.State.STARTED ? String.join(", ", r.extensions()) : r.reason()));
         }
         out.append("\nGenerations:\n");
         List<String> generations = rpc.generations();
@@ -145,6 +152,14 @@ public final class AdminServer implements AutoCloseable {
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
         out.append("\nActive:\n");
         rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
+        List<KernelEvent> events = rpc.events(0);
+        if (!events.isEmpty()) {
+            out.append("\nRecent changes:\n");
+            java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .withZone(java.time.ZoneId.systemDefault());
+            events.subList(Math.max(0, events.size() - 10), events.size()).forEach(e -> out.append("  ")
+                    .append(time.format(java.time.Instant.ofEpochMilli(e.timeMillis()))).append(' ').append(e.text()).append('\n'));
+        }
         Map<String, List<ServiceInstance>> discovered = rpc.discoveredProviders();
         if (!discovered.isEmpty()) {
             out.append("\nDiscovered providers:\n");

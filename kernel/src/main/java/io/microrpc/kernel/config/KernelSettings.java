@@ -60,6 +60,8 @@ public final class KernelSettings {
     private final boolean pluginsWatch;
     private final Duration pluginsWatchDebounce;
     private final Duration pluginsDrainTimeout;
+    private final Duration pluginsReplaceGrace;
+    private final boolean configWatch;
     private final List<String> allowedTypes;
     private final String adminHost;
     private final int adminPort;
@@ -94,6 +96,8 @@ public final class KernelSettings {
         this.pluginsWatch = b.pluginsWatch;
         this.pluginsWatchDebounce = b.pluginsWatchDebounce;
         this.pluginsDrainTimeout = b.pluginsDrainTimeout;
+        this.pluginsReplaceGrace = b.pluginsReplaceGrace;
+        this.configWatch = b.configWatch;
         this.allowedTypes = List.copyOf(b.allowedTypes);
         this.adminHost = b.adminHost;
         this.adminPort = b.adminPort;
@@ -233,6 +237,19 @@ public final class KernelSettings {
         return pluginsDrainTimeout;
     }
 
+    /**
+     * How long the removal of a plugin is held back while a file that may replace it is still being
+     * written (or a JAR deleted moments ago may be followed by its successor).
+     */
+    public Duration pluginsReplaceGrace() {
+        return pluginsReplaceGrace;
+    }
+
+    /** Whether a running kernel watches its configuration file and applies edits of live keys. */
+    public boolean configWatch() {
+        return configWatch;
+    }
+
     /** Address of the admin HTTP endpoint that {@code serve} and {@code demo} start. */
     public String adminHost() {
         return adminHost;
@@ -317,6 +334,8 @@ public final class KernelSettings {
         b.pluginsWatch = pluginsWatch;
         b.pluginsWatchDebounce = pluginsWatchDebounce;
         b.pluginsDrainTimeout = pluginsDrainTimeout;
+        b.pluginsReplaceGrace = pluginsReplaceGrace;
+        b.configWatch = configWatch;
         b.allowedTypes = new ArrayList<>(allowedTypes);
         b.adminHost = adminHost;
         b.adminPort = adminPort;
@@ -354,6 +373,8 @@ public final class KernelSettings {
         private boolean pluginsWatch = true;
         private Duration pluginsWatchDebounce = Duration.ofMillis(500);
         private Duration pluginsDrainTimeout = Duration.ofSeconds(30);
+        private Duration pluginsReplaceGrace = Duration.ofSeconds(5);
+        private boolean configWatch = true;
         private List<String> allowedTypes = new ArrayList<>();
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
@@ -490,6 +511,16 @@ public final class KernelSettings {
             return this;
         }
 
+        public Builder pluginsReplaceGrace(Duration v) {
+            pluginsReplaceGrace = checkNonNegative("plugins.replace-grace", v);
+            return this;
+        }
+
+        public Builder configWatch(boolean v) {
+            configWatch = v;
+            return this;
+        }
+
         public Builder allowedTypes(List<String> v) {
             allowedTypes = new ArrayList<>(v);
             return this;
@@ -544,10 +575,10 @@ public final class KernelSettings {
         public Builder apply(Properties p) {
             for (String key : new TreeSet<>(p.stringPropertyNames())) {
                 String value = p.getProperty(key).trim();
-                Setter setter = SETTERS.get(key);
+                Option option = OPTIONS.get(key);
                 java.util.regex.Matcher perService = PER_SERVICE.matcher(key);
-                if (setter != null) {
-                    setter.set(this, key, value);
+                if (option != null) {
+                    option.setter.set(this, key, value);
                 } else if (perService.matches()) {
                     String point = perService.group(1).equals("call.serializer") ? "serializer" : perService.group(1);
                     serviceSelection(point, perService.group(2), value);
@@ -555,7 +586,7 @@ public final class KernelSettings {
                     extensionKeys.put(key, value);
                 } else {
                     throw new ConfigException("unknown configuration key '" + key + "' (known keys: "
-                            + new TreeSet<>(SETTERS.keySet()) + ", loadbalancer[<service>], cluster[<service>], "
+                            + new TreeSet<>(OPTIONS.keySet()) + ", loadbalancer[<service>], cluster[<service>], "
                             + "call.serializer[<service>], and <point>.<name>.<key> for extensions, point one of "
                             + new TreeSet<>(EXTENSION_PREFIXES) + ")");
                 }
@@ -609,39 +640,116 @@ public final class KernelSettings {
         void set(Builder b, String key, String value);
     }
 
-    private static final Map<String, Setter> SETTERS = new LinkedHashMap<>();
+    /**
+     * One configuration key, declared once: how it is set from its text, how its value reads back, and
+     * whether a running kernel applies an edit of it ({@code live}) or only a restart does.
+     */
+    private record Option(Setter setter, Function<KernelSettings, Object> getter, boolean live) {}
+
+    private static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
+
+    private static void define(String key, boolean live, Function<KernelSettings, Object> getter, Setter setter) {
+        OPTIONS.put(key, new Option(setter, getter, live));
+    }
+
+    private static final boolean LIVE = true;
+    private static final boolean RESTART = false;
 
     static {
-        SETTERS.put("server.host", (b, k, v) -> b.serverHost(v));
-        SETTERS.put("server.advertise-host", (b, k, v) -> b.serverAdvertiseHost(v));
-        SETTERS.put("server.port", (b, k, v) -> b.serverPort(parseInt(k, v)));
-        SETTERS.put("server.weight", (b, k, v) -> b.serverWeight(parseInt(k, v)));
-        SETTERS.put("server.io-threads", (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
-        SETTERS.put("server.worker-threads", (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
-        SETTERS.put("server.worker-queue", (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
-        SETTERS.put("server.shutdown-timeout", (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
-        SETTERS.put("client.io-threads", (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
-        SETTERS.put("call.timeout", (b, k, v) -> b.callTimeout(parseDuration(k, v)));
-        SETTERS.put("call.connect-timeout", (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
-        SETTERS.put("call.serializer", (b, k, v) -> b.serializer(v));
-        SETTERS.put("heartbeat.interval", (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
-        SETTERS.put("heartbeat.missed-pongs", (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
-        SETTERS.put("reconnect.initial-backoff", (b, k, v) -> b.reconnectInitialBackoff(parseDuration(k, v)));
-        SETTERS.put("reconnect.max-backoff", (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
-        SETTERS.put("protocol.max-frame-size", (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
-        SETTERS.put("plugins.dir", (b, k, v) -> b.pluginsDir(Path.of(v)));
-        SETTERS.put("data.dir", (b, k, v) -> b.dataDir(Path.of(v)));
-        SETTERS.put("plugins.watch", (b, k, v) -> b.pluginsWatch(parseBoolean(k, v)));
-        SETTERS.put("plugins.watch-debounce", (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
-        SETTERS.put("plugins.drain-timeout", (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
-        SETTERS.put("serializer.allowed-types", (b, k, v) -> b.allowedTypes(parseList(v)));
-        SETTERS.put("admin.host", (b, k, v) -> b.adminHost(v));
-        SETTERS.put("admin.port", (b, k, v) -> b.adminPort(parseInt(k, v)));
-        SETTERS.put("metrics.enabled", (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
-        SETTERS.put("loadbalancer", (b, k, v) -> b.loadBalancer(v));
-        SETTERS.put("cluster", (b, k, v) -> b.clusterPolicy(v));
-        SETTERS.put("filters", (b, k, v) -> b.filters(parseList(v)));
-        SETTERS.put("registry", (b, k, v) -> b.registry(v));
+        define("server.host", RESTART, KernelSettings::serverHost, (b, k, v) -> b.serverHost(v));
+        define("server.advertise-host", RESTART, KernelSettings::serverAdvertiseHost, (b, k, v) -> b.serverAdvertiseHost(v));
+        define("server.port", RESTART, KernelSettings::serverPort, (b, k, v) -> b.serverPort(parseInt(k, v)));
+        define("server.weight", LIVE, KernelSettings::serverWeight, (b, k, v) -> b.serverWeight(parseInt(k, v)));
+        define("server.io-threads", RESTART, KernelSettings::serverIoThreads, (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
+        define("server.worker-threads", RESTART, KernelSettings::serverWorkerThreads, (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
+        define("server.worker-queue", RESTART, KernelSettings::serverWorkerQueue, (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
+        define("server.shutdown-timeout", RESTART, KernelSettings::shutdownTimeout, (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
+        define("client.io-threads", RESTART, KernelSettings::clientIoThreads, (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
+        define("call.timeout", RESTART, KernelSettings::callTimeout, (b, k, v) -> b.callTimeout(parseDuration(k, v)));
+        define("call.connect-timeout", RESTART, KernelSettings::connectTimeout, (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
+        define("call.serializer", LIVE, KernelSettings::serializer, (b, k, v) -> b.serializer(v));
+        define("heartbeat.interval", RESTART, KernelSettings::heartbeatInterval, (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
+        define("heartbeat.missed-pongs", RESTART, KernelSettings::heartbeatMissedPongs, (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
+        define("reconnect.initial-backoff", RESTART, KernelSettings::reconnectInitialBackoff,
+                (b, k, v) -> b.reconnectInitialBackoff(parseDuration(k, v)));
+        define("reconnect.max-backoff", RESTART, KernelSettings::reconnectMaxBackoff, (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
+        define("protocol.max-frame-size", RESTART, KernelSettings::maxFrameSize, (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
+        define("plugins.dir", RESTART, KernelSettings::pluginsDir, (b, k, v) -> b.pluginsDir(Path.of(v)));
+        define("data.dir", RESTART, KernelSettings::dataDir, (b, k, v) -> b.dataDir(Path.of(v)));
+        define("plugins.watch", RESTART, KernelSettings::pluginsWatch, (b, k, v) -> b.pluginsWatch(parseBoolean(k, v)));
+        define("plugins.watch-debounce", RESTART, KernelSettings::pluginsWatchDebounce,
+                (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
+        define("plugins.drain-timeout", LIVE, KernelSettings::pluginsDrainTimeout, (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
+        define("plugins.replace-grace", LIVE, KernelSettings::pluginsReplaceGrace, (b, k, v) -> b.pluginsReplaceGrace(parseDuration(k, v)));
+        define("config.watch", RESTART, KernelSettings::configWatch, (b, k, v) -> b.configWatch(parseBoolean(k, v)));
+        define("serializer.allowed-types", RESTART, KernelSettings::allowedTypes, (b, k, v) -> b.allowedTypes(parseList(v)));
+        define("admin.host", RESTART, KernelSettings::adminHost, (b, k, v) -> b.adminHost(v));
+        define("admin.port", RESTART, KernelSettings::adminPort, (b, k, v) -> b.adminPort(parseInt(k, v)));
+        define("metrics.enabled", RESTART, KernelSettings::metricsEnabled, (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
+        define("loadbalancer", LIVE, KernelSettings::loadBalancer, (b, k, v) -> b.loadBalancer(v));
+        define("cluster", LIVE, KernelSettings::clusterPolicy, (b, k, v) -> b.clusterPolicy(v));
+        define("filters", LIVE, KernelSettings::filters, (b, k, v) -> b.filters(parseList(v)));
+        define("registry", LIVE, KernelSettings::registry, (b, k, v) -> b.registry(v));
+    }
+
+    /**
+     * Whether a running kernel applies an edit of {@code key} (see {@code MicroRpc.reconfigure}): the
+     * strategies, per-service choices, extension keys, {@code server.weight} and the plugin timings;
+     * ports, threads and paths take effect at restart.
+     */
+    public static boolean isLive(String key) {
+        Option o = OPTIONS.get(key);
+        return o != null ? o.live : PER_SERVICE.matcher(key).matches() || isExtensionKey(key);
+    }
+
+    /** Every key with its value as text, e.g. {@code call.timeout=PT3S}, {@code loadbalancer[S]=p2c}. */
+    public Map<String, String> values() {
+        Map<String, String> out = new TreeMap<>();
+        OPTIONS.forEach((key, o) -> out.put(key, text(o.getter.apply(this))));
+        serviceSelections.forEach((point, byService) -> byService.forEach((service, names) ->
+                out.put((point.equals("serializer") ? "call.serializer" : point) + '[' + service + ']', names)));
+        out.putAll(extensionKeys);
+        return out;
+    }
+
+    private static String text(Object value) {
+        if (value instanceof List<?> l) {
+            return l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        }
+        return String.valueOf(value);
+    }
+
+    /**
+     * What differs from {@code before} to {@code after}, one line per key of the kind asked for (live or
+     * not), e.g. {@code loadbalancer: p2c,round-robin -> round-robin}; a key missing on one side shows as
+     * {@code (unset)}.
+     */
+    public static List<String> changes(KernelSettings before, KernelSettings after, boolean live) {
+        Map<String, String> a = before.values();
+        Map<String, String> b = after.values();
+        TreeSet<String> keys = new TreeSet<>(a.keySet());
+        keys.addAll(b.keySet());
+        List<String> out = new ArrayList<>();
+        for (String k : keys) {
+            if (isLive(k) == live && !Objects.equals(a.get(k), b.get(k))) {
+                out.add(k + ": " + a.getOrDefault(k, "(unset)") + " -> " + b.getOrDefault(k, "(unset)"));
+            }
+        }
+        return out;
+    }
+
+    /** These settings with every live key taken from {@code next} and every other key kept. */
+    public KernelSettings withLiveFrom(KernelSettings next) {
+        Builder b = toBuilder();
+        OPTIONS.forEach((key, o) -> {
+            if (o.live) {
+                o.setter.set(b, key, text(o.getter.apply(next)));
+            }
+        });
+        b.serviceSelections.clear();
+        next.serviceSelections.forEach((point, m) -> b.serviceSelections.put(point, new LinkedHashMap<>(m)));
+        b.extensionKeys = new LinkedHashMap<>(next.extensionKeys);
+        return b.build();
     }
 
     private static int parseInt(String key, String value) {
@@ -718,6 +826,6 @@ public final class KernelSettings {
 
     /** The known keys, for documentation checks. */
     public static Set<String> knownKeys() {
-        return Collections.unmodifiableSet(SETTERS.keySet());
+        return Collections.unmodifiableSet(OPTIONS.keySet());
     }
 }

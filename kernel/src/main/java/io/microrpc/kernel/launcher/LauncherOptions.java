@@ -1,5 +1,6 @@
 package io.microrpc.kernel.launcher;
 
+import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,21 @@ public final class LauncherOptions {
         }
         KernelSettings s = settings();
         return s.adminHost() + ':' + (s.adminPort() > 0 ? s.adminPort() : 7421);
+    }
+
+    /** The configuration file in use: {@code --config}, else {@code conf/microrpc.properties} if it exists; else null. */
+    public Path configFile() {
+        Path file = config != null ? config : home().resolve("conf").resolve("microrpc.properties");
+        return Files.isRegularFile(file) ? file : null;
+    }
+
+    /**
+     * A kernel builder starting from the configuration file (watched for edits of live keys) when there
+     * is one, else from the defaults; the command-line overrides apply either way, also on every reload.
+     */
+    public MicroRpc.Builder kernel() {
+        Path file = configFile();
+        return file == null ? MicroRpc.builder().settings(settings()) : MicroRpc.builder().configFile(file, this::settings);
     }
 
     /** Reads the configuration file (if any) and applies the command-line overrides. */

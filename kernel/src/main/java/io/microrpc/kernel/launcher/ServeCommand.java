@@ -21,7 +21,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MicroRpc rpc = MicroRpc.builder().settings(options.settings()).start();
+        MicroRpc rpc = options.kernel().start();
         AdminServer admin = rpc.settings().adminPort() >= 0
                 ? AdminServer.start(rpc, rpc.settings().adminHost(), rpc.settings().adminPort()) : null;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

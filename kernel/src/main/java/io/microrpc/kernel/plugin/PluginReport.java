@@ -14,6 +14,11 @@ public final class PluginReport {
         STARTED,
         /** A valid older version of a plugin whose newer version is active; takes over if that one is removed. */
         STANDBY,
+        /**
+         * Still loaded and serving though its JAR was removed or replaced, because the replacement is not
+         * usable (yet): being written, not a valid JAR, refused or failing to start. The reason says which.
+         */
+        KEPT,
         /** Loading or starting failed. */
         FAILED,
         /** Not usable as it is: not a plugin, incompatible, a duplicate, no extensions. */
@@ -67,8 +72,9 @@ public final class PluginReport {
         return reason;
     }
 
+    /** Whether its extensions serve calls: {@code STARTED}, or {@code KEPT} after its JAR went. */
     public boolean isStarted() {
-        return state == State.STARTED;
+        return state == State.STARTED || state == State.KEPT;
     }
 
     @Override
@@ -90,6 +96,6 @@ public final class PluginReport {
     @Override
     public String toString() {
         return file + ": " + (pluginId == null ? "?" : pluginId + ' ' + version) + ' ' + state
-                + (isStarted() ? " " + extensions : " — " + reason);
+                + (state == State.STARTED ? " " + extensions : " — " + reason);
     }
 }

@@ -107,7 +107,7 @@ class PluginFolderChangesTest {
         balancer("9.0.0").requires(">=99.0.0").writeTo(pluginsDir, "lb-incompatible.jar");
         await().atMost(Duration.ofSeconds(10)).until(() -> report("corrupt.jar") != null && report("lb-incompatible.jar") != null);
         assertThat(report("corrupt.jar").state()).isEqualTo(PluginReport.State.REFUSED);
-        assertThat(report("corrupt.jar").reason()).contains("not a readable JAR");
+        assertThat(report("corrupt.jar").reason()).contains("not a valid JAR");
         assertThat(report("lb-incompatible.jar").state()).isEqualTo(PluginReport.State.REFUSED);
         assertThat(report("lb-incompatible.jar").reason()).contains("requires microrpc >=99.0.0");
         callsContinue();

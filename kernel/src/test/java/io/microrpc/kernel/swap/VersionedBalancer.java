@@ -22,9 +22,15 @@ public final class VersionedBalancer implements LoadBalancer {
         return "versioned";
     }
 
+    /** A JAR holding this resource fails to start, as a release with a missing dependency would. */
+    public static final String FAIL_START = "swap-fail-start.txt";
+
     @Override
     public void start(PluginContext context) throws IOException {
         version = readVersion(getClass());
+        if (getClass().getClassLoader().getResource(FAIL_START) != null) {
+            throw new IllegalStateException("lb-versioned " + version + " cannot start (broken on purpose)");
+        }
     }
 
     @Override

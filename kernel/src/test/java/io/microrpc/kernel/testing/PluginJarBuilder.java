@@ -64,7 +64,11 @@ public final class PluginJarBuilder {
     }
 
     public PluginJarBuilder resource(String name, String content) {
-        resources.put(name, content.getBytes(StandardCharsets.UTF_8));
+        return resource(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public PluginJarBuilder resource(String name, byte[] content) {
+        resources.put(name, content.clone());
         return this;
     }
 
@@ -108,8 +112,11 @@ public final class PluginJarBuilder {
 
     /** Writes the JAR slowly, in {@code chunks} pieces, calling {@code between} after each piece. */
     public Path writeSlowly(Path dir, String fileName, int chunks, Runnable between) throws IOException {
-        byte[] data = bytes();
-        Path target = dir.resolve(fileName);
+        return writeSlowly(bytes(), dir.resolve(fileName), chunks, between);
+    }
+
+    /** Writes {@code data} to {@code target} in {@code chunks} pieces, calling {@code between} after each (a slow, non-atomic {@code cp}). */
+    public static Path writeSlowly(byte[] data, Path target, int chunks, Runnable between) throws IOException {
         try (OutputStream out = Files.newOutputStream(target)) {
             int step = Math.max(1, data.length / chunks);
             for (int off = 0; off < data.length; off += step) {

@@ -56,6 +56,7 @@ final class ReferenceInvoker implements InvocationHandler {
     private final Ticker ticker;
     private final Timer timer;
     private final Duration timeout;
+    /** The reference's own serializer, or null for the configured {@code call.serializer}. */
     private final String serializerName;
     private final KernelMetrics metrics;
 
@@ -231,8 +232,7 @@ final class ReferenceInvoker implements InvocationHandler {
         }
         LoadBalancer lb = ext.loadBalancer(model.name());
         if (lb == null) {
-            throw ext.missing(ExtensionPoints.LOAD_BALANCER,
-                    String.join(",", ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name())),
+            throw ext.missing(ExtensionPoints.LOAD_BALANCER, ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name()),
                     "choosing among " + ready.size() + " providers of " + model.name()).asException();
         }
         Endpoint chosen;
@@ -253,7 +253,7 @@ final class ReferenceInvoker implements InvocationHandler {
         MethodDescriptor method = invocation.method();
         Serializer serializer = ext.serializerFor(model.name(), serializerName);
         if (serializer == null) {
-            return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, serializerName,
+            return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, ext.serializerWanted(model.name(), serializerName),
                     "calling " + method.fullName()).asException(RpcException.Progress.NOT_SENT));
         }
         if (!(endpoint instanceof EndpointImpl)) {

@@ -1,28 +1,44 @@
 package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.kernel.config.KernelSettings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the current {@link Extensions} snapshot. Readers (every call) do one volatile read;
- * writers (plugin lifecycle) replace the snapshot with one atomic write. Thread-safe.
+ * writers (plugin lifecycle, switches, configuration reloads) replace the snapshot with one atomic
+ * write. Thread-safe.
  */
 public final class ExtensionRegistry {
 
-    private final KernelSettings settings;
-    private final AtomicReference<Extensions> current;
-    private final List<Extensions> replaced = new java.util.ArrayList<>();
-    private final List<java.util.function.Consumer<Extensions>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private static final Logger log = LoggerFactory.getLogger(ExtensionRegistry.class);
 
-    public ExtensionRegistry(KernelSettings settings) {
-        this.settings = settings;
-        this.current = new AtomicReference<>(Extensions.of(List.of(), settings, Selections.from(settings)));
+    private final AtomicReference<Extensions> current;
+    private final Remedies remedies;
+    private final EventLog events;
+    private final List<Extensions> replaced = new ArrayList<>();
+    private final List<Consumer<Extensions>> listeners = new CopyOnWriteArrayList<>();
+
+    public ExtensionRegistry(KernelSettings settings, EventLog events) {
+        this.remedies = new Remedies(settings.pluginsDir().toString());
+        this.events = events;
+        this.current = new AtomicReference<>(Extensions.of(List.of(), Selections.from(settings), remedies));
     }
 
     /** The current snapshot, without a lease: for reports and for code that does not call extensions. */
     public Extensions current() {
         return current.get();
+    }
+
+    /** Which JAR provided which extension name, for the remedies of error messages. */
+    public Remedies remedies() {
+        return remedies;
     }
 
     /**
@@ -47,27 +63,44 @@ public final class ExtensionRegistry {
 
     /** Publishes a snapshot of {@code extensions} with one atomic write and returns the previous one. */
     public synchronized Extensions publish(List<LoadedExtension> extensions) {
-        return replace(Extensions.of(extensions, settings, current.get().selections()));
+        return replace(current.get().withExtensions(extensions));
     }
 
     /**
      * Publishes the current extensions with other selections: the switch of a point's active extension.
      * No plugin is unloaded, so the previous snapshot needs no draining.
      */
-    public synchronized Extensions select(java.util.function.UnaryOperator<Selections> change) {
+    public synchronized Extensions select(UnaryOperator<Selections> change) {
         Extensions now = current.get();
-        Extensions next = now.withSelections(change.apply(now.selections()), settings);
+        Extensions next = now.withSelections(change.apply(now.selections()));
+        replace(next);
+        return next;
+    }
+
+    /**
+     * Publishes other extensions and other selections together, with one atomic write (a configuration
+     * reload); {@code change} applies to the selections current at that moment, so a concurrent switch is
+     * not lost.
+     */
+    public synchronized Extensions publish(List<LoadedExtension> extensions, UnaryOperator<Selections> change) {
+        Extensions next = Extensions.of(extensions, change.apply(current.get().selections()), remedies);
         replace(next);
         return next;
     }
 
     /** Calls {@code listener} with every snapshot published from now on, on the publishing thread. */
-    public void onPublish(java.util.function.Consumer<Extensions> listener) {
+    public void onPublish(Consumer<Extensions> listener) {
         listeners.add(listener);
     }
 
     private Extensions replace(Extensions next) {
         Extensions previous = current.getAndSet(next);
+        for (String f : next.fallbacks()) {
+            if (!previous.fallbacks().contains(f)) {
+                log.warn("{}", f);
+                events.add(f);
+            }
+        }
         listeners.forEach(l -> l.accept(next));
         replaced.add(previous);
         replaced.removeIf(e -> e.leases() <= 0 && e != previous);

@@ -1,6 +1,5 @@
 package io.microrpc.kernel.internal.plugin;
 
-import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.spi.ClusterPolicy;
 import io.microrpc.spi.Extension;
 import io.microrpc.spi.Filter;
@@ -15,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,34 +22,43 @@ import org.slf4j.LoggerFactory;
 /**
  * An immutable snapshot of the started extensions and of which one is active for each point. The hot
  * path reads one snapshot per call from {@link ExtensionRegistry#current()} and never asks PF4J for
- * extensions; a change of plugins builds a new snapshot and publishes it with one atomic write.
+ * extensions; a change of plugins or selections builds a new snapshot and publishes it with one atomic
+ * write.
+ *
+ * <p>A point whose preferred extensions are all gone does not go empty while another extension of it is
+ * loaded: the load balancer and the cluster policy fall back to the configured choice, then to any
+ * loaded one ({@link #fallbacks()} says which took over). The registry and the serializer never fall
+ * back to an extension nobody asked for: a registry decides where providers are found, and a
+ * serializer what the other side must understand.
  */
 public final class Extensions {
 
     private static final Logger log = LoggerFactory.getLogger(Extensions.class);
 
     private final List<LoadedExtension> all;
+    private final Selections selections;
+    private final Remedies remedies;
     private final Map<String, Serializer> serializersByName;
     private final Serializer[] serializersById = new Serializer[128];
-    private final Selections selections;
     private final LoadBalancer loadBalancer;
     private final ClusterPolicy clusterPolicy;
     private final Registry registry;
     private final Map<String, LoadBalancer> serviceLoadBalancers = new HashMap<>();
     private final Map<String, ClusterPolicy> servicePolicies = new HashMap<>();
     private final Map<String, Serializer> serviceSerializers = new HashMap<>();
-    private final Serializer preferredSerializer;
+    private final Serializer switchedSerializer;
+    private final Serializer configuredSerializer;
     private final List<Filter> clientFilters;
     private final List<Filter> serverFilters;
     private final List<ServiceProvider> serviceProviders;
-    private final String pluginsDir;
+    private final List<String> fallbacks = new ArrayList<>();
     /** Calls using this snapshot now; see {@link ExtensionRegistry#acquire()}. */
-    private final java.util.concurrent.atomic.AtomicInteger leases = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger leases = new AtomicInteger();
 
-    private Extensions(List<LoadedExtension> all, KernelSettings settings, Selections selections) {
+    private Extensions(List<LoadedExtension> all, Selections selections, Remedies remedies) {
         this.all = List.copyOf(all);
         this.selections = selections;
-        this.pluginsDir = settings.pluginsDir().toString();
+        this.remedies = remedies;
         Map<String, Serializer> byName = new LinkedHashMap<>();
         for (Serializer s : ofType(Serializer.class)) {
             int id = s.id();
@@ -65,22 +74,23 @@ public final class Extensions {
             byName.putIfAbsent(s.name(), s);
         }
         this.serializersByName = Map.copyOf(byName);
-        this.loadBalancer = active(LoadBalancer.class, selections.preferences(ExtensionPoints.LOAD_BALANCER.key(), null));
-        this.clusterPolicy = active(ClusterPolicy.class, selections.preferences(ExtensionPoints.CLUSTER.key(), null));
-        this.registry = active(Registry.class, selections.preferences(ExtensionPoints.REGISTRY.key(), null));
-        this.preferredSerializer = firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), null));
+        this.loadBalancer = active(ExtensionPoints.LOAD_BALANCER, LoadBalancer.class, null, true);
+        this.clusterPolicy = active(ExtensionPoints.CLUSTER, ClusterPolicy.class, null, true);
+        this.registry = active(ExtensionPoints.REGISTRY, Registry.class, null, false);
+        this.switchedSerializer = firstLoaded(selections.switched(ExtensionPoints.SERIALIZER.key()));
+        this.configuredSerializer = firstLoaded(selections.configured(ExtensionPoints.SERIALIZER.key()));
         for (String service : selections.servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
-            serviceLoadBalancers.put(service, active(LoadBalancer.class,
-                    selections.preferences(ExtensionPoints.LOAD_BALANCER.key(), service)));
+            serviceLoadBalancers.put(service, active(ExtensionPoints.LOAD_BALANCER, LoadBalancer.class, service, true));
         }
         for (String service : selections.servicesWithOwn(ExtensionPoints.CLUSTER.key())) {
-            servicePolicies.put(service, active(ClusterPolicy.class, selections.preferences(ExtensionPoints.CLUSTER.key(), service)));
+            servicePolicies.put(service, active(ExtensionPoints.CLUSTER, ClusterPolicy.class, service, true));
         }
         for (String service : selections.servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
             serviceSerializers.put(service, firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), service)));
         }
+        List<String> named = selections.filters();
         List<Filter> filters = ofType(Filter.class).stream()
-                .filter(f -> settings.filters().isEmpty() || settings.filters().contains(f.name()))
+                .filter(f -> named.isEmpty() || named.contains(f.name()))
                 .sorted(Comparator.comparingInt(Filter::order).thenComparing(Filter::name))
                 .collect(Collectors.toList());
         this.clientFilters = filters.stream().filter(f -> f.side().includes(Filter.Side.CLIENT)).collect(Collectors.toUnmodifiableList());
@@ -88,8 +98,8 @@ public final class Extensions {
         this.serviceProviders = List.copyOf(ofType(ServiceProvider.class));
     }
 
-    public static Extensions of(List<LoadedExtension> all, KernelSettings settings, Selections selections) {
-        return new Extensions(all, settings, selections);
+    public static Extensions of(List<LoadedExtension> all, Selections selections, Remedies remedies) {
+        return new Extensions(all, selections, remedies);
     }
 
     private <T extends Extension> List<T> ofType(Class<T> type) {
@@ -103,23 +113,30 @@ public final class Extensions {
     }
 
     /**
-     * The first loaded extension of the preference list; with no preference, the first loaded one by
-     * name; null when the preferences name none that is loaded (calls needing it then fail fast, naming
-     * what is missing, rather than silently using another strategy).
+     * The first loaded extension of the preference list of {@code point} (for {@code service}); with no
+     * preference, or with {@code anyLoaded} when none of the preferences is loaded, the first loaded one
+     * by name; else null (calls needing it then fail fast, naming what is missing).
      */
-    private <T extends Extension> T active(Class<T> type, List<String> preferences) {
+    private <T extends Extension> T active(ExtensionPoints point, Class<T> type, String service, boolean anyLoaded) {
+        List<String> preferences = selections.preferences(point.key(), service);
         List<T> candidates = ofType(type);
-        if (preferences.isEmpty()) {
-            return candidates.stream().min(Comparator.comparing(Extension::name)).orElse(null);
-        }
+        T chosen = null;
         for (String name : preferences) {
             for (T t : candidates) {
-                if (t.name().equals(name)) {
-                    return t;
+                if (chosen == null && t.name().equals(name)) {
+                    chosen = t;
                 }
             }
         }
-        return null;
+        if (chosen == null && (preferences.isEmpty() || anyLoaded)) {
+            chosen = candidates.stream().min(Comparator.comparing(Extension::name)).orElse(null);
+        }
+        if (chosen != null && !preferences.isEmpty() && !preferences.get(0).equals(chosen.name())) {
+            fallbacks.add(point.key() + (service == null ? "" : "[" + service + "]") + ": '" + preferences.get(0)
+                    + "' is not loaded; " + describe(chosen) + " takes over"
+                    + (preferences.contains(chosen.name()) ? "" : " (none of " + preferences + " is loaded)"));
+        }
+        return chosen;
     }
 
     private Serializer firstLoaded(List<String> preferences) {
@@ -137,8 +154,21 @@ public final class Extensions {
     }
 
     /** A snapshot of the same extensions with other selections. */
-    public Extensions withSelections(Selections next, KernelSettings settings) {
-        return new Extensions(all, settings, next);
+    public Extensions withSelections(Selections next) {
+        return new Extensions(all, next, remedies);
+    }
+
+    /** A snapshot of other extensions with the same selections. */
+    Extensions withExtensions(List<LoadedExtension> next) {
+        return new Extensions(next, selections, remedies);
+    }
+
+    /**
+     * Points whose first preference is not loaded and which another extension serves, e.g.
+     * {@code loadbalancer: 'lowest-port' is not loaded; p2c (lb-adaptive 0.1.0) takes over}.
+     */
+    public List<String> fallbacks() {
+        return List.copyOf(fallbacks);
     }
 
     private static String names(List<? extends Extension> list) {
@@ -197,14 +227,26 @@ public final class Extensions {
     }
 
     /**
-     * The serializer {@code service}'s calls use: a runtime selection for the service or globally,
-     * else the reference's configured one ({@code call.serializer}); null when not loaded.
+     * The serializer {@code service}'s calls use: a choice for the service (switched or configured), else
+     * a runtime switch for every service, else the reference's own ({@code explicit}, may be null), else
+     * {@code call.serializer}; null when the one chosen is not loaded.
      */
-    public Serializer serializerFor(String service, String configured) {
+    public Serializer serializerFor(String service, String explicit) {
         if (!serviceSerializers.isEmpty() && serviceSerializers.containsKey(service)) {
             return serviceSerializers.get(service);
         }
-        return preferredSerializer != null ? preferredSerializer : serializersByName.get(configured);
+        if (switchedSerializer != null) {
+            return switchedSerializer;
+        }
+        return explicit != null ? serializersByName.get(explicit) : configuredSerializer;
+    }
+
+    /** The serializer names {@link #serializerFor} looks for, for messages when none is loaded. */
+    public List<String> serializerWanted(String service, String explicit) {
+        if (serviceSerializers.containsKey(service) || !selections.switched(ExtensionPoints.SERIALIZER.key()).isEmpty()) {
+            return selections.preferences(ExtensionPoints.SERIALIZER.key(), service);
+        }
+        return explicit != null ? List.of(explicit) : selections.configured(ExtensionPoints.SERIALIZER.key());
     }
 
     /** The active registry, or null (direct addresses only). */
@@ -225,16 +267,17 @@ public final class Extensions {
     }
 
     /**
-     * The status for a call that needs {@code point} (the extension {@code name}, if one was asked for)
-     * when no loaded plugin provides it: what is missing and what to install.
+     * The status for a call that needs {@code point} (one of {@code names}, if any was asked for) when no
+     * loaded plugin provides it: what is missing and what to install.
      */
-    public Status missing(ExtensionPoints point, String name, String neededFor) {
+    public Status missing(ExtensionPoints point, List<String> names, String neededFor) {
         String loaded = names(ofType(point.type()));
-        String what = name == null || name.isEmpty()
+        String what = names.isEmpty()
                 ? "no " + point.type().getSimpleName() + " plugin is loaded"
-                : "no " + point.type().getSimpleName() + " named '" + name + "' is loaded";
+                : "no " + point.type().getSimpleName() + " named " + (names.size() == 1 ? "'" + names.get(0) + "'"
+                        : "any of " + names) + " is loaded";
         return Status.of(Status.Code.FAILED_PRECONDITION).withDescription(what + " (loaded: " + loaded + ") but "
-                + neededFor + " needs one; put " + point.suggestedPlugin() + " in " + pluginsDir + "/");
+                + neededFor + " needs one; " + remedies.remedy(point, names));
     }
 
     /** Loaded extensions by point, for reports: {@code serializer -> [protostuff (codec-protostuff 0.1.0)]}. */
@@ -250,6 +293,19 @@ public final class Extensions {
             out.put(p.key(), names);
         }
         return out;
+    }
+
+    /** {@code e} with the plugin it came from, e.g. {@code p2c (lb-adaptive 0.1.0)}; {@code -} for null. */
+    public String describe(Extension e) {
+        if (e == null) {
+            return "-";
+        }
+        for (LoadedExtension le : all) {
+            if (le.extension() == e) {
+                return le.toString();
+            }
+        }
+        return e.name();
     }
 
     void retain() {

@@ -13,24 +13,38 @@ final class Generation {
 
     private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
 
-    final long number = SEQUENCE.incrementAndGet();
+    final long number;
     final String id;
     final String version;
     final String file;
     final String hash;
     final PluginManager manager;
     final List<LoadedExtension> extensions;
+    /** When it was loaded, on the kernel's ticker. */
+    final long loadedNanos;
     private final WeakReference<ClassLoader> loaderRef;
 
     Generation(String id, String version, String file, String hash, PluginManager manager, ClassLoader loader,
-               List<LoadedExtension> extensions) {
+               List<LoadedExtension> extensions, long loadedNanos) {
+        this(SEQUENCE.incrementAndGet(), id, version, file, hash, manager, new WeakReference<>(loader), extensions, loadedNanos);
+    }
+
+    private Generation(long number, String id, String version, String file, String hash, PluginManager manager,
+                       WeakReference<ClassLoader> loaderRef, List<LoadedExtension> extensions, long loadedNanos) {
+        this.number = number;
+        this.loadedNanos = loadedNanos;
         this.id = id;
         this.version = version;
         this.file = file;
         this.hash = hash;
         this.manager = manager;
         this.extensions = List.copyOf(extensions);
-        this.loaderRef = new WeakReference<>(loader);
+        this.loaderRef = loaderRef;
+    }
+
+    /** The same loaded plugin with other instances of its extensions (after a configuration change). */
+    Generation withExtensions(List<LoadedExtension> next) {
+        return new Generation(number, id, version, file, hash, manager, loaderRef, next, loadedNanos);
     }
 
     WeakReference<ClassLoader> loaderRef() {

@@ -18,52 +18,81 @@ import java.util.jar.Manifest;
  */
 final class PluginFile {
 
+    private static final String UNREADABLE = "not a valid JAR";
+
     final Path path;
     final String name;
-    final long size;
-    final long modified;
+    /** What the folder showed when the file was read. */
+    final PluginHost.Observation observation;
     final String hash;
     final String id;
     final String version;
     /** Null when the manifest declares a plugin; else why the file is refused. */
     final String invalidReason;
 
-    private PluginFile(Path path, long size, long modified, String hash, String id, String version, String invalidReason) {
+    private PluginFile(Path path, PluginHost.Observation observation, String hash, String id, String version,
+                       String invalidReason) {
         this.path = path;
         this.name = path.getFileName().toString();
-        this.size = size;
-        this.modified = modified;
+        this.observation = observation;
         this.hash = hash;
         this.id = id;
         this.version = version;
         this.invalidReason = invalidReason;
     }
 
+    /**
+     * The plugin id the manifest of {@code path} declares, without hashing the file: for files still
+     * being written, to learn which plugin they will replace. Null when the file is not (yet) a
+     * readable JAR or declares no id.
+     */
+    static String peekId(Path path) {
+        try (JarFile jf = new JarFile(path.toFile())) {
+            Manifest m = jf.getManifest();
+            String id = m == null ? null : m.getMainAttributes().getValue("Plugin-Id");
+            return id == null || id.isBlank() ? null : id.trim();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The file name without its version and extension, e.g. {@code plugin-codec-protostuff} for
+     * {@code plugin-codec-protostuff-0.1.1.jar}: how an operator's release of the same plugin is
+     * recognised when its JAR cannot be read (yet) to learn its plugin id.
+     */
+    static String stem(String fileName) {
+        String base = fileName.endsWith(".jar") ? fileName.substring(0, fileName.length() - 4) : fileName;
+        String stem = base.replaceFirst("[-_.]v?[0-9].*$", "");
+        return stem.isEmpty() ? base : stem;
+    }
+
+    /** Whether this file is a JAR that could not be read at all (as opposed to a JAR that is no plugin). */
+    boolean isUnreadable() {
+        return id == null && invalidReason != null && invalidReason.startsWith(UNREADABLE);
+    }
+
     /** Reads {@code path}: hashes it and reads its manifest. */
-    static PluginFile read(Path path, long size, long modified) throws IOException {
+    static PluginFile read(Path path, PluginHost.Observation observation) throws IOException {
         String hash = sha256(path);
         Manifest manifest;
         try (JarFile jf = new JarFile(path.toFile())) {
             manifest = jf.getManifest();
         } catch (IOException e) {
-            return new PluginFile(path, size, modified, hash, null, null,
-                    "not a readable JAR (" + e.getMessage() + "); replace it with a complete plugin JAR");
+            return new PluginFile(path, observation, hash, null, null,
+                    UNREADABLE + " (" + e.getMessage() + "); replace it with a complete plugin JAR");
         }
         String id = manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Id");
         String version = manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Version");
         if (id == null || id.isBlank() || version == null || version.isBlank()) {
-            return new PluginFile(path, size, modified, hash, id, version,
+            return new PluginFile(path, observation, hash, id, version,
                     "not a microrpc plugin: META-INF/MANIFEST.MF needs Plugin-Id and Plugin-Version");
         }
-        return new PluginFile(path, size, modified, hash, id.trim(), version.trim(), null);
+        return new PluginFile(path, observation, hash, id.trim(), version.trim(), null);
     }
 
     boolean isValid() {
         return invalidReason == null;
-    }
-
-    boolean sameContentAs(PluginFile other) {
-        return other != null && hash.equals(other.hash);
     }
 
     PluginReport report(PluginReport.State state, String reason) {

@@ -1,8 +1,11 @@
 package io.microrpc.kernel.internal.plugin;
 
+import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
+import io.microrpc.spi.Extension;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +13,14 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.pf4j.DefaultVersionManager;
@@ -26,17 +31,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the loaded plugins in line with the plugins folder, at start and whenever the folder changes.
  *
- * <p>{@link #reconcile} rescans the whole folder (so an overflow of watch events loses nothing), waits
- * for changed files to stay unchanged for the debounce time, and then, per plugin id, makes the
- * highest version present the active one:
+ * <p>{@link #reconcile} rescans the whole folder (so an overflow of watch events loses nothing) and
+ * moves from the active generations to those the folder's state calls for in one transition: one
+ * snapshot published with one atomic write, never through a point with no extension. Per plugin id,
+ * the highest version present is active:
  * <ul>
  *   <li>a new id is loaded and its extensions become available at once;</li>
  *   <li>a new version (or other content) is loaded and started beside the old one, the extension
- *       snapshot is switched with one atomic write, and the old generation is retired: it is unloaded
- *       once every call that used it has finished (bounded by {@code plugins.drain-timeout});</li>
- *   <li>if the new one fails to load or start, the old one stays active and the failure is reported;</li>
+ *       snapshot is switched, and the old generation is retired: it is unloaded once every call that
+ *       used it has finished (bounded by {@code plugins.drain-timeout});</li>
  *   <li>a removed JAR retires its generation; an older version still in the folder takes over.</li>
  * </ul>
+ *
+ * <p>Operators change folders in several steps ({@code mv new.jar plugins/ && rm old.jar}, a slow
+ * {@code cp}, a symlink swap of the whole folder), and a reconcile may run between any two. So a file
+ * counts only once it has stayed unchanged for {@code plugins.watch-debounce}, and the removal of a
+ * plugin is held back while its successor may still arrive: while a file that declares the same id, or
+ * that cannot be read yet, is still being written (at most {@code plugins.replace-grace}), and for the
+ * debounce time after its JAR vanished. A replacement that arrived but is unusable (not a valid JAR, a
+ * plugin that fails to start or is refused) does not remove the version that works: it stays, reported
+ * as {@code KEPT} with the reason, until the folder is fixed.
  *
  * <p>All PF4J calls happen under this object's lock, on the caller's thread (the kernel's lifecycle
  * thread): PF4J is not thread-safe.
@@ -51,32 +65,38 @@ public final class PluginHost implements AutoCloseable {
         void beforePublish(List<LoadedExtension> next);
     }
 
-    private final KernelSettings settings;
+    private volatile KernelSettings settings;
     private final KernelResources resources;
     private final PluginLoader loader;
     private final ExtensionRegistry registry;
     private final List<LoadedExtension> embedded;
     private final SwapListener listener;
+    private final EventLog events;
     private final VersionManager versions = new DefaultVersionManager();
 
+    /** The last content read of each file that stood still, by file name. */
     private final Map<String, PluginFile> files = new TreeMap<>();
-    private final Map<String, long[]> observed = new HashMap<>();
+    private final Map<String, Observation> observed = new HashMap<>();
     private final Map<String, PluginReport> reports = new TreeMap<>();
     private final Map<String, Generation> active = new TreeMap<>();
     private final Map<String, String> failedContent = new HashMap<>();
+    /** Plugin ids whose removal is held back, and why. */
+    private final Map<String, Hold> holds = new HashMap<>();
     private final List<Retirement> retirements = new ArrayList<>();
-    private Set<String> scanNames = Set.of();
+    private final List<Collection> collected = new ArrayList<>();
+    private volatile long unloaded;
     private boolean missingFolderLogged;
     private boolean closed;
 
     public PluginHost(KernelSettings settings, KernelResources resources, ExtensionRegistry registry,
-                      List<LoadedExtension> embedded, SwapListener listener) {
+                      List<LoadedExtension> embedded, SwapListener listener, EventLog events) {
         this.settings = settings;
         this.resources = resources;
-        this.loader = new PluginLoader(settings, resources);
+        this.loader = new PluginLoader(() -> this.settings, resources);
         this.registry = registry;
         this.embedded = List.copyOf(embedded);
         this.listener = listener;
+        this.events = events;
     }
 
     /** True for names the folder scan considers: {@code *.jar}, not hidden; temporary names end otherwise. */
@@ -88,55 +108,56 @@ public final class PluginHost implements AutoCloseable {
      * Brings the loaded plugins in line with the folder. With {@code immediate} (at start) every file is
      * taken as it is; otherwise a file must have stayed unchanged for the debounce time.
      *
-     * @return true when some file is still changing and another reconcile should follow
+     * @return true when something is still settling (a file being written, a removal held back) and
+     *         another reconcile should follow
      */
     public synchronized boolean reconcile(boolean immediate) {
         if (closed) {
             return false;
         }
-        boolean pending = false;
+        long now = resources.ticker().nanoTime();
+        long debounce = settings.pluginsWatchDebounce().toNanos();
+        Path dir = settings.pluginsDir();
+        Map<String, BasicFileAttributes> scanned = scan();
         Map<String, PluginFile> present = new TreeMap<>();
-        for (Map.Entry<String, BasicFileAttributes> e : scan().entrySet()) {
+        List<Pending> pending = new ArrayList<>();
+        for (Map.Entry<String, BasicFileAttributes> e : scanned.entrySet()) {
             String name = e.getKey();
-            BasicFileAttributes a = e.getValue();
-            long size = a.size();
-            long modified = a.lastModifiedTime().toMillis();
-            long now = resources.ticker().nanoTime();
-            long[] seen = observed.get(name);
-            PluginFile known = files.get(name);
-            boolean changing = false;
-            if (seen == null || seen[0] != size || seen[1] != modified) {
-                observed.put(name, new long[] {size, modified, now});
+            Observation seen = observed.get(name);
+            Observation current = Observation.of(e.getValue(), now);
+            boolean changing;
+            if (seen == null || !seen.sameFile(current)) {
+                observed.put(name, current);
                 changing = !immediate;
-            } else if (!immediate && now - seen[2] < settings.pluginsWatchDebounce().toNanos()) {
-                changing = true;
+            } else {
+                changing = !immediate && now - seen.since < debounce;
             }
-            if (changing) {
-                // Still being written: keep acting on what it was, until it stays unchanged.
-                pending = true;
-                if (known != null) {
+            PluginFile known = files.get(name);
+            if (!changing) {
+                if (known != null && current.sameFile(known.observation)) {
                     present.put(name, known);
+                    continue;
                 }
-                continue;
+                try {
+                    PluginFile read = PluginFile.read(dir.resolve(name), observed.get(name));
+                    files.put(name, read);
+                    present.put(name, read);
+                    continue;
+                } catch (IOException ex) {
+                    log.debug("Cannot read {} yet", name, ex);
+                }
             }
-            if (known != null && known.size == size && known.modified == modified) {
+            pending.add(new Pending(name, PluginFile.peekId(dir.resolve(name))));
+            if (known != null) {
+                // Being rewritten: keep acting on what it held until it stands still.
                 present.put(name, known);
-                continue;
-            }
-            try {
-                PluginFile read = PluginFile.read(settings.pluginsDir().resolve(name), size, modified);
-                files.put(name, read);
-                present.put(name, read);
-            } catch (IOException ex) {
-                pending = true;
-                log.debug("Cannot read {} yet", name, ex);
             }
         }
-        files.keySet().removeIf(n -> !scanNames.contains(n));
-        observed.keySet().removeIf(n -> !scanNames.contains(n));
-        reports.keySet().removeIf(n -> !scanNames.contains(n));
-        apply(present);
-        return pending;
+        files.keySet().retainAll(scanned.keySet());
+        observed.keySet().retainAll(scanned.keySet());
+        failedContent.keySet().retainAll(scanned.keySet());
+        boolean settling = apply(present, pending, scanned.keySet(), now, immediate);
+        return settling || !pending.isEmpty();
     }
 
     private Map<String, BasicFileAttributes> scan() {
@@ -147,9 +168,9 @@ public final class PluginHost implements AutoCloseable {
                 log.warn("Plugins folder {} does not exist; no plugins loaded", dir.toAbsolutePath());
                 missingFolderLogged = true;
             }
-            scanNames = Set.of();
             return out;
         }
+        missingFolderLogged = false;
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
@@ -168,86 +189,209 @@ public final class PluginHost implements AutoCloseable {
         } catch (IOException e) {
             log.error("Cannot list plugins folder {}", dir.toAbsolutePath(), e);
         }
-        scanNames = new HashSet<>(out.keySet());
         return out;
     }
 
-    /** Decides the active file per plugin id among {@code present} and swaps what changed. */
-    private void apply(Map<String, PluginFile> present) {
+    /**
+     * Decides the active file per plugin id among {@code present} and moves to it in one transition.
+     *
+     * @return true while a removal is held back for a bounded time
+     */
+    private boolean apply(Map<String, PluginFile> present, List<Pending> pending, Set<String> scanned, long now,
+                          boolean immediate) {
         Map<String, List<PluginFile>> byId = new TreeMap<>();
+        List<PluginFile> unreadable = new ArrayList<>();
         for (PluginFile f : present.values()) {
             if (!f.isValid()) {
-                report(f, f.report(PluginReport.State.REFUSED, f.invalidReason));
+                report(f.name, f.report(PluginReport.State.REFUSED, f.invalidReason));
+                if (f.isUnreadable()) {
+                    unreadable.add(f);
+                }
                 continue;
             }
             byId.computeIfAbsent(f.id, k -> new ArrayList<>()).add(f);
         }
-        Map<String, Generation> next = new LinkedHashMap<>(active);
+        Map<String, Generation> next = new TreeMap<>(active);
         List<Generation> retired = new ArrayList<>();
-        for (Map.Entry<String, List<PluginFile>> e : byId.entrySet()) {
-            String id = e.getKey();
+        Set<String> ids = new TreeSet<>(byId.keySet());
+        ids.addAll(active.keySet());
+        boolean settling = false;
+        for (String id : ids) {
             Generation current = active.get(id);
-            List<PluginFile> candidates = ordered(e.getValue(), current);
-            boolean chosen = false;
-            for (PluginFile f : candidates) {
-                PluginFile duplicate = firstWithSameVersion(candidates, f);
-                if (duplicate != f) {
-                    report(f, f.report(PluginReport.State.REFUSED, "same plugin id '" + id + "' and version " + f.version
-                            + " as " + duplicate.name + "; remove one of the two JARs"));
-                    continue;
-                }
-                if (chosen) {
-                    report(f, f.report(PluginReport.State.STANDBY, "version " + f.version + " stands by; "
-                            + next.get(id).version + " is active"));
-                    continue;
-                }
-                if (current != null && current.hash.equals(f.hash)) {
-                    chosen = true;
-                    report(f, started(f, current));
-                    continue;
-                }
-                if (f.hash.equals(failedContent.get(f.name))) {
-                    continue;
-                }
-                try {
-                    Generation g = loader.load(f);
-                    next.put(id, g);
+            List<String> failed = new ArrayList<>();
+            Generation chosen = choose(id, byId.getOrDefault(id, List.of()), current, failed);
+            if (chosen != null) {
+                endHold(id);
+                if (chosen != current) {
+                    next.put(id, chosen);
                     if (current != null) {
                         retired.add(current);
                     }
-                    chosen = true;
-                    report(f, started(f, g));
-                } catch (PluginLoadException ex) {
-                    failedContent.put(f.name, f.hash);
-                    report(f, f.report(ex.state, ex.getMessage()));
-                    if (ex.getCause() != null) {
-                        log.debug("Loading {} failed", f.name, ex.getCause());
-                    }
                 }
+                continue;
             }
-            if (!chosen && current != null && next.get(id) == current && !present.containsKey(current.file)) {
-                next.remove(id);
-                retired.add(current);
+            if (current == null) {
+                continue;
             }
+            Hold hold = holdReason(current, failed, unreadable, pending, scanned, now, immediate);
+            if (hold != null) {
+                keep(current, hold, scanned);
+                settling |= hold.bounded;
+                continue;
+            }
+            endHold(id);
+            next.remove(id);
+            retired.add(current);
         }
-        for (Generation g : active.values()) {
-            if (!byId.containsKey(g.id)) {
-                next.remove(g.id);
-                retired.add(g);
-            }
-        }
-        failedContent.keySet().removeIf(n -> !present.containsKey(n));
+        reports.keySet().removeIf(n -> !scanned.contains(n) && !n.startsWith(KEPT_PREFIX));
         if (!next.equals(active)) {
-            Map<String, Generation> previous = new LinkedHashMap<>(active);
+            Map<String, Generation> previous = new TreeMap<>(active);
             active.clear();
             active.putAll(next);
             publish();
             for (Generation g : retired) {
-                Generation successor = next.get(g.id);
-                retire(g, successor);
+                retire(g, next.get(g.id));
             }
-            logChanges(previous, next);
+            if (!immediate) {
+                // At start, the STARTED line of each JAR says it all.
+                describeChanges(previous, next);
+            }
         }
+        return settling;
+    }
+
+    /**
+     * The generation {@code id} should run: the highest version among {@code files} that loads and
+     * starts (the current one when its content is still there). Reports each file's state; collects
+     * why candidates could not be used in {@code failed}. Null when none can run.
+     */
+    private Generation choose(String id, List<PluginFile> files, Generation current, List<String> failed) {
+        List<PluginFile> candidates = ordered(files, current);
+        Generation chosen = null;
+        for (PluginFile f : candidates) {
+            PluginFile duplicate = firstWithSameVersion(candidates, f);
+            if (duplicate != f) {
+                report(f.name, f.report(PluginReport.State.REFUSED, "same plugin id '" + id + "' and version " + f.version
+                        + " as " + duplicate.name + "; remove one of the two JARs"));
+                continue;
+            }
+            if (chosen != null) {
+                report(f.name, f.report(PluginReport.State.STANDBY, "version " + f.version + " stands by; "
+                        + chosen.version + " is active"));
+                continue;
+            }
+            if (current != null && current.hash.equals(f.hash)) {
+                chosen = current;
+                report(f.name, started(f, current));
+                continue;
+            }
+            if (f.hash.equals(failedContent.get(f.name))) {
+                PluginReport r = reports.get(f.name);
+                if (arrivedAfter(f, current)) {
+                    failed.add(f.name + ' ' + (r == null ? "failed" : r.reason()));
+                }
+                continue;
+            }
+            try {
+                Generation g = loader.load(f);
+                for (LoadedExtension le : g.extensions) {
+                    for (ExtensionPoints p : ExtensionPoints.of(le.extension())) {
+                        registry.remedies().learned(p, le.name(), f.name, g.id, g.version);
+                    }
+                }
+                chosen = g;
+                report(f.name, started(f, g));
+            } catch (PluginLoadException ex) {
+                failedContent.put(f.name, f.hash);
+                report(f.name, f.report(ex.state, ex.getMessage()));
+                if (arrivedAfter(f, current)) {
+                    failed.add(f.name + ' ' + ex.getMessage());
+                }
+                if (ex.getCause() != null) {
+                    log.debug("Loading {} failed", f.name, ex.getCause());
+                }
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Whether {@code f} came into the folder after {@code current} was loaded: only then can it be
+     * {@code current}'s replacement. A broken JAR that was there all along replaces nothing.
+     */
+    private static boolean arrivedAfter(PluginFile f, Generation current) {
+        return current != null && f.observation.since() - current.loadedNanos > 0;
+    }
+
+    /**
+     * Why {@code current}, which no file of the folder provides any more, should keep serving; null
+     * when it should be removed.
+     */
+    private Hold holdReason(Generation current, List<String> failed, List<PluginFile> unreadable, List<Pending> pending,
+                            Set<String> scanned, long now, boolean immediate) {
+        // Its replacement arrived but cannot run: keep the version that works until the folder is fixed.
+        if (!failed.isEmpty()) {
+            return new Hold(now, "kept " + current.version + ": " + String.join("; ", failed), false);
+        }
+        String stem = PluginFile.stem(current.file);
+        for (PluginFile f : unreadable) {
+            if ((f.name.equals(current.file) || PluginFile.stem(f.name).equals(stem)) && arrivedAfter(f, current)) {
+                return new Hold(now, "kept " + current.version + ": " + f.name + " is " + f.invalidReason, false);
+            }
+        }
+        if (immediate) {
+            return null;
+        }
+        // Its replacement may still be arriving: hold the removal for a bounded time.
+        Hold previous = holds.get(current.id);
+        long since = previous != null && previous.bounded ? previous.since : now;
+        if (now - since > settings.pluginsReplaceGrace().toNanos()) {
+            log.warn("Plugin {} {}: no usable replacement arrived within plugins.replace-grace {}; removing it",
+                    current.id, current.version, settings.pluginsReplaceGrace());
+            return null;
+        }
+        for (Pending p : pending) {
+            if (current.id.equals(p.id) || p.id == null && (p.name.equals(current.file) || PluginFile.stem(p.name).equals(stem))) {
+                return new Hold(since, "kept " + current.version + " until " + p.name + " is ready", true);
+            }
+        }
+        for (Pending p : pending) {
+            if (p.id == null) {
+                return new Hold(since, "kept " + current.version + " until " + p.name + " is ready (it may replace it)", true);
+            }
+        }
+        if (!scanned.contains(current.file) && (previous == null || previous.bounded)
+                && now - since < settings.pluginsWatchDebounce().toNanos()) {
+            // Deleted moments ago: a successor may follow ("rm old.jar; mv new.jar plugins/").
+            return new Hold(since, "", true);
+        }
+        return null;
+    }
+
+    private static final String KEPT_PREFIX = "\u0000kept:";
+
+    /** Holds {@code current} back from removal; reports and tells the operator once per reason. */
+    private void keep(Generation current, Hold hold, Set<String> scanned) {
+        Hold previous = holds.put(current.id, hold);
+        if (hold.reason.isEmpty()) {
+            return;
+        }
+        String file = current.file + (scanned.contains(current.file) ? " (previous content)" : " (removed)");
+        reports.put(KEPT_PREFIX + current.id, new PluginReport(file, current.id, current.version, PluginReport.State.KEPT,
+                started(current).extensions(), hold.reason));
+        if (previous == null || !previous.reason.equals(hold.reason)) {
+            if (hold.bounded) {
+                log.info("Plugin {} {}", current.id, hold.reason);
+            } else {
+                log.warn("Plugin {} {}", current.id, hold.reason);
+            }
+            events.add(current.id + ' ' + hold.reason);
+        }
+    }
+
+    private void endHold(String id) {
+        holds.remove(id);
+        reports.remove(KEPT_PREFIX + id);
     }
 
     /** Highest version first; the active generation's file first among equal versions. */
@@ -277,56 +421,178 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private PluginReport started(PluginFile f, Generation g) {
+        return new PluginReport(f.name, g.id, g.version, PluginReport.State.STARTED, started(g).extensions(), null);
+    }
+
+    private static PluginReport started(Generation g) {
         List<String> described = new ArrayList<>();
         for (LoadedExtension le : g.extensions) {
             for (ExtensionPoints p : ExtensionPoints.of(le.extension())) {
                 described.add(p.key() + ':' + le.name());
             }
         }
-        return new PluginReport(f.name, g.id, g.version, PluginReport.State.STARTED, described, null);
+        return new PluginReport(g.file, g.id, g.version, PluginReport.State.STARTED, described, null);
     }
 
-    private void report(PluginFile f, PluginReport r) {
-        PluginReport previous = reports.put(f.name, r);
+    private void report(String name, PluginReport r) {
+        PluginReport previous = reports.put(name, r);
         if (r.equals(previous)) {
             return;
         }
         if (r.isStarted() || r.state() == PluginReport.State.STANDBY) {
             log.info("Plugin {}", r);
         } else {
-            log.warn("Plugin JAR {} skipped: {}", f.name, r.reason());
+            log.warn("Plugin JAR {} skipped: {}", name, r.reason());
+            if (previous == null || !Objects.equals(previous.reason(), r.reason())) {
+                events.add(name + " " + r.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.reason());
+            }
         }
     }
 
     private void publish() {
+        listener.beforePublish(all());
+        registry.publish(all());
+    }
+
+    private List<LoadedExtension> all() {
         List<LoadedExtension> all = new ArrayList<>(embedded);
         for (Generation g : active.values()) {
             all.addAll(g.extensions);
         }
-        listener.beforePublish(all);
-        registry.publish(all);
+        return all;
     }
 
-    private void logChanges(Map<String, Generation> before, Map<String, Generation> after) {
-        for (Map.Entry<String, Generation> e : after.entrySet()) {
-            Generation old = before.get(e.getKey());
-            if (old == null) {
-                log.info("Plugin {} {} added from {}", e.getKey(), e.getValue().version, e.getValue().file);
+    /** Tells the operator what the transition did, one line per plugin: added, {@code 0.1.0 -> 0.1.1}, removed. */
+    private void describeChanges(Map<String, Generation> before, Map<String, Generation> after) {
+        Set<String> ids = new TreeSet<>(before.keySet());
+        ids.addAll(after.keySet());
+        for (String id : ids) {
+            Generation old = before.get(id);
+            Generation now = after.get(id);
+            if (old == now) {
+                continue;
             }
+            String text;
+            if (old == null) {
+                text = id + ' ' + now.version + " added (" + now.file + ')';
+            } else if (now == null) {
+                text = id + ' ' + old.version + " removed (" + old.file + " left the plugins folder)";
+            } else {
+                text = id + ' ' + old.version + " -> " + now.version + " (" + now.file + ')'
+                        + (old.version.equals(now.version) ? ", new content" : "");
+            }
+            log.info("Plugin {}", text);
+            events.add(text);
         }
     }
 
     /** Unloads {@code g} once every snapshot published before now has drained. */
     private void retire(Generation g, Generation successor) {
-        Retirement r = new Retirement(g, successor, registry.replacedSnapshots(), resources.ticker().nanoTime());
-        retirements.add(r);
+        retirements.add(new Retirement(g, g.extensions, successor, registry.replacedSnapshots(), resources.ticker().nanoTime()));
         log.info("Plugin {}: {} -> {}; draining calls of the old generation", g.id, g.version,
                 successor == null ? "removed" : successor.version);
     }
 
     /**
-     * Unloads retired generations whose calls have finished, or whose drain timed out. Called by the
-     * kernel's lifecycle thread every few milliseconds while retirements are pending.
+     * Applies the extension keys and the selections of {@code next}, the settings of an edited
+     * configuration file, to new calls at once: an extension whose keys changed is replaced by a new
+     * instance of it started with the new keys (the old one finishes its calls and is stopped once they
+     * drained), and the new selections and instances are published in one snapshot. Names that nobody
+     * provides, and keys an extension refuses, refuse the whole change: nothing is applied.
+     *
+     * @throws ConfigException naming the key and what was wrong
+     */
+    public synchronized void reconfigure(KernelSettings next) {
+        KernelSettings before = settings;
+        Extensions now = registry.current();
+        checkProvided(before, next, now);
+        Map<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
+        try {
+            for (Generation g : active.values()) {
+                for (LoadedExtension le : g.extensions) {
+                    String point = ExtensionPoints.of(le.extension()).get(0).key();
+                    if (!before.extensionConfig(point, le.name()).equals(next.extensionConfig(point, le.name()))) {
+                        fresh.put(le, loader.restart(g, le, next));
+                    }
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            fresh.values().forEach(le -> PluginLoader.stopQuietly(le.extension()));
+            throw new ConfigException(e.getMessage(), e);
+        }
+        for (LoadedExtension le : embedded) {
+            String point = ExtensionPoints.of(le.extension()).get(0).key();
+            if (!before.extensionConfig(point, le.name()).equals(next.extensionConfig(point, le.name()))) {
+                log.warn("Extension {} is the application's own: its keys ({}) take effect at restart", le,
+                        next.extensionConfig(point, le.name()).prefix() + "*");
+            }
+        }
+        settings = next;
+        for (Map.Entry<String, Generation> e : active.entrySet()) {
+            Generation g = e.getValue();
+            if (g.extensions.stream().anyMatch(fresh::containsKey)) {
+                e.setValue(g.withExtensions(g.extensions.stream().map(le -> fresh.getOrDefault(le, le)).toList()));
+            }
+        }
+        List<LoadedExtension> all = all();
+        listener.beforePublish(all);
+        registry.publish(all, selections -> selections.reconfigured(next));
+        if (!fresh.isEmpty()) {
+            List<LoadedExtension> old = new ArrayList<>(fresh.keySet());
+            retirements.add(new Retirement(null, old, null, registry.replacedSnapshots(), resources.ticker().nanoTime()));
+            log.info("Restarted {} with their new keys; the previous instances stop once their calls finish",
+                    fresh.values().stream().map(LoadedExtension::toString).collect(Collectors.joining(", ")));
+        }
+    }
+
+    /** Refuses selections, changed in {@code next}, that name no loaded extension. */
+    private static void checkProvided(KernelSettings before, KernelSettings next, Extensions now) {
+        Map<String, List<String>> loaded = new LinkedHashMap<>();
+        for (ExtensionPoints p : ExtensionPoints.values()) {
+            loaded.put(p.key(), now.all().stream().filter(le -> p.type().isInstance(le.extension()))
+                    .map(LoadedExtension::name).toList());
+        }
+        Selections was = Selections.from(before);
+        Selections will = Selections.from(next);
+        List<String> problems = new ArrayList<>();
+        for (ExtensionPoints p : List.of(ExtensionPoints.LOAD_BALANCER, ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY,
+                ExtensionPoints.SERIALIZER)) {
+            String key = p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key();
+            List<String> names = will.configured(p.key());
+            if (!names.equals(was.configured(p.key())) && !names.isEmpty() && names.stream().noneMatch(loaded.get(p.key())::contains)
+                    && !(p == ExtensionPoints.REGISTRY && names.equals(List.of("none")))) {
+                problems.add(key + ": '" + String.join(",", names) + "' (expected: a loaded " + p.key() + ": "
+                        + orNone(loaded.get(p.key())) + ")");
+            }
+        }
+        next.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) -> {
+            List<String> first = Selections.split(names);
+            if (!names.equals(before.serviceSelections().getOrDefault(point, Map.of()).get(service)) && !first.isEmpty()
+                    && first.stream().noneMatch(loaded.get(point)::contains)) {
+                problems.add((point.equals("serializer") ? "call.serializer" : point) + "[" + service + "]: '" + names
+                        + "' (expected: a loaded " + point + ": " + orNone(loaded.get(point)) + ")");
+            }
+        }));
+        if (!will.filters().equals(was.filters())) {
+            for (String f : will.filters()) {
+                if (!loaded.get(ExtensionPoints.FILTER.key()).contains(f)) {
+                    problems.add("filters: '" + f + "' (expected: loaded filters: " + orNone(loaded.get(ExtensionPoints.FILTER.key())) + ")");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+    }
+
+    private static String orNone(List<String> names) {
+        return names.isEmpty() ? "none is loaded" : String.join(", ", names);
+    }
+
+    /**
+     * Unloads retired generations (and stops replaced instances) whose calls have finished, or whose
+     * drain timed out. Called by the kernel's lifecycle thread every few milliseconds while retirements
+     * are pending.
      *
      * @return true while some retirement is still waiting
      */
@@ -339,8 +605,13 @@ public final class PluginHost implements AutoCloseable {
                 continue;
             }
             retirements.remove(r);
-            unloaded++;
             long drainMs = TimeUnit.NANOSECONDS.toMillis(now - r.startNanos);
+            if (r.generation == null) {
+                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
+                log.info("Stopped the previous instances of {} after {} ms", r.instances, drainMs);
+                continue;
+            }
+            unloaded++;
             loader.unload(r.generation);
             if (timedOut && !drained) {
                 log.warn("Plugin {} {}: calls still running after plugins.drain-timeout {}; unloaded anyway",
@@ -354,9 +625,6 @@ public final class PluginHost implements AutoCloseable {
         registry.replacedSnapshots();
         return !retirements.isEmpty();
     }
-
-    private final List<Collection> collected = new ArrayList<>();
-    private volatile long unloaded;
 
     /** Generations unloaded so far (replaced, removed or rolled back), for metrics. */
     public long unloadedGenerations() {
@@ -405,20 +673,32 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** Weak references to the class loaders of every generation unloaded so far and not yet checked. */
-    public synchronized List<java.lang.ref.WeakReference<ClassLoader>> unloadedLoaders() {
+    public synchronized List<WeakReference<ClassLoader>> unloadedLoaders() {
         return collected.stream().map(c -> c.loader).collect(Collectors.toList());
     }
 
-    /** What happened to each JAR of the plugins folder, by file name. */
+    /** What happened to each JAR of the plugins folder, by file name; plus versions kept after their JAR went. */
     public synchronized List<PluginReport> reports() {
-        return List.copyOf(reports.values());
+        List<PluginReport> out = new ArrayList<>();
+        reports.forEach((k, r) -> {
+            if (!k.startsWith(KEPT_PREFIX)) {
+                out.add(r);
+            }
+        });
+        reports.forEach((k, r) -> {
+            if (k.startsWith(KEPT_PREFIX)) {
+                out.add(r);
+            }
+        });
+        return out;
     }
 
     /** Active generations, e.g. {@code codec-protostuff 0.1.0 #3}, and those still draining. */
     public synchronized List<String> generations() {
         List<String> out = new ArrayList<>();
-        active.values().forEach(g -> out.add(g + " active"));
-        retirements.forEach(r -> out.add(r.generation + " draining"));
+        active.values().forEach(g -> out.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
+                ? " active, kept" : " active")));
+        retirements.stream().filter(r -> r.generation != null).forEach(r -> out.add(r.generation + " draining"));
         return out;
     }
 
@@ -426,20 +706,51 @@ public final class PluginHost implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        retirements.forEach(r -> loader.unload(r.generation));
+        for (Retirement r : retirements) {
+            if (r.generation == null) {
+                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
+            } else {
+                loader.unload(r.generation);
+            }
+        }
         retirements.clear();
         active.values().forEach(loader::unload);
         active.clear();
     }
 
+    /** What the folder showed under one name: a file is the same while its size, time and identity are. */
+    record Observation(long size, long modified, Object fileKey, long since) {
+
+        static Observation of(BasicFileAttributes a, long now) {
+            return new Observation(a.size(), a.lastModifiedTime().toMillis(), a.fileKey(), now);
+        }
+
+        boolean sameFile(Observation o) {
+            return o != null && size == o.size && modified == o.modified && Objects.equals(fileKey, o.fileKey);
+        }
+    }
+
+    /** A file still being written, and the plugin id its manifest declares if it can already be read. */
+    private record Pending(String name, String id) {}
+
+    /**
+     * Why a generation with no file of its own keeps serving, since when; bounded holds end after
+     * {@code plugins.replace-grace}, the others when the folder changes. An empty reason is a silent hold.
+     */
+    private record Hold(long since, String reason, boolean bounded) {}
+
+    /** A generation to unload, or (generation null) replaced instances to stop, once their calls drained. */
     private static final class Retirement {
         final Generation generation;
+        final List<LoadedExtension> instances;
         final Generation successor;
         final List<Extensions> snapshots;
         final long startNanos;
 
-        Retirement(Generation generation, Generation successor, List<Extensions> snapshots, long startNanos) {
+        Retirement(Generation generation, List<LoadedExtension> instances, Generation successor, List<Extensions> snapshots,
+                   long startNanos) {
             this.generation = generation;
+            this.instances = instances;
             this.successor = successor;
             this.snapshots = snapshots;
             this.startNanos = startNanos;
@@ -449,12 +760,11 @@ public final class PluginHost implements AutoCloseable {
     /** An unloaded generation whose class loader should become unreachable; holds nothing of it strongly. */
     private static final class Collection {
         final String generation;
-        final java.lang.ref.WeakReference<ClassLoader> loader;
+        final WeakReference<ClassLoader> loader;
         final long sinceNanos;
         final long oldCollectionsAtUnload;
 
-        Collection(String generation, java.lang.ref.WeakReference<ClassLoader> loader, long sinceNanos,
-                   long oldCollectionsAtUnload) {
+        Collection(String generation, WeakReference<ClassLoader> loader, long sinceNanos, long oldCollectionsAtUnload) {
             this.generation = generation;
             this.loader = loader;
             this.sinceNanos = sinceNanos;

@@ -4,6 +4,9 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,29 +15,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one serialized path through which plugins change at runtime: a single kernel thread runs the
- * reconciles the watcher triggers (debounced), the drain checks of retired generations, and the
- * collection checks of their class loaders.
+ * The one serialized path through which the kernel changes at runtime: a single kernel thread runs the
+ * reconciles the plugins folder's watcher triggers (debounced), the reloads of an edited configuration
+ * file, the drain checks of retired generations, and the collection checks of their class loaders.
  */
 public final class PluginLifecycle implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PluginLifecycle.class);
     private static final long DRAIN_POLL_MILLIS = 2;
 
+    /** Reads the configuration file again and applies it; throws what the read or the apply refused. */
+    @FunctionalInterface
+    public interface ConfigReload {
+        void reload() throws Exception;
+    }
+
     private final KernelSettings settings;
     private final PluginHost host;
-    private final ScheduledExecutorService thread;
+    private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean reconcileScheduled = new AtomicBoolean();
+    private final AtomicBoolean configScheduled = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean collectScheduled = new AtomicBoolean();
-    private PluginWatcher watcher;
+    private volatile Thread lifecycleThread;
+    private FolderWatcher pluginsWatcher;
+    private FolderWatcher configWatcher;
 
     public PluginLifecycle(KernelSettings settings, PluginHost host) {
         this.settings = settings;
         this.host = host;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, new KernelThreadFactory("microrpc-plugin-lifecycle"));
-        executor.setRemoveOnCancelPolicy(true);
-        this.thread = executor;
+        this.thread = new ScheduledThreadPoolExecutor(1, new KernelThreadFactory("microrpc-plugin-lifecycle"));
+        thread.setRemoveOnCancelPolicy(true);
+        thread.execute(() -> lifecycleThread = Thread.currentThread());
     }
 
     /** Loads the folder as it is now, then watches it when {@code plugins.watch} is on. */
@@ -42,11 +54,42 @@ public final class PluginLifecycle implements AutoCloseable {
         host.reconcile(true);
         if (settings.pluginsWatch() && Files.isDirectory(settings.pluginsDir())) {
             try {
-                watcher = new PluginWatcher(settings.pluginsDir(), this::changed);
+                pluginsWatcher = new FolderWatcher(settings.pluginsDir(), "microrpc-plugin-watcher", this::changed);
+                log.info("Watching {} for plugin changes", settings.pluginsDir().toAbsolutePath());
             } catch (IOException e) {
                 log.warn("Cannot watch {}; plugins change only at restart", settings.pluginsDir(), e);
             }
         }
+    }
+
+    /**
+     * Watches {@code file}'s folder and calls {@code reload} on the lifecycle thread once it has been
+     * quiet for the debounce time after a change (editors and ConfigMaps replace the file rather than
+     * write it in place, so the folder is what to watch).
+     */
+    public void watchConfig(Path file, ConfigReload reload) {
+        Path folder = file.toAbsolutePath().getParent();
+        try {
+            configWatcher = new FolderWatcher(folder, "microrpc-config-watcher", () -> {
+                if (configScheduled.compareAndSet(false, true)) {
+                    thread.schedule(() -> reloadConfig(reload), settings.pluginsWatchDebounce().toMillis(), TimeUnit.MILLISECONDS);
+                }
+            });
+            log.info("Watching {} for configuration changes (live keys apply at once; docs/CONFIGURATION.md)", file);
+        } catch (IOException e) {
+            log.warn("Cannot watch {}; configuration changes apply at restart or POST /reload", file, e);
+        }
+    }
+
+    private void reloadConfig(ConfigReload reload) {
+        configScheduled.set(false);
+        try {
+            reload.reload();
+        } catch (Exception e) {
+            // Logged by the reload, with the key and the reason; the running configuration stays.
+            log.debug("Configuration reload refused", e);
+        }
+        scheduleDrain();
     }
 
     /** Something changed in the folder: reconcile once it has been quiet for the debounce time. */
@@ -58,12 +101,36 @@ public final class PluginLifecycle implements AutoCloseable {
 
     /** Reconciles now, on the lifecycle thread, and waits for it. */
     public void reconcileNow() {
+        run(() -> {
+            reconcile();
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code task} on the lifecycle thread (at once when called from it) and returns its result;
+     * its exception is thrown as it is when unchecked.
+     */
+    public <T> T run(Callable<T> task) {
         try {
-            thread.submit(this::reconcile).get();
+            if (Thread.currentThread() == lifecycleThread) {
+                return task.call();
+            }
+            T result = thread.submit(task).get();
+            scheduleDrain();
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("reconcile failed", e.getCause());
+            throw new IllegalStateException("interrupted while waiting for the plugin lifecycle", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -111,12 +178,16 @@ public final class PluginLifecycle implements AutoCloseable {
 
     @Override
     public void close() {
-        if (watcher != null) {
-            watcher.close();
+        if (pluginsWatcher != null) {
+            pluginsWatcher.close();
         }
-        thread.shutdownNow();
+        if (configWatcher != null) {
+            configWatcher.close();
+        }
+        ScheduledExecutorService t = thread;
+        t.shutdownNow();
         try {
-            thread.awaitTermination(5, TimeUnit.SECONDS);
+            t.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

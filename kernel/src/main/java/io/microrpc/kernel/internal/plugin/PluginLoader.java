@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
@@ -26,14 +27,15 @@ final class PluginLoader {
 
     private static final Logger log = LoggerFactory.getLogger(PluginLoader.class);
 
-    private final KernelSettings settings;
+    private final Supplier<KernelSettings> settings;
     private final KernelResources resources;
     private final Path cacheDir;
 
-    PluginLoader(KernelSettings settings, KernelResources resources) {
+    /** @param settings the settings in force now (extension keys change with the configuration file) */
+    PluginLoader(Supplier<KernelSettings> settings, KernelResources resources) {
         this.settings = settings;
         this.resources = resources;
-        this.cacheDir = settings.dataDir().resolve("plugin-cache");
+        this.cacheDir = settings.get().dataDir().resolve("plugin-cache");
     }
 
     Generation load(PluginFile file) throws PluginLoadException {
@@ -74,7 +76,7 @@ final class PluginLoader {
                     continue;
                 }
                 starting = (Extension) o;
-                start(starting, points.get(0), pluginId);
+                start(starting, points.get(0), pluginId, settings.get());
                 started.add(new LoadedExtension(starting, pluginId, file.version));
                 starting = null;
             }
@@ -93,10 +95,36 @@ final class PluginLoader {
             throw new PluginLoadException(PluginReport.State.REFUSED, "no microrpc extension found: annotate "
                     + "implementations of io.microrpc.spi points with @org.pf4j.Extension so META-INF/extensions.idx lists them", null);
         }
-        return new Generation(pluginId, file.version, file.name, file.hash, manager, loader, started);
+        return new Generation(pluginId, file.version, file.name, file.hash, manager, loader, started, resources.ticker().nanoTime());
     }
 
-    private void start(Extension ext, ExtensionPoints point, String pluginId) throws Exception {
+    /**
+     * A new instance of {@code current}'s extension class from {@code generation}'s plugin, started with
+     * its configuration in {@code next}: how an extension takes new configuration keys without touching
+     * the instance calls are using. The caller publishes it and stops the old one once drained.
+     *
+     * @throws IllegalArgumentException with the extension's own message when it refuses the configuration
+     */
+    LoadedExtension restart(Generation generation, LoadedExtension current, KernelSettings next) {
+        Extension fresh;
+        ClassLoader previous = ContextLoader.enter(current.extension());
+        try {
+            fresh = generation.manager.getExtensionFactory().create(current.extension().getClass());
+        } catch (RuntimeException | LinkageError e) {
+            throw new IllegalArgumentException("cannot create a new instance of " + current + ": " + e, e);
+        } finally {
+            ContextLoader.exit(previous);
+        }
+        try {
+            start(fresh, ExtensionPoints.of(fresh).get(0), generation.id, next);
+        } catch (Exception | LinkageError e) {
+            stopQuietly(fresh);
+            throw new IllegalArgumentException(e.getMessage() != null ? e.getMessage() : e.toString(), e);
+        }
+        return new LoadedExtension(fresh, current.pluginId(), current.pluginVersion());
+    }
+
+    private void start(Extension ext, ExtensionPoints point, String pluginId, KernelSettings settings) throws Exception {
         Path data = settings.dataDir().resolve("plugins").resolve(pluginId);
         Files.createDirectories(data);
         KernelPluginContext context = new KernelPluginContext(settings.extensionConfig(point.key(), ext.name()), resources, data);

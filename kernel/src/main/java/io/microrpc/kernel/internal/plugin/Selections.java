@@ -4,41 +4,68 @@ import io.microrpc.kernel.config.KernelSettings;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which extension is active for each point, globally and per service: a preference list of names per
- * point, the first loaded one wins. Starts from the configuration and changes at runtime through
- * {@code MicroRpc.switchExtension}. Immutable: {@link #with} returns a new instance.
+ * point, the first loaded one wins. Two layers: what the configuration file says ({@code loadbalancer},
+ * {@code cluster}, {@code registry}, {@code call.serializer}, {@code filters} and the per-service keys),
+ * and what an operator switched at runtime ({@code MicroRpc.switchExtension}). A runtime switch goes
+ * before the configured list, which stays behind it as the fallback: removing the switched-to plugin
+ * falls back to the configured choice, never to nothing. Editing the configuration replaces the
+ * runtime switches of the points it changes (the latest action wins).
+ *
+ * <p>Immutable: {@link #with} and {@link #reconfigured} return new instances.
  */
 public final class Selections {
 
-    private final Map<String, List<String>> global;
-    private final Map<String, Map<String, List<String>>> perService;
+    /** The configuration key holding the list of active filters; not a switchable point. */
+    static final String FILTERS = "filters";
 
-    private Selections(Map<String, List<String>> global, Map<String, Map<String, List<String>>> perService) {
-        this.global = global;
-        this.perService = perService;
+    private final Map<String, List<String>> configured;
+    private final Map<String, Map<String, List<String>>> configuredPerService;
+    private final Map<String, List<String>> switched;
+    /** A runtime switch per service and point; an empty list means "the global choice". */
+    private final Map<String, Map<String, List<String>>> switchedPerService;
+
+    private Selections(Map<String, List<String>> configured, Map<String, Map<String, List<String>>> configuredPerService,
+                       Map<String, List<String>> switched, Map<String, Map<String, List<String>>> switchedPerService) {
+        this.configured = configured;
+        this.configuredPerService = configuredPerService;
+        this.switched = switched;
+        this.switchedPerService = switchedPerService;
     }
 
-    /** The preferences the configuration states: {@code call.serializer}, {@code loadbalancer}, {@code cluster}, {@code registry}. */
+    /** The preferences the configuration states, with no runtime switch. */
     public static Selections from(KernelSettings settings) {
+        return new Selections(configured(settings), configuredPerService(settings), Map.of(), Map.of());
+    }
+
+    private static Map<String, List<String>> configured(KernelSettings settings) {
         Map<String, List<String>> g = new LinkedHashMap<>();
+        g.put(ExtensionPoints.SERIALIZER.key(), split(settings.serializer()));
         g.put(ExtensionPoints.LOAD_BALANCER.key(), split(settings.loadBalancer()));
         g.put(ExtensionPoints.CLUSTER.key(), split(settings.clusterPolicy()));
         g.put(ExtensionPoints.REGISTRY.key(), split(settings.registry()));
-        Selections s = new Selections(Collections.unmodifiableMap(g), Map.of());
-        for (Map.Entry<String, Map<String, String>> e : settings.serviceSelections().entrySet()) {
-            for (Map.Entry<String, String> byService : e.getValue().entrySet()) {
-                s = s.with(e.getKey(), byService.getKey(), split(byService.getValue()));
-            }
-        }
-        return s;
+        g.put(FILTERS, List.copyOf(settings.filters()));
+        return Collections.unmodifiableMap(g);
     }
 
-    private static List<String> split(String names) {
+    private static Map<String, Map<String, List<String>>> configuredPerService(KernelSettings settings) {
+        Map<String, Map<String, List<String>>> p = new LinkedHashMap<>();
+        settings.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) ->
+                p.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(point, split(names))));
+        p.replaceAll((s, m) -> Collections.unmodifiableMap(m));
+        return Collections.unmodifiableMap(p);
+    }
+
+    /** Splits a preference list such as {@code p2c, round-robin}. */
+    public static List<String> split(String names) {
         List<String> out = new ArrayList<>();
         for (String n : names.split(",")) {
             if (!n.isBlank()) {
@@ -48,56 +75,114 @@ public final class Selections {
         return List.copyOf(out);
     }
 
-    /** The preference list for {@code point}, for {@code service} if it has its own, else the global one. */
+    /**
+     * The preference list for {@code point}, for {@code service} (null: globally): the service's runtime
+     * switch, its configured choice, the global runtime switch, the global configured choice, in that
+     * order and without repeats.
+     */
     public List<String> preferences(String point, String service) {
+        Set<String> out = new LinkedHashSet<>();
         if (service != null) {
-            Map<String, List<String>> s = perService.get(service);
-            if (s != null && s.containsKey(point)) {
-                return s.get(point);
+            List<String> own = switchedPerService.getOrDefault(service, Map.of()).get(point);
+            if (own != null) {
+                out.addAll(own);
+            }
+            if (own == null || !own.isEmpty()) {
+                out.addAll(configuredPerService.getOrDefault(service, Map.of()).getOrDefault(point, List.of()));
             }
         }
-        return global.getOrDefault(point, List.of());
+        out.addAll(switched.getOrDefault(point, List.of()));
+        out.addAll(configured.getOrDefault(point, List.of()));
+        return List.copyOf(out);
     }
 
-    /** Services that have a preference of their own for {@code point}. */
+    /** The global runtime switch of {@code point}, empty when there is none. */
+    List<String> switched(String point) {
+        return switched.getOrDefault(point, List.of());
+    }
+
+    /** The configured global choice of {@code point}. */
+    List<String> configured(String point) {
+        return configured.getOrDefault(point, List.of());
+    }
+
+    /** The names of the configured active filters; empty activates every loaded filter. */
+    List<String> filters() {
+        return configured.getOrDefault(FILTERS, List.of());
+    }
+
+    /** Services that have a choice of their own for {@code point} (configured or switched). */
     public List<String> servicesWithOwn(String point) {
-        List<String> out = new ArrayList<>();
-        perService.forEach((service, points) -> {
+        Set<String> out = new TreeSet<>();
+        configuredPerService.forEach((service, points) -> {
             if (points.containsKey(point)) {
                 out.add(service);
             }
         });
-        return out;
+        switchedPerService.forEach((service, points) -> {
+            List<String> own = points.get(point);
+            if (own != null && !own.isEmpty()) {
+                out.add(service);
+            } else if (own != null) {
+                out.remove(service);
+            }
+        });
+        return List.copyOf(out);
     }
 
     /**
-     * A copy where {@code point} (for {@code service}, or globally when null) prefers {@code names};
-     * an empty list removes a service's own preference.
+     * A copy where {@code point} (for {@code service}, or globally when null) prefers {@code names}
+     * ahead of the configured choice; an empty list returns a service to the global choice.
      */
     public Selections with(String point, String service, List<String> names) {
         Objects.requireNonNull(point, "point");
         if (service == null) {
-            Map<String, List<String>> g = new LinkedHashMap<>(global);
+            Map<String, List<String>> g = new LinkedHashMap<>(switched);
             g.put(point, List.copyOf(names));
-            return new Selections(Collections.unmodifiableMap(g), perService);
+            return new Selections(configured, configuredPerService, Collections.unmodifiableMap(g), switchedPerService);
         }
-        Map<String, Map<String, List<String>>> p = new LinkedHashMap<>(perService);
+        Map<String, Map<String, List<String>>> p = new LinkedHashMap<>(switchedPerService);
         Map<String, List<String>> s = new LinkedHashMap<>(p.getOrDefault(service, Map.of()));
-        if (names.isEmpty()) {
-            s.remove(point);
-        } else {
-            s.put(point, List.copyOf(names));
-        }
-        if (s.isEmpty()) {
-            p.remove(service);
-        } else {
-            p.put(service, Collections.unmodifiableMap(s));
-        }
-        return new Selections(global, Collections.unmodifiableMap(p));
+        s.put(point, List.copyOf(names));
+        p.put(service, Collections.unmodifiableMap(s));
+        return new Selections(configured, configuredPerService, switched, Collections.unmodifiableMap(p));
+    }
+
+    /**
+     * The selections of a new configuration. A runtime switch stays unless the configuration changed
+     * the choice it overrides (the same point, globally or for the same service).
+     */
+    public Selections reconfigured(KernelSettings settings) {
+        Map<String, List<String>> c = configured(settings);
+        Map<String, Map<String, List<String>>> cs = configuredPerService(settings);
+        Map<String, List<String>> g = new LinkedHashMap<>(switched);
+        g.keySet().removeIf(point -> !Objects.equals(c.get(point), configured.get(point)));
+        Map<String, Map<String, List<String>>> p = new LinkedHashMap<>();
+        switchedPerService.forEach((service, points) -> {
+            Map<String, List<String>> kept = new LinkedHashMap<>(points);
+            kept.keySet().removeIf(point -> !Objects.equals(cs.getOrDefault(service, Map.of()).get(point),
+                    configuredPerService.getOrDefault(service, Map.of()).get(point)));
+            if (!kept.isEmpty()) {
+                p.put(service, Collections.unmodifiableMap(kept));
+            }
+        });
+        return new Selections(c, cs, Collections.unmodifiableMap(g), Collections.unmodifiableMap(p));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Selections s && configured.equals(s.configured) && configuredPerService.equals(s.configuredPerService)
+                && switched.equals(s.switched) && switchedPerService.equals(s.switchedPerService);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(configured, configuredPerService, switched, switchedPerService);
     }
 
     @Override
     public String toString() {
-        return "Selections{global=" + global + ", perService=" + perService + '}';
+        return "Selections{configured=" + configured + ", perService=" + configuredPerService + ", switched=" + switched
+                + ", switchedPerService=" + switchedPerService + '}';
     }
 }

@@ -108,7 +108,7 @@ class PluginReportsTest {
 
         PluginReport r = reportOf(server, "x.jar");
         assertThat(r.state()).isEqualTo(PluginReport.State.REFUSED);
-        assertThat(r.reason()).contains("not a readable JAR");
+        assertThat(r.reason()).contains("not a valid JAR");
         assertThat(r.pluginId()).isNull();
         assertGoodPluginServes(server);
     }
