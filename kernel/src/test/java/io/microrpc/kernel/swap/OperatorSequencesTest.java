@@ -174,6 +174,25 @@ class OperatorSequencesTest {
     }
 
     @Test
+    void deleteByHandThenAddSecondsLater() throws Exception {
+        balancer("1.0.0").writeTo(pluginsDir, lbJar("1.0.0"));
+        startClient(pluginsDir, "");
+        servedBy("lb", "1.0.0");
+
+        // rm old.jar, then, a moment later, the new one: the only load balancer is not dropped meanwhile.
+        Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
+        pause(DEBOUNCE.multipliedBy(15));
+        balancer("1.1.0").writeTo(pluginsDir, lbJar("1.1.0"));
+
+        servedBy("lb", "1.1.0");
+        callsContinue();
+        noCallFailed();
+        assertThat(events()).contains("lb-versioned kept 1.0.0 for up to plugins.replace-grace")
+                .contains("lb-versioned 1.0.0 -> 1.1.0").doesNotContain("removed");
+        assertCollected("lb", "1.0.0");
+    }
+
+    @Test
     void downgradeByDeletingTheNewerRelease() throws Exception {
         balancer("1.0.0").writeTo(pluginsDir, lbJar("1.0.0"));
         balancer("2.0.0").writeTo(pluginsDir, lbJar("2.0.0"));
@@ -312,7 +331,7 @@ class OperatorSequencesTest {
         load.stop();
         assertThat(load.failures()).as("failed calls while the broken release was in the folder").isEmpty();
         Files.delete(pluginsDir.resolve(lbJar("1.1.0")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         assertThat(events()).contains("lb-versioned 1.0.0 removed");
     }
 
@@ -339,7 +358,7 @@ class OperatorSequencesTest {
         startClient(pluginsDir, "versioned");
         load.stop();
         Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.echo("x"))
                 .hasMessageContaining("no LoadBalancer named 'versioned' is loaded (loaded: none)")

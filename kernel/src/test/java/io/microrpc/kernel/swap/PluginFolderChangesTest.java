@@ -123,7 +123,7 @@ class PluginFolderChangesTest {
         load.stop();
         assertThat(load.failures()).as("failed calls while the folder changed").isEmpty();
         Files.delete(pluginsDir.resolve("lb.jar"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(e.getMessage()).contains("LoadBalancer").contains("plugin-lb-weighted");

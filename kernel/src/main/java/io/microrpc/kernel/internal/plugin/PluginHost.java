@@ -360,10 +360,42 @@ public final class PluginHost implements AutoCloseable {
                 return new Hold(since, "kept " + current.version + " until " + p.name + " is ready (it may replace it)", true);
             }
         }
-        if (!scanned.contains(current.file) && (previous == null || previous.bounded)
-                && now - since < settings.pluginsWatchDebounce().toNanos()) {
-            // Deleted moments ago: a successor may follow ("rm old.jar; mv new.jar plugins/").
-            return new Hold(since, "", true);
+        if (!scanned.contains(current.file) && (previous == null || previous.bounded)) {
+            // Deleted moments ago: a successor may follow ("rm old.jar; cp new.jar plugins/"). Removing the
+            // only provider of something calls need fails them, so that waits for the grace time; a plugin
+            // others can stand in for goes after the debounce time.
+            String needed = irreplaceable(current);
+            if (needed == null && now - since < settings.pluginsWatchDebounce().toNanos()) {
+                return new Hold(since, "", true);
+            }
+            if (needed != null) {
+                return new Hold(since, "kept " + current.version + " for up to plugins.replace-grace (" + settings.pluginsReplaceGrace()
+                        + ") after " + current.file + " left the folder: it is the only " + needed + "; a replacement put in "
+                        + "meanwhile takes over without a failed call", true);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What {@code g} provides that nothing else loaded does, e.g. {@code serializer 'protostuff'}; null when
+     * every extension of it has a stand-in (any load balancer or cluster policy stands in for another; a
+     * serializer, registry or service only for one of the same name; filters are optional).
+     */
+    private String irreplaceable(Generation g) {
+        List<LoadedExtension> others = new ArrayList<>(embedded);
+        active.values().stream().filter(o -> o != g).forEach(o -> others.addAll(o.extensions));
+        for (LoadedExtension le : g.extensions) {
+            ExtensionPoints point = ExtensionPoints.of(le.extension()).get(0);
+            if (point == ExtensionPoints.FILTER) {
+                continue;
+            }
+            boolean anyName = point == ExtensionPoints.LOAD_BALANCER || point == ExtensionPoints.CLUSTER;
+            boolean standIn = others.stream().anyMatch(o -> point.type().isInstance(o.extension())
+                    && (anyName || o.name().equals(le.name())));
+            if (!standIn) {
+                return point.key() + (anyName ? "" : " '" + le.name() + "'");
+            }
         }
         return null;
     }
