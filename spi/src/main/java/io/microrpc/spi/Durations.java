@@ -39,4 +39,23 @@ public final class Durations {
         }
         throw new IllegalArgumentException("not a duration: '" + text + "' (expected e.g. 250ms, 3s, 2m, PT3S)");
     }
+
+    /**
+     * The shortest form {@link #parse} reads back exactly, for messages: {@code 5s}, {@code 250ms},
+     * {@code 2m}, {@code 90s}; ISO-8601 for what no unit divides.
+     */
+    public static String format(Duration d) {
+        long nanos = d.toNanos();
+        if (nanos == 0) {
+            return "0s";
+        }
+        long[] units = {3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String[] names = {"h", "m", "s", "ms", "us"};
+        for (int i = 0; i < units.length; i++) {
+            if (nanos % units[i] == 0) {
+                return nanos / units[i] + names[i];
+            }
+        }
+        return d.toString();
+    }
 }

@@ -713,6 +713,9 @@ public final class KernelSettings {
     }
 
     private static String text(Object value) {
+        if (value instanceof Duration d) {
+            return Durations.format(d);
+        }
         if (value instanceof List<?> l) {
             return l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
         }

@@ -3,7 +3,7 @@ package io.microrpc.kernel.internal.plugin;
 import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Durations;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.DirectoryStream;
@@ -347,7 +347,7 @@ public final class PluginHost implements AutoCloseable {
         long since = previous != null && previous.bounded ? previous.since : now;
         if (now - since > settings.pluginsReplaceGrace().toNanos()) {
             log.warn("Plugin {} {}: no usable replacement arrived within plugins.replace-grace {}; removing it",
-                    current.id, current.version, settings.pluginsReplaceGrace());
+                    current.id, current.version, Durations.format(settings.pluginsReplaceGrace()));
             return null;
         }
         for (Pending p : pending) {
@@ -369,8 +369,8 @@ public final class PluginHost implements AutoCloseable {
                 return new Hold(since, "", true);
             }
             if (needed != null) {
-                return new Hold(since, "kept " + current.version + " for up to plugins.replace-grace (" + settings.pluginsReplaceGrace()
-                        + ") after " + current.file + " left the folder: it is the only " + needed + "; a replacement put in "
+                return new Hold(since, "kept " + current.version + " for up to plugins.replace-grace ("
+                        + Durations.format(settings.pluginsReplaceGrace()) + ") after " + current.file + " left the folder: it is the only " + needed + "; a replacement put in "
                         + "meanwhile takes over without a failed call", true);
             }
         }
