@@ -302,10 +302,16 @@ public final class MicroRpc implements AutoCloseable {
      * started with. An empty {@code names} for a service returns it to the global choice.
      *
      * @param point one of {@code serializer}, {@code loadbalancer}, {@code cluster}, {@code registry}
-     * @throws IllegalArgumentException when the point is unknown or none of the names is loaded
+     * @param service a service this kernel exports or references (a choice for a reference created
+     *     later belongs in the configuration, e.g. {@code loadbalancer[<service>]}), or null
+     * @throws IllegalArgumentException when the point is unknown, none of the names is loaded, or the
+     *     service is neither exported nor referenced here
      */
     public void switchExtension(String point, String names, String service) {
         ExtensionPoints p = switchable(point);
+        if (service != null) {
+            checkSwitchableService(p, names, service);
+        }
         List<String> list = new ArrayList<>();
         for (String n : names.split(",")) {
             if (!n.isBlank()) {
@@ -329,6 +335,30 @@ public final class MicroRpc implements AutoCloseable {
         }
         extensions.select(sel -> sel.with(p.key(), service, list));
         log.info("Switched {}{} to {}", point, service == null ? "" : " of " + service, list.isEmpty() ? "the global choice" : list);
+    }
+
+    /**
+     * A switch for a service this kernel does not know would be accepted and do nothing until (if ever)
+     * a reference to it is created: refuse it, saying what is known and where a later choice goes.
+     */
+    private void checkSwitchableService(ExtensionPoints p, String names, String service) {
+        if (p == ExtensionPoints.REGISTRY) {
+            throw new IllegalArgumentException("service: '" + service + "' (expected: none; the registry is chosen for "
+                    + "the whole kernel, not per service)");
+        }
+        java.util.Set<String> referenced = client.referencedServices();
+        if (exported.names().contains(service) || referenced.contains(service)) {
+            return;
+        }
+        String key = (p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key()) + "[" + service + "]";
+        throw new IllegalArgumentException("service: '" + service + "' (expected: a service this kernel exports or "
+                + "references; exported: " + listOrNone(new java.util.TreeSet<>(exported.names())) + "; referenced: "
+                + listOrNone(referenced) + "). A choice for a reference created later belongs in the configuration "
+                + "file: " + (names.isBlank() ? "remove " + key : key + "=" + names.trim()));
+    }
+
+    private static String listOrNone(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static ExtensionPoints switchable(String point) {

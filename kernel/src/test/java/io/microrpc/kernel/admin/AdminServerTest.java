@@ -136,6 +136,10 @@ class AdminServerTest {
         HttpResponse<String> notLoaded = send("POST", "/switch?point=registry&name=etcd");
         assertThat(notLoaded.statusCode()).isEqualTo(400);
         assertThat(notLoaded.body()).contains("no registry named [etcd] is loaded").contains("loaded: board");
+        HttpResponse<String> unknownService = send("POST", "/switch?point=loadbalancer&name=round-robin&service=com.nope.Service");
+        assertThat(unknownService.statusCode()).isEqualTo(400);
+        assertThat(unknownService.body()).contains("service: 'com.nope.Service'").contains("exported: " + SERVICE)
+                .contains("loadbalancer[com.nope.Service]=round-robin");
         HttpResponse<String> unknown = send("GET", "/nope");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("POST /weight").contains("GET /plugins");
