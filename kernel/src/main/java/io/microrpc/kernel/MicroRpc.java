@@ -57,6 +57,13 @@ public final class MicroRpc implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroRpc.class);
 
+    /**
+     * How long a shutdown waits for the registry to unregister this kernel's services. Short, so a stop
+     * with the registry unreachable still fits a supervisor's grace period: the registry drops what is
+     * left when this process's session ends (ZooKeeper: its ephemeral nodes).
+     */
+    static final java.time.Duration UNREGISTER_TIMEOUT = java.time.Duration.ofSeconds(3);
+
     private final KernelSettings settings;
     private final KernelResources resources;
     private final PluginHost pluginHost;
@@ -455,8 +462,10 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: stop accepting, send GOAWAY to clients, drain in-flight calls (at most
-     * {@code server.shutdown-timeout}), then close connections, plugins and threads. Idempotent.
+     * Shuts down gracefully: unregister from the registry (at most 3 s), stop accepting, send GOAWAY to
+     * clients, drain in-flight calls (at most {@code server.shutdown-timeout}), then close connections,
+     * plugins and threads. Idempotent: a second call returns at once ({@link #awaitTermination()} waits
+     * for the first to finish).
      */
     @Override
     public void close() {
@@ -469,7 +478,7 @@ public final class MicroRpc implements AutoCloseable {
             s = server;
         }
         try {
-            registries.unregisterAll();
+            registries.unregisterAll(UNREGISTER_TIMEOUT);
             if (s != null) {
                 long start = System.nanoTime();
                 s.stopAccepting();
