@@ -62,33 +62,6 @@ class DistributionIT {
         assertThat(r.exit).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
     }
 
-    @Test
-    void serveStopsGracefullyOnSigterm() throws Exception {
-        // The shipped registry starts an embedded ZooKeeper: on a free port, not 2181, on a shared machine.
-        Path copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0").dir();
-        Process p = start(copy, "serve", "--port", "0");
-        try {
-            StringBuilder out = new StringBuilder();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            var reader = p.inputReader(StandardCharsets.UTF_8);
-            String line;
-            while ((line = reader.readLine()) != null && System.nanoTime() < deadline) {
-                out.append(line).append('\n');
-                if (line.contains("Serving [")) {
-                    break;
-                }
-            }
-            assertThat(out.toString()).contains("Serving [").contains("EchoService");
-            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
-            String rest = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(rest).contains("Unregistered io.microrpc.demo.api.EchoService@")
-                    .contains("Shutdown: in-flight calls drained").contains("Stopped the embedded ZooKeeper server");
-        } finally {
-            p.destroyForcibly();
-        }
-    }
-
     private Path copyDistribution() throws IOException {
         return DistributionCopy.of(DIST, tmp.resolve("microrpc"));
     }

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.MicroRpc;
@@ -15,12 +16,15 @@ import io.microrpc.kernel.testing.RegistryBoard;
 import io.microrpc.spi.ServiceInstance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,6 +148,38 @@ class AdminServerTest {
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("POST /weight").contains("GET /plugins");
         assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void aStopRequestUnregistersDrainsAndClosesTheKernelThenTheEndpoint() throws Exception {
+        HttpResponse<String> r = send("POST", "/shutdown");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s)");
+        CompletableFuture.runAsync(() -> {
+            try {
+                provider.awaitTermination();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(RegistryBoard.providers(SERVICE)).as("unregistered").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThatThrownBy(() -> send("GET", "/health")).isInstanceOf(ConnectException.class));
+    }
+
+    @Test
+    void theStopCommandAsksTheKernelToStopAndWaitsUntilItHas() {
+        String address = "127.0.0.1:" + admin.address().getPort();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        assertThat(cl.execute("stop", "--admin", address)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("stopping: unregistering").endsWith("stopped\n");
+        assertThatThrownBy(() -> provider.export(EchoApi.class, new EchoImpl())).hasMessageContaining("closed");
+        assertThat(RegistryBoard.providers(SERVICE)).isEmpty();
+
+        assertThat(cl.execute("stop", "--admin", address)).as("nothing listens any more").isEqualTo(2);
+        assertThat(err.toString()).contains("error: no admin endpoint at http://" + address);
     }
 
     @Test
