@@ -18,6 +18,7 @@ import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.spi.ServiceInstance;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.protocol.Protocol;
+import io.microrpc.kernel.internal.transport.AdvertisedHost;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.PluginReport;
@@ -80,6 +81,8 @@ public final class MicroRpc implements AutoCloseable {
     private final KernelMetrics metrics;
     private ServerTransport server;
     private InetSocketAddress boundAddress;
+    /** The interface address advertised when bound to the wildcard address; chosen on the first export. */
+    private String interfaceHost;
     private boolean closed;
 
     private MicroRpc(Builder b) {
@@ -187,8 +190,11 @@ public final class MicroRpc implements AutoCloseable {
         registries.unregister(service);
     }
 
-    /** The host registries publish: {@code server.advertise-host}, else the bind host, else this machine's address. */
-    private String advertisedHost() {
+    /**
+     * The host registries publish: {@code server.advertise-host}, else the bind host, else (bound to the
+     * wildcard address) an address of this machine's network interfaces, chosen once and logged.
+     */
+    private synchronized String advertisedHost() {
         if (!settings.serverAdvertiseHost().isEmpty()) {
             return settings.serverAdvertiseHost();
         }
@@ -196,11 +202,19 @@ public final class MicroRpc implements AutoCloseable {
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
             return bind;
         }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "127.0.0.1";
+        if (interfaceHost == null) {
+            interfaceHost = AdvertisedHost.choose(AdvertisedHost.ofThisMachine()).map(c -> {
+                log.info("Registries publish {} ({}) for this server, bound to {}; set server.advertise-host to publish "
+                        + "another address", c.host(), c.interfaceName(), bind);
+                return c.host();
+            }).orElseGet(() -> {
+                log.warn("This machine has no network interface address but loopback: registries publish 127.0.0.1 for "
+                        + "this server, which no other machine can reach; set server.advertise-host to the address "
+                        + "consumers should dial");
+                return "127.0.0.1";
+            });
         }
+        return interfaceHost;
     }
 
     private synchronized void ensureServer() {
