@@ -30,6 +30,7 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        LogLevel.decide(args); // before anything creates a logger
         System.exit(commandLine().execute(args));
     }
 }
