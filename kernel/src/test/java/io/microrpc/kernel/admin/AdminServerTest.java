@@ -202,6 +202,19 @@ class AdminServerTest {
 
         assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", "--admin", address)).isEqualTo(2);
         assertThat(err.toString()).contains("error: service 'io.example.Nope' is not exported");
-        assertThat(cl.execute("weight", "heavy", "--admin", address)).as("picocli refuses a non-integer").isEqualTo(2);
+    }
+
+    @Test
+    void theWeightCommandChecksItsArgumentBeforeSendingAnything() throws Exception {
+        admin.close(); // nothing listens: a request sent would fail with "no admin endpoint"
+        String address = "127.0.0.1:" + admin.address().getPort();
+        for (String bad : new String[] {"-5", "heavy", "1000001", "99999999999", "1.5", ""}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
+            assertThat(cl.execute("weight", bad, "--admin", address)).as(bad).isEqualTo(2);
+            assertThat(err.toString()).as(bad).isEqualTo("error: weight: " + bad
+                    + " (expected: an integer 0-1000000; 0 takes this provider out of weighted rotation)\n");
+        }
+        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(70);
     }
 }
