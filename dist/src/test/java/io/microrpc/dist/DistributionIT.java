@@ -41,6 +41,23 @@ class DistributionIT {
     }
 
     @Test
+    void theArchiveUnpacksIntoOneVersionedFolderThatRuns() throws Exception {
+        String folder = "microrpc-" + System.getProperty("microrpc.version");
+        Path archive = DIST.resolveSibling("microrpc.tar.gz");
+        Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString()).directory(unpacked.toFile())
+                .inheritIO().start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
+        try (Stream<Path> top = Files.list(unpacked)) {
+            assertThat(top.map(p -> p.getFileName().toString())).as("nothing scattered beside it").containsExactly(folder);
+        }
+        Result r = run(unpacked.resolve(folder), 60, "plugins");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.out()).contains(unpacked.resolve(folder).resolve("plugins").toString()).contains("service-demo");
+    }
+
+    @Test
     void demoRunsWithZeroErrors() throws Exception {
         Result r = run(DIST, 120, "demo", "--seconds", "2", "--concurrency", "4");
         assertThat(r.exit()).as(r.output()).isZero();
