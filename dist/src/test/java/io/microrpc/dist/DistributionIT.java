@@ -59,9 +59,12 @@ class DistributionIT {
 
     @Test
     void demoRunsWithZeroErrors() throws Exception {
-        Result r = run(DIST, 120, "demo", "--seconds", "2", "--concurrency", "4");
+        Result r = run(DIST, 120, "demo", "--seconds", "3", "--concurrency", "4");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.output()).contains("t=1s").containsPattern("calls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us");
+        assertThat(r.out().lines().filter(l -> l.startsWith("t="))).as("one line per second of the run")
+                .hasSize(3).allMatch(l -> l.matches("t=\\ds calls=\\d+ errors=0 .* spread \\d+=\\d+% \\d+=\\d+% \\d+\\(slow\\)=\\d+% active: .*"));
+        assertThat(r.out()).contains("demo: 3 providers on 127.0.0.1:")
+                .containsPattern("\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\n");
         assertThat(r.output()).contains("UserNotFoundException");
         assertThat(r.output()).as("the demo uses direct addresses: no registry, no ZooKeeper")
                 .doesNotContain("ZooKeeper server").doesNotContain("Registered ");
