@@ -269,6 +269,11 @@ public final class MicroRpc implements AutoCloseable {
         return exported.names();
     }
 
+    /** The services this kernel has references to, by direct addresses or through the registry, sorted. */
+    public java.util.Set<String> referencedServices() {
+        return client.referencedServices();
+    }
+
     /**
      * Sets the load-balancing weight this kernel publishes for {@code service}, or for every exported
      * service when {@code service} is null, and registers it again so consumers' weighted strategies
@@ -367,7 +372,7 @@ public final class MicroRpc implements AutoCloseable {
             throw new IllegalArgumentException("service: '" + service + "' (expected: none; the registry is chosen for "
                     + "the whole kernel, not per service)");
         }
-        java.util.Set<String> referenced = client.referencedServices();
+        java.util.Set<String> referenced = referencedServices();
         if (exported.names().contains(service) || referenced.contains(service)) {
             return;
         }

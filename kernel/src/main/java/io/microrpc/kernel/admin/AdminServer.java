@@ -173,6 +173,9 @@ public final class AdminServer implements AutoCloseable {
             out.append("  -\n");
         }
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
+        out.append("\nServices:\n");
+        out.append(String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
+        out.append(String.format("  %-14s %s%n", "referenced", listOrDash(rpc.referencedServices())));
         out.append("\nActive:\n");
         rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
         Map<String, List<ServiceInstance>> discovered = rpc.discoveredProviders();
@@ -189,6 +192,10 @@ public final class AdminServer implements AutoCloseable {
             });
         }
         return out.toString();
+    }
+
+    private static String listOrDash(java.util.Collection<String> names) {
+        return names.isEmpty() ? "-" : String.join(", ", names);
     }
 
     private static String orDash(String s) {

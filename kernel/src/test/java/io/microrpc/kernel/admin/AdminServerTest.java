@@ -110,6 +110,8 @@ class AdminServerTest {
 
     @Test
     void theConsumersStatusListsWhatItDiscovered() {
+        assertThat(AdminServer.describe(provider)).contains("  exported       " + SERVICE + "\n  referenced     -\n");
+        assertThat(AdminServer.describe(consumer)).contains("  exported       -\n  referenced     " + SERVICE + "\n");
         assertThat(AdminServer.describe(consumer)).contains("Discovered providers:", SERVICE,
                 "127.0.0.1:" + provider.port() + " weight=70 protocol=1 serializers=java-test");
     }
