@@ -187,10 +187,11 @@ public final class RegistryBinding {
             inTime = false;
         }
         if (!inTime) {
-            abandoned.set(true);
-            worker.interrupt();
+            // What is left is read before the interrupt, which ends the blocked call (and so counts it done).
             List<String> left = instances.subList(Math.min(done.get(), instances.size()), instances.size()).stream()
                     .map(ServiceInstance::service).toList();
+            abandoned.set(true);
+            worker.interrupt();
             log.warn("Registry '{}' did not unregister {} within {} ms (unreachable?); shutting down without waiting: "
                     + "the registry drops them when this process's session closes or expires", r.name(), left,
                     timeout.toMillis());
