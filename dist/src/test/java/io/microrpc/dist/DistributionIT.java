@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,12 +41,32 @@ class DistributionIT {
     }
 
     @Test
+    void theArchiveUnpacksIntoOneVersionedFolderThatRuns() throws Exception {
+        String folder = "microrpc-" + System.getProperty("microrpc.version");
+        Path archive = DIST.resolveSibling("microrpc.tar.gz");
+        Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString()).directory(unpacked.toFile())
+                .inheritIO().start();
+        assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tar.exitValue()).isZero();
+        try (Stream<Path> top = Files.list(unpacked)) {
+            assertThat(top.map(p -> p.getFileName().toString())).as("nothing scattered beside it").containsExactly(folder);
+        }
+        Result r = run(unpacked.resolve(folder), 60, "plugins");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.out()).contains(unpacked.resolve(folder).resolve("plugins").toString()).contains("service-demo");
+    }
+
+    @Test
     void demoRunsWithZeroErrors() throws Exception {
-        Result r = run(DIST, 120, "demo", "--seconds", "2", "--concurrency", "4");
-        assertThat(r.exit).as(r.output).isZero();
-        assertThat(r.output).contains("t=1s").containsPattern("calls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us");
-        assertThat(r.output).contains("UserNotFoundException");
-        assertThat(r.output).as("the demo uses direct addresses: no registry, no ZooKeeper")
+        Result r = run(DIST, 120, "demo", "--seconds", "3", "--concurrency", "4");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.out().lines().filter(l -> l.startsWith("t="))).as("one line per second of the run")
+                .hasSize(3).allMatch(l -> l.matches("t=\\ds calls=\\d+ errors=0 .* spread \\d+=\\d+% \\d+=\\d+% \\d+\\(slow\\)=\\d+% active: .*"));
+        assertThat(r.out()).contains("demo: 3 providers on 127.0.0.1:")
+                .containsPattern("\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\n");
+        assertThat(r.output()).contains("UserNotFoundException");
+        assertThat(r.output()).as("the demo uses direct addresses: no registry, no ZooKeeper")
                 .doesNotContain("ZooKeeper server").doesNotContain("Registered ");
     }
 
@@ -53,74 +74,63 @@ class DistributionIT {
     void pluginsListsDefaultPluginsAndReportsBrokenJars() throws Exception {
         Path copy = copyDistribution();
         Files.write(copy.resolve("plugins/broken.jar"), new byte[] {1, 2, 3, 4});
-        Result r = run(copy, 60, "plugins");
-        assertThat(r.output).contains("codec-protostuff").contains("serializer:protostuff")
+        Result r = run(copy, 60, "plugins", "--verbose"); // --verbose: the log would say if a server started
+        assertThat(r.output()).contains("codec-protostuff").contains("serializer:protostuff")
                 .contains("service-demo").contains("broken.jar").contains("not a valid JAR")
                 .contains("registry-zookeeper").contains("registry:zookeeper");
-        assertThat(r.output).as("listing plugins starts no ZooKeeper server").doesNotContain("Started an embedded ZooKeeper");
+        assertThat(r.output()).as("listing plugins starts no ZooKeeper server").doesNotContain("Started an embedded ZooKeeper");
         assertThat(copy.resolve("data/plugins/registry-zookeeper/zookeeper")).doesNotExist();
-        assertThat(r.exit).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
+        assertThat(r.exit()).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
     }
 
     @Test
-    void serveStopsGracefullyOnSigterm() throws Exception {
-        // The shipped registry starts an embedded ZooKeeper: on a free port, not 2181, on a shared machine.
-        Path copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0").dir();
-        Process p = start(copy, "serve", "--port", "0");
-        try {
-            StringBuilder out = new StringBuilder();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            var reader = p.inputReader(StandardCharsets.UTF_8);
-            String line;
-            while ((line = reader.readLine()) != null && System.nanoTime() < deadline) {
-                out.append(line).append('\n');
-                if (line.contains("Serving [")) {
-                    break;
-                }
-            }
-            assertThat(out.toString()).contains("Serving [").contains("EchoService");
-            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
-            String rest = reader.lines().collect(java.util.stream.Collectors.joining("\n"));
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(rest).contains("Unregistered io.microrpc.demo.api.EchoService@")
-                    .contains("Shutdown: in-flight calls drained").contains("Stopped the embedded ZooKeeper server");
-        } finally {
-            p.destroyForcibly();
-        }
+    void pluginsPrintsTheListingAndLogsHowPluginsLoadOnlyWhenAsked() throws Exception {
+        Path copy = copyDistribution();
+        Result quiet = run(copy, 60, "plugins");
+        assertThat(quiet.exit()).as(quiet.output()).isZero();
+        assertThat(quiet.out()).startsWith("Plugins folder: ").contains("service-demo");
+        assertThat(quiet.err()).as("no INFO lines around the listing").isEmpty();
+
+        Result verbose = run(copy, 60, "plugins", "--verbose");
+        assertThat(verbose.out()).isEqualTo(quiet.out());
+        assertThat(verbose.err()).contains("INFO io.microrpc.kernel.internal.plugin.PluginHost - Plugin plugin-service-demo");
+
+        Result explicit = run(copy, Map.of("MICRORPC_LOG_LEVEL", "info"), 60, "plugins");
+        assertThat(explicit.err()).as("MICRORPC_LOG_LEVEL wins").contains("INFO io.microrpc.kernel.internal.plugin.PluginHost");
     }
 
     private Path copyDistribution() throws IOException {
         return DistributionCopy.of(DIST, tmp.resolve("microrpc"));
     }
 
-    private static Process start(Path dist, String... args) throws IOException {
+    private Result run(Path dist, int timeoutSeconds, String... args) throws Exception {
+        return run(dist, Map.of(), timeoutSeconds, args);
+    }
+
+    /** Runs {@code bin/microrpc args...} with {@code env} added to the environment; stdout and stderr apart. */
+    private Result run(Path dist, Map<String, String> env, int timeoutSeconds, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(dist.resolve("bin/microrpc").toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        return pb.start();
-    }
-
-    private static Result run(Path dist, int timeoutSeconds, String... args) throws Exception {
-        Process p = start(dist, args);
-        byte[] output;
+        pb.environment().remove("MICRORPC_LOG_LEVEL");
+        pb.environment().putAll(env);
+        Process p = pb.start();
         try {
-            output = p.getInputStream().readAllBytes();
             assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("exited in time").isTrue();
         } finally {
             p.destroyForcibly();
         }
-        return new Result(p.exitValue(), new String(output, StandardCharsets.UTF_8));
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
-    private static final class Result {
-        final int exit;
-        final String output;
-
-        Result(int exit, String output) {
-            this.exit = exit;
-            this.output = output;
+    /** What a run printed: on stdout, on stderr (the log), and both. */
+    private record Result(int exit, String out, String err) {
+        String output() {
+            return out + err;
         }
     }
 }

@@ -10,15 +10,12 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeWithRegistryIT {
 
     private static final Path DIST = Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"));
-    private static final Pattern SERVING = Pattern.compile("Serving \\[.*] on .*:(\\d+)");
     private static final String ECHO = EchoService.class.getName();
 
     @TempDir
@@ -56,13 +52,13 @@ class ServeWithRegistryIT {
 
         Path firstLog = tmp.resolve("first.log");
         Process first = serve(dist, firstLog);
-        int firstPort = servingPort(firstLog);
+        int firstPort = ServeProcess.servingPort(firstLog);
         assertThat(Files.readString(firstLog)).contains("Started an embedded ZooKeeper server on 127.0.0.1:" + zk)
                 .contains("Registered " + ECHO + "@127.0.0.1:" + firstPort);
 
         Path secondLog = tmp.resolve("second.log");
         serve(dist, secondLog);
-        int secondPort = servingPort(secondLog);
+        int secondPort = ServeProcess.servingPort(secondLog);
         assertThat(Files.readString(secondLog)).contains("127.0.0.1:" + zk + " is taken")
                 .contains("Registered " + ECHO + "@127.0.0.1:" + secondPort)
                 .doesNotContain("Started an embedded ZooKeeper server");
@@ -98,10 +94,10 @@ class ServeWithRegistryIT {
         int zk = copy.zookeeperPort();
         Path firstLog = tmp.resolve("first.log");
         serve(dist, firstLog);
-        int firstPort = servingPort(firstLog);
+        int firstPort = ServeProcess.servingPort(firstLog);
         Path secondLog = tmp.resolve("second.log");
         Process second = serve(dist, secondLog);
-        int secondPort = servingPort(secondLog);
+        int secondPort = ServeProcess.servingPort(secondLog);
 
         try (MicroRpc consumer = consumer(dist, zk, KernelSettings.builder().loadBalancer("round-robin").clusterPolicy("failover"))) {
             EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
@@ -130,20 +126,9 @@ class ServeWithRegistryIT {
     }
 
     private Process serve(Path dist, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(dist.resolve("bin/microrpc").toString(), "serve", "--port", "0")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
+        Process p = ServeProcess.start(dist, log, "serve", "--port", "0");
         processes.add(p);
         return p;
-    }
-
-    /** Waits for the "Serving [...] on host:port" line and returns the port. */
-    private static int servingPort(Path log) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> {
-            Matcher m = SERVING.matcher(Files.readString(log, StandardCharsets.UTF_8));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        }, port -> port > 0);
     }
 
     private static List<Integer> ports(MicroRpc consumer) {

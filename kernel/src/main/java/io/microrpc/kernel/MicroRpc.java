@@ -19,6 +19,7 @@ import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.spi.ServiceInstance;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.protocol.Protocol;
+import io.microrpc.kernel.internal.transport.AdvertisedHost;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.KernelEvent;
@@ -59,6 +60,13 @@ public final class MicroRpc implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroRpc.class);
 
+    /**
+     * How long a shutdown waits for the registry to unregister this kernel's services. Short, so a stop
+     * with the registry unreachable still fits a supervisor's grace period: the registry drops what is
+     * left when this process's session ends (ZooKeeper: its ephemeral nodes).
+     */
+    static final java.time.Duration UNREGISTER_TIMEOUT = java.time.Duration.ofSeconds(3);
+
     /** The settings in force: the start settings with every live key as last reconfigured. */
     private volatile KernelSettings settings;
     private final KernelResources resources;
@@ -81,6 +89,8 @@ public final class MicroRpc implements AutoCloseable {
     private String configContent;
     private ServerTransport server;
     private InetSocketAddress boundAddress;
+    /** The interface address advertised when bound to the wildcard address; chosen on the first export. */
+    private String interfaceHost;
     private boolean closed;
 
     private MicroRpc(Builder b) {
@@ -195,8 +205,11 @@ public final class MicroRpc implements AutoCloseable {
         registries.unregister(service);
     }
 
-    /** The host registries publish: {@code server.advertise-host}, else the bind host, else this machine's address. */
-    private String advertisedHost() {
+    /**
+     * The host registries publish: {@code server.advertise-host}, else the bind host, else (bound to the
+     * wildcard address) an address of this machine's network interfaces, chosen once and logged.
+     */
+    private synchronized String advertisedHost() {
         if (!settings.serverAdvertiseHost().isEmpty()) {
             return settings.serverAdvertiseHost();
         }
@@ -204,11 +217,19 @@ public final class MicroRpc implements AutoCloseable {
         if (!bind.equals("0.0.0.0") && !bind.equals("::")) {
             return bind;
         }
-        try {
-            return java.net.InetAddress.getLocalHost().getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "127.0.0.1";
+        if (interfaceHost == null) {
+            interfaceHost = AdvertisedHost.choose(AdvertisedHost.ofThisMachine()).map(c -> {
+                log.info("Registries publish {} ({}) for this server, bound to {}; set server.advertise-host to publish "
+                        + "another address", c.host(), c.interfaceName(), bind);
+                return c.host();
+            }).orElseGet(() -> {
+                log.warn("This machine has no network interface address but loopback: registries publish 127.0.0.1 for "
+                        + "this server, which no other machine can reach; set server.advertise-host to the address "
+                        + "consumers should dial");
+                return "127.0.0.1";
+            });
         }
+        return interfaceHost;
     }
 
     private synchronized void ensureServer() {
@@ -260,6 +281,11 @@ public final class MicroRpc implements AutoCloseable {
     /** The services this kernel serves. */
     public java.util.Set<String> exportedServices() {
         return exported.names();
+    }
+
+    /** The services this kernel has references to, by direct addresses or through the registry, sorted. */
+    public java.util.Set<String> referencedServices() {
+        return client.referencedServices();
     }
 
     /**
@@ -316,10 +342,16 @@ public final class MicroRpc implements AutoCloseable {
      * started with. An empty {@code names} for a service returns it to the global choice.
      *
      * @param point one of {@code serializer}, {@code loadbalancer}, {@code cluster}, {@code registry}
-     * @throws IllegalArgumentException when the point is unknown or none of the names is loaded
+     * @param service a service this kernel exports or references (a choice for a reference created
+     *     later belongs in the configuration, e.g. {@code loadbalancer[<service>]}), or null
+     * @throws IllegalArgumentException when the point is unknown, none of the names is loaded, or the
+     *     service is neither exported nor referenced here
      */
     public void switchExtension(String point, String names, String service) {
         ExtensionPoints p = switchable(point);
+        if (service != null) {
+            checkSwitchableService(p, names, service);
+        }
         List<String> list = new ArrayList<>();
         for (String n : names.split(",")) {
             if (!n.isBlank()) {
@@ -342,7 +374,34 @@ public final class MicroRpc implements AutoCloseable {
                     + settings.pluginsDir() + "/ first");
         }
         extensions.select(sel -> sel.with(p.key(), service, list));
-        log.info("Switched {}{} to {}", point, service == null ? "" : " of " + service, list.isEmpty() ? "the global choice" : list);
+        String switched = "switched " + point + (service == null ? "" : " of " + service) + " to "
+                + (list.isEmpty() ? "the global choice" : String.join(",", list));
+        log.info("{}", Character.toUpperCase(switched.charAt(0)) + switched.substring(1));
+        events.add(switched);
+    }
+
+    /**
+     * A switch for a service this kernel does not know would be accepted and do nothing until (if ever)
+     * a reference to it is created: refuse it, saying what is known and where a later choice goes.
+     */
+    private void checkSwitchableService(ExtensionPoints p, String names, String service) {
+        if (p == ExtensionPoints.REGISTRY) {
+            throw new IllegalArgumentException("service: '" + service + "' (expected: none; the registry is chosen for "
+                    + "the whole kernel, not per service)");
+        }
+        java.util.Set<String> referenced = referencedServices();
+        if (exported.names().contains(service) || referenced.contains(service)) {
+            return;
+        }
+        String key = (p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key()) + "[" + service + "]";
+        throw new IllegalArgumentException("service: '" + service + "' (expected: a service this kernel exports or "
+                + "references; exported: " + listOrNone(new java.util.TreeSet<>(exported.names())) + "; referenced: "
+                + listOrNone(referenced) + "). A choice for a reference created later belongs in the configuration "
+                + "file: " + (names.isBlank() ? "remove " + key : key + "=" + names.trim()));
+    }
+
+    private static String listOrNone(java.util.Collection<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static ExtensionPoints switchable(String point) {
@@ -525,8 +584,10 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: stop accepting, send GOAWAY to clients, drain in-flight calls (at most
-     * {@code server.shutdown-timeout}), then close connections, plugins and threads. Idempotent.
+     * Shuts down gracefully: unregister from the registry (at most 3 s), stop accepting, send GOAWAY to
+     * clients, drain in-flight calls (at most {@code server.shutdown-timeout}), then close connections,
+     * plugins and threads. Idempotent: a second call returns at once ({@link #awaitTermination()} waits
+     * for the first to finish).
      */
     @Override
     public void close() {
@@ -539,7 +600,7 @@ public final class MicroRpc implements AutoCloseable {
             s = server;
         }
         try {
-            registries.unregisterAll();
+            registries.unregisterAll(UNREGISTER_TIMEOUT);
             if (s != null) {
                 long start = System.nanoTime();
                 s.stopAccepting();

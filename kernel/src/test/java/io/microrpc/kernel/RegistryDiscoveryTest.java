@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.transport.AdvertisedHost;
 import io.microrpc.kernel.testing.BoardRegistry;
 import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
@@ -58,6 +59,22 @@ class RegistryDiscoveryTest {
             assertThat(echo.echo("via registry")).isEqualTo("via registry");
             p1.close();
             assertThat(RegistryBoard.providers(EchoApi.class.getName())).as("unregistered on close").isEmpty();
+        }
+    }
+
+    @Test
+    void aServerBoundToEveryInterfacePublishesAnInterfaceAddressNotTheHostName() {
+        String expected = AdvertisedHost.choose(AdvertisedHost.ofThisMachine()).map(AdvertisedHost.Choice::host)
+                .orElse("127.0.0.1");
+        try (MicroRpc wildcard = MicroRpc.builder().settings(settings("w", dir.resolve("none")).toBuilder()
+                     .serverHost("0.0.0.0").build()).extension(new JavaTestSerializer()).extension(new BoardRegistry()).start();
+             MicroRpc explicit = MicroRpc.builder().settings(settings("e", dir.resolve("none")).toBuilder()
+                     .serverHost("0.0.0.0").serverAdvertiseHost("rpc.example.com").build())
+                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start()) {
+            wildcard.export(EchoApi.class, new EchoImpl());
+            explicit.export(EchoApi.class, new EchoImpl());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName())).extracting(ServiceInstance::address)
+                    .containsExactlyInAnyOrder(expected + ":" + wildcard.port(), "rpc.example.com:" + explicit.port());
         }
     }
 

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.plugin.KernelEvent;
+import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /reload} — read the configuration file again and apply its live keys, and apply the
  *       plugins folder, now instead of waiting for the watchers;</li>
  *   <li>{@code POST /weight?weight=20[&service=...]} — the weight registries publish for this kernel's
- *       services (all, or one).</li>
+ *       services (all, or one);</li>
+ *   <li>{@code POST /shutdown} — a graceful stop: by default the kernel unregisters, drains and closes,
+ *       then the endpoint closes ({@code microrpc serve} then exits 0).</li>
  * </ul>
  * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
  * cannot drive the endpoint through the operator's browser.
@@ -43,10 +47,17 @@ public final class AdminServer implements AutoCloseable {
 
     private final MicroRpc rpc;
     private final HttpServer server;
+    private final Runnable stop;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminServer(MicroRpc rpc, HttpServer server) {
+    private AdminServer(MicroRpc rpc, HttpServer server, Runnable stop) {
         this.rpc = rpc;
         this.server = server;
+        this.stop = stop != null ? stop : () -> {
+            rpc.close();
+            close();
+        };
     }
 
     /**
@@ -54,6 +65,14 @@ public final class AdminServer implements AutoCloseable {
      * on a free one, with a warning naming it.
      */
     public static AdminServer start(MicroRpc rpc, String host, int port) throws IOException {
+        return start(rpc, host, port, null);
+    }
+
+    /**
+     * Starts the endpoint, with {@code stop} as what {@code POST /shutdown} does (run once, on a thread
+     * of its own, after the answer is sent); null: close the kernel gracefully, then this endpoint.
+     */
+    public static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 16);
@@ -61,7 +80,7 @@ public final class AdminServer implements AutoCloseable {
             http = HttpServer.create(new InetSocketAddress(host, 0), 16);
             log.warn("Admin port {} is taken; the admin endpoint listens on {} instead", port, http.getAddress().getPort());
         }
-        AdminServer admin = new AdminServer(rpc, http);
+        AdminServer admin = new AdminServer(rpc, http, stop);
         http.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "microrpc-admin");
             t.setDaemon(true);
@@ -69,7 +88,8 @@ public final class AdminServer implements AutoCloseable {
         }));
         http.createContext("/", admin::handle);
         http.start();
-        log.info("Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health)", host, http.getAddress().getPort());
+        log.info("Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)", host,
+                http.getAddress().getPort());
         return admin;
     }
 
@@ -112,6 +132,16 @@ public final class AdminServer implements AutoCloseable {
                 StringBuilder out = new StringBuilder();
                 rpc.weigh(q.get("service"), Integer.parseInt(weight)).forEach(i -> out.append("registered ").append(i).append('\n'));
                 reply(ex, 200, out.length() == 0 ? "no exported services\n" : out.toString());
+            } else if (path.equals("/shutdown") && method.equals("POST")) {
+                if (!stopping.compareAndSet(false, true)) {
+                    reply(ex, 200, "already stopping\n");
+                    return;
+                }
+                log.info("Stop requested through the admin endpoint: unregistering, draining in-flight calls, closing");
+                java.time.Duration drain = rpc.settings().shutdownTimeout();
+                reply(ex, 200, "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
+                        + io.microrpc.spi.Durations.format(drain) + "), then closing\n");
+                new KernelThreadFactory("microrpc-stop").newThread(stop).start();
             } else if (path.equals("/reload") && method.equals("POST")) {
                 StringBuilder out = new StringBuilder();
                 if (rpc.hasConfigurationFile()) {
@@ -121,7 +151,7 @@ public final class AdminServer implements AutoCloseable {
                 rpc.reloadPlugins();
                 reply(ex, 200, out + describe(rpc));
             } else {
-                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, GET /health)\n");
+                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, POST /shutdown, GET /health)\n");
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             reply(ex, 400, e.getMessage() + "\n");
@@ -150,6 +180,9 @@ public final class AdminServer implements AutoCloseable {
             out.append("  -\n");
         }
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
+        out.append("\nServices:\n");
+        out.append(String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
+        out.append(String.format("  %-14s %s%n", "referenced", listOrDash(rpc.referencedServices())));
         out.append("\nActive:\n");
         rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
         List<KernelEvent> events = rpc.events(0);
@@ -174,6 +207,10 @@ public final class AdminServer implements AutoCloseable {
             });
         }
         return out.toString();
+    }
+
+    private static String listOrDash(java.util.Collection<String> names) {
+        return names.isEmpty() ? "-" : String.join(", ", names);
     }
 
     private static String orDash(String s) {
@@ -207,8 +244,12 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
+    /** Stops the endpoint. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         server.stop(0);
         ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     }

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Talks to the admin endpoint of a running kernel for the {@code switch} and {@code status} commands. */
+/** Talks to the admin endpoint of a running kernel for the {@code status}, {@code switch}, {@code weight} and {@code stop} commands. */
 final class AdminClient {
 
     private final String base;
@@ -20,6 +20,17 @@ final class AdminClient {
 
     AdminClient(String hostPort) {
         this.base = "http://" + hostPort;
+    }
+
+    /** Whether the endpoint still answers (any answer); false once nothing listens any more. */
+    boolean answers() throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(5)).GET().build();
+        try {
+            http.send(request, HttpResponse.BodyHandlers.discarding());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Sends the request; returns the body, or throws with the server's message on a non-200 answer. */

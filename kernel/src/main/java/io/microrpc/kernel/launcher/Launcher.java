@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "microrpc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "microrpc: a plugin-based microkernel RPC engine.",
         subcommands = {ServeCommand.class, PluginsCommand.class, StatusCommand.class, SwitchCommand.class, WeightCommand.class,
-            CommandLine.HelpCommand.class})
+            StopCommand.class, CommandLine.HelpCommand.class})
 public final class Launcher {
 
     /** The launcher's command line with {@code extraCommands} added as subcommands. */
@@ -30,6 +30,7 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
+        LogLevel.decide(args); // before anything creates a logger
         System.exit(commandLine().execute(args));
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code microrpc plugins}: what the plugins folder holds and what the kernel makes of it. */
@@ -19,6 +20,10 @@ public final class PluginsCommand implements Callable<Integer> {
 
     @Mixin
     LauncherOptions options;
+
+    /** Read by {@link LogLevel} before the command line is parsed; declared here for parsing and help. */
+    @Option(names = {"-v", "--verbose"}, description = "Also log how each plugin is loaded (on stderr).")
+    boolean verbose;
 
     @Spec
     CommandSpec spec;

@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 /** {@code microrpc serve}: run the kernel and export every service that service plugins contribute. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Start the kernel, load the plugins folder, export the services of service plugins, "
-                + "and serve until SIGTERM or Ctrl-C (then shut down gracefully).")
+                + "and serve until `microrpc stop` (then shut down gracefully and exit 0), or SIGTERM or Ctrl-C "
+                + "(the same, exiting 143 or 130 as a process ended by a signal does).")
 public final class ServeCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -24,11 +25,18 @@ public final class ServeCommand implements Callable<Integer> {
         MicroRpc rpc = options.kernel().start();
         AdminServer admin = rpc.settings().adminPort() >= 0
                 ? AdminServer.start(rpc, rpc.settings().adminHost(), rpc.settings().adminPort()) : null;
+        // SIGTERM and SIGINT: the JVM runs this hook and exits 143 or 130. A stop requested through the
+        // admin endpoint closes the kernel on its own thread; then the JVM exits 0 and this hook only waits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            rpc.close();
+            try {
+                rpc.awaitTermination();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             if (admin != null) {
                 admin.close();
             }
-            rpc.close();
         }, "microrpc-shutdown"));
         if (rpc.exportedServices().isEmpty()) {
             log.warn("No service plugin contributed a service; serving nothing. Put a service plugin "
@@ -37,6 +45,7 @@ public final class ServeCommand implements Callable<Integer> {
             log.info("Serving {} on {}", rpc.exportedServices(), rpc.address());
         }
         rpc.awaitTermination();
+        log.info("Stopped");
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.microrpc.kernel.launcher;
 
+import io.microrpc.spi.ServiceInstance;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,8 +21,9 @@ public final class WeightCommand implements Callable<Integer> {
     @Mixin
     LauncherOptions options;
 
-    @Parameters(index = "0", paramLabel = "WEIGHT", description = "An integer >= 0 (server.weight is the starting value, 100 by default).")
-    int weight;
+    @Parameters(index = "0", paramLabel = "WEIGHT",
+            description = "An integer 0-1000000 (server.weight is the starting value, 100 by default).")
+    String weight;
 
     @Option(names = "--service", paramLabel = "SERVICE", description = "Only this service (interface name).")
     String service;
@@ -34,8 +36,13 @@ public final class WeightCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Checked here, so the operator reads about the argument typed, not the endpoint's query parameter.
+        if (!weight.matches("\\d{1,7}") || Integer.parseInt(weight) > ServiceInstance.MAX_WEIGHT) {
+            throw new IllegalArgumentException("weight: " + weight + " (expected: an integer 0-" + ServiceInstance.MAX_WEIGHT
+                    + "; 0 takes this provider out of weighted rotation)");
+        }
         Map<String, String> q = new LinkedHashMap<>();
-        q.put("weight", String.valueOf(weight));
+        q.put("weight", weight);
         q.put("service", service);
         return admin.callAndPrint(options, spec, "POST", "/weight", q);
     }

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.microrpc.kernel.MicroRpc;
@@ -15,12 +16,15 @@ import io.microrpc.kernel.testing.RegistryBoard;
 import io.microrpc.spi.ServiceInstance;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +110,8 @@ class AdminServerTest {
 
     @Test
     void theConsumersStatusListsWhatItDiscovered() {
+        assertThat(AdminServer.describe(provider)).contains("  exported       " + SERVICE + "\n  referenced     -\n");
+        assertThat(AdminServer.describe(consumer)).contains("  exported       -\n  referenced     " + SERVICE + "\n");
         assertThat(AdminServer.describe(consumer)).contains("Discovered providers:", SERVICE,
                 "127.0.0.1:" + provider.port() + " weight=70 protocol=1 serializers=java-test");
     }
@@ -136,10 +142,46 @@ class AdminServerTest {
         HttpResponse<String> notLoaded = send("POST", "/switch?point=registry&name=etcd");
         assertThat(notLoaded.statusCode()).isEqualTo(400);
         assertThat(notLoaded.body()).contains("no registry named [etcd] is loaded").contains("loaded: board");
+        HttpResponse<String> unknownService = send("POST", "/switch?point=loadbalancer&name=round-robin&service=com.nope.Service");
+        assertThat(unknownService.statusCode()).isEqualTo(400);
+        assertThat(unknownService.body()).contains("service: 'com.nope.Service'").contains("exported: " + SERVICE)
+                .contains("loadbalancer[com.nope.Service]=round-robin");
         HttpResponse<String> unknown = send("GET", "/nope");
         assertThat(unknown.statusCode()).isEqualTo(404);
         assertThat(unknown.body()).contains("POST /weight").contains("GET /plugins");
         assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
+    }
+
+    @Test
+    void aStopRequestUnregistersDrainsAndClosesTheKernelThenTheEndpoint() throws Exception {
+        HttpResponse<String> r = send("POST", "/shutdown");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s)");
+        CompletableFuture.runAsync(() -> {
+            try {
+                provider.awaitTermination();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(RegistryBoard.providers(SERVICE)).as("unregistered").isEmpty();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThatThrownBy(() -> send("GET", "/health")).isInstanceOf(ConnectException.class));
+    }
+
+    @Test
+    void theStopCommandAsksTheKernelToStopAndWaitsUntilItHas() {
+        String address = "127.0.0.1:" + admin.address().getPort();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        assertThat(cl.execute("stop", "--admin", address)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("stopping: unregistering").endsWith("stopped\n");
+        assertThatThrownBy(() -> provider.export(EchoApi.class, new EchoImpl())).hasMessageContaining("closed");
+        assertThat(RegistryBoard.providers(SERVICE)).isEmpty();
+
+        assertThat(cl.execute("stop", "--admin", address)).as("nothing listens any more").isEqualTo(2);
+        assertThat(err.toString()).contains("error: no admin endpoint at http://" + address);
     }
 
     @Test
@@ -162,6 +204,19 @@ class AdminServerTest {
 
         assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", "--admin", address)).isEqualTo(2);
         assertThat(err.toString()).contains("error: service 'io.example.Nope' is not exported");
-        assertThat(cl.execute("weight", "heavy", "--admin", address)).as("picocli refuses a non-integer").isEqualTo(2);
+    }
+
+    @Test
+    void theWeightCommandChecksItsArgumentBeforeSendingAnything() throws Exception {
+        admin.close(); // nothing listens: a request sent would fail with "no admin endpoint"
+        String address = "127.0.0.1:" + admin.address().getPort();
+        for (String bad : new String[] {"-5", "heavy", "1000001", "99999999999", "1.5", ""}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
+            assertThat(cl.execute("weight", bad, "--admin", address)).as(bad).isEqualTo(2);
+            assertThat(err.toString()).as(bad).isEqualTo("error: weight: " + bad
+                    + " (expected: an integer 0-1000000; 0 takes this provider out of weighted rotation)\n");
+        }
+        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(70);
     }
 }

@@ -11,7 +11,11 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +36,8 @@ public final class ClientRuntime implements AutoCloseable {
 
     private final RegistryBinding registries;
     private final KernelMetrics metrics;
+    /** Services with a reference, by direct addresses or through the registry. */
+    private final Set<String> referenced = ConcurrentHashMap.newKeySet();
 
     public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker, RegistryBinding registries,
                          KernelMetrics metrics) {
@@ -65,6 +71,7 @@ public final class ClientRuntime implements AutoCloseable {
             List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
             directory = new DirectDirectory(model.name(), parsed, transport);
         }
+        referenced.add(model.name());
         awaitFirstConnection(directory);
         ReferenceInvoker handler = new ReferenceInvoker(model, directory, extensions, settings, ticker, timer,
                 timeout, serializer, metrics);
@@ -85,6 +92,11 @@ public final class ClientRuntime implements AutoCloseable {
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
+    }
+
+    /** The services this kernel has created a reference to (direct addresses or registry), sorted. */
+    public Set<String> referencedServices() {
+        return Collections.unmodifiableSet(new TreeSet<>(referenced));
     }
 
     public ClientTransport transport() {

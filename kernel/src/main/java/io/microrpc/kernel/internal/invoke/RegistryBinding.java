@@ -2,15 +2,21 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,12 +142,75 @@ public final class RegistryBinding {
         }
     }
 
-    /** Unregisters every instance: the first step of a graceful shutdown. */
-    public synchronized void unregisterAll() {
-        if (bound != null) {
-            registered.values().forEach(i -> unregister(bound, i));
+    /**
+     * Unregisters every instance: the first step of a graceful shutdown. Waits at most {@code timeout}:
+     * an unreachable registry (ZooKeeper down) would otherwise hold the shutdown for its retries, about
+     * 11 s per service with the ZooKeeper plugin's defaults, past a supervisor's grace period (30 s in
+     * Kubernetes). What is not unregistered in time goes anyway when the registry's session of this
+     * process closes or expires. Failures are logged in one line each (the trace at debug level).
+     * Called by the thread closing the kernel; the registry is called on a thread of its own, outside
+     * this object's lock.
+     */
+    public void unregisterAll(Duration timeout) {
+        Registry r;
+        List<ServiceInstance> instances;
+        synchronized (this) {
+            r = bound;
+            instances = List.copyOf(registered.values());
+            registered.clear();
         }
-        registered.clear();
+        if (r == null || instances.isEmpty()) {
+            return;
+        }
+        AtomicInteger done = new AtomicInteger();
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread worker = new KernelThreadFactory("microrpc-unregister").newThread(() -> {
+            try {
+                for (ServiceInstance i : instances) {
+                    if (abandoned.get()) {
+                        return;
+                    }
+                    unregisterQuietly(r, i, abandoned);
+                    done.incrementAndGet();
+                }
+            } finally {
+                finished.countDown();
+            }
+        });
+        worker.start();
+        boolean inTime;
+        try {
+            inTime = finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            inTime = false;
+        }
+        if (!inTime) {
+            // What is left is read before the interrupt, which ends the blocked call (and so counts it done).
+            List<String> left = instances.subList(Math.min(done.get(), instances.size()), instances.size()).stream()
+                    .map(ServiceInstance::service).toList();
+            abandoned.set(true);
+            worker.interrupt();
+            log.warn("Registry '{}' did not unregister {} within {} ms (unreachable?); shutting down without waiting: "
+                    + "the registry drops them when this process's session closes or expires", r.name(), left,
+                    timeout.toMillis());
+        }
+    }
+
+    private static void unregisterQuietly(Registry r, ServiceInstance instance, AtomicBoolean abandoned) {
+        ClassLoader previous = ContextLoader.enter(r);
+        try {
+            r.unregister(instance);
+        } catch (Exception | LinkageError e) {
+            if (!abandoned.get()) {
+                // One line: the usual cause is an unreachable registry, whose client logs its own details.
+                log.warn("Registry '{}' failed to unregister {}: {}", r.name(), instance, e.toString());
+                log.debug("Registry '{}' failed to unregister {}", r.name(), instance, e);
+            }
+        } finally {
+            ContextLoader.exit(previous);
+        }
     }
 
     synchronized RegistryDirectory directory(String service, io.microrpc.kernel.internal.transport.ClientTransport transport) {
