@@ -12,6 +12,7 @@ import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoServers;
 import io.microrpc.kernel.testing.JavaTestSerializer;
+import io.microrpc.kernel.testing.LoaderLeaks;
 import io.microrpc.kernel.testing.PluginJarBuilder;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
@@ -120,13 +121,11 @@ class OperatorSequencesTest {
         assertThat(load.failures()).as("failed calls").isEmpty();
     }
 
+    /** The callers have stopped (see {@link #noCallFailed}), so nothing but a leak may hold the loader. */
     private static void assertCollected(String point, String version) {
         WeakReference<ClassLoader> ref = SwapProbe.loader(point, version);
         assertThat(ref).as("%s %s served calls", point, version).isNotNull();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            System.gc();
-            return ref.get() == null;
-        });
+        LoaderLeaks.assertCollected("class loader of " + point + " " + version + " (replaced)", ref, Duration.ofSeconds(30));
     }
 
     private String events() {

@@ -1,7 +1,9 @@
 package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.kernel.config.KernelSettings;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +24,14 @@ public final class ExtensionRegistry {
     private final AtomicReference<Extensions> current;
     private final Remedies remedies;
     private final EventLog events;
-    private final List<Extensions> replaced = new ArrayList<>();
+    /**
+     * Replaced snapshots that calls may still use, held weakly: a call that uses one holds it strongly
+     * until it releases its lease, and one that no call holds must not be kept alive here, or every plugin
+     * it references stays reachable after its unload (a late optimistic lease in {@link #acquire()} can
+     * make a drained snapshot look in use just when the host purges this list, and nothing purged it
+     * again until the next publish).
+     */
+    private final List<WeakReference<Extensions>> replaced = new ArrayList<>();
     private final List<Consumer<Extensions>> listeners = new CopyOnWriteArrayList<>();
 
     public ExtensionRegistry(KernelSettings settings, EventLog events) {
@@ -102,8 +111,11 @@ public final class ExtensionRegistry {
             }
         }
         listeners.forEach(l -> l.accept(next));
-        replaced.add(previous);
-        replaced.removeIf(e -> e.leases() <= 0 && e != previous);
+        replaced.add(new WeakReference<>(previous));
+        replaced.removeIf(r -> {
+            Extensions e = r.get();
+            return e == null || (e.leases() <= 0 && e != previous);
+        });
         return previous;
     }
 
@@ -112,7 +124,15 @@ public final class ExtensionRegistry {
      * may be unloaded once all of these have drained.
      */
     public synchronized List<Extensions> replacedSnapshots() {
-        replaced.removeIf(e -> e.leases() <= 0);
-        return List.copyOf(replaced);
+        List<Extensions> inUse = new ArrayList<>();
+        for (Iterator<WeakReference<Extensions>> it = replaced.iterator(); it.hasNext();) {
+            Extensions e = it.next().get();
+            if (e == null || e.leases() <= 0) {
+                it.remove();
+            } else {
+                inUse.add(e);
+            }
+        }
+        return inUse;
     }
 }
