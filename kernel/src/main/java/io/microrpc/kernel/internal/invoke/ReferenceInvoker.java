@@ -91,7 +91,6 @@ final class ReferenceInvoker implements InvocationHandler {
         return await(result);
     }
 
-    /** Runs the call on one leased snapshot of the extensions, released when the call completes. */
     /**
      * The model of a proxy method. The proxy passes the same Method objects on every call, so an
      * identity map (copied on the rare miss) avoids Method.equals on the hot path (measured: 10% of
@@ -113,6 +112,7 @@ final class ReferenceInvoker implements InvocationHandler {
 
     private volatile java.util.IdentityHashMap<Method, MethodModel> byIdentity = new java.util.IdentityHashMap<>();
 
+    /** Runs the call on one leased snapshot of the extensions, released when the call completes. */
     private CompletableFuture<Object> start(Invocation invocation, CallMetrics callMetrics) {
         long started = callMetrics == null ? 0 : ticker.nanoTime();
         Extensions ext = extensions.acquire();

@@ -679,8 +679,10 @@ public final class PluginHost implements AutoCloseable {
                 log.info("Plugin {}: old class loader collected", c.generation);
                 collected.remove(c);
             } else if (oldCollections() > c.oldCollectionsAtUnload + 1 && now - c.sinceNanos > TimeUnit.SECONDS.toNanos(5)) {
-                log.warn("Plugin {}: old class loader still reachable after a full collection; something keeps a "
-                        + "reference to the plugin (a thread, a static cache, a shutdown hook)", c.generation);
+                log.warn("Plugin {}: old class loader still reachable after a full collection. Either something keeps a "
+                        + "reference to the plugin (a thread, a static cache, a shutdown hook: a leak that grows with each "
+                        + "swap), or callers still run JIT-compiled code that inlined it (harmless: it goes when the code "
+                        + "is compiled again or the calls stop; docs/HOT-SWAP.md, \"Proving the swap tests\")", c.generation);
                 collected.remove(c);
             } else if (now - c.sinceNanos > TimeUnit.SECONDS.toNanos(60)) {
                 log.info("Plugin {}: old class loader not collected yet, and no full collection ran since it was "
