@@ -1,6 +1,6 @@
 package io.microrpc.kernel.swap;
 
-import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
+import static io.microrpc.kernel.swap.VersionedJars.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,55 +75,39 @@ class HotSwapTest {
         servers.close();
     }
 
-    private static PluginJarBuilder balancer(String version) {
-        return plugin("lb-versioned").version(version).extension(VersionedBalancer.class)
-                .resource("swap-version.txt", version);
-    }
 
-    private static PluginJarBuilder serializer(String version) {
-        return plugin("codec-versioned").version(version).extension(VersionedSerializer.class)
-                .withClass(VersionedBalancer.class).withClass(JavaTestSerializer.class).resource("swap-version.txt", version);
-    }
 
-    private static PluginJarBuilder filter(String version) {
-        return plugin("filter-versioned").version(version).extension(VersionedFilter.class)
-                .withClass(VersionedBalancer.class).resource("swap-version.txt", version);
-    }
 
     @Test
     void loadBalancerSwapped50TimesUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
         balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
         startClient(true);
-        swapRepeatedly("lb", "lb-versioned.jar", HotSwapTest::balancer);
+        swapRepeatedly("lb", "lb-versioned.jar", VersionedJars::balancer);
     }
 
     @Test
     void serializerSwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
-        serializer("1.0.0").writeTo(pluginsDir, "codec-versioned.jar");
+        VersionedJars.codec("1.0.0").writeTo(pluginsDir, "codec-versioned.jar");
         balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
         startClient(false);
-        swapRepeatedly("serializer", "codec-versioned.jar", HotSwapTest::serializer);
+        swapRepeatedly("serializer", "codec-versioned.jar", VersionedJars::codec);
     }
 
     @Test
     void filterSwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
-        filter("1.0.0").writeTo(pluginsDir, "filter-versioned.jar");
+        VersionedJars.filter("1.0.0").writeTo(pluginsDir, "filter-versioned.jar");
         balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
         startClient(true);
-        swapRepeatedly("filter", "filter-versioned.jar", HotSwapTest::filter);
+        swapRepeatedly("filter", "filter-versioned.jar", VersionedJars::filter);
     }
 
-    private static PluginJarBuilder policy(String version) {
-        return plugin("policy-versioned").version(version).extension(VersionedPolicy.class)
-                .withClass(VersionedBalancer.class).resource("swap-version.txt", version);
-    }
 
     @Test
     void clusterPolicySwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
-        policy("1.0.0").writeTo(pluginsDir, "policy-versioned.jar");
+        VersionedJars.policy("1.0.0").writeTo(pluginsDir, "policy-versioned.jar");
         balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
         startClient(true);
-        swapRepeatedly("policy", "policy-versioned.jar", HotSwapTest::policy);
+        swapRepeatedly("policy", "policy-versioned.jar", VersionedJars::policy);
     }
 
     private void swapRepeatedly(String point, String file, java.util.function.Function<String, PluginJarBuilder> jar)

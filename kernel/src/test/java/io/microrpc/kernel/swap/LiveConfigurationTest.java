@@ -45,8 +45,7 @@ class LiveConfigurationTest {
         SwapProbe.reset();
         servers = new EchoServers(2, dir);
         pluginsDir = Files.createDirectories(dir.resolve("plugins"));
-        plugin("lb-versioned").version("1.0.0").extension(VersionedBalancer.class).resource("swap-version.txt", "1.0.0")
-                .writeTo(pluginsDir, "lb-versioned.jar");
+        VersionedJars.balancer("1.0.0").writeTo(pluginsDir, "lb-versioned.jar");
         plugin("lb-first").extension(SecondBalancer.class).writeTo(pluginsDir, "lb-first.jar");
         plugin("lb-labelled").extension(LabelledBalancer.class).writeTo(pluginsDir, "lb-labelled.jar");
         conf = Files.createDirectories(dir.resolve("conf")).resolve("microrpc.properties");

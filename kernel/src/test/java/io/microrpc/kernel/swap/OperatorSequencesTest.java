@@ -1,6 +1,7 @@
 package io.microrpc.kernel.swap;
 
 import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
+import static io.microrpc.kernel.swap.VersionedJars.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -89,14 +90,7 @@ class OperatorSequencesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 50);
     }
 
-    private static PluginJarBuilder codec(String version) {
-        return plugin("codec-versioned").version(version).extension(VersionedSerializer.class)
-                .withClass(VersionedBalancer.class).withClass(JavaTestSerializer.class).resource("swap-version.txt", version);
-    }
 
-    private static PluginJarBuilder balancer(String version) {
-        return plugin("lb-versioned").version(version).extension(VersionedBalancer.class).resource("swap-version.txt", version);
-    }
 
     private static String codecJar(String version) {
         return "plugin-codec-versioned-" + version + ".jar";
@@ -138,13 +132,13 @@ class OperatorSequencesTest {
 
     @Test
     void newReleaseRenamedInAndOldDeletedAtOnce() throws Exception {
-        codec("1.0.0").writeTo(pluginsDir, codecJar("1.0.0"));
+        VersionedJars.codec("1.0.0").writeTo(pluginsDir, codecJar("1.0.0"));
         balancer("1.0.0").writeTo(pluginsDir, lbJar("1.0.0"));
         startClient(pluginsDir, "");
         servedBy("serializer", "1.0.0");
 
         // mv new.jar plugins/ && rm old.jar
-        codec("1.1.0").writeTo(pluginsDir, codecJar("1.1.0"));
+        VersionedJars.codec("1.1.0").writeTo(pluginsDir, codecJar("1.1.0"));
         Files.delete(pluginsDir.resolve(codecJar("1.0.0")));
 
         servedBy("serializer", "1.1.0");
@@ -210,11 +204,11 @@ class OperatorSequencesTest {
 
     @Test
     void codecAndLoadBalancerReplacedInOneChange() throws Exception {
-        codec("1.0.0").writeTo(pluginsDir, codecJar("1.0.0"));
+        VersionedJars.codec("1.0.0").writeTo(pluginsDir, codecJar("1.0.0"));
         balancer("1.0.0").writeTo(pluginsDir, lbJar("1.0.0"));
         startClient(pluginsDir, "");
 
-        codec("1.1.0").writeTo(pluginsDir, codecJar("1.1.0"));
+        VersionedJars.codec("1.1.0").writeTo(pluginsDir, codecJar("1.1.0"));
         balancer("1.1.0").writeTo(pluginsDir, lbJar("1.1.0"));
         Files.delete(pluginsDir.resolve(codecJar("1.0.0")));
         Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
@@ -231,9 +225,9 @@ class OperatorSequencesTest {
     void wholeFolderReplacedThroughASymlinkSwap() throws Exception {
         Path release1 = Files.createDirectories(dir.resolve("releases/1/plugins"));
         Path release2 = Files.createDirectories(dir.resolve("releases/2/plugins"));
-        codec("1.0.0").writeTo(release1, codecJar("1.0.0"));
+        VersionedJars.codec("1.0.0").writeTo(release1, codecJar("1.0.0"));
         balancer("1.0.0").writeTo(release1, lbJar("1.0.0"));
-        codec("1.1.0").writeTo(release2, codecJar("1.1.0"));
+        VersionedJars.codec("1.1.0").writeTo(release2, codecJar("1.1.0"));
         balancer("1.1.0").writeTo(release2, lbJar("1.1.0"));
         Path link = dir.resolve("current-plugins");
         Files.createSymbolicLink(link, release1);

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.swap;
 
 import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
+import static io.microrpc.kernel.swap.VersionedJars.balancer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -12,7 +13,6 @@ import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoServers;
 import io.microrpc.kernel.testing.JavaTestSerializer;
-import io.microrpc.kernel.testing.PluginJarBuilder;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.io.IOException;
@@ -76,9 +76,6 @@ class PluginFolderChangesTest {
         servers.close();
     }
 
-    private static PluginJarBuilder balancer(String version) {
-        return plugin("lb-versioned").version(version).extension(VersionedBalancer.class).resource("swap-version.txt", version);
-    }
 
     private PluginReport report(String file) {
         return client.plugins().stream().filter(r -> r.file().equals(file)).findFirst().orElse(null);
@@ -158,7 +155,7 @@ class PluginFolderChangesTest {
     @Test
     void replacedServicePluginTakesNewCallsAndTheOldOneIsUnloaded() throws Exception {
         Path serverPlugins = Files.createDirectories(dir.resolve("server-plugins"));
-        greeter("1.0.0").writeTo(serverPlugins, "greeter.jar");
+        VersionedJars.greeter("1.0.0").writeTo(serverPlugins, "greeter.jar");
         KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test").pluginsDir(serverPlugins)
                 .dataDir(dir.resolve("greeter-data")).pluginsWatchDebounce(Duration.ofMillis(100)).build();
         try (MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
@@ -166,15 +163,11 @@ class PluginFolderChangesTest {
                      .dataDir(dir.resolve("caller-data")).build()).extension(new JavaTestSerializer()).start()) {
             GreeterApi greeter = caller.reference(GreeterApi.class, "127.0.0.1:" + server.port());
             assertThat(greeter.version()).isEqualTo("1.0.0");
-            greeter("2.0.0").writeTo(serverPlugins, "greeter.jar");
+            VersionedJars.greeter("2.0.0").writeTo(serverPlugins, "greeter.jar");
             await().atMost(Duration.ofSeconds(10)).until(() -> greeter.version().equals("2.0.0"));
             await().atMost(Duration.ofSeconds(10)).until(() -> server.generations().size() == 1);
             assertThat(server.generations()).singleElement().asString().contains("2.0.0").contains("active");
         }
     }
 
-    private static PluginJarBuilder greeter(String version) {
-        return plugin("greeter").version(version).extension(VersionedGreeterPlugin.class)
-                .withClass(VersionedBalancer.class).resource("swap-version.txt", version);
-    }
 }
