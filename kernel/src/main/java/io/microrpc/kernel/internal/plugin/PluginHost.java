@@ -14,14 +14,12 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.pf4j.DefaultVersionManager;
 import org.pf4j.VersionManager;
@@ -82,9 +80,7 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, String> failedContent = new HashMap<>();
     /** Plugin ids whose removal is held back, and why. */
     private final Map<String, Hold> holds = new HashMap<>();
-    private final List<Retirement> retirements = new ArrayList<>();
-    private final List<Collection> collected = new ArrayList<>();
-    private volatile long unloaded;
+    private final Retirements retirements;
     private boolean missingFolderLogged;
     private boolean closed;
 
@@ -97,6 +93,7 @@ public final class PluginHost implements AutoCloseable {
         this.embedded = List.copyOf(embedded);
         this.listener = listener;
         this.events = events;
+        this.retirements = new Retirements(loader, registry, resources.ticker());
     }
 
     /** True for names the folder scan considers: {@code *.jar}, not hidden; temporary names end otherwise. */
@@ -520,7 +517,7 @@ public final class PluginHost implements AutoCloseable {
 
     /** Unloads {@code g} once every snapshot published before now has drained. */
     private void retire(Generation g, Generation successor) {
-        retirements.add(new Retirement(g, g.extensions, successor, registry.replacedSnapshots(), resources.ticker().nanoTime()));
+        retirements.generation(g, successor);
         log.info("Plugin {}: {} -> {}; draining calls of the old generation", g.id, g.version,
                 successor == null ? "removed" : successor.version);
     }
@@ -537,7 +534,7 @@ public final class PluginHost implements AutoCloseable {
     public synchronized void reconfigure(KernelSettings next) {
         KernelSettings before = settings;
         Extensions now = registry.current();
-        checkProvided(before, next, now);
+        Selections.checkProvided(before, next, now.all());
         Map<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
         try {
             for (Generation g : active.values()) {
@@ -571,54 +568,10 @@ public final class PluginHost implements AutoCloseable {
         registry.publish(all, selections -> selections.reconfigured(next));
         if (!fresh.isEmpty()) {
             List<LoadedExtension> old = new ArrayList<>(fresh.keySet());
-            retirements.add(new Retirement(null, old, null, registry.replacedSnapshots(), resources.ticker().nanoTime()));
+            retirements.instances(old);
             log.info("Restarted {} with their new keys; the previous instances stop once their calls finish",
                     fresh.values().stream().map(LoadedExtension::toString).collect(Collectors.joining(", ")));
         }
-    }
-
-    /** Refuses selections, changed in {@code next}, that name no loaded extension. */
-    private static void checkProvided(KernelSettings before, KernelSettings next, Extensions now) {
-        Map<String, List<String>> loaded = new LinkedHashMap<>();
-        for (ExtensionPoints p : ExtensionPoints.values()) {
-            loaded.put(p.key(), now.all().stream().filter(le -> p.type().isInstance(le.extension()))
-                    .map(LoadedExtension::name).toList());
-        }
-        Selections was = Selections.from(before);
-        Selections will = Selections.from(next);
-        List<String> problems = new ArrayList<>();
-        for (ExtensionPoints p : List.of(ExtensionPoints.LOAD_BALANCER, ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY,
-                ExtensionPoints.SERIALIZER)) {
-            String key = p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key();
-            List<String> names = will.configured(p.key());
-            if (!names.equals(was.configured(p.key())) && !names.isEmpty() && names.stream().noneMatch(loaded.get(p.key())::contains)
-                    && !(p == ExtensionPoints.REGISTRY && names.equals(List.of("none")))) {
-                problems.add(key + ": '" + String.join(",", names) + "' (expected: a loaded " + p.key() + ": "
-                        + orNone(loaded.get(p.key())) + ")");
-            }
-        }
-        next.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) -> {
-            List<String> first = Selections.split(names);
-            if (!names.equals(before.serviceSelections().getOrDefault(point, Map.of()).get(service)) && !first.isEmpty()
-                    && first.stream().noneMatch(loaded.get(point)::contains)) {
-                problems.add((point.equals("serializer") ? "call.serializer" : point) + "[" + service + "]: '" + names
-                        + "' (expected: a loaded " + point + ": " + orNone(loaded.get(point)) + ")");
-            }
-        }));
-        if (!will.filters().equals(was.filters())) {
-            for (String f : will.filters()) {
-                if (!loaded.get(ExtensionPoints.FILTER.key()).contains(f)) {
-                    problems.add("filters: '" + f + "' (expected: loaded filters: " + orNone(loaded.get(ExtensionPoints.FILTER.key())) + ")");
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(String.join("; ", problems));
-        }
-    }
-
-    private static String orNone(List<String> names) {
-        return names.isEmpty() ? "none is loaded" : String.join(", ", names);
     }
 
     /**
@@ -629,86 +582,22 @@ public final class PluginHost implements AutoCloseable {
      * @return true while some retirement is still waiting
      */
     public synchronized boolean drainRetired() {
-        long now = resources.ticker().nanoTime();
-        for (Retirement r : new ArrayList<>(retirements)) {
-            boolean drained = r.snapshots.stream().allMatch(s -> s.leases() <= 0);
-            boolean timedOut = now - r.startNanos > settings.pluginsDrainTimeout().toNanos();
-            if (!drained && !timedOut) {
-                continue;
-            }
-            retirements.remove(r);
-            long drainMs = TimeUnit.NANOSECONDS.toMillis(now - r.startNanos);
-            if (r.generation == null) {
-                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
-                log.info("Stopped the previous instances of {} after {} ms", r.instances, drainMs);
-                continue;
-            }
-            unloaded++;
-            loader.unload(r.generation);
-            if (timedOut && !drained) {
-                log.warn("Plugin {} {}: calls still running after plugins.drain-timeout {}; unloaded anyway",
-                        r.generation.id, r.generation.version, settings.pluginsDrainTimeout());
-            }
-            log.info("Plugin {} {} -> {}: drained in {} ms, unloaded", r.generation.id, r.generation.version,
-                    r.successor == null ? "removed" : r.successor.version, drainMs);
-            collected.add(new Collection(r.generation.toString(), r.generation.loaderRef(), now, oldCollections()));
-        }
-        // Drop drained snapshots now: a replaced snapshot kept in a list pins the plugins it references.
-        registry.replacedSnapshots();
-        return !retirements.isEmpty();
+        return retirements.drain(settings.pluginsDrainTimeout());
     }
 
     /** Generations unloaded so far (replaced, removed or rolled back), for metrics. */
     public long unloadedGenerations() {
-        return unloaded;
+        return retirements.unloaded();
     }
 
-    /**
-     * Reports whether the class loaders of unloaded generations were garbage-collected (a loader that
-     * stays reachable is a leak: something still references the plugin). The kernel does not force a
-     * collection: a full GC in a busy process is a latency spike for every call (measured: it tripled p99
-     * in the swap benchmark). It warns only when an old-generation collection ran after the unload and
-     * the loader survived it; otherwise it says after a minute that it could not tell.
-     *
-     * @return true while some check is still waiting
-     */
+    /** See {@link Retirements#checkCollected()}; called by the lifecycle thread every second while checks wait. */
     public synchronized boolean checkCollected() {
-        long now = resources.ticker().nanoTime();
-        for (Collection c : new ArrayList<>(collected)) {
-            if (c.loader.get() == null) {
-                log.info("Plugin {}: old class loader collected", c.generation);
-                collected.remove(c);
-            } else if (oldCollections() > c.oldCollectionsAtUnload + 1 && now - c.sinceNanos > TimeUnit.SECONDS.toNanos(5)) {
-                log.warn("Plugin {}: old class loader still reachable after a full collection. Either something keeps a "
-                        + "reference to the plugin (a thread, a static cache, a shutdown hook: a leak that grows with each "
-                        + "swap), or callers still run JIT-compiled code that inlined it (harmless: it goes when the code "
-                        + "is compiled again or the calls stop; docs/HOT-SWAP.md, \"Proving the swap tests\")", c.generation);
-                collected.remove(c);
-            } else if (now - c.sinceNanos > TimeUnit.SECONDS.toNanos(60)) {
-                log.info("Plugin {}: old class loader not collected yet, and no full collection ran since it was "
-                        + "unloaded; not a leak by itself", c.generation);
-                collected.remove(c);
-            }
-        }
-        return !collected.isEmpty();
-    }
-
-    /** Old-generation (full or concurrent) collections so far, over all collectors. */
-    private static long oldCollections() {
-        long n = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = gc.getName();
-            if (!name.contains("Young") && !name.contains("Scavenge") && !name.contains("Copy") && !name.contains("ParNew")
-                    && gc.getCollectionCount() > 0) {
-                n += gc.getCollectionCount();
-            }
-        }
-        return n;
+        return retirements.checkCollected();
     }
 
     /** Weak references to the class loaders of every generation unloaded so far and not yet checked. */
     public synchronized List<WeakReference<ClassLoader>> unloadedLoaders() {
-        return collected.stream().map(c -> c.loader).collect(Collectors.toList());
+        return retirements.unloadedLoaders();
     }
 
     /** What happened to each JAR of the plugins folder, by file name; plus versions kept after their JAR went. */
@@ -732,7 +621,7 @@ public final class PluginHost implements AutoCloseable {
         List<String> out = new ArrayList<>();
         active.values().forEach(g -> out.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
                 ? " active, kept" : " active")));
-        retirements.stream().filter(r -> r.generation != null).forEach(r -> out.add(r.generation + " draining"));
+        retirements.draining().forEach(g -> out.add(g + " draining"));
         return out;
     }
 
@@ -740,14 +629,7 @@ public final class PluginHost implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (Retirement r : retirements) {
-            if (r.generation == null) {
-                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
-            } else {
-                loader.unload(r.generation);
-            }
-        }
-        retirements.clear();
+        retirements.closeAll();
         active.values().forEach(loader::unload);
         active.clear();
     }
@@ -773,36 +655,5 @@ public final class PluginHost implements AutoCloseable {
      */
     private record Hold(long since, String reason, boolean bounded) {}
 
-    /** A generation to unload, or (generation null) replaced instances to stop, once their calls drained. */
-    private static final class Retirement {
-        final Generation generation;
-        final List<LoadedExtension> instances;
-        final Generation successor;
-        final List<Extensions> snapshots;
-        final long startNanos;
 
-        Retirement(Generation generation, List<LoadedExtension> instances, Generation successor, List<Extensions> snapshots,
-                   long startNanos) {
-            this.generation = generation;
-            this.instances = instances;
-            this.successor = successor;
-            this.snapshots = snapshots;
-            this.startNanos = startNanos;
-        }
-    }
-
-    /** An unloaded generation whose class loader should become unreachable; holds nothing of it strongly. */
-    private static final class Collection {
-        final String generation;
-        final WeakReference<ClassLoader> loader;
-        final long sinceNanos;
-        final long oldCollectionsAtUnload;
-
-        Collection(String generation, WeakReference<ClassLoader> loader, long sinceNanos, long oldCollectionsAtUnload) {
-            this.generation = generation;
-            this.loader = loader;
-            this.sinceNanos = sinceNanos;
-            this.oldCollectionsAtUnload = oldCollectionsAtUnload;
-        }
-    }
 }

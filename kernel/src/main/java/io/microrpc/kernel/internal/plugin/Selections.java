@@ -1,5 +1,6 @@
 package io.microrpc.kernel.internal.plugin;
 
+import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -167,6 +168,57 @@ public final class Selections {
             }
         });
         return new Selections(c, cs, Collections.unmodifiableMap(g), Collections.unmodifiableMap(p));
+    }
+
+    /**
+     * Refuses the choices of {@code next} (the configuration an operator edited) that changed from
+     * {@code before} and name no extension of {@code loaded}: {@code loadbalancer: 'x' (expected: a loaded
+     * loadbalancer: p2c, random)}. Unchanged choices are not checked (their plugin may have been removed
+     * since, and an unrelated edit must not be refused for it); {@code registry=none} means no registry.
+     *
+     * @throws ConfigException naming every such key
+     */
+    static void checkProvided(KernelSettings before, KernelSettings next, List<LoadedExtension> loadedExtensions) {
+        Map<String, List<String>> loaded = new LinkedHashMap<>();
+        for (ExtensionPoints p : ExtensionPoints.values()) {
+            loaded.put(p.key(), loadedExtensions.stream().filter(le -> p.type().isInstance(le.extension()))
+                    .map(LoadedExtension::name).toList());
+        }
+        Selections was = Selections.from(before);
+        Selections will = Selections.from(next);
+        List<String> problems = new ArrayList<>();
+        for (ExtensionPoints p : List.of(ExtensionPoints.LOAD_BALANCER, ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY,
+                ExtensionPoints.SERIALIZER)) {
+            String key = p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key();
+            List<String> names = will.configured(p.key());
+            if (!names.equals(was.configured(p.key())) && !names.isEmpty() && names.stream().noneMatch(loaded.get(p.key())::contains)
+                    && !(p == ExtensionPoints.REGISTRY && names.equals(List.of("none")))) {
+                problems.add(key + ": '" + String.join(",", names) + "' (expected: a loaded " + p.key() + ": "
+                        + orNone(loaded.get(p.key())) + ")");
+            }
+        }
+        next.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) -> {
+            List<String> listed = split(names);
+            if (!names.equals(before.serviceSelections().getOrDefault(point, Map.of()).get(service)) && !listed.isEmpty()
+                    && listed.stream().noneMatch(loaded.get(point)::contains)) {
+                problems.add((point.equals("serializer") ? "call.serializer" : point) + "[" + service + "]: '" + names
+                        + "' (expected: a loaded " + point + ": " + orNone(loaded.get(point)) + ")");
+            }
+        }));
+        if (!will.filters().equals(was.filters())) {
+            for (String f : will.filters()) {
+                if (!loaded.get(ExtensionPoints.FILTER.key()).contains(f)) {
+                    problems.add("filters: '" + f + "' (expected: loaded filters: " + orNone(loaded.get(ExtensionPoints.FILTER.key())) + ")");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+    }
+
+    private static String orNone(List<String> names) {
+        return names.isEmpty() ? "none is loaded" : String.join(", ", names);
     }
 
     @Override
