@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
                 kernels.add(p.rpc());
                 providers.add(p);
             }
-            MicroRpc consumer = kernels.add(kernel(DemoCommand::demo).exportServicePlugins(false).start());
+            MicroRpc consumer = kernels.add(options.kernel(DemoCommand::demo).exportServicePlugins(false).start());
             // The consumer's endpoint: a switch changes its balancer; a stop ends the run early.
             AdminServer admin = settings.adminPort() >= 0
                     ? kernels.add(AdminServer.start(consumer, settings.adminHost(), settings.adminPort(),
@@ -116,19 +116,9 @@ public final class DemoCommand implements Callable<Integer> {
         return configured.toBuilder().serverHost("127.0.0.1").serverPort(0).registry(NO_REGISTRY).build();
     }
 
-    /**
-     * A kernel of the demo: from the configuration file when there is one (watched, so edits of live keys
-     * apply during the run, as with {@code serve}), with the demo's {@code overrides} applied to every read.
-     */
-    private MicroRpc.Builder kernel(java.util.function.UnaryOperator<KernelSettings> overrides) {
-        java.nio.file.Path file = options.configFile();
-        return file == null ? MicroRpc.builder().settings(overrides.apply(options.settings()))
-                : MicroRpc.builder().configFile(file, () -> overrides.apply(options.settings()));
-    }
-
     private Provider provider(int n, Duration delay) {
         DemoProviderFilter filter = new DemoProviderFilter(delay);
-        MicroRpc rpc = kernel(configured -> {
+        MicroRpc rpc = options.kernel(configured -> {
             KernelSettings settings = demo(configured);
             KernelSettings.Builder own = settings.toBuilder().dataDir(settings.dataDir().resolve("demo").resolve("provider-" + n));
             if (!settings.filters().isEmpty()) {

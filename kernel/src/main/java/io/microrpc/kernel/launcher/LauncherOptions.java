@@ -4,6 +4,7 @@ import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,8 +50,17 @@ public final class LauncherOptions {
      * is one, else from the defaults; the command-line overrides apply either way, also on every reload.
      */
     public MicroRpc.Builder kernel() {
+        return kernel(UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #kernel()} with a command's own {@code overrides} applied after the command-line ones, at
+     * start and on every reload (the demo's loopback ports, for one).
+     */
+    public MicroRpc.Builder kernel(UnaryOperator<KernelSettings> overrides) {
         Path file = configFile();
-        return file == null ? MicroRpc.builder().settings(settings()) : MicroRpc.builder().configFile(file, this::settings);
+        return file == null ? MicroRpc.builder().settings(overrides.apply(settings()))
+                : MicroRpc.builder().configFile(file, () -> overrides.apply(settings()));
     }
 
     /** Reads the configuration file (if any) and applies the command-line overrides. */
