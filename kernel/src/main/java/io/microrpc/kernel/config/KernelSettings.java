@@ -45,6 +45,13 @@ public final class KernelSettings {
     private final int serverIoThreads;
     private final int serverWorkerThreads;
     private final int serverWorkerQueue;
+    private final int serverMaxConnections;
+    private final int serverMaxConnectionsPerAddress;
+    private final int serverMaxCallsPerConnection;
+    private final int serverWriteBufferHighWater;
+    private final int serverWriteBufferLowWater;
+    private final Duration serverFrameTimeout;
+    private final int serverMaxBufferedBytes;
     private final Duration shutdownTimeout;
     private final int clientIoThreads;
     private final Duration callTimeout;
@@ -61,10 +68,12 @@ public final class KernelSettings {
     private final Duration pluginsWatchDebounce;
     private final Duration pluginsDrainTimeout;
     private final Duration pluginsReplaceGrace;
+    private final Duration pluginsStartTimeout;
     private final boolean configWatch;
     private final List<String> allowedTypes;
     private final String adminHost;
     private final int adminPort;
+    private final Duration adminRequestTimeout;
     private final boolean metricsEnabled;
     private final String loadBalancer;
     private final String clusterPolicy;
@@ -81,6 +90,13 @@ public final class KernelSettings {
         this.serverIoThreads = b.serverIoThreads;
         this.serverWorkerThreads = b.serverWorkerThreads;
         this.serverWorkerQueue = b.serverWorkerQueue;
+        this.serverMaxConnections = b.serverMaxConnections;
+        this.serverMaxConnectionsPerAddress = b.serverMaxConnectionsPerAddress;
+        this.serverMaxCallsPerConnection = b.serverMaxCallsPerConnection;
+        this.serverWriteBufferHighWater = b.serverWriteBufferHighWater;
+        this.serverWriteBufferLowWater = b.serverWriteBufferLowWater;
+        this.serverFrameTimeout = b.serverFrameTimeout;
+        this.serverMaxBufferedBytes = b.serverMaxBufferedBytes;
         this.shutdownTimeout = b.shutdownTimeout;
         this.clientIoThreads = b.clientIoThreads;
         this.callTimeout = b.callTimeout;
@@ -97,10 +113,12 @@ public final class KernelSettings {
         this.pluginsWatchDebounce = b.pluginsWatchDebounce;
         this.pluginsDrainTimeout = b.pluginsDrainTimeout;
         this.pluginsReplaceGrace = b.pluginsReplaceGrace;
+        this.pluginsStartTimeout = b.pluginsStartTimeout;
         this.configWatch = b.configWatch;
         this.allowedTypes = List.copyOf(b.allowedTypes);
         this.adminHost = b.adminHost;
         this.adminPort = b.adminPort;
+        this.adminRequestTimeout = b.adminRequestTimeout;
         this.metricsEnabled = b.metricsEnabled;
         this.loadBalancer = b.loadBalancer;
         this.clusterPolicy = b.clusterPolicy;
@@ -170,6 +188,41 @@ public final class KernelSettings {
 
     public int serverWorkerQueue() {
         return serverWorkerQueue;
+    }
+
+    /** Connections the server accepts at once, from all clients together. */
+    public int serverMaxConnections() {
+        return serverMaxConnections;
+    }
+
+    /** Connections the server accepts at once from one remote IP address. */
+    public int serverMaxConnectionsPerAddress() {
+        return serverMaxConnectionsPerAddress;
+    }
+
+    /** Calls one connection may have in flight on the server; beyond it, RESOURCE_EXHAUSTED. */
+    public int serverMaxCallsPerConnection() {
+        return serverMaxCallsPerConnection;
+    }
+
+    /** Unsent bytes of one connection above which the server stops reading from it. */
+    public int serverWriteBufferHighWater() {
+        return serverWriteBufferHighWater;
+    }
+
+    /** Unsent bytes of one connection below which the server reads from it again. */
+    public int serverWriteBufferLowWater() {
+        return serverWriteBufferLowWater;
+    }
+
+    /** The time a client has to finish sending a frame it started. */
+    public Duration serverFrameTimeout() {
+        return serverFrameTimeout;
+    }
+
+    /** Bytes the server holds for incomplete frames, across all connections. */
+    public int serverMaxBufferedBytes() {
+        return serverMaxBufferedBytes;
     }
 
     public Duration shutdownTimeout() {
@@ -245,6 +298,11 @@ public final class KernelSettings {
         return pluginsReplaceGrace;
     }
 
+    /** How long a plugin's start() may take before the plugin is reported FAILED. */
+    public Duration pluginsStartTimeout() {
+        return pluginsStartTimeout;
+    }
+
     /** Whether a running kernel watches its configuration file and applies edits of live keys. */
     public boolean configWatch() {
         return configWatch;
@@ -258,6 +316,11 @@ public final class KernelSettings {
     /** Port of the admin endpoint; -1 disables it, 0 picks a free port. */
     public int adminPort() {
         return adminPort;
+    }
+
+    /** The time an admin client has to send a whole request. */
+    public Duration adminRequestTimeout() {
+        return adminRequestTimeout;
     }
 
     /** Whether calls are counted and timed per method ({@code GET /metrics}, {@code MicroRpc.metrics()}). */
@@ -319,6 +382,13 @@ public final class KernelSettings {
         b.serverIoThreads = serverIoThreads;
         b.serverWorkerThreads = serverWorkerThreads;
         b.serverWorkerQueue = serverWorkerQueue;
+        b.serverMaxConnections = serverMaxConnections;
+        b.serverMaxConnectionsPerAddress = serverMaxConnectionsPerAddress;
+        b.serverMaxCallsPerConnection = serverMaxCallsPerConnection;
+        b.serverWriteBufferHighWater = serverWriteBufferHighWater;
+        b.serverWriteBufferLowWater = serverWriteBufferLowWater;
+        b.serverFrameTimeout = serverFrameTimeout;
+        b.serverMaxBufferedBytes = serverMaxBufferedBytes;
         b.shutdownTimeout = shutdownTimeout;
         b.clientIoThreads = clientIoThreads;
         b.callTimeout = callTimeout;
@@ -335,10 +405,12 @@ public final class KernelSettings {
         b.pluginsWatchDebounce = pluginsWatchDebounce;
         b.pluginsDrainTimeout = pluginsDrainTimeout;
         b.pluginsReplaceGrace = pluginsReplaceGrace;
+        b.pluginsStartTimeout = pluginsStartTimeout;
         b.configWatch = configWatch;
         b.allowedTypes = new ArrayList<>(allowedTypes);
         b.adminHost = adminHost;
         b.adminPort = adminPort;
+        b.adminRequestTimeout = adminRequestTimeout;
         b.metricsEnabled = metricsEnabled;
         b.loadBalancer = loadBalancer;
         b.clusterPolicy = clusterPolicy;
@@ -358,6 +430,13 @@ public final class KernelSettings {
         private int serverIoThreads;
         private int serverWorkerThreads = 200;
         private int serverWorkerQueue = 10_000;
+        private int serverMaxConnections = 10_000;
+        private int serverMaxConnectionsPerAddress = 1_000;
+        private int serverMaxCallsPerConnection = 1_000;
+        private int serverWriteBufferHighWater = 1024 * 1024;
+        private int serverWriteBufferLowWater = 512 * 1024;
+        private Duration serverFrameTimeout = Duration.ofSeconds(20);
+        private int serverMaxBufferedBytes = 128 * 1024 * 1024;
         private Duration shutdownTimeout = Duration.ofSeconds(10);
         private int clientIoThreads;
         private Duration callTimeout = Duration.ofSeconds(3);
@@ -374,10 +453,12 @@ public final class KernelSettings {
         private Duration pluginsWatchDebounce = Duration.ofMillis(500);
         private Duration pluginsDrainTimeout = Duration.ofSeconds(30);
         private Duration pluginsReplaceGrace = Duration.ofSeconds(5);
+        private Duration pluginsStartTimeout = Duration.ofSeconds(30);
         private boolean configWatch = true;
         private List<String> allowedTypes = new ArrayList<>();
         private String adminHost = "127.0.0.1";
         private int adminPort = -1;
+        private Duration adminRequestTimeout = Duration.ofSeconds(10);
         private boolean metricsEnabled = true;
         private String loadBalancer = "";
         private String clusterPolicy = "";
@@ -433,6 +514,41 @@ public final class KernelSettings {
 
         public Builder serverWorkerQueue(int v) {
             serverWorkerQueue = check("server.worker-queue", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder serverMaxConnections(int v) {
+            serverMaxConnections = check("server.max-connections", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder serverMaxConnectionsPerAddress(int v) {
+            serverMaxConnectionsPerAddress = check("server.max-connections-per-address", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder serverMaxCallsPerConnection(int v) {
+            serverMaxCallsPerConnection = check("server.max-calls-per-connection", v, v >= 1, ">= 1");
+            return this;
+        }
+
+        public Builder serverWriteBufferHighWater(int v) {
+            serverWriteBufferHighWater = check("server.write-buffer-high-water", v, v >= 1024, ">= 1024 bytes");
+            return this;
+        }
+
+        public Builder serverWriteBufferLowWater(int v) {
+            serverWriteBufferLowWater = check("server.write-buffer-low-water", v, v >= 0, ">= 0 bytes");
+            return this;
+        }
+
+        public Builder serverFrameTimeout(Duration v) {
+            serverFrameTimeout = checkPositive("server.frame-timeout", v);
+            return this;
+        }
+
+        public Builder serverMaxBufferedBytes(int v) {
+            serverMaxBufferedBytes = check("server.max-buffered-bytes", v, v >= 1024 * 1024, ">= 1MiB");
             return this;
         }
 
@@ -516,6 +632,11 @@ public final class KernelSettings {
             return this;
         }
 
+        public Builder pluginsStartTimeout(Duration v) {
+            pluginsStartTimeout = checkPositive("plugins.start-timeout", v);
+            return this;
+        }
+
         public Builder configWatch(boolean v) {
             configWatch = v;
             return this;
@@ -538,6 +659,11 @@ public final class KernelSettings {
 
         public Builder adminPort(int v) {
             adminPort = check("admin.port", v, v >= -1 && v <= 65535, "-1 (off), 0 (any free port) or 1-65535");
+            return this;
+        }
+
+        public Builder adminRequestTimeout(Duration v) {
+            adminRequestTimeout = checkPositive("admin.request-timeout", v);
             return this;
         }
 
@@ -598,6 +724,10 @@ public final class KernelSettings {
             if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
                 throw new ConfigException("reconnect.max-backoff: " + reconnectMaxBackoff
                         + " (expected: >= reconnect.initial-backoff " + reconnectInitialBackoff + ")");
+            }
+            if (serverWriteBufferLowWater > serverWriteBufferHighWater) {
+                throw new ConfigException("server.write-buffer-low-water: " + serverWriteBufferLowWater
+                        + " (expected: <= server.write-buffer-high-water " + serverWriteBufferHighWater + ")");
             }
             return new KernelSettings(this);
         }
@@ -663,6 +793,13 @@ public final class KernelSettings {
         define("server.io-threads", RESTART, KernelSettings::serverIoThreads, (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
         define("server.worker-threads", RESTART, KernelSettings::serverWorkerThreads, (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
         define("server.worker-queue", RESTART, KernelSettings::serverWorkerQueue, (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
+        define("server.max-connections", RESTART, KernelSettings::serverMaxConnections, (b, k, v) -> b.serverMaxConnections(parseInt(k, v)));
+        define("server.max-connections-per-address", RESTART, KernelSettings::serverMaxConnectionsPerAddress, (b, k, v) -> b.serverMaxConnectionsPerAddress(parseInt(k, v)));
+        define("server.max-calls-per-connection", RESTART, KernelSettings::serverMaxCallsPerConnection, (b, k, v) -> b.serverMaxCallsPerConnection(parseInt(k, v)));
+        define("server.write-buffer-high-water", RESTART, KernelSettings::serverWriteBufferHighWater, (b, k, v) -> b.serverWriteBufferHighWater(parseSize(k, v)));
+        define("server.write-buffer-low-water", RESTART, KernelSettings::serverWriteBufferLowWater, (b, k, v) -> b.serverWriteBufferLowWater(parseSize(k, v)));
+        define("server.frame-timeout", RESTART, KernelSettings::serverFrameTimeout, (b, k, v) -> b.serverFrameTimeout(parseDuration(k, v)));
+        define("server.max-buffered-bytes", RESTART, KernelSettings::serverMaxBufferedBytes, (b, k, v) -> b.serverMaxBufferedBytes(parseSize(k, v)));
         define("server.shutdown-timeout", RESTART, KernelSettings::shutdownTimeout, (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
         define("client.io-threads", RESTART, KernelSettings::clientIoThreads, (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
         define("call.timeout", RESTART, KernelSettings::callTimeout, (b, k, v) -> b.callTimeout(parseDuration(k, v)));
@@ -681,10 +818,12 @@ public final class KernelSettings {
                 (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
         define("plugins.drain-timeout", LIVE, KernelSettings::pluginsDrainTimeout, (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
         define("plugins.replace-grace", LIVE, KernelSettings::pluginsReplaceGrace, (b, k, v) -> b.pluginsReplaceGrace(parseDuration(k, v)));
+        define("plugins.start-timeout", LIVE, KernelSettings::pluginsStartTimeout, (b, k, v) -> b.pluginsStartTimeout(parseDuration(k, v)));
         define("config.watch", RESTART, KernelSettings::configWatch, (b, k, v) -> b.configWatch(parseBoolean(k, v)));
         define("serializer.allowed-types", RESTART, KernelSettings::allowedTypes, (b, k, v) -> b.allowedTypes(parseList(v)));
         define("admin.host", RESTART, KernelSettings::adminHost, (b, k, v) -> b.adminHost(v));
         define("admin.port", RESTART, KernelSettings::adminPort, (b, k, v) -> b.adminPort(parseInt(k, v)));
+        define("admin.request-timeout", RESTART, KernelSettings::adminRequestTimeout, (b, k, v) -> b.adminRequestTimeout(parseDuration(k, v)));
         define("metrics.enabled", RESTART, KernelSettings::metricsEnabled, (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
         define("loadbalancer", LIVE, KernelSettings::loadBalancer, (b, k, v) -> b.loadBalancer(v));
         define("cluster", LIVE, KernelSettings::clusterPolicy, (b, k, v) -> b.clusterPolicy(v));
