@@ -87,7 +87,7 @@ public final class MicroRpc implements AutoCloseable {
     private java.util.function.Supplier<KernelSettings> configReader;
     /** The configuration file's content last seen by its watcher; lifecycle thread only. */
     private String configContent;
-    private ServerTransport server;
+    private volatile ServerTransport server;
     private InetSocketAddress boundAddress;
     /** The interface address advertised when bound to the wildcard address; chosen on the first export. */
     private String interfaceHost;
@@ -121,6 +121,10 @@ public final class MicroRpc implements AutoCloseable {
         this.lifecycle = new PluginLifecycle(settings, pluginHost);
         metrics.counter("microrpc_plugin_unloads_total", pluginHost::unloadedGenerations);
         metrics.gauge("microrpc_server_in_flight", dispatcher::inFlight);
+        metrics.gauge("microrpc_server_connections", () -> serverFigure(ServerTransport::connectionCount));
+        metrics.counter("microrpc_server_connections_refused_total", () -> serverFigure(ServerTransport::refusedConnections));
+        metrics.gauge("microrpc_server_buffered_bytes", () -> serverFigure(ServerTransport::bufferedBytes));
+        metrics.counter("microrpc_server_frames_refused_total", () -> serverFigure(ServerTransport::refusedFrames));
         try {
             exporter.beforePublish(embedded);
             extensions.publish(embedded);
@@ -230,6 +234,12 @@ public final class MicroRpc implements AutoCloseable {
             });
         }
         return interfaceHost;
+    }
+
+    /** A figure of the server transport for the metrics; 0 before the first export. */
+    private long serverFigure(java.util.function.ToLongFunction<ServerTransport> figure) {
+        ServerTransport s = server;
+        return s == null ? 0 : figure.applyAsLong(s);
     }
 
     private synchronized void ensureServer() {

@@ -34,6 +34,11 @@ public final class RawFrame {
         return (flags & Protocol.FLAG_HEARTBEAT) != 0;
     }
 
+    /** The server did not run the call ({@link Protocol#FLAG_REFUSED}): a consumer may send it elsewhere. */
+    public boolean isRefused() {
+        return (flags & Protocol.FLAG_REFUSED) != 0;
+    }
+
     public byte serializerId() {
         return serializerId;
     }

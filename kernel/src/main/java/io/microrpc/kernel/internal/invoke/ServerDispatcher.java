@@ -78,6 +78,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     @Override
     public void onRequest(ServerConnection connection, Frame frame) {
         inFlight.incrementAndGet();
+        int onConnection = connection.callStarted();
         long started = ticker.nanoTime();
         // The lease keeps this snapshot's plugins (codec, filters, service plugin) loaded until the
         // response is written, even if they are replaced meanwhile.
@@ -110,6 +111,13 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
         names.resolved(frame.body(), service.model.name(), method.descriptor().name());
         CallMetrics callMetrics = method.metrics(metrics, KernelMetrics.Side.SERVER);
+        if (onConnection > settings.serverMaxCallsPerConnection()) {
+            frame.release();
+            fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("this connection has "
+                    + settings.serverMaxCallsPerConnection() + " calls in flight already (server.max-calls-per-connection); "
+                    + method.descriptor().fullName() + " not run"), null, ext, callMetrics, started, true);
+            return;
+        }
         if (service.runOnIoThread) {
             process(connection, frame, header, deadline, service, method, ext, callMetrics, started);
             return;
@@ -218,7 +226,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
         if (request.isOneWay()) {
             record(callMetrics, Status.Code.OK, started);
-            done(ext);
+            done(connection, ext);
             return;
         }
         ByteBuf buf = Frames.start(connection.alloc(), method.responseSize().get(), Protocol.FLAG_RESPONSE, serializer.id(),
@@ -243,7 +251,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         // Recorded before the response leaves, so a caller that has its answer also finds it counted.
         record(callMetrics, Status.Code.OK, started);
         connection.send(buf);
-        done(ext);
+        done(connection, ext);
     }
 
     /** {@code refused}: the implementation did not run, so the caller may send the call elsewhere. */
@@ -256,7 +264,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         } else {
             log.debug("One-way call failed: {}", status);
         }
-        done(ext);
+        done(connection, ext);
     }
 
     private void record(CallMetrics callMetrics, Status.Code code, long started) {
@@ -265,8 +273,9 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
     }
 
-    private void done(Extensions ext) {
+    private void done(ServerConnection connection, Extensions ext) {
         ext.release();
+        connection.callEnded();
         if (inFlight.decrementAndGet() == 0) {
             synchronized (drainLock) {
                 drainLock.notifyAll();

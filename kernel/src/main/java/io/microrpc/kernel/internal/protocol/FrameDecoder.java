@@ -1,9 +1,13 @@
 package io.microrpc.kernel.internal.protocol;
 
+import io.microrpc.spi.Durations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,20 +15,48 @@ import org.slf4j.LoggerFactory;
  * Splits the inbound byte stream into {@link Frame}s.
  *
  * <p>A bad magic, an unknown version or a declared body length over the maximum frame size closes the
- * connection, logged once per connection: the peer is not speaking this protocol (or is hostile), and
- * nothing after that point can be trusted. The length is checked from the header alone, so an
- * oversized frame never causes an allocation. A truncated frame just waits for more bytes; when the
- * connection closes, the base class releases what was buffered.
+ * connection: the peer is not speaking this protocol (or is hostile), and nothing after that point can
+ * be trusted. The length is checked from the header alone, so an oversized frame never causes an
+ * allocation. A truncated frame waits for more bytes; when the connection closes, the base class
+ * releases what was buffered.
+ *
+ * <p>On the server two more limits hold, so slow or partial frames cannot hold memory and connections
+ * at will:
+ * <ul>
+ *   <li>a frame must be complete within the frame timeout of its first bytes arriving (time the server
+ *       spends not reading, under back-pressure, does not count);</li>
+ *   <li>a frame over {@link #UNBUDGETED_FRAME} bytes reserves its declared length from a
+ *       {@link BufferBudget} shared by all connections while it is incomplete; a frame the budget
+ *       cannot hold closes its connection.</li>
+ * </ul>
+ * Closures are logged, at most one line a second for all connections (with the count of the others).
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
+    private static final ThrottledLog REJECTIONS = new ThrottledLog(1, TimeUnit.SECONDS);
+
+    /** Frames up to this size (header included) never wait on the budget: their cost is bounded per connection. */
+    public static final int UNBUDGETED_FRAME = 16 * 1024;
 
     private final int maxFrameSize;
+    private final BufferBudget budget;
+    private final long frameTimeoutNanos;
     private boolean rejected;
+    private long reserved;
+    private long partialSince = -1;
+    private ScheduledFuture<?> timeoutCheck;
 
+    /** A decoder without a budget or frame timeout (the client side: servers are trusted to send whole frames). */
     public FrameDecoder(int maxFrameSize) {
+        this(maxFrameSize, null, null);
+    }
+
+    /** {@code budget}, {@code frameTimeout}: null for none. */
+    public FrameDecoder(int maxFrameSize, BufferBudget budget, Duration frameTimeout) {
         this.maxFrameSize = maxFrameSize;
+        this.budget = budget;
+        this.frameTimeoutNanos = frameTimeout == null ? 0 : frameTimeout.toNanos();
     }
 
     @Override
@@ -33,6 +65,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        boolean completed = false;
         while (in.readableBytes() >= Protocol.HEADER_LENGTH) {
             int start = in.readerIndex();
             short magic = in.getShort(start);
@@ -52,8 +85,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                         + maxFrameSize + " (raise protocol.max-frame-size on both sides if such messages are intended)");
                 return;
             }
-            if (in.readableBytes() < Protocol.HEADER_LENGTH + bodyLength) {
-                return;
+            int frameLength = Protocol.HEADER_LENGTH + bodyLength;
+            if (in.readableBytes() < frameLength) {
+                if (!reserve(frameLength)) {
+                    reject(ctx, in, "no room for a frame of " + frameLength + " bytes: " + budget.used()
+                            + " bytes of incomplete frames are buffered already, of server.max-buffered-bytes " + budget.max());
+                    return;
+                }
+                break;
             }
             byte flags = in.getByte(start + 3);
             byte serializerId = in.getByte(start + 4);
@@ -61,13 +100,92 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             long requestId = in.getLong(start + 6);
             in.skipBytes(Protocol.HEADER_LENGTH);
             out.add(new Frame(flags, serializerId, status, requestId, in.readRetainedSlice(bodyLength)));
+            unreserve();
+            completed = true;
         }
+        trackPartial(ctx, in.isReadable(), completed);
+    }
+
+    private boolean reserve(int frameLength) {
+        if (budget == null || reserved > 0 || frameLength <= UNBUDGETED_FRAME) {
+            return true;
+        }
+        if (!budget.tryReserve(frameLength)) {
+            return false;
+        }
+        reserved = frameLength;
+        return true;
+    }
+
+    private void unreserve() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
+    }
+
+    /** Starts the clock of a frame whose first bytes arrived; a check fires when its time is up. */
+    private void trackPartial(ChannelHandlerContext ctx, boolean partial, boolean newFrame) {
+        if (frameTimeoutNanos == 0) {
+            return;
+        }
+        if (!partial) {
+            partialSince = -1;
+            return;
+        }
+        if (partialSince < 0 || newFrame) {
+            partialSince = System.nanoTime();
+        }
+        if (timeoutCheck == null) {
+            timeoutCheck = ctx.executor().schedule(() -> checkFrameTimeout(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void checkFrameTimeout(ChannelHandlerContext ctx) {
+        timeoutCheck = null;
+        if (partialSince < 0 || rejected || !ctx.channel().isActive()) {
+            return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            // Back-pressure: the server is not reading this connection, so its frame cannot progress.
+            partialSince = System.nanoTime();
+        }
+        long left = partialSince + frameTimeoutNanos - System.nanoTime();
+        if (left > 0) {
+            timeoutCheck = ctx.executor().schedule(() -> checkFrameTimeout(ctx), left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        reject(ctx, null, "a frame was still incomplete " + Durations.format(Duration.ofNanos(frameTimeoutNanos))
+                + " after its first bytes arrived (server.frame-timeout); the client sends too slowly");
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, String reason) {
         rejected = true;
-        in.skipBytes(in.readableBytes());
-        log.warn("Closing connection {}: {}", ctx.channel().remoteAddress(), reason);
+        if (in != null) {
+            in.skipBytes(in.readableBytes());
+        }
+        unreserve();
+        Object remote = ctx.channel().remoteAddress();
+        REJECTIONS.log(more -> log.warn("Closing connection {}: {}{}", remote, reason,
+                ThrottledLog.more(more, "connections closed for bad or slow frames")));
         ctx.close();
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        unreserve();
+        if (timeoutCheck != null) {
+            timeoutCheck.cancel(false);
+            timeoutCheck = null;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            handlerRemoved0(ctx);
+        }
     }
 }

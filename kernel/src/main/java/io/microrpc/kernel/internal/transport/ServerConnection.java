@@ -4,13 +4,16 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One accepted connection, as the request dispatcher sees it. Thread-safe. */
 public final class ServerConnection {
 
     private final Channel channel;
     private final WriteQueue writes;
+    private final AtomicInteger calls = new AtomicInteger();
     private Object handlerState;
+    private Throwable closeCause;
 
     ServerConnection(Channel channel) {
         this.channel = channel;
@@ -24,6 +27,23 @@ public final class ServerConnection {
     /** Sends a complete frame; ownership of {@code frame} passes to the transport. */
     public void send(ByteBuf frame) {
         writes.enqueue(frame);
+    }
+
+    /**
+     * Counts a call received on this connection and returns how many are now in flight on it,
+     * this one included; every call counted must be ended with {@link #callEnded()}, refused ones too.
+     */
+    public int callStarted() {
+        return calls.incrementAndGet();
+    }
+
+    public void callEnded() {
+        calls.decrementAndGet();
+    }
+
+    /** Calls received on this connection and not yet answered. */
+    public int callsInFlight() {
+        return calls.get();
     }
 
     public EventLoop eventLoop() {
@@ -52,5 +72,19 @@ public final class ServerConnection {
 
     Channel channel() {
         return channel;
+    }
+
+    /** Records why the connection is closing; true for the first cause only. Event loop only. */
+    boolean closing(Throwable cause) {
+        if (closeCause != null) {
+            return false;
+        }
+        closeCause = cause;
+        return true;
+    }
+
+    /** The first error that closed the connection, or null. Event loop only. */
+    Throwable closeCause() {
+        return closeCause;
     }
 }

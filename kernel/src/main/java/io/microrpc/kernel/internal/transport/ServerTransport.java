@@ -1,9 +1,11 @@
 package io.microrpc.kernel.internal.transport;
 
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.protocol.BufferBudget;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.FrameDecoder;
 import io.microrpc.kernel.internal.protocol.Frames;
+import io.microrpc.kernel.internal.protocol.ThrottledLog;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -11,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
@@ -20,6 +23,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,6 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Shutdown is in steps so the kernel can drain between them: {@link #stopAccepting()}, then
  * {@link #goAway()} (clients stop sending new calls here), then {@link #close()}.
+ *
+ * <p>Limits, so that no client can take the server's memory, descriptors or log: connections in total
+ * and per remote address ({@link ConnectionLimits}); bytes of incomplete frames across connections
+ * and the time to finish a frame ({@link FrameDecoder}); back-pressure: while a connection's unsent
+ * answers are over the high water mark (its client does not read), the server does not read its
+ * requests. A connection closed by an error is logged once, with the calls it had in flight.
  */
 public final class ServerTransport implements AutoCloseable {
 
@@ -41,12 +52,25 @@ public final class ServerTransport implements AutoCloseable {
     private final RequestHandler handler;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
+    private static final ThrottledLog REFUSALS = new ThrottledLog(1, TimeUnit.SECONDS);
+    private static final ThrottledLog CLOSURES = new ThrottledLog(1, TimeUnit.SECONDS);
+
     private final ChannelGroup connections = new DefaultChannelGroup("microrpc-server", GlobalEventExecutor.INSTANCE);
+    private final ConnectionLimits limits;
+    private final BufferBudget budget;
     private Channel serverChannel;
 
     public ServerTransport(KernelSettings settings, RequestHandler handler) {
         this.settings = settings;
         this.handler = handler;
+        int maxConnections = ConnectionLimits.underDescriptorLimit(settings.serverMaxConnections());
+        if (maxConnections < settings.serverMaxConnections()) {
+            log.info("Accepting at most {} connections, not server.max-connections {}: the process may open {} file "
+                    + "descriptors (ulimit -n), and some are kept for the admin endpoint, plugins and registries",
+                    maxConnections, settings.serverMaxConnections(), ConnectionLimits.maxFileDescriptors());
+        }
+        this.limits = new ConnectionLimits(maxConnections, settings.serverMaxConnectionsPerAddress());
+        this.budget = new BufferBudget(settings.serverMaxBufferedBytes());
         this.bossGroup = Transports.newGroup(1, "microrpc-accept");
         this.ioGroup = Transports.newGroup(settings.serverIoThreads(), "microrpc-server-io");
     }
@@ -62,18 +86,57 @@ public final class ServerTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        settings.serverWriteBufferLowWater(), settings.serverWriteBufferHighWater()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         ch.attr(CONNECTION).set(new ServerConnection(ch));
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("frames", new FrameDecoder(settings.maxFrameSize()))
+                                .addLast("frames", new FrameDecoder(settings.maxFrameSize(), budget, settings.serverFrameTimeout()))
                                 .addLast("requests", inbound);
                     }
                 });
         serverChannel = b.bind(host, port).sync().channel();
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /**
+     * Counts {@code ch} against the connection limits, or closes it at once (with a reset, so the server
+     * keeps no TIME_WAIT for it) when it is over one.
+     */
+    private boolean admit(SocketChannel ch) {
+        InetSocketAddress remote = ch.remoteAddress();
+        InetAddress address = remote == null ? null : remote.getAddress();
+        String refusal = limits.tryAdmit(address);
+        if (refusal != null) {
+            REFUSALS.log(more -> log.warn("Refusing connection from {}: {}{}", remote, refusal,
+                    ThrottledLog.more(more, "connections refused")));
+            ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            ch.close();
+            return false;
+        }
+        ch.closeFuture().addListener(f -> limits.release(address));
+        return true;
+    }
+
+    /** Connections refused so far by server.max-connections or server.max-connections-per-address. */
+    public long refusedConnections() {
+        return limits.refused();
+    }
+
+    /** Bytes reserved now for incomplete frames (server.max-buffered-bytes). */
+    public long bufferedBytes() {
+        return budget.used();
+    }
+
+    /** Frames refused so far because server.max-buffered-bytes was spent. */
+    public long refusedFrames() {
+        return budget.refused();
     }
 
     /** Closes the listening socket; open connections keep working. */
@@ -94,7 +157,7 @@ public final class ServerTransport implements AutoCloseable {
     }
 
     public int connectionCount() {
-        return connections.size();
+        return limits.open();
     }
 
     @Override
@@ -112,6 +175,26 @@ public final class ServerTransport implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             connections.add(ctx.channel());
             ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            ServerConnection c = ctx.channel().attr(CONNECTION).get();
+            Throwable cause = c == null ? null : c.closeCause();
+            if (cause != null) {
+                logClosure(ctx, c, cause);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        /**
+         * Back-pressure: a client that does not read its answers gets no more requests read until the
+         * answers waiting for it drain below the low water mark.
+         */
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            ctx.fireChannelWritabilityChanged();
         }
 
         @Override
@@ -144,10 +227,32 @@ public final class ServerTransport implements AutoCloseable {
             ctx.fireUserEventTriggered(evt);
         }
 
+        /** Closes the connection on its first error; it is logged once, when the connection is closed. */
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.warn("Closing connection {} after an error", ctx.channel().remoteAddress(), cause);
-            ctx.close();
+            ServerConnection c = ctx.channel().attr(CONNECTION).get();
+            if (c == null || c.closing(cause)) {
+                if (c == null) {
+                    log.warn("Closing connection {} after an error", ctx.channel().remoteAddress(), cause);
+                }
+                ctx.close();
+            }
+        }
+    }
+
+    /**
+     * One line per connection an error closed: a network error (the client reset or vanished) without
+     * a stack trace, at most one line a second for all connections; anything else with its stack trace.
+     */
+    private static void logClosure(ChannelHandlerContext ctx, ServerConnection c, Throwable cause) {
+        Object remote = ctx.channel().remoteAddress();
+        int calls = c.callsInFlight();
+        String dropped = calls == 0 ? "" : "; " + calls + " calls were in flight, their answers are dropped";
+        if (cause instanceof IOException) {
+            CLOSURES.log(more -> log.info("Connection {} closed: {}{}{}", remote, cause.getMessage(), dropped,
+                    ThrottledLog.more(more, "connections closed by network errors")));
+        } else {
+            log.warn("Closed connection {} after an error{}", remote, dropped, cause);
         }
     }
 }

@@ -2,6 +2,8 @@ package io.microrpc.kernel.internal.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.util.ReferenceCountUtil;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -17,7 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the main reason published lean RPC stacks reach most of raw Netty's throughput (grpc-java's
  * WriteQueue does the same).
  *
- * <p>Thread-safe. Buffers written after the channel closed are released.
+ * <p>Thread-safe. Frames written after the channel closed are released, silently: a client that
+ * vanished with a thousand answers queued costs one log line for the closure (the transport's), not
+ * one per answer. For the same reason a failed write does not fire {@code exceptionCaught}; the
+ * channel closes itself on a write error.
  */
 public final class WriteQueue {
 
@@ -27,9 +32,11 @@ public final class WriteQueue {
     private final Queue<ByteBuf> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    private final ChannelPromise quiet;
 
     public WriteQueue(Channel channel) {
         this.channel = channel;
+        this.quiet = new VoidChannelPromise(channel, false);
     }
 
     /** Queues {@code frame} for writing; ownership passes to the queue. */
@@ -61,13 +68,12 @@ public final class WriteQueue {
         try {
             int writes = 0;
             ByteBuf frame;
-            boolean active = channel.isActive();
             while ((frame = queue.poll()) != null) {
-                if (!active) {
+                if (!channel.isActive()) {
                     ReferenceCountUtil.release(frame);
                     continue;
                 }
-                channel.write(frame, channel.voidPromise());
+                channel.write(frame, quiet);
                 if (++writes == MAX_WRITES_BEFORE_FLUSH) {
                     channel.flush();
                     writes = 0;
