@@ -45,9 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AllowListIdStrategy extends IdStrategy {
 
     /**
-     * Enums by name, so reordering constants between versions cannot silently change a value; nulls
-     * kept inside collections and arrays, so element positions survive. Fixed here rather than read
-     * from protostuff's system properties, so the JVM's flags cannot change the wire format.
+     * Enums by name ({@link StrictEnumIO}), so reordering constants between versions cannot silently
+     * change a value; nulls kept inside collections and arrays, so element positions survive. Fixed
+     * here rather than read from protostuff's system properties ({@code
+     * protostuff.runtime.enums_by_name}, ...), so the JVM's flags cannot change the wire format.
      */
     static final int FLAGS = ENUMS_BY_NAME | PRESERVE_NULL_ELEMENTS;
 
@@ -137,7 +138,8 @@ final class AllowListIdStrategy extends IdStrategy {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     protected EnumIO<? extends Enum<?>> getEnumIO(Class<?> enumClass) {
-        return enums.computeIfAbsent(enumClass, c -> new EnumIO.ByName(c, this));
+        // Not protostuff's EnumIO.ByName, which reads an unknown constant as null.
+        return enums.computeIfAbsent(enumClass, c -> new StrictEnumIO(c, this));
     }
 
     @Override
