@@ -176,7 +176,7 @@ final class AllowListIdStrategy extends IdStrategy {
         String name = input.readString();
         if (name.indexOf('.') < 0) {
             if (!CollectionSchema.MessageFactories.accept(name)) {
-                throw new IOException("malformed payload: unknown collection id '" + name + "'");
+                throw new IOException("malformed payload: unknown collection id " + Shown.quoted(name));
             }
             CollectionSchema.MessageFactory factory = CollectionSchema.MessageFactories.valueOf(name);
             resolve(factory.typeClass().getName(), input);
@@ -207,7 +207,7 @@ final class AllowListIdStrategy extends IdStrategy {
         String name = input.readString();
         if (name.indexOf('.') < 0) {
             if (!MapSchema.MessageFactories.accept(name)) {
-                throw new IOException("malformed payload: unknown map id '" + name + "'");
+                throw new IOException("malformed payload: unknown map id " + Shown.quoted(name));
             }
             MapSchema.MessageFactory factory = MapSchema.MessageFactories.valueOf(name);
             resolve(factory.typeClass().getName(), input);
@@ -340,7 +340,7 @@ final class AllowListIdStrategy extends IdStrategy {
     }
 
     static IOException notAllowed(String name) {
-        return new IOException("payload names class " + name + ", which is not an allowed type; add it to "
+        return new IOException("payload names class " + Shown.plain(name) + ", which is not an allowed type; add it to "
                 + "serializer.allowed-types or use it in an exported interface");
     }
 

@@ -15,7 +15,6 @@ import java.util.Map;
  */
 final class EnumCodec implements ValueCodec {
 
-    private static final int MAX_NAME_SHOWN = 64;
     private static final int MAX_CONSTANTS_SHOWN = 16;
 
     private final Class<?> type;
@@ -45,20 +44,15 @@ final class EnumCodec implements ValueCodec {
         return constant;
     }
 
-    /**
-     * The refusal of constant {@code name}, which enum {@code type} does not have. A long name is cut:
-     * the message travels back to the caller and into logs, and the name came from the payload.
-     */
+    /** The refusal of constant {@code name}, which enum {@code type} does not have; a long name is cut ({@link Shown}). */
     static IOException unknownConstant(Class<?> type, String name) {
-        String shown = name.length() <= MAX_NAME_SHOWN ? "'" + name + "'"
-                : "'" + name.substring(0, MAX_NAME_SHOWN) + "...' (" + name.length() + " characters)";
         Object[] constants = type.getEnumConstants();
         StringBuilder expected = new StringBuilder("one of [");
         for (int i = 0; i < constants.length && i < MAX_CONSTANTS_SHOWN; i++) {
             expected.append(i == 0 ? "" : ", ").append(((Enum<?>) constants[i]).name());
         }
         expected.append(constants.length > MAX_CONSTANTS_SHOWN ? ", ...]" : "]");
-        return new ProtostuffException("malformed payload: unknown constant " + shown + " of enum " + type.getName()
+        return new ProtostuffException("malformed payload: unknown constant " + Shown.quoted(name) + " of enum " + type.getName()
                 + " (expected: " + expected + "; is the other side on another version?)");
     }
 }

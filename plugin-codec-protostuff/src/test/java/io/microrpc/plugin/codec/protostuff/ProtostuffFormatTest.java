@@ -231,6 +231,20 @@ class ProtostuffFormatTest {
     }
 
     @Test
+    void aHugeClassNameIsNamedByItsStartAndLength() {
+        // holder field 1 (group) > ObjectSchema's pojo id, field 127 > the name
+        String name = "com.example." + "X".repeat(100_000);
+        byte[] body = concat(new byte[] {0x0b, (byte) 0xfa, 0x07}, varint(name.length()),
+                name.getBytes(StandardCharsets.US_ASCII), new byte[] {0x0c});
+
+        assertThatThrownBy(() -> read(frame(body), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("payload names class com.example.XXX")
+                .hasMessageContaining("X... (100012 characters), which is not an allowed type")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+    }
+
+    @Test
     void jdkCollectionsOutsideTheAllowedTypesAreRefusedToo() {
         // A foreign writer may name ConcurrentHashMap by protostuff's short id.
         byte[] body = concat(new byte[] {0x0b, (byte) 0xd2, 0x01, 17}, "ConcurrentHashMap".getBytes(StandardCharsets.US_ASCII),
