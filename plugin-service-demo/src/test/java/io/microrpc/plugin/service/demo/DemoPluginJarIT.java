@@ -8,6 +8,7 @@ import io.microrpc.demo.api.Gender;
 import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserService;
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.PackagedPlugin;
 import io.microrpc.kernel.testing.RawClient;
@@ -37,6 +38,7 @@ class DemoPluginJarIT {
     @TempDir
     Path dir;
 
+    private KernelSettings providerSettings;
     private MicroRpc provider;
     private MicroRpc client;
     private UserService users;
@@ -51,11 +53,12 @@ class DemoPluginJarIT {
 
         // Lowered limits, so the test reaches them in a few calls; the default ones are proven in
         // DefaultUserServiceTest.
-        provider = MicroRpc.builder().settings(KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
+        providerSettings = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
                 .pluginsDir(plugins).pluginsWatch(false).configWatch(false).dataDir(dir.resolve("provider"))
                 .extensionKey("service.demo.max-users", "3")
                 .extensionKey("service.demo.max-string-length", "64")
-                .build()).start();
+                .build();
+        provider = MicroRpc.builder().settings(providerSettings).start();
         client = MicroRpc.builder().settings(KernelSettings.builder().pluginsDir(clientPlugins).pluginsWatch(false)
                 .configWatch(false).dataDir(dir.resolve("client")).build()).exportServicePlugins(false).start();
         assertThat(provider.exportedServices()).contains(USERS, EchoService.class.getName());
@@ -93,6 +96,30 @@ class DemoPluginJarIT {
 
         assertThat(users.getUser(first).getName()).as("a valid call after the refusals").isEqualTo("ada");
         assertThat(users.listUser(0)).hasSize(UserService.PAGE_SIZE);
+    }
+
+    @Test
+    void theLimitsAreLiveKeysAndABadValueIsRefusedNamingTheKey() {
+        for (String name : new String[] {"ada", "grace", "barbara"}) {
+            users.createUser(user(name));
+        }
+        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused"))).code())
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        // An edit restarts the plugin with the new keys: a new, empty store with the new limit.
+        assertThat(provider.reconfigure(providerSettings.toBuilder().extensionKey("service.demo.max-users", "1").build()))
+                .containsExactly("service.demo.max-users: 3 -> 1");
+        users.createUser(user("first of the new store"));
+        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused"))).getMessage())
+                .contains("stores at most 1 users and holds 1");
+
+        assertThat(catchThrowableOfType(ConfigException.class, () -> provider.reconfigure(providerSettings.toBuilder()
+                .extensionKey("service.demo.max-users", "lots").build())))
+                .hasMessageContaining("service.demo.max-users: 'lots' (expected: an integer)");
+        assertThat(catchThrowableOfType(ConfigException.class, () -> provider.reconfigure(providerSettings.toBuilder()
+                .extensionKey("service.demo.max-user", "5").build())))
+                .hasMessageContaining("service.demo.max-user: unknown key");
+        assertThat(echo.echo("still serving")).isEqualTo("still serving");
     }
 
     @Test
