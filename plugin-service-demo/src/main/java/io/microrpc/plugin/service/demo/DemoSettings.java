@@ -2,6 +2,7 @@ package io.microrpc.plugin.service.demo;
 
 import io.microrpc.spi.PluginConfig;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The {@code service.demo.*} keys: how much the demo {@code UserService} stores, so a demo exported on a
@@ -18,7 +19,7 @@ final class DemoSettings {
     static final String MAX_STORED_BYTES = "max-stored-bytes";
 
     /** The settings without any key. */
-    static final DemoSettings DEFAULTS = parse(PluginConfig.of("service.demo.", java.util.Map.of()));
+    static final DemoSettings DEFAULTS = parse(PluginConfig.of("service.demo.", Map.of()));
 
     /** The prefix of the keys in the configuration file, for messages: {@code service.demo.}. */
     final String prefix;

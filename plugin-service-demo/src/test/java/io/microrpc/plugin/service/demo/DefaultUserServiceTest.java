@@ -10,13 +10,16 @@ import io.microrpc.spi.PluginConfig;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class DefaultUserServiceTest {
@@ -121,7 +124,7 @@ class DefaultUserServiceTest {
     void everyStringOfAUserIsBounded() {
         DefaultUserService small = service("max-string-length", "3");
         String four = "abcd";
-        List<java.util.function.Consumer<User>> oversized = List.of(
+        List<Consumer<User>> oversized = List.of(
                 u -> u.setName(four), u -> u.setEmail(four), u -> u.setCity(four), u -> u.setCountry(four),
                 u -> u.setTags(new ArrayList<>(List.of("ok", four))),
                 u -> u.setAttributes(Map.of(four, "ok")), u -> u.setAttributes(Map.of("ok", four)));
@@ -263,7 +266,7 @@ class DefaultUserServiceTest {
 
     /** A service with the defaults but for {@code keysAndValues} (keys without the service.demo. prefix). */
     private static DefaultUserService service(String... keysAndValues) {
-        Map<String, String> keys = new java.util.LinkedHashMap<>();
+        Map<String, String> keys = new LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
             keys.put(keysAndValues[i], keysAndValues[i + 1]);
         }
@@ -278,7 +281,7 @@ class DefaultUserServiceTest {
         user.setCity("Rio");
         user.setCountry("BRA");
         user.setTags(new ArrayList<>(List.of("abc")));
-        user.setAttributes(new java.util.HashMap<>(Map.of("key", "val")));
+        user.setAttributes(new HashMap<>(Map.of("key", "val")));
         return user;
     }
 }
