@@ -45,9 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AllowListIdStrategy extends IdStrategy {
 
     /**
-     * Enums by name, so reordering constants between versions cannot silently change a value; nulls
-     * kept inside collections and arrays, so element positions survive. Fixed here rather than read
-     * from protostuff's system properties, so the JVM's flags cannot change the wire format.
+     * Enums by name ({@link StrictEnumIO}), so reordering constants between versions cannot silently
+     * change a value; nulls kept inside collections and arrays, so element positions survive. Fixed
+     * here rather than read from protostuff's system properties ({@code
+     * protostuff.runtime.enums_by_name}, ...), so the JVM's flags cannot change the wire format.
      */
     static final int FLAGS = ENUMS_BY_NAME | PRESERVE_NULL_ELEMENTS;
 
@@ -137,7 +138,8 @@ final class AllowListIdStrategy extends IdStrategy {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     protected EnumIO<? extends Enum<?>> getEnumIO(Class<?> enumClass) {
-        return enums.computeIfAbsent(enumClass, c -> new EnumIO.ByName(c, this));
+        // Not protostuff's EnumIO.ByName, which reads an unknown constant as null.
+        return enums.computeIfAbsent(enumClass, c -> new StrictEnumIO(c, this));
     }
 
     @Override
@@ -174,7 +176,7 @@ final class AllowListIdStrategy extends IdStrategy {
         String name = input.readString();
         if (name.indexOf('.') < 0) {
             if (!CollectionSchema.MessageFactories.accept(name)) {
-                throw new IOException("malformed payload: unknown collection id '" + name + "'");
+                throw new IOException("malformed payload: unknown collection id " + Shown.quoted(name));
             }
             CollectionSchema.MessageFactory factory = CollectionSchema.MessageFactories.valueOf(name);
             resolve(factory.typeClass().getName(), input);
@@ -205,7 +207,7 @@ final class AllowListIdStrategy extends IdStrategy {
         String name = input.readString();
         if (name.indexOf('.') < 0) {
             if (!MapSchema.MessageFactories.accept(name)) {
-                throw new IOException("malformed payload: unknown map id '" + name + "'");
+                throw new IOException("malformed payload: unknown map id " + Shown.quoted(name));
             }
             MapSchema.MessageFactory factory = MapSchema.MessageFactories.valueOf(name);
             resolve(factory.typeClass().getName(), input);
@@ -338,7 +340,7 @@ final class AllowListIdStrategy extends IdStrategy {
     }
 
     static IOException notAllowed(String name) {
-        return new IOException("payload names class " + name + ", which is not an allowed type; add it to "
+        return new IOException("payload names class " + Shown.plain(name) + ", which is not an allowed type; add it to "
                 + "serializer.allowed-types or use it in an exported interface");
     }
 

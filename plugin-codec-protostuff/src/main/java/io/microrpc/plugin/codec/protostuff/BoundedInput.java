@@ -100,6 +100,11 @@ final class BoundedInput implements Input {
         return allowed;
     }
 
+    /** The wire type of the tag read last: how the value about to be read was sent. */
+    int lastWireType() {
+        return WireFormat.getTagWireType(in.getLastTag());
+    }
+
     /** ObjectSchema resolved an array component; its length and dimensions are read next. */
     void expectArrayHeader() {
         expect = Expect.ARRAY_HEADER;

@@ -22,7 +22,9 @@ import org.pf4j.Extension;
  * resolved by {@link AllowListIdStrategy}, never loaded, so a class outside the set is refused before
  * it is even initialized; counts, nesting and number lengths in the payload are bounded by
  * {@link BoundedInput}; a field can only receive an instance of its declared type
- * ({@link TypeCheckedSchema}). Malformed bytes fail with an {@link IOException}.
+ * ({@link TypeCheckedSchema}); an enum constant travels by name and must be one the reader's enum has,
+ * wherever it appears ({@link EnumCodec}, {@link StrictEnumIO}). Malformed bytes fail with an
+ * {@link IOException}.
  *
  * <p>On the wire, per value: a varint that is 0 for null, else the body's length plus one; then the
  * body, which depends on the declared type only: a scalar ({@link ScalarCodec}), an enum constant's

@@ -1,5 +1,9 @@
 package io.microrpc.plugin.codec.protostuff;
 
+import io.microrpc.demo.api.Gender;
+import java.util.List;
+import java.util.Map;
+
 /** Classes for {@link ProtostuffFormatTest}; names come in pairs of equal length for byte swaps. */
 final class FormatTypes {
 
@@ -46,5 +50,16 @@ final class FormatTypes {
             }
             return head;
         }
+    }
+
+    /** An enum in every position protostuff reads one from, each a field of its own. */
+    static final class Survey {
+        Gender single;
+        List<Gender> list;
+        Map<Gender, String> keys;
+        Map<String, Gender> values;
+        Gender[] array;
+        Object any;
+        List<Object> anyList;
     }
 }

@@ -13,6 +13,7 @@ import io.microrpc.plugin.codec.protostuff.FormatTypes.Link;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Saucer;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Shape;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Square;
+import io.microrpc.plugin.codec.protostuff.FormatTypes.Survey;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Zoo;
 import io.microrpc.spi.AllowedTypes;
 import java.io.ByteArrayInputStream;
@@ -33,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the protostuff format adds to the serializer contract: its wire shape and its bounds. */
 class ProtostuffFormatTest {
@@ -108,14 +111,93 @@ class ProtostuffFormatTest {
                 .hasMessage("payload holds a java.lang.String where java.util.List is declared");
     }
 
+    // ---- enums: by name, and only constants the reader's enum has
+
     @Test
     void anUnknownEnumConstantIsRefused() {
         byte[] bytes = {7, 'S', 'E', 'C', 'R', 'E', 'T'};
 
         assertThatThrownBy(() -> read(bytes, Gender.class, USERS))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("constant SECRET")
-                .hasMessageContaining(Gender.class.getName());
+                .hasMessage("malformed payload: unknown constant 'SECRET' of enum io.microrpc.demo.api.Gender "
+                        + "(expected: one of [FEMALE, MALE, OTHER, UNDISCLOSED]; is the other side on another version?)");
+    }
+
+    @Test
+    void aUserWithAnUnknownGenderIsRefusedNotReadAsNull() throws IOException {
+        // The case: gender="ROOT" was read as a user without a gender.
+        byte[] bytes = replace(write(user(1), User.class), lengthDelimited("FEMALE"), lengthDelimited("ROOT"));
+
+        assertThatThrownBy(() -> read(bytes, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unknown constant 'ROOT' of enum " + Gender.class.getName());
+    }
+
+    @Test
+    void enumsInEveryPositionRoundTrip() throws IOException {
+        for (String position : SURVEY_POSITIONS) {
+            Survey survey = survey(position, Gender.OTHER);
+
+            assertThat(read(write(survey, Survey.class), Survey.class, SURVEYS)).as(position)
+                    .usingRecursiveComparison().isEqualTo(survey);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("surveyPositions")
+    void anUnknownConstantIsRefusedInEveryPosition(String position) throws IOException {
+        byte[] bytes = swap(write(survey(position, Gender.MALE), Survey.class), "MALE", "ROOT");
+
+        assertThatThrownBy(() -> read(bytes, Survey.class, SURVEYS))
+                .as(position)
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("unknown constant 'ROOT' of enum " + Gender.class.getName());
+    }
+
+    @Test
+    void anEnumSentByNumberIsRefusedWhateverTheNumber() throws IOException {
+        // User.gender is field 10: tag 0x52 as a string, 0x50 as a varint (protostuff's by-number encoding).
+        byte[] user = write(user(1), User.class);
+        byte[] byName = concat(new byte[] {0x52}, lengthDelimited("FEMALE"));
+        byte[] outOfRange = replace(user, byName, new byte[] {0x50, 0x07});
+        byte[] inRange = replace(user, byName, new byte[] {0x50, 0x01});
+        byte[] negative = replace(user, byName, concat(new byte[] {0x50}, varint(-1)));
+
+        assertThatThrownBy(() -> read(outOfRange, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("enum " + Gender.class.getName() + " sent by number 7");
+        assertThatThrownBy(() -> read(inRange, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("enum " + Gender.class.getName() + " sent by number 1")
+                .hasMessageContaining("by name only");
+        assertThatThrownBy(() -> read(negative, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("sent by number -1");
+    }
+
+    @Test
+    void anEnumInAListSentByNumberIsRefused() throws IOException {
+        // A list element is field 1 of the collection: tag 0x0a as a string, 0x08 as a varint.
+        byte[] bytes = replace(write(survey("list", Gender.MALE), Survey.class),
+                concat(new byte[] {0x0a}, lengthDelimited("MALE")), new byte[] {0x08, 0x63});
+
+        assertThatThrownBy(() -> read(bytes, Survey.class, SURVEYS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("enum " + Gender.class.getName() + " sent by number 99");
+    }
+
+    @Test
+    void aHugeUnknownConstantIsNamedByItsStartAndLength() throws IOException {
+        String huge = "X".repeat(100_000);
+        byte[] root = concat(varint(huge.length() + 1), huge.getBytes(StandardCharsets.US_ASCII));
+        byte[] field = replace(write(user(1), User.class), lengthDelimited("FEMALE"), lengthDelimited(huge));
+
+        for (byte[] bytes : List.of(root, field)) {
+            assertThatThrownBy(() -> read(bytes, bytes == root ? Gender.class : User.class, USERS))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("unknown constant '" + "X".repeat(64) + "...' (100000 characters)")
+                    .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+        }
     }
 
     @Test
@@ -146,6 +228,20 @@ class ProtostuffFormatTest {
                 .isInstanceOf(IOException.class)
                 .hasMessage("payload names class io.microrpc.demo.api.User, which is not an allowed type; add it "
                         + "to serializer.allowed-types or use it in an exported interface");
+    }
+
+    @Test
+    void aHugeClassNameIsNamedByItsStartAndLength() {
+        // holder field 1 (group) > ObjectSchema's pojo id, field 127 > the name
+        String name = "com.example." + "X".repeat(100_000);
+        byte[] body = concat(new byte[] {0x0b, (byte) 0xfa, 0x07}, varint(name.length()),
+                name.getBytes(StandardCharsets.US_ASCII), new byte[] {0x0c});
+
+        assertThatThrownBy(() -> read(frame(body), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith("payload names class com.example.XXX")
+                .hasMessageContaining("X... (100012 characters), which is not an allowed type")
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
     }
 
     @Test
@@ -342,6 +438,37 @@ class ProtostuffFormatTest {
     }
 
     // ---- helpers
+
+    private static final List<String> SURVEY_POSITIONS =
+            List.of("single", "list", "keys", "values", "array", "any", "anyList");
+    private static final AllowedTypes SURVEYS = AllowedTypes.builder().add(Survey.class).add(Gender.class)
+            .add(Gender[].class).build();
+
+    static List<String> surveyPositions() {
+        return SURVEY_POSITIONS;
+    }
+
+    /** A survey with {@code gender} in one position only, so its bytes name it once. */
+    private static Survey survey(String position, Gender gender) {
+        Survey s = new Survey();
+        switch (position) {
+            case "single" -> s.single = gender;
+            case "list" -> s.list = new ArrayList<>(List.of(gender));
+            case "keys" -> s.keys = new HashMap<>(Map.of(gender, "k"));
+            case "values" -> s.values = new HashMap<>(Map.of("v", gender));
+            case "array" -> s.array = new Gender[] {gender};
+            case "any" -> s.any = gender;
+            case "anyList" -> s.anyList = new ArrayList<>(List.of(gender));
+            default -> throw new IllegalArgumentException(position);
+        }
+        return s;
+    }
+
+    /** {@code text} as protostuff writes a string value: its length, then UTF-8. */
+    private static byte[] lengthDelimited(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        return concat(varint(utf8.length), utf8);
+    }
 
     private static User user(long id) {
         User user = new User();

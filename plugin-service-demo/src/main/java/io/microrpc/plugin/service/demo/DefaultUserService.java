@@ -4,6 +4,8 @@ import io.microrpc.demo.api.Gender;
 import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserNotFoundException;
 import io.microrpc.demo.api.UserService;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Status;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,16 +18,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * user derived from the id alone, so any client (and the benchmark) can read any id without seeding
  * data first. Negative ids name nobody.
  *
- * <p>Thread-safe and non-blocking. Users are built by concatenation and table lookups, never
- * {@code String.format}: {@link #getUser} and {@link #listUser} are on the benchmark's hot path.
+ * <p>What {@link #createUser} stores is bounded by {@link DemoSettings}: the number of users, the size
+ * of each (string lengths, tags, attributes) and their estimated heap bytes in total ({@link
+ * UserBounds}). A user over a size limit is refused with {@code INVALID_ARGUMENT}; once the store is
+ * full, every further user with {@code RESOURCE_EXHAUSTED}. Nothing is evicted: the store starts empty
+ * again when the plugin does (a reload, or an edit of its keys).
+ *
+ * <p>Thread-safe and non-blocking (the store's two counters share a lock held for a few instructions).
+ * Users are built by concatenation and table lookups, never {@code String.format}: {@link #getUser} and
+ * {@link #listUser} are on the benchmark's hot path.
  */
 final class DefaultUserService implements UserService {
-
-    /**
-     * Created users kept; older ones fall back to their synthetic version. The bound keeps a long
-     * {@code createUser} benchmark from exhausting the heap.
-     */
-    static final int MAX_STORED_USERS = 100_000;
 
     /** Created users get ids from here up, apart from the small ids clients tend to ask for. */
     static final long FIRST_CREATED_ID = 1_000_000_000_000L;
@@ -42,8 +45,19 @@ final class DefaultUserService implements UserService {
     private static final String[] INTERESTS = {"music", "chess", "hiking", "cooking", "cycling", "reading", "travel"};
     private static final String[] TIERS = {"free", "pro", "enterprise"};
 
+    private final DemoSettings settings;
+    private final UserBounds bounds;
     private final Map<Long, User> created = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(FIRST_CREATED_ID);
+    private final Object storeLock = new Object();
+    // Guarded by storeLock: reserved before a user is put into created, so they never undercount it.
+    private int storedUsers;
+    private long storedBytes;
+
+    DefaultUserService(DemoSettings settings) {
+        this.settings = settings;
+        this.bounds = new UserBounds(settings);
+    }
 
     @Override
     public User getUser(long id) {
@@ -58,20 +72,52 @@ final class DefaultUserService implements UserService {
     @Override
     public long createUser(User user) {
         if (user == null) {
-            throw new IllegalArgumentException("user: null (expected: a user to store)");
+            throw invalid("user: null (expected: a user to store)");
         }
-        long id = nextId.getAndIncrement();
+        bounds.checkCounts(user);
         User copy = new User(user);
+        long bytes = bounds.check(copy);
+        reserve(bytes);
+        long id = nextId.getAndIncrement();
         copy.setId(id);
         created.put(id, copy);
-        created.remove(id - MAX_STORED_USERS);
         return id;
+    }
+
+    private void reserve(long bytes) {
+        synchronized (storeLock) {
+            if (storedUsers >= settings.maxUsers) {
+                throw full("the demo UserService stores at most " + settings.maxUsers + " users and holds "
+                        + storedUsers + " (the limit is " + settings.key(DemoSettings.MAX_USERS) + ")");
+            }
+            if (bytes > settings.maxStoredBytes - storedBytes) {
+                throw full("the demo UserService stores at most " + settings.maxStoredBytes + " bytes of users and holds "
+                        + storedBytes + " in " + storedUsers + " users; this one needs " + bytes + " (the limit is "
+                        + settings.key(DemoSettings.MAX_STORED_BYTES) + ")");
+            }
+            storedUsers++;
+            storedBytes += bytes;
+        }
+    }
+
+    /** Users created and stored. */
+    int storedUsers() {
+        synchronized (storeLock) {
+            return storedUsers;
+        }
+    }
+
+    /** Their estimated heap bytes ({@link UserBounds#check}). */
+    long storedBytes() {
+        synchronized (storeLock) {
+            return storedBytes;
+        }
     }
 
     @Override
     public List<User> listUser(int page) {
         if (page < 0) {
-            throw new IllegalArgumentException("page: " + page + " (expected: >= 0)");
+            throw invalid("page: " + page + " (expected: >= 0)");
         }
         long first = (long) page * PAGE_SIZE;
         List<User> users = new ArrayList<>(PAGE_SIZE);
@@ -79,6 +125,16 @@ final class DefaultUserService implements UserService {
             users.add(getUser(first + i));
         }
         return users;
+    }
+
+    private static RpcException invalid(String description) {
+        return Status.of(Status.Code.INVALID_ARGUMENT).withDescription(description).asCheapException();
+    }
+
+    /** The store is full: a refusal the caller may retry elsewhere, or here after a restart of the plugin. */
+    private static RpcException full(String description) {
+        return Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription(description + "; the store is emptied when "
+                + "the plugin restarts").asCheapException();
     }
 
     /** The user that {@code id} (>= 0) names when nobody created one under it: same id, same fields. */

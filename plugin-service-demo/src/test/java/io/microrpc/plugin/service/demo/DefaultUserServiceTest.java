@@ -6,25 +6,31 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserNotFoundException;
 import io.microrpc.demo.api.UserService;
+import io.microrpc.spi.PluginConfig;
+import io.microrpc.spi.RpcException;
+import io.microrpc.spi.Status;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class DefaultUserServiceTest {
 
-    private final DefaultUserService service = new DefaultUserService();
+    private final DefaultUserService service = new DefaultUserService(DemoSettings.DEFAULTS);
 
     @Test
     void getUserIsDeterministicAndFillsEveryField() {
         User user = service.getUser(42);
 
-        assertThat(user).isEqualTo(service.getUser(42)).isEqualTo(new DefaultUserService().getUser(42));
+        assertThat(user).isEqualTo(service.getUser(42)).isEqualTo(new DefaultUserService(DemoSettings.DEFAULTS).getUser(42));
         assertThat(user.getId()).isEqualTo(42);
         assertThat(user.getName()).isEqualTo("user-42");
         assertThat(user.getEmail()).isEqualTo("user42@example.com");
@@ -66,8 +72,8 @@ class DefaultUserServiceTest {
     @Test
     void listUserRefusesNegativePages() {
         assertThatThrownBy(() -> service.listUser(-1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("page: -1 (expected: >= 0)");
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessage("INVALID_ARGUMENT: page: -1 (expected: >= 0)");
     }
 
     @Test
@@ -95,23 +101,119 @@ class DefaultUserServiceTest {
     @Test
     void createUserRefusesNull() {
         assertThatThrownBy(() -> service.createUser(null))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("user: null (expected: a user to store)");
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessage("INVALID_ARGUMENT: user: null (expected: a user to store)");
+    }
+
+    // ---- bounds
+
+    @Test
+    void theIssuesSevenMebibyteNameIsRefusedAndNothingIsStored() {
+        User user = new User();
+        user.setName("x".repeat(7 * 1024 * 1024));
+
+        assertThatThrownBy(() -> service.createUser(user))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessage("INVALID_ARGUMENT: user.name: 7340032 characters (expected: at most 256 characters; the limit "
+                        + "is service.demo.max-string-length)");
+        assertThat(service.storedUsers()).isZero();
+        assertThat(service.storedBytes()).isZero();
     }
 
     @Test
-    void onlyTheMostRecentCreatedUsersAreKept() {
+    void everyStringOfAUserIsBounded() {
+        DefaultUserService small = service("max-string-length", "3");
+        String four = "abcd";
+        List<Consumer<User>> oversized = List.of(
+                u -> u.setName(four), u -> u.setEmail(four), u -> u.setCity(four), u -> u.setCountry(four),
+                u -> u.setTags(new ArrayList<>(List.of("ok", four))),
+                u -> u.setAttributes(Map.of(four, "ok")), u -> u.setAttributes(Map.of("ok", four)));
+        List<String> fields = List.of("user.name", "user.email", "user.city", "user.country", "user.tags[1]",
+                "user.attributes key", "user.attributes value");
+
+        for (int i = 0; i < oversized.size(); i++) {
+            User user = fittingUser();
+            oversized.get(i).accept(user);
+            assertThatThrownBy(() -> small.createUser(user)).as(fields.get(i))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessage("INVALID_ARGUMENT: " + fields.get(i) + ": 4 characters (expected: at most 3 characters; "
+                            + "the limit is service.demo.max-string-length)");
+        }
+        assertThat(small.createUser(fittingUser())).as("a user at every limit").isPositive();
+    }
+
+    @Test
+    void tagsAndAttributesAreCounted() {
+        DefaultUserService small = service("max-tags", "2", "max-attributes", "1");
+        User tags = new User();
+        tags.setTags(List.of("a", "b", "c"));
+        User attributes = new User();
+        attributes.setAttributes(Map.of("a", "1", "b", "2"));
+
+        assertThatThrownBy(() -> small.createUser(tags))
+                .hasMessage("INVALID_ARGUMENT: user.tags: 3 tags (expected: at most 2 tags; the limit is service.demo.max-tags)");
+        assertThatThrownBy(() -> small.createUser(attributes))
+                .hasMessage("INVALID_ARGUMENT: user.attributes: 2 attributes (expected: at most 1 attributes; the limit is "
+                        + "service.demo.max-attributes)");
+    }
+
+    @Test
+    void theUserPastMaxUsersIsRefusedAndTheStoredOnesStay() {
+        // The default bound: 100,000 users of the smallest kind fit in the default byte bound.
         User user = new User();
         user.setName("kept");
         long first = service.createUser(user);
-        long last = first;
-        for (int i = 0; i < DefaultUserService.MAX_STORED_USERS; i++) {
-            last = service.createUser(user);
+        for (int i = 1; i < 100_000; i++) {
+            service.createUser(user);
         }
 
-        assertThat(service.getUser(first).getName()).isEqualTo("user-" + first);
-        assertThat(service.getUser(last).getName()).isEqualTo("kept");
-        assertThat(service.getUser(first + 1).getName()).isEqualTo("kept");
+        assertThatThrownBy(() -> service.createUser(user))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                .hasMessage("RESOURCE_EXHAUSTED: the demo UserService stores at most 100000 users and holds 100000 (the limit "
+                        + "is service.demo.max-users); the store is emptied when the plugin restarts");
+        assertThat(service.storedUsers()).isEqualTo(100_000);
+        assertThat(service.getUser(first).getName()).as("nothing is evicted").isEqualTo("kept");
+        assertThat(service.getUser(first + 100_000).getName()).as("the refused user got no id")
+                .isEqualTo("user-" + (first + 100_000));
+    }
+
+    @Test
+    void theStoredBytesAreBounded() {
+        User user = fittingUser();
+        long size = new UserBounds(DemoSettings.DEFAULTS).check(new User(user));
+        DefaultUserService small = service("max-stored-bytes", String.valueOf(2 * size + size / 2));
+
+        small.createUser(user);
+        small.createUser(user);
+
+        assertThatThrownBy(() -> small.createUser(user))
+                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                .hasMessage("RESOURCE_EXHAUSTED: the demo UserService stores at most " + (2 * size + size / 2) + " bytes of "
+                        + "users and holds " + 2 * size + " in 2 users; this one needs " + size + " (the limit is "
+                        + "service.demo.max-stored-bytes); the store is emptied when the plugin restarts");
+        assertThat(small.storedBytes()).isEqualTo(2 * size);
+        assertThat(small.createUser(new User())).as("a smaller user still fits").isPositive();
+    }
+
+    @Test
+    void theEstimateCountsEveryStringAtTwoBytesACharacter() {
+        User user = new User();
+        user.setName("abc");
+        user.setTags(List.of("de"));
+        user.setAttributes(Map.of("k", "vw"));
+        UserBounds bounds = new UserBounds(DemoSettings.DEFAULTS);
+
+        assertThat(bounds.check(new User())).isEqualTo(UserBounds.USER_BYTES);
+        assertThat(bounds.check(user)).isEqualTo(UserBounds.USER_BYTES
+                + UserBounds.STRING_BYTES + 6
+                + UserBounds.TAG_BYTES + UserBounds.STRING_BYTES + 4
+                + UserBounds.ATTRIBUTE_BYTES + UserBounds.STRING_BYTES + 2 + UserBounds.STRING_BYTES + 4);
+    }
+
+    @Test
+    void maxUsersZeroRefusesEveryUser() {
+        assertThatThrownBy(() -> service("max-users", "0").createUser(new User()))
+                .hasMessageContaining("stores at most 0 users");
     }
 
     @Test
@@ -130,5 +232,56 @@ class DefaultUserServiceTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void concurrentCreatesNeverPassTheBound() throws Exception {
+        DefaultUserService small = service("max-users", "500");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> stored = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                stored.add(pool.submit(() -> {
+                    try {
+                        small.createUser(new User());
+                        return true;
+                    } catch (RpcException e) {
+                        return false;
+                    }
+                }));
+            }
+            int accepted = 0;
+            for (Future<Boolean> f : stored) {
+                accepted += f.get() ? 1 : 0;
+            }
+            assertThat(accepted).isEqualTo(500);
+            assertThat(small.storedUsers()).isEqualTo(500);
+            assertThat(small.storedBytes()).isEqualTo(500 * UserBounds.USER_BYTES);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    // ---- helpers
+
+    /** A service with the defaults but for {@code keysAndValues} (keys without the service.demo. prefix). */
+    private static DefaultUserService service(String... keysAndValues) {
+        Map<String, String> keys = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            keys.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return new DefaultUserService(DemoSettings.parse(PluginConfig.of("service.demo.", keys)));
+    }
+
+    /** A user whose every string is 3 characters long, with one tag and one attribute. */
+    private static User fittingUser() {
+        User user = new User();
+        user.setName("ada");
+        user.setEmail("a@b");
+        user.setCity("Rio");
+        user.setCountry("BRA");
+        user.setTags(new ArrayList<>(List.of("abc")));
+        user.setAttributes(new HashMap<>(Map.of("key", "val")));
+        return user;
     }
 }
