@@ -72,12 +72,13 @@ public final class Frames {
     /** An error response; {@code refused}: the server did not run the call ({@link Protocol#FLAG_REFUSED}). */
     public static ByteBuf error(ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType,
                                 boolean refused) {
-        String message = status.description() == null ? "" : status.description();
+        // Cut before sizing the buffer: an exception message of megabytes must not cost megabytes here.
+        String message = truncate(status.description() == null ? "" : status.description(), 4096);
         byte flags = refused ? (byte) (Protocol.FLAG_RESPONSE | Protocol.FLAG_REFUSED) : Protocol.FLAG_RESPONSE;
         ByteBuf buf = start(alloc, 64 + message.length(), flags, serializerId,
                 (byte) status.code().value(), requestId);
         writeString(buf, remoteType == null ? "" : remoteType);
-        writeString(buf, truncate(message, 4096));
+        writeString(buf, message);
         buf.setInt(Protocol.BODY_LENGTH_OFFSET, buf.writerIndex() - Protocol.HEADER_LENGTH);
         return buf;
     }
