@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One admin connection, after the HTTP codec: checks a request's size as it arrives, hands it to its
  * {@link Lane}, and writes the answer. One request at a time: reading stops while a request is being
- * answered, and a client that sends the next one before its answer (pipelining) gets that answer, then
- * the connection is closed (clients send an unanswered request again). A request refused for its form
+ * answered; a request that arrived with it and is read meanwhile (pipelining) is dropped, and the
+ * connection closed after the answer (clients send an unanswered request again). A request refused for its form
  * or size is answered with what was wrong, then the connection is closed after the client has read
  * the answer (output shut down, input discarded until the client closes or the request timeout).
  *

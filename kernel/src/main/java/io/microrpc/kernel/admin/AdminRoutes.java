@@ -1,6 +1,7 @@
 package io.microrpc.kernel.admin;
 
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.spi.Durations;
 import io.microrpc.spi.ServiceInstance;
 import java.net.URLDecoder;
@@ -129,7 +130,7 @@ final class AdminRoutes {
         log.info("Stop requested through the admin endpoint: unregistering, draining in-flight calls, closing");
         return AdminAnswer.text(200, "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
                 + Durations.format(rpc.settings().shutdownTimeout()) + "), then closing\n")
-                .then(() -> new io.microrpc.kernel.internal.transport.KernelThreadFactory("microrpc-stop").newThread(stop).start());
+                .then(() -> new KernelThreadFactory("microrpc-stop").newThread(stop).start());
     }
 
     private AdminAnswer reload() {

@@ -97,6 +97,7 @@ public final class AdminServer implements AutoCloseable {
                 .setMaxHeaderSize(limits.maxHeaderBytes());
         ServerBootstrap b = new ServerBootstrap().group(loop).channel(Transports.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true) // a restarted kernel gets its port back at once, as before
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
