@@ -1,28 +1,31 @@
 package io.microrpc.kernel.admin;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.KernelEvent;
-import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.ServiceInstance;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's HTTP endpoint of a running kernel, on loopback by default (JDK HTTP server, no extra
- * dependency). Plain-text answers:
+ * The operator's HTTP endpoint of a running kernel, on loopback by default. Plain-text answers:
  * <ul>
  *   <li>{@code GET /health} — {@code ok};</li>
  *   <li>{@code GET /plugins} — each JAR's state, generations, and the active extension per point;</li>
@@ -37,27 +40,31 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
  * cannot drive the endpoint through the operator's browser.
+ *
+ * <p>No client can stall it (issue 10: one connection that sent half its headers held the JDK server's
+ * only thread, and {@code GET /health} timed out for 185 s). It runs on Netty with one event loop
+ * thread of its own, which parses requests without blocking; a whole request must arrive within
+ * {@code admin.request-timeout} ({@link RequestDeadline}); request line, headers and body are bounded
+ * (414, 431, 413); at most {@link AdminLimits#MAX_CONNECTIONS} connections, the longest-waiting one
+ * closed for a new one ({@link ConnectionSlots}); and actions that may block run off the event loop
+ * ({@link AdminRoutes.Lane}), so {@code GET /health} answers while a change hangs. Netty rather than
+ * the JDK server configured: the JDK server's limits are JVM-wide system properties
+ * ({@code sun.net.httpserver.maxReqTime}, ...) read once per process, which an embeddable kernel must
+ * not set for its host application, and it has no connection cap.
  */
 public final class AdminServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
 
-    /** The Prometheus text exposition format's content type. */
-    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
-    private final MicroRpc rpc;
-    private final HttpServer server;
-    private final Runnable stop;
-    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Channel server;
+    private final EventLoopGroup loop;
+    private final Lanes lanes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminServer(MicroRpc rpc, HttpServer server, Runnable stop) {
-        this.rpc = rpc;
+    private AdminServer(Channel server, EventLoopGroup loop, Lanes lanes) {
         this.server = server;
-        this.stop = stop != null ? stop : () -> {
-            rpc.close();
-            close();
-        };
+        this.loop = loop;
+        this.lanes = lanes;
     }
 
     /**
@@ -73,92 +80,71 @@ public final class AdminServer implements AutoCloseable {
      * of its own, after the answer is sent); null: close the kernel gracefully, then this endpoint.
      */
     public static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop) throws IOException {
-        HttpServer http;
+        return start(rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()));
+    }
+
+    static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits) throws IOException {
+        AtomicReference<AdminServer> self = new AtomicReference<>();
+        AdminRoutes routes = new AdminRoutes(rpc, stop != null ? stop : () -> {
+            rpc.close();
+            self.get().close();
+        });
+        // One thread accepts, parses and answers inline; it never blocks, and ConnectionSlots relies on it.
+        EventLoopGroup loop = Transports.newGroup(1, "microrpc-admin");
+        Lanes lanes = new Lanes();
+        ConnectionSlots slots = new ConnectionSlots(limits.maxConnections());
+        HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderBytes());
+        ServerBootstrap b = new ServerBootstrap().group(loop).channel(Transports.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(ChannelOption.SO_REUSEADDR, true) // a restarted kernel gets its port back at once, as before
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RequestDeadline deadline = new RequestDeadline(limits.requestTimeout(), slots);
+                        ch.pipeline().addLast("deadline", deadline)
+                                .addLast("http", new HttpServerCodec(http))
+                                .addLast("admin", new AdminConnection(routes, lanes, limits, deadline));
+                    }
+                });
+        Channel server;
         try {
-            http = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (java.net.BindException e) {
-            http = HttpServer.create(new InetSocketAddress(host, 0), 16);
-            log.warn("Admin port {} is taken; the admin endpoint listens on {} instead", port, http.getAddress().getPort());
+            server = bind(b, host, port);
+        } catch (IOException e) {
+            if (port == 0) {
+                close(loop, lanes);
+                throw e;
+            }
+            try {
+                server = bind(b, host, 0);
+            } catch (IOException second) {
+                close(loop, lanes);
+                throw e;
+            }
+            log.warn("Admin port {} is taken ({}); the admin endpoint listens on {} instead", port, e.getMessage(),
+                    ((InetSocketAddress) server.localAddress()).getPort());
         }
-        AdminServer admin = new AdminServer(rpc, http, stop);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "microrpc-admin");
-            t.setDaemon(true);
-            return t;
-        }));
-        http.createContext("/", admin::handle);
-        http.start();
+        self.set(new AdminServer(server, loop, lanes));
         log.info("Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)", host,
-                http.getAddress().getPort());
-        return admin;
+                self.get().address().getPort());
+        return self.get();
+    }
+
+    private static Channel bind(ServerBootstrap b, String host, int port) throws IOException {
+        ChannelFuture bound = b.bind(host, port).awaitUninterruptibly();
+        if (bound.isSuccess()) {
+            return bound.channel();
+        }
+        Throwable cause = bound.cause();
+        if (cause instanceof IOException) {
+            throw (IOException) cause;
+        }
+        throw new IOException("cannot listen on " + host + ":" + port + ": " + cause, cause);
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-        try {
-            if (ex.getRequestHeaders().containsKey("Origin")) {
-                reply(ex, 403, "requests from web pages are refused\n");
-                return;
-            }
-            String path = ex.getRequestURI().getPath();
-            String method = ex.getRequestMethod();
-            Map<String, String> q = query(ex.getRequestURI().getRawQuery());
-            if (path.equals("/health")) {
-                reply(ex, 200, "ok\n");
-            } else if (path.equals("/plugins") && method.equals("GET")) {
-                reply(ex, 200, describe(rpc));
-            } else if (path.equals("/metrics") && method.equals("GET")) {
-                reply(ex, 200, rpc.metricsText(), PROMETHEUS_TEXT);
-            } else if (path.equals("/switch") && method.equals("POST")) {
-                String point = q.get("point");
-                String name = q.getOrDefault("name", "");
-                if (point == null) {
-                    reply(ex, 400, "missing query parameter 'point' (serializer, loadbalancer, cluster or registry)\n");
-                    return;
-                }
-                rpc.switchExtension(point, name, q.get("service"));
-                reply(ex, 200, "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service"))
-                        + " to " + (name.isEmpty() ? "the global choice" : name) + "\n" + describe(rpc));
-            } else if (path.equals("/weight") && method.equals("POST")) {
-                String weight = q.get("weight");
-                if (weight == null || !weight.matches("\\d{1,7}")) {
-                    reply(ex, 400, "weight: '" + (weight == null ? "" : weight) + "' (expected: query parameter weight, "
-                            + "an integer 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)\n");
-                    return;
-                }
-                StringBuilder out = new StringBuilder();
-                rpc.weigh(q.get("service"), Integer.parseInt(weight)).forEach(i -> out.append("registered ").append(i).append('\n'));
-                reply(ex, 200, out.length() == 0 ? "no exported services\n" : out.toString());
-            } else if (path.equals("/shutdown") && method.equals("POST")) {
-                if (!stopping.compareAndSet(false, true)) {
-                    reply(ex, 200, "already stopping\n");
-                    return;
-                }
-                log.info("Stop requested through the admin endpoint: unregistering, draining in-flight calls, closing");
-                java.time.Duration drain = rpc.settings().shutdownTimeout();
-                reply(ex, 200, "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
-                        + io.microrpc.spi.Durations.format(drain) + "), then closing\n");
-                new KernelThreadFactory("microrpc-stop").newThread(stop).start();
-            } else if (path.equals("/reload") && method.equals("POST")) {
-                StringBuilder out = new StringBuilder();
-                if (rpc.hasConfigurationFile()) {
-                    List<String> changes = rpc.reloadConfiguration();
-                    out.append(changes.isEmpty() ? "configuration: no live key changed\n" : "configuration: " + String.join("\n  ", changes) + "\n");
-                }
-                rpc.reloadPlugins();
-                reply(ex, 200, out + describe(rpc));
-            } else {
-                reply(ex, 404, "unknown: " + method + ' ' + path + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, POST /shutdown, GET /health)\n");
-            }
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            reply(ex, 400, e.getMessage() + "\n");
-        } catch (RuntimeException e) {
-            log.warn("Admin request {} failed", ex.getRequestURI(), e);
-            reply(ex, 500, e + "\n");
-        }
+        return (InetSocketAddress) server.localAddress();
     }
 
     /** The text of {@code GET /plugins}, also printed by {@code microrpc plugins}. */
@@ -217,40 +203,26 @@ public final class AdminServer implements AutoCloseable {
         return s == null ? "-" : s;
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
-    private static void reply(HttpExchange ex, int status, String body) throws IOException {
-        reply(ex, status, body, "text/plain; charset=utf-8");
-    }
-
-    private static void reply(HttpExchange ex, int status, String body, String contentType) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", contentType);
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream os = ex.getResponseBody()) {
-            os.write(bytes);
-        }
-    }
-
-    /** Stops the endpoint. Idempotent. */
+    /** Stops the endpoint: the port is closed when this returns, open connections are closed. Idempotent. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        boolean onLoop = loop.next().inEventLoop();
+        if (onLoop) {
+            server.close();
+        } else {
+            server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        close(loop, lanes);
+        if (!onLoop) {
+            loop.terminationFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void close(EventLoopGroup loop, Lanes lanes) {
+        lanes.close();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
 }

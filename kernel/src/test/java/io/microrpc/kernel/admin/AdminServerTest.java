@@ -185,6 +185,17 @@ class AdminServerTest {
     }
 
     @Test
+    void aTakenPortFallsBackToAFreeOneAndAnAddressNotOfThisMachineFails() throws Exception {
+        try (AdminServer second = AdminServer.start(provider, "127.0.0.1", admin.address().getPort())) {
+            assertThat(second.address().getPort()).isPositive().isNotEqualTo(admin.address().getPort());
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.address().getPort() + "/health"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok\n");
+        }
+        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421)).isInstanceOf(java.io.IOException.class);
+        assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
+    }
+
+    @Test
     void requestsFromWebPagesAreRefused() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/weight?weight=1")).header("Origin", "http://evil.example")
                 .POST(HttpRequest.BodyPublishers.noBody()));
