@@ -29,6 +29,7 @@ public final class PluginJarBuilder {
     private final String id;
     private String version = "1.0.0";
     private String requires = ">=0.1.0";
+    private Class<?> pluginClass;
     private final List<Class<?>> extensions = new ArrayList<>();
     private final List<Class<?>> classes = new ArrayList<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
@@ -54,6 +55,12 @@ public final class PluginJarBuilder {
     /** An extension class: packaged and listed in extensions.idx. */
     public PluginJarBuilder extension(Class<?> c) {
         extensions.add(c);
+        return this;
+    }
+
+    /** The PF4J {@code Plugin} class (manifest {@code Plugin-Class}), packaged; PF4J's default one without it. */
+    public PluginJarBuilder pluginClass(Class<?> c) {
+        this.pluginClass = c;
         return this;
     }
 
@@ -83,6 +90,9 @@ public final class PluginJarBuilder {
             a.putValue("Plugin-Version", version);
         }
         a.putValue("Plugin-Requires", requires);
+        if (pluginClass != null) {
+            a.putValue("Plugin-Class", pluginClass.getName());
+        }
         try (JarOutputStream jar = new JarOutputStream(bytes, m)) {
             StringBuilder idx = new StringBuilder();
             for (Class<?> c : extensions) {
@@ -91,6 +101,9 @@ public final class PluginJarBuilder {
             put(jar, "META-INF/extensions.idx", idx.toString().getBytes(StandardCharsets.UTF_8));
             List<Class<?>> all = new ArrayList<>(extensions);
             all.addAll(classes);
+            if (pluginClass != null) {
+                all.add(pluginClass);
+            }
             for (Class<?> c : all) {
                 for (Map.Entry<String, byte[]> e : classFiles(c).entrySet()) {
                     put(jar, e.getKey(), e.getValue());
