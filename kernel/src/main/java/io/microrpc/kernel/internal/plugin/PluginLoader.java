@@ -80,7 +80,7 @@ final class PluginLoader {
             throw new PluginLoadException(PluginReport.State.FAILED, "did not finish starting within plugins.start-timeout "
                     + Durations.format(timeout) + " (stuck " + a.where() + "); its thread " + a.threadName()
                     + " is abandoned. Fix the plugin (or raise plugins.start-timeout if it is only slow); the kernel "
-                    + "tries this JAR again when its content changes or at restart", a);
+                    + "tries this JAR again when the file is replaced, or at restart", a);
         }
     }
 
