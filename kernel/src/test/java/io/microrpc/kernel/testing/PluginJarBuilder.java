@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +23,10 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * Builds real PF4J plugin JARs in tests from classes of the test class path: the class files (with
- * their nested classes), a manifest with Plugin-Id/Version/Requires, and META-INF/extensions.idx
- * listing the extension classes, as the pf4j annotation processor would. Not thread-safe.
+ * Builds real PF4J plugin JARs in tests from classes of the test class path (a folder, or the kernel's
+ * test JAR): the class files (with their nested classes), a manifest with Plugin-Id/Version/Requires,
+ * and META-INF/extensions.idx listing the extension classes, as the pf4j annotation processor would.
+ * Not thread-safe.
  */
 public final class PluginJarBuilder {
 
@@ -152,7 +156,16 @@ public final class PluginJarBuilder {
         String path = c.getName().replace('.', '/') + ".class";
         Path file;
         try {
-            file = Path.of(c.getClassLoader().getResource(path).toURI());
+            URI uri = c.getClassLoader().getResource(path).toURI();
+            if (uri.getScheme().equals("jar")) {
+                // From the kernel's test JAR (the dist module's tests): read it as a file system.
+                try {
+                    FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    // opened by an earlier call
+                }
+            }
+            file = Path.of(uri);
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
