@@ -30,6 +30,11 @@ public final class MisbehavingFilter implements Filter {
     }
 
     @Override
+    public void stop() {
+        Misbehaviour.stopped();
+    }
+
+    @Override
     public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
         return next.invoke(invocation);
     }

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What a misbehaving test plugin does in its {@code start()}, as its JAR's resource
  * {@value #RESOURCE} says: {@code error:oom}, {@code error:stack-overflow} (real, by recursion),
  * {@code error:linkage}, {@code throw}, {@code hang} (never returns, and swallows interrupts: the worst
- * case), {@code exit:<status>} ({@code System.exit}), or {@code ok}; prefixed with {@code then:}, the
+ * case), {@code slow:<millis>} (returns after that long, interrupts or not), {@code exit:<status>}
+ * ({@code System.exit}), or {@code ok}; prefixed with {@code then:}, the
  * first start of an instance of the plugin's class loader behaves and the later ones (a restart with new
  * configuration keys) do the rest. Each step is printed to
  * {@code System.out} (a child JVM's log shows it) and recorded in {@link Record}. Never packaged into a
@@ -46,6 +47,8 @@ public final class Misbehaviour {
             throw new IllegalStateException("misbehaving: start() threw");
         } else if (what.equals("hang")) {
             hang();
+        } else if (what.startsWith("slow:")) {
+            slow(Long.parseLong(what.substring("slow:".length())));
         } else if (what.startsWith("exit:")) {
             System.exit(Integer.parseInt(what.substring("exit:".length())));
         }
@@ -67,6 +70,23 @@ public final class Misbehaviour {
         }
     }
 
+    /** Returns after {@code millis}, whether interrupted or not; counts the interrupts it swallows. */
+    private static void slow(long millis) {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                Record.interrupted();
+            }
+        }
+    }
+
+    /** A misbehaving plugin's {@code stop()} ran. */
+    public static void stopped() {
+        Record.STOPS.incrementAndGet();
+    }
+
     private static String read(Class<?> c) throws IOException {
         try (InputStream in = c.getClassLoader().getResourceAsStream(RESOURCE)) {
             return in == null ? "ok" : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -78,6 +98,7 @@ public final class Misbehaviour {
         private static final List<Thread> THREADS = new CopyOnWriteArrayList<>();
         private static final List<String> STARTS = new CopyOnWriteArrayList<>();
         private static final AtomicInteger INTERRUPTS = new AtomicInteger();
+        private static final AtomicInteger STOPS = new AtomicInteger();
 
         private Record() {}
 
@@ -105,10 +126,16 @@ public final class Misbehaviour {
             return INTERRUPTS.get();
         }
 
+        /** Calls of the misbehaving extensions' {@code stop()}. */
+        public static int stops() {
+            return STOPS.get();
+        }
+
         public static void reset() {
             THREADS.clear();
             STARTS.clear();
             INTERRUPTS.set(0);
+            STOPS.set(0);
         }
     }
 }

@@ -193,6 +193,20 @@ class MisbehavingStartTest {
     }
 
     @Test
+    void aStartThatReturnsAfterTheTimeoutStaysFailedAndWhatItStartedIsStopped() throws Exception {
+        misbehaving("slow", "slow:1500").writeTo(plugins, "slow.jar");
+
+        MicroRpc rpc = start(settings(Duration.ofMillis(500)).build());
+
+        assertThat(report(rpc, "slow.jar").state()).isEqualTo(PluginReport.State.FAILED);
+        assertThat(report(rpc, "slow.jar").reason()).contains("did not finish starting within plugins.start-timeout 500ms");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.stops() == 1);
+        assertThat(Misbehaviour.Record.interrupts()).as("its thread was interrupted at the timeout").isPositive();
+        assertThat(rpc.extensions().get("filter")).isEmpty();
+        assertThat(report(rpc, "slow.jar").state()).isEqualTo(PluginReport.State.FAILED);
+    }
+
+    @Test
     void closingWhileAStartHangsAbandonsItAndStopsTheOtherPlugins() throws Exception {
         plugin("twin").extension(TwinCodec.class).writeTo(plugins, "twin.jar");
         MicroRpc rpc = start(settings(Duration.ofMinutes(5)).build());
