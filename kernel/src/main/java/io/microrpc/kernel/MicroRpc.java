@@ -596,8 +596,10 @@ public final class MicroRpc implements AutoCloseable {
     /**
      * Shuts down gracefully: unregister from the registry (at most 3 s), stop accepting, send GOAWAY to
      * clients, drain in-flight calls (at most {@code server.shutdown-timeout}), then close connections,
-     * plugins and threads. Idempotent: a second call returns at once ({@link #awaitTermination()} waits
-     * for the first to finish).
+     * plugins (their {@code stop()} at most 5 s in all) and threads. A plugin still in its {@code start()}
+     * is abandoned, not waited for, so a shutdown finishes in bounded time even while a plugin hangs or
+     * calls {@code System.exit} from its start. Idempotent: a second call returns at once
+     * ({@link #awaitTermination()} waits for the first to finish).
      */
     @Override
     public void close() {
@@ -610,6 +612,10 @@ public final class MicroRpc implements AutoCloseable {
             s = server;
         }
         try {
+            if (lifecycle != null) {
+                // No plugin starts or changes from now on, and none still starting holds up the stop.
+                lifecycle.beginClose();
+            }
             registries.unregisterAll(UNREGISTER_TIMEOUT);
             if (s != null) {
                 long start = System.nanoTime();

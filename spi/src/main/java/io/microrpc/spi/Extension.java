@@ -7,7 +7,10 @@ import org.pf4j.ExtensionPoint;
  *
  * <p>The kernel calls {@link #start} once per instance, on a kernel thread, before the instance serves
  * its first call, and {@link #stop} once after its last call has finished (in-flight calls hold the
- * instance until they complete). Neither is called concurrently with the other. An extension must not
+ * instance until they complete). Neither is called concurrently with the other. For an extension of a
+ * plugin, both run on a thread of their own, with the plugin's class loader as context loader, and
+ * bounded in time: the kernel waits for a plugin's starts at most {@code plugins.start-timeout}
+ * together, then reports the plugin failed, interrupts that thread and abandons it. An extension must not
  * start long-lived threads of its own: it uses the executors of the {@link PluginContext}.
  *
  * <p>When the configuration of a running kernel changes the keys of an extension, the kernel creates a
@@ -26,8 +29,10 @@ public interface Extension extends ExtensionPoint {
     String name();
 
     /**
-     * Prepares the extension. May block (e.g. to connect to a registry). A thrown exception marks the
-     * plugin failed: the kernel reports it and carries on without this extension.
+     * Prepares the extension. May block (e.g. to connect to a registry), within
+     * {@code plugins.start-timeout}; give up when interrupted. Anything thrown ({@code Error} included),
+     * or not returning in time, marks the plugin failed: the kernel reports it with the reason and
+     * carries on without it. Never call {@code System.exit}.
      */
     default void start(PluginContext context) throws Exception {}
 

@@ -4,7 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,15 +23,17 @@ import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /**
- * Builds real PF4J plugin JARs in tests from classes of the test class path: the class files (with
- * their nested classes), a manifest with Plugin-Id/Version/Requires, and META-INF/extensions.idx
- * listing the extension classes, as the pf4j annotation processor would. Not thread-safe.
+ * Builds real PF4J plugin JARs in tests from classes of the test class path (a folder, or the kernel's
+ * test JAR): the class files (with their nested classes), a manifest with Plugin-Id/Version/Requires,
+ * and META-INF/extensions.idx listing the extension classes, as the pf4j annotation processor would.
+ * Not thread-safe.
  */
 public final class PluginJarBuilder {
 
     private final String id;
     private String version = "1.0.0";
     private String requires = ">=0.1.0";
+    private Class<?> pluginClass;
     private final List<Class<?>> extensions = new ArrayList<>();
     private final List<Class<?>> classes = new ArrayList<>();
     private final Map<String, byte[]> resources = new LinkedHashMap<>();
@@ -54,6 +59,12 @@ public final class PluginJarBuilder {
     /** An extension class: packaged and listed in extensions.idx. */
     public PluginJarBuilder extension(Class<?> c) {
         extensions.add(c);
+        return this;
+    }
+
+    /** The PF4J {@code Plugin} class (manifest {@code Plugin-Class}), packaged; PF4J's default one without it. */
+    public PluginJarBuilder pluginClass(Class<?> c) {
+        this.pluginClass = c;
         return this;
     }
 
@@ -83,6 +94,9 @@ public final class PluginJarBuilder {
             a.putValue("Plugin-Version", version);
         }
         a.putValue("Plugin-Requires", requires);
+        if (pluginClass != null) {
+            a.putValue("Plugin-Class", pluginClass.getName());
+        }
         try (JarOutputStream jar = new JarOutputStream(bytes, m)) {
             StringBuilder idx = new StringBuilder();
             for (Class<?> c : extensions) {
@@ -91,6 +105,9 @@ public final class PluginJarBuilder {
             put(jar, "META-INF/extensions.idx", idx.toString().getBytes(StandardCharsets.UTF_8));
             List<Class<?>> all = new ArrayList<>(extensions);
             all.addAll(classes);
+            if (pluginClass != null) {
+                all.add(pluginClass);
+            }
             for (Class<?> c : all) {
                 for (Map.Entry<String, byte[]> e : classFiles(c).entrySet()) {
                     put(jar, e.getKey(), e.getValue());
@@ -139,7 +156,16 @@ public final class PluginJarBuilder {
         String path = c.getName().replace('.', '/') + ".class";
         Path file;
         try {
-            file = Path.of(c.getClassLoader().getResource(path).toURI());
+            URI uri = c.getClassLoader().getResource(path).toURI();
+            if (uri.getScheme().equals("jar")) {
+                // From the kernel's test JAR (the dist module's tests): read it as a file system.
+                try {
+                    FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    // opened by an earlier call
+                }
+            }
+            file = Path.of(uri);
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }

@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -50,10 +51,14 @@ import org.slf4j.LoggerFactory;
  * plugin that fails to start or is refused) does not remove the version that works: it stays, reported
  * as {@code KEPT} with the reason, until the folder is fixed.
  *
- * <p>All PF4J calls happen under this object's lock, on the caller's thread (the kernel's lifecycle
- * thread): PF4J is not thread-safe.
+ * <p>Confined to the kernel's plugin lifecycle thread ({@link PluginLifecycle}): every method but
+ * {@link #reports}, {@link #generations}, {@link #unloadedGenerations} and {@link #beginClose} runs there,
+ * one at a time, so PF4J (not thread-safe) is never called concurrently. It holds no lock: the reports
+ * are published as immutable views for other threads, and plugin code runs on threads of its own with
+ * a time bound ({@link PluginLoader}), so neither a status request nor a shutdown ever waits for a
+ * plugin's {@code start()}.
  */
-public final class PluginHost implements AutoCloseable {
+public final class PluginHost {
 
     private static final Logger log = LoggerFactory.getLogger(PluginHost.class);
 
@@ -82,7 +87,10 @@ public final class PluginHost implements AutoCloseable {
     private final Map<String, Hold> holds = new HashMap<>();
     private final Retirements retirements;
     private boolean missingFolderLogged;
-    private boolean closed;
+    /** Set by {@link #beginClose}, from any thread: no plugin code starts any more. */
+    private volatile boolean closing;
+    private volatile List<PluginReport> reportsView = List.of();
+    private volatile List<String> generationsView = List.of();
 
     public PluginHost(KernelSettings settings, KernelResources resources, ExtensionRegistry registry,
                       List<LoadedExtension> embedded, SwapListener listener, EventLog events) {
@@ -108,10 +116,18 @@ public final class PluginHost implements AutoCloseable {
      * @return true when something is still settling (a file being written, a removal held back) and
      *         another reconcile should follow
      */
-    public synchronized boolean reconcile(boolean immediate) {
-        if (closed) {
+    public boolean reconcile(boolean immediate) {
+        if (closing) {
             return false;
         }
+        try {
+            return reconcileFolder(immediate);
+        } finally {
+            refreshViews();
+        }
+    }
+
+    private boolean reconcileFolder(boolean immediate) {
         long now = resources.ticker().nanoTime();
         long debounce = settings.pluginsWatchDebounce().toNanos();
         Path dir = settings.pluginsDir();
@@ -282,6 +298,10 @@ public final class PluginHost implements AutoCloseable {
                 report(f.name, started(f, current));
                 continue;
             }
+            if (closing) {
+                // Shutting down: start nothing more, change nothing.
+                return current;
+            }
             if (f.hash.equals(failedContent.get(f.name))) {
                 PluginReport r = reports.get(f.name);
                 if (arrivedAfter(f, current)) {
@@ -300,11 +320,12 @@ public final class PluginHost implements AutoCloseable {
                 report(f.name, started(f, g));
             } catch (PluginLoadException ex) {
                 failedContent.put(f.name, f.hash);
-                report(f.name, f.report(ex.state, ex.getMessage()));
+                // What the plugin's own code threw, or where it was stuck, is worth its stack trace.
+                report(f.name, f.report(ex.state, ex.getMessage()), ex.state == PluginReport.State.FAILED ? ex.getCause() : null);
                 if (arrivedAfter(f, current)) {
                     failed.add(f.name + ' ' + ex.getMessage());
                 }
-                if (ex.getCause() != null) {
+                if (ex.getCause() != null && ex.state != PluginReport.State.FAILED) {
                     log.debug("Loading {} failed", f.name, ex.getCause());
                 }
             }
@@ -464,14 +485,20 @@ public final class PluginHost implements AutoCloseable {
     }
 
     private void report(String name, PluginReport r) {
+        report(name, r, null);
+    }
+
+    /** Records {@code r}; logs it when it changed, with {@code cause}'s stack trace if there is one. */
+    private void report(String name, PluginReport r, Throwable cause) {
         PluginReport previous = reports.put(name, r);
         if (r.equals(previous)) {
             return;
         }
+        refreshViews();
         if (r.isStarted() || r.state() == PluginReport.State.STANDBY) {
             log.info("Plugin {}", r);
         } else {
-            log.warn("Plugin JAR {} skipped: {}", name, r.reason());
+            log.warn("Plugin JAR {} skipped: {}", name, r.reason(), cause);
             if (previous == null || !Objects.equals(previous.reason(), r.reason())) {
                 events.add(name + " " + r.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.reason());
             }
@@ -531,7 +558,10 @@ public final class PluginHost implements AutoCloseable {
      *
      * @throws ConfigException naming the key and what was wrong
      */
-    public synchronized void reconfigure(KernelSettings next) {
+    public void reconfigure(KernelSettings next) {
+        if (closing) {
+            throw new IllegalStateException("the kernel is shutting down; the configuration change is not applied");
+        }
         KernelSettings before = settings;
         Extensions now = registry.current();
         Selections.checkProvided(before, next, now.all());
@@ -546,7 +576,7 @@ public final class PluginHost implements AutoCloseable {
                 }
             }
         } catch (IllegalArgumentException e) {
-            fresh.values().forEach(le -> PluginLoader.stopQuietly(le.extension()));
+            loader.stop(List.copyOf(fresh.values()));
             throw new ConfigException(e.getMessage(), e);
         }
         for (LoadedExtension le : embedded) {
@@ -581,8 +611,12 @@ public final class PluginHost implements AutoCloseable {
      *
      * @return true while some retirement is still waiting
      */
-    public synchronized boolean drainRetired() {
-        return retirements.drain(settings.pluginsDrainTimeout());
+    public boolean drainRetired() {
+        try {
+            return retirements.drain(settings.pluginsDrainTimeout());
+        } finally {
+            refreshViews();
+        }
     }
 
     /** Generations unloaded so far (replaced, removed or rolled back), for metrics. */
@@ -591,17 +625,32 @@ public final class PluginHost implements AutoCloseable {
     }
 
     /** See {@link Retirements#checkCollected()}; called by the lifecycle thread every second while checks wait. */
-    public synchronized boolean checkCollected() {
+    public boolean checkCollected() {
         return retirements.checkCollected();
     }
 
     /** Weak references to the class loaders of every generation unloaded so far and not yet checked. */
-    public synchronized List<WeakReference<ClassLoader>> unloadedLoaders() {
+    public List<WeakReference<ClassLoader>> unloadedLoaders() {
         return retirements.unloadedLoaders();
     }
 
-    /** What happened to each JAR of the plugins folder, by file name; plus versions kept after their JAR went. */
-    public synchronized List<PluginReport> reports() {
+    /**
+     * What happened to each JAR of the plugins folder, by file name; plus versions kept after their JAR
+     * went. Any thread; never waits for the lifecycle (a plugin stuck in {@code start()} included).
+     */
+    public List<PluginReport> reports() {
+        return reportsView;
+    }
+
+    /**
+     * Active generations, e.g. {@code codec-protostuff 0.1.0 #3}, and those still draining. Any thread;
+     * never waits for the lifecycle.
+     */
+    public List<String> generations() {
+        return generationsView;
+    }
+
+    private void refreshViews() {
         List<PluginReport> out = new ArrayList<>();
         reports.forEach((k, r) -> {
             if (!k.startsWith(KEPT_PREFIX)) {
@@ -613,25 +662,37 @@ public final class PluginHost implements AutoCloseable {
                 out.add(r);
             }
         });
-        return out;
-    }
-
-    /** Active generations, e.g. {@code codec-protostuff 0.1.0 #3}, and those still draining. */
-    public synchronized List<String> generations() {
-        List<String> out = new ArrayList<>();
-        active.values().forEach(g -> out.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
+        reportsView = List.copyOf(out);
+        List<String> gens = new ArrayList<>();
+        active.values().forEach(g -> gens.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
                 ? " active, kept" : " active")));
-        retirements.draining().forEach(g -> out.add(g + " draining"));
-        return out;
+        retirements.draining().forEach(g -> gens.add(g + " draining"));
+        generationsView = List.copyOf(gens);
     }
 
-    /** Stops every extension, then every plugin. */
-    @Override
-    public synchronized void close() {
-        closed = true;
-        retirements.closeAll();
-        active.values().forEach(loader::unload);
+    /**
+     * The first step of a shutdown, from any thread: no plugin code starts any more (a reconcile in
+     * progress stops where it is), and every start or stop still running is abandoned, so the lifecycle
+     * thread is free for {@link #close} at once.
+     */
+    public void beginClose() {
+        closing = true;
+        loader.abandonAll("the kernel is shutting down");
+    }
+
+    /**
+     * Stops every extension and unloads every plugin, active or still draining, all at once; waits for
+     * them at most {@code budget} in all (a plugin whose {@code stop()} does not return by then is left
+     * to the process exit, and named in a warning).
+     */
+    public void close(Duration budget) {
+        closing = true;
+        Retirements.Pending pending = retirements.takeAll();
+        List<Generation> all = new ArrayList<>(pending.generations());
+        all.addAll(active.values());
         active.clear();
+        loader.unloadAll(all, pending.instances(), budget);
+        refreshViews();
     }
 
     /** What the folder showed under one name: a file is the same while its size, time and identity are. */

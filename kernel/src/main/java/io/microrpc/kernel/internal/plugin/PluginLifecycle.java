@@ -5,24 +5,42 @@ import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one serialized path through which the kernel changes at runtime: a single kernel thread runs the
- * reconciles the plugins folder's watcher triggers (debounced), the reloads of an edited configuration
- * file, the drain checks of retired generations, and the collection checks of their class loaders.
+ * first load of the plugins folder, the reconciles the folder's watcher triggers (debounced), the
+ * reloads of an edited configuration file, the drain checks of retired generations, the collection
+ * checks of their class loaders, and finally the stop of every plugin.
+ *
+ * <p>That thread never runs plugin code that may take long: starts and stops run on threads of their
+ * own, bounded by {@code plugins.start-timeout} ({@link PluginLoader}), so a plugin that hangs in
+ * {@code start()} delays the changes queued behind it by that much at most. {@link #close} first
+ * abandons whatever plugin code is still running, then stops the plugins within {@link #STOP_BUDGET}:
+ * a shutdown never waits for a plugin's {@code start()}, whatever it does (hang, or call
+ * {@code System.exit}, which runs the shutdown hook while that plugin's thread waits).
  */
 public final class PluginLifecycle implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PluginLifecycle.class);
     private static final long DRAIN_POLL_MILLIS = 2;
+
+    /**
+     * How long a shutdown waits for the plugins' {@code stop()}, all plugins together (they stop at once,
+     * each on a thread of its own); what has not stopped by then is left to the process exit.
+     */
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(5);
 
     /** Reads the configuration file again and applies it; throws what the read or the apply refused. */
     @FunctionalInterface
@@ -37,22 +55,28 @@ public final class PluginLifecycle implements AutoCloseable {
     private final AtomicBoolean configScheduled = new AtomicBoolean();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean collectScheduled = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Thread lifecycleThread;
-    private FolderWatcher pluginsWatcher;
-    private FolderWatcher configWatcher;
+    private volatile FolderWatcher pluginsWatcher;
+    private volatile FolderWatcher configWatcher;
 
     public PluginLifecycle(KernelSettings settings, PluginHost host) {
         this.settings = settings;
         this.host = host;
         this.thread = new ScheduledThreadPoolExecutor(1, new KernelThreadFactory("microrpc-plugin-lifecycle"));
         thread.setRemoveOnCancelPolicy(true);
+        // At shutdown, pending debounced reconciles and drain polls are dropped; the stop of the plugins runs.
+        thread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         thread.execute(() -> lifecycleThread = Thread.currentThread());
     }
 
-    /** Loads the folder as it is now, then watches it when {@code plugins.watch} is on. */
+    /**
+     * Loads the folder as it is now (on the lifecycle thread; a plugin whose start fails or hangs is
+     * reported and skipped), then watches it when {@code plugins.watch} is on.
+     */
     public void start() {
-        host.reconcile(true);
-        if (settings.pluginsWatch() && Files.isDirectory(settings.pluginsDir())) {
+        run(() -> host.reconcile(true));
+        if (settings.pluginsWatch() && Files.isDirectory(settings.pluginsDir()) && !closing.get()) {
             try {
                 pluginsWatcher = new FolderWatcher(settings.pluginsDir(), "microrpc-plugin-watcher", this::changed);
                 log.info("Watching {} for plugin changes", settings.pluginsDir().toAbsolutePath());
@@ -72,7 +96,7 @@ public final class PluginLifecycle implements AutoCloseable {
         try {
             configWatcher = new FolderWatcher(folder, "microrpc-config-watcher", () -> {
                 if (configScheduled.compareAndSet(false, true)) {
-                    thread.schedule(() -> reloadConfig(reload), settings.pluginsWatchDebounce().toMillis(), TimeUnit.MILLISECONDS);
+                    schedule(() -> reloadConfig(reload), settings.pluginsWatchDebounce().toMillis());
                 }
             });
             log.info("Watching {} for configuration changes (live keys apply at once; docs/CONFIGURATION.md)", file);
@@ -85,7 +109,7 @@ public final class PluginLifecycle implements AutoCloseable {
         configScheduled.set(false);
         try {
             reload.reload();
-        } catch (Exception e) {
+        } catch (Throwable e) {
             // Logged by the reload, with the key and the reason; the running configuration stays.
             log.debug("Configuration reload refused", e);
         }
@@ -95,7 +119,7 @@ public final class PluginLifecycle implements AutoCloseable {
     /** Something changed in the folder: reconcile once it has been quiet for the debounce time. */
     public void changed() {
         if (reconcileScheduled.compareAndSet(false, true)) {
-            thread.schedule(this::reconcile, settings.pluginsWatchDebounce().toMillis(), TimeUnit.MILLISECONDS);
+            schedule(this::reconcile, settings.pluginsWatchDebounce().toMillis());
         }
     }
 
@@ -110,6 +134,8 @@ public final class PluginLifecycle implements AutoCloseable {
     /**
      * Runs {@code task} on the lifecycle thread (at once when called from it) and returns its result;
      * its exception is thrown as it is when unchecked.
+     *
+     * @throws IllegalStateException when the kernel is shutting down
      */
     public <T> T run(Callable<T> task) {
         try {
@@ -119,12 +145,17 @@ public final class PluginLifecycle implements AutoCloseable {
             T result = thread.submit(task).get();
             scheduleDrain();
             return result;
+        } catch (RejectedExecutionException | CancellationException e) {
+            throw new IllegalStateException("the kernel is shutting down", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the plugin lifecycle", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
             }
             throw new IllegalStateException(e.getCause());
         } catch (RuntimeException e) {
@@ -140,15 +171,27 @@ public final class PluginLifecycle implements AutoCloseable {
             if (host.reconcile(false)) {
                 changed();
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("Applying plugin changes failed; will retry on the next change", e);
         }
         scheduleDrain();
     }
 
+    /** Schedules {@code task} on the lifecycle thread; nothing once it is shutting down. */
+    private void schedule(Runnable task, long delayMillis) {
+        if (closing.get()) {
+            return;
+        }
+        try {
+            thread.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            log.debug("Plugin lifecycle closed; not scheduling more work");
+        }
+    }
+
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            thread.schedule(this::drain, DRAIN_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            schedule(this::drain, DRAIN_POLL_MILLIS);
         }
     }
 
@@ -157,7 +200,7 @@ public final class PluginLifecycle implements AutoCloseable {
         boolean waiting;
         try {
             waiting = host.drainRetired();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.error("Unloading a retired plugin failed", e);
             waiting = false;
         }
@@ -165,32 +208,70 @@ public final class PluginLifecycle implements AutoCloseable {
             scheduleDrain();
         }
         if (!host.unloadedLoaders().isEmpty() && collectScheduled.compareAndSet(false, true)) {
-            thread.schedule(this::checkCollected, 1, TimeUnit.SECONDS);
+            schedule(this::checkCollected, 1000);
         }
     }
 
     private void checkCollected() {
         collectScheduled.set(false);
-        if (host.checkCollected() && collectScheduled.compareAndSet(false, true)) {
-            thread.schedule(this::checkCollected, 1, TimeUnit.SECONDS);
+        try {
+            if (host.checkCollected() && collectScheduled.compareAndSet(false, true)) {
+                schedule(this::checkCollected, 1000);
+            }
+        } catch (Throwable e) {
+            log.error("Checking the class loaders of unloaded plugins failed", e);
         }
     }
 
+    /**
+     * The first step of a shutdown, from any thread, at once: stops watching, starts no plugin code any
+     * more, and abandons the starts and stops still running. Idempotent.
+     */
+    public void beginClose() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        FolderWatcher w = pluginsWatcher;
+        if (w != null) {
+            w.close();
+        }
+        w = configWatcher;
+        if (w != null) {
+            w.close();
+        }
+        host.beginClose();
+    }
+
+    /**
+     * Stops every plugin, on the lifecycle thread once the task running there (if any) has ended, and
+     * waits for that at most {@link #STOP_BUDGET} plus a second. Never waits for a plugin's start.
+     */
     @Override
     public void close() {
-        if (pluginsWatcher != null) {
-            pluginsWatcher.close();
-        }
-        if (configWatcher != null) {
-            configWatcher.close();
-        }
-        ScheduledExecutorService t = thread;
-        t.shutdownNow();
+        beginClose();
+        Future<?> stopped;
         try {
-            t.awaitTermination(5, TimeUnit.SECONDS);
+            stopped = thread.submit(() -> host.close(STOP_BUDGET));
+        } catch (RejectedExecutionException e) {
+            return; // closed before
+        }
+        thread.shutdown();
+        try {
+            stopped.get(STOP_BUDGET.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            Thread t = lifecycleThread;
+            StackTraceElement[] where = t == null ? new StackTraceElement[0] : t.getStackTrace();
+            log.warn("Shutdown: the plugin lifecycle thread is still busy (at {}); plugins not stopped yet are left to "
+                    + "the process exit", where.length > 0 ? where[0] : "?");
+        } catch (ExecutionException e) {
+            log.warn("Shutdown: stopping the plugins failed", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        host.close();
+        for (Runnable never : thread.shutdownNow()) {
+            if (never instanceof Future<?> f) {
+                f.cancel(false); // its waiter in run() gets "shutting down"
+            }
+        }
     }
 }

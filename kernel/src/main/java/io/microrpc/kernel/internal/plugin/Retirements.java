@@ -49,17 +49,26 @@ final class Retirements {
         return waiting.stream().filter(r -> r.generation != null).map(r -> r.generation).toList();
     }
 
-    /** At shutdown: stops and unloads everything still waiting, drained or not. */
-    void closeAll() {
+    /**
+     * At shutdown: everything still waiting, drained or not, for the caller to unload and stop; nothing
+     * waits any more.
+     */
+    Pending takeAll() {
+        List<Generation> generations = new ArrayList<>();
+        List<LoadedExtension> instances = new ArrayList<>();
         for (Retirement r : waiting) {
             if (r.generation == null) {
-                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
+                instances.addAll(r.instances);
             } else {
-                loader.unload(r.generation);
+                generations.add(r.generation);
             }
         }
         waiting.clear();
+        return new Pending(generations, instances);
     }
+
+    /** Generations to unload and replaced instances to stop. */
+    record Pending(List<Generation> generations, List<LoadedExtension> instances) {}
 
     /**
      * Unloads retired generations (and stops replaced instances) whose calls have finished, or whose
@@ -78,7 +87,7 @@ final class Retirements {
             waiting.remove(r);
             long drainMs = TimeUnit.NANOSECONDS.toMillis(now - r.startNanos);
             if (r.generation == null) {
-                r.instances.forEach(le -> PluginLoader.stopQuietly(le.extension()));
+                loader.stop(r.instances);
                 log.info("Stopped the previous instances of {} after {} ms", r.instances, drainMs);
                 continue;
             }

@@ -1,0 +1,41 @@
+package io.microrpc.kernel.testplugins;
+
+import io.microrpc.spi.Filter;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Invoker;
+import io.microrpc.spi.PluginContext;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A client filter whose {@code start()} misbehaves as its JAR says ({@link Misbehaviour}). */
+@org.pf4j.Extension
+public final class MisbehavingFilter implements Filter {
+
+    /** Starts in this class loader: each plugin JAR loaded gets its own count. */
+    private static final AtomicInteger STARTS = new AtomicInteger();
+
+    @Override
+    public String name() {
+        return "misbehaving";
+    }
+
+    @Override
+    public Side side() {
+        return Side.CLIENT;
+    }
+
+    @Override
+    public void start(PluginContext context) throws Exception {
+        Misbehaviour.act(getClass(), STARTS.incrementAndGet());
+    }
+
+    @Override
+    public void stop() {
+        Misbehaviour.stopped();
+    }
+
+    @Override
+    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+        return next.invoke(invocation);
+    }
+}
