@@ -65,8 +65,8 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
     }
 
     /**
-     * Whether the process is known to be gone, as seen from this process: no process has its pid, or
-     * one that started at another time has. False whenever this process cannot tell (another pid
+     * Whether the process is known to be gone, as seen from this process: no process has its pid, it
+     * has exited (a zombie), or one that started at another time has the pid. False whenever this process cannot tell (another pid
      * namespace, or only one side knows its namespace).
      */
     boolean isGone() {
@@ -75,7 +75,7 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
             return false;
         }
         Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) {
+        if (handle.isEmpty() || !handle.get().isAlive() || isZombie(pid)) {
             return true;
         }
         if (startedMillis <= 0) {
@@ -84,6 +84,22 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
         return handle.get().info().startInstant()
                 .map(s -> Math.abs(s.toEpochMilli() - startedMillis) > START_TOLERANCE.toMillis())
                 .orElse(false);
+    }
+
+    /**
+     * Whether {@code pid} has exited but its parent has not collected it yet (Linux; false elsewhere).
+     * The JDK counts such a process as alive, and a process killed a moment ago often is one: the
+     * server taking over after it notices at once, its parent later (a container's init may never).
+     */
+    static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int end = stat.lastIndexOf(')');
+            String state = end < 0 ? "" : stat.substring(end + 1).trim();
+            return state.startsWith("Z") || state.startsWith("X");
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Linux's {@code pid:[4026531836]}; empty elsewhere. */
