@@ -3,6 +3,7 @@ package io.microrpc.plugin.registry.zookeeper;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
+import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class ZookeeperRegistry implements Registry {
 
     private static final Logger log = LoggerFactory.getLogger(ZookeeperRegistry.class);
+    private static final long NO_OUTAGE = Long.MIN_VALUE;
 
     private final Set<ProviderWatch> watches = ConcurrentHashMap.newKeySet();
     private final ConnectionStateListener stateListener = (client, state) -> stateChanged(state);
@@ -57,6 +59,7 @@ public final class ZookeeperRegistry implements Registry {
     private boolean started;
     private volatile ZookeeperSettings settings;
     private volatile Executor executor;
+    private volatile Ticker ticker;
     private volatile CuratorFramework client;
     private volatile EmbeddedZookeeper embedded;
     private volatile Registrations registrations;
@@ -69,8 +72,8 @@ public final class ZookeeperRegistry implements Registry {
      * alive there is nothing to discover anyway.
      */
     private volatile boolean provider;
-    /** System.nanoTime() when the connection was lost or the first attempt gave up; 0 while connected. */
-    private volatile long outageSince;
+    /** The ticker's time when the connection was lost or the first attempt gave up; NO_OUTAGE while connected. */
+    private volatile long outageSince = NO_OUTAGE;
     /** The session of the last connection, to tell a reconnection from a new session. */
     private volatile long lastSession;
     /** Set once a failure to take the embedded server over is logged with its stack trace, until connected. */
@@ -93,6 +96,7 @@ public final class ZookeeperRegistry implements Registry {
         synchronized (lifecycle) {
             settings = s;
             executor = context.blockingExecutor();
+            ticker = context.ticker();
             layout = new Layout(s.root());
             snapshots = new SnapshotStore(s.snapshotDir(), context.clock());
             started = true;
@@ -127,7 +131,7 @@ public final class ZookeeperRegistry implements Registry {
                 }
                 connect = embedded.connectString();
             }
-            long started = System.nanoTime();
+            long started = ticker.nanoTime();
             client = newClient(connect, s, executor, embedded, this::hostIfNobodyServes);
             registrations = new Registrations(client, layout, s.embedded() ? ProcessRecord.current() : null);
             client.getConnectionStateListenable().addListener(stateListener);
@@ -200,8 +204,8 @@ public final class ZookeeperRegistry implements Registry {
                 watches.forEach(ProviderWatch::connectionRestored);
             }
             case SUSPENDED -> {
-                if (outageSince == 0) {
-                    outageSince = Math.max(1, System.nanoTime());
+                if (outageSince == NO_OUTAGE) {
+                    outageSince = ticker.nanoTime();
                     EmbeddedZookeeper e = embedded;
                     log.warn("Lost the connection to ZooKeeper at {}; reconnecting. Consumers keep the providers they know{}",
                             settings.describeAddress(), e == null ? ""
@@ -230,16 +234,16 @@ public final class ZookeeperRegistry implements Registry {
         long session = sessionId();
         long previous = lastSession;
         lastSession = session;
-        outageSince = 0;
+        outageSince = NO_OUTAGE;
         takeoverFailureLogged = false;
-        if (since == 0) {
+        if (since == NO_OUTAGE) {
             return;
         }
         EmbeddedZookeeper e = embedded;
         String registered = r.size() == 0 ? ""
                 : written == 0 ? "; registrations intact" : "; " + written + " registrations written again";
         log.info("Connected to ZooKeeper at {}{} after {} ms ({} 0x{}{}{})", settings.describeAddress(),
-                previous == 0 ? "" : " again", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since),
+                previous == 0 ? "" : " again", TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - since),
                 previous == 0 ? "session" : previous == session ? "same session" : "new session",
                 Long.toHexString(session), registered, e != null && e.running() ? "; this process runs the embedded server now" : "");
     }
