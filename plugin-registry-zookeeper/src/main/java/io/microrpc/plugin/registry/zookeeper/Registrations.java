@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.imps.CuratorFrameworkState;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -30,11 +31,19 @@ final class Registrations {
 
     private final CuratorFramework client;
     private final Layout layout;
+    private final ProcessRecord owner;
     private final Map<String, ServiceInstance> byPath = new LinkedHashMap<>();
+    /** The session whose {@link ProcessRecord} is written. */
+    private long recordedSession;
 
-    Registrations(CuratorFramework client, Layout layout) {
+    /**
+     * @param owner with the embedded server, this process, recorded for each session before its first
+     *     node, so a server started after a crash can tell the session is dead; null with an ensemble
+     */
+    Registrations(CuratorFramework client, Layout layout, ProcessRecord owner) {
         this.client = client;
         this.layout = layout;
+        this.owner = owner;
     }
 
     /**
@@ -71,22 +80,54 @@ final class Registrations {
         }
     }
 
-    /** Writes every remembered node again; called after a (re)connection. Failures are logged. */
-    synchronized void restore() {
+    /**
+     * Writes every remembered node again; called after a (re)connection. Failures are logged.
+     *
+     * @return how many nodes were written (0: the session still had them all)
+     */
+    synchronized int restore() {
+        int written = 0;
         for (Map.Entry<String, ServiceInstance> e : byPath.entrySet()) {
             try {
-                write(e.getKey(), e.getValue());
+                if (write(e.getKey(), e.getValue())) {
+                    written++;
+                }
             } catch (Exception ex) {
+                if (client.getState() != CuratorFrameworkState.STARTED) {
+                    log.debug("Not restoring {}: the registry is stopping", e.getValue(), ex);
+                    return written;
+                }
                 log.warn("Could not restore the registration of {} at {}; retrying on the next reconnection",
                         e.getValue(), e.getKey(), ex);
             }
         }
+        return written;
     }
 
-    private void write(String path, ServiceInstance instance) throws Exception {
+    synchronized int size() {
+        return byPath.size();
+    }
+
+    /** Writes this process's record for the current session, once per session. */
+    private void recordOwner(long session) throws Exception {
+        if (owner == null || session == recordedSession) {
+            return;
+        }
+        try {
+            client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+                    .forPath(ProcessRecord.path(session), owner.encode());
+        } catch (KeeperException.NodeExistsException e) {
+            log.debug("The process record of session 0x{} exists", Long.toHexString(session));
+        }
+        recordedSession = session;
+    }
+
+    /** @return whether the node was created or changed */
+    private boolean write(String path, ServiceInstance instance) throws Exception {
         byte[] data = NodeData.encode(instance);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+            recordOwner(session);
             Stat stat = new Stat();
             byte[] current;
             try {
@@ -95,25 +136,26 @@ final class Registrations {
                 try {
                     client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
                     log.info("Registered {} at {}", instance, path);
-                    return;
+                    return true;
                 } catch (KeeperException.NodeExistsException raced) {
                     continue;
                 }
             }
             try {
                 if (stat.getEphemeralOwner() == session) {
-                    if (!Arrays.equals(current, data)) {
-                        client.setData().withVersion(stat.getVersion()).forPath(path, data);
-                        log.info("Updated {} at {}", instance, path);
+                    if (Arrays.equals(current, data)) {
+                        return false;
                     }
-                    return;
+                    client.setData().withVersion(stat.getVersion()).forPath(path, data);
+                    log.info("Updated {} at {}", instance, path);
+                    return true;
                 }
                 client.transaction().forOperations(
                         client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path),
                         client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data));
                 log.info("Registered {} at {}, taking the node over from {}", instance, path,
                         stat.getEphemeralOwner() == 0 ? "a persistent node" : "session 0x" + Long.toHexString(stat.getEphemeralOwner()));
-                return;
+                return true;
             } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
                 log.debug("{} changed while registering; attempt {} of {}", path, attempt, ATTEMPTS, raced);
             }

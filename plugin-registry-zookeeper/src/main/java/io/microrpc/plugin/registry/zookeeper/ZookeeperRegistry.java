@@ -3,6 +3,8 @@ package io.microrpc.plugin.registry.zookeeper;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
+import io.microrpc.spi.Ticker;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -34,9 +36,10 @@ import org.slf4j.LoggerFactory;
  *       written again, taking over nodes an old session still holds ({@link Registrations}).</li>
  *   <li>Subscriptions keep their providers while ZooKeeper is unreachable, use the snapshot when it is
  *       unreachable from the start, and do not push empty lists that would wipe a consumer.</li>
- *   <li>Without {@code registry.zookeeper.address}, the plugin runs an embedded server on
- *       127.0.0.1:2181, or joins the one another process on the machine runs, and takes it over if that
- *       process goes away ({@link EmbeddedZookeeper}).</li>
+ *   <li>Without {@code registry.zookeeper.address}, a provider runs an embedded server on
+ *       127.0.0.1:2181, or joins the one another process on the machine runs, and takes it over from
+ *       the shared data directory if that process goes away ({@link EmbeddedZookeeper}); consumers
+ *       only ever join it ({@link EmbeddedHostProvider}).</li>
  * </ul>
  *
  * <p>ZooKeeper and Curator run threads of their own (the client's IO and event threads, the embedded
@@ -47,6 +50,7 @@ import org.slf4j.LoggerFactory;
 public final class ZookeeperRegistry implements Registry {
 
     private static final Logger log = LoggerFactory.getLogger(ZookeeperRegistry.class);
+    private static final long NO_OUTAGE = Long.MIN_VALUE;
 
     private final Set<ProviderWatch> watches = ConcurrentHashMap.newKeySet();
     private final ConnectionStateListener stateListener = (client, state) -> stateChanged(state);
@@ -55,11 +59,25 @@ public final class ZookeeperRegistry implements Registry {
     private boolean started;
     private volatile ZookeeperSettings settings;
     private volatile Executor executor;
+    private volatile Ticker ticker;
     private volatile CuratorFramework client;
     private volatile EmbeddedZookeeper embedded;
     private volatile Registrations registrations;
     private volatile SnapshotStore snapshots;
     private volatile Layout layout;
+    /**
+     * Set by the first registration: only a provider runs the embedded server. A consumer would host
+     * it from a data directory of its own, and often exits soon (a tool, a test, an application), so
+     * the providers' registrations would keep moving to servers with other data; and with no provider
+     * alive there is nothing to discover anyway.
+     */
+    private volatile boolean provider;
+    /** The ticker's time when the connection was lost or the first attempt gave up; NO_OUTAGE while connected. */
+    private volatile long outageSince = NO_OUTAGE;
+    /** The session of the last connection, to tell a reconnection from a new session. */
+    private volatile long lastSession;
+    /** Set once a failure to take the embedded server over is logged with its stack trace, until connected. */
+    private volatile boolean takeoverFailureLogged;
 
     @Override
     public String name() {
@@ -78,6 +96,7 @@ public final class ZookeeperRegistry implements Registry {
         synchronized (lifecycle) {
             settings = s;
             executor = context.blockingExecutor();
+            ticker = context.ticker();
             layout = new Layout(s.root());
             snapshots = new SnapshotStore(s.snapshotDir(), context.clock());
             started = true;
@@ -102,28 +121,31 @@ public final class ZookeeperRegistry implements Registry {
         ZookeeperSettings s = settings;
         try {
             String connect = s.connectString();
+            boolean portTaken = false;
             if (s.embedded()) {
                 embedded = new EmbeddedZookeeper(s.embeddedPort(), s.embeddedDataDir(), s.sessionTimeout());
-                if (!embedded.tryStart()) {
+                if (provider && !embedded.tryStart()) {
+                    portTaken = true;
                     log.info("127.0.0.1:{} is taken, presumably by another microrpc process's embedded ZooKeeper; "
                             + "connecting to it as a client", s.embeddedPort());
                 }
                 connect = embedded.connectString();
             }
-            client = newClient(connect, s, executor);
-            registrations = new Registrations(client, layout);
+            long started = ticker.nanoTime();
+            client = newClient(connect, s, executor, embedded, this::hostIfNobodyServes);
+            registrations = new Registrations(client, layout, s.embedded() ? ProcessRecord.current() : null);
             client.getConnectionStateListenable().addListener(stateListener);
             client.start();
             if (client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 log.info("Connected to ZooKeeper at {} (root {})", s.describeAddress(), s.root());
             } else {
-                log.warn("ZooKeeper at {} is unreachable after {}; carrying on: registrations wait for the connection, "
-                        + "subscriptions use their snapshots (registry.zookeeper.address sets the ensemble)",
-                        s.describeAddress(), s.connectionTimeout());
-                if (embedded != null) {
-                    // The port is taken but nobody answers: perhaps the process that ran the server just went.
-                    run(this::takeOverEmbeddedServer);
-                }
+                outageSince = started;
+                String why = !s.embedded() ? "registry.zookeeper.address sets the ensemble"
+                        : portTaken && !embedded.running() ? "the port is taken but no ZooKeeper server answers there: "
+                                + "another program on it? registry.zookeeper.embedded-port chooses another"
+                        : "a provider process runs the embedded server: none runs yet, or it is starting";
+                log.warn("ZooKeeper at {} is unreachable after {} ms; carrying on: registrations wait for the connection, "
+                        + "subscriptions use their snapshots ({})", s.describeAddress(), s.connectionTimeout().toMillis(), why);
             }
         } catch (Exception | Error e) {
             disconnect();
@@ -131,7 +153,8 @@ public final class ZookeeperRegistry implements Registry {
         }
     }
 
-    private static CuratorFramework newClient(String connect, ZookeeperSettings s, Executor executor) {
+    private static CuratorFramework newClient(String connect, ZookeeperSettings s, Executor executor,
+                                              EmbeddedZookeeper embedded, Runnable whileEmbeddedUnavailable) {
         int base = (int) s.retryBase().toMillis();
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(connect)
@@ -142,6 +165,10 @@ public final class ZookeeperRegistry implements Registry {
                 .waitForShutdownTimeoutMs(2_000)
                 // Curator's own executor for this is a thread that close() does not end.
                 .runSafeService(executor);
+        if (embedded != null) {
+            // One standalone server: nothing to track, and the client waits quietly while it is down.
+            b.ensembleTracker(false).zookeeperFactory(EmbeddedHostProvider.factory(embedded.port(), whileEmbeddedUnavailable));
+        }
         if (!s.chroot().isEmpty()) {
             // A namespace rather than a chroot in the connect string: Curator creates it if missing.
             b.namespace(s.chroot().substring(1));
@@ -163,40 +190,93 @@ public final class ZookeeperRegistry implements Registry {
         }
     };
 
-    /** Called on Curator's connection-state thread: hands the work to the blocking executor. */
+    /**
+     * Called on Curator's connection-state thread: logs an outage once (a warning when it starts, a
+     * line when it ends) and hands the work to the blocking executor.
+     */
     private void stateChanged(ConnectionState state) {
-        log.info("ZooKeeper connection to {}: {}", settings.describeAddress(), state);
         switch (state) {
             case CONNECTED, RECONNECTED -> {
                 Registrations r = registrations;
                 if (r != null) {
-                    run(r::restore);
+                    run(() -> restored(r));
                 }
                 watches.forEach(ProviderWatch::connectionRestored);
             }
-            case SUSPENDED, LOST -> {
-                watches.forEach(ProviderWatch::connectionLost);
-                EmbeddedZookeeper e = embedded;
-                if (e != null && !e.running()) {
-                    run(this::takeOverEmbeddedServer);
+            case SUSPENDED -> {
+                if (outageSince == NO_OUTAGE) {
+                    outageSince = ticker.nanoTime();
+                    EmbeddedZookeeper e = embedded;
+                    log.warn("Lost the connection to ZooKeeper at {}; reconnecting. Consumers keep the providers they know{}",
+                            settings.describeAddress(), e == null ? ""
+                                    : provider ? "; this process starts the embedded server if its host went away"
+                                    : "; a provider process starts the embedded server again if its host went away");
                 }
+                watches.forEach(ProviderWatch::connectionLost);
+            }
+            case LOST -> {
+                log.info("The ZooKeeper session 0x{} ended (no connection within the session timeout, {} ms); its nodes "
+                        + "are gone, and registrations are written again in a new session", Long.toHexString(lastSession),
+                        settings.sessionTimeout().toMillis());
+                watches.forEach(ProviderWatch::connectionLost);
             }
             default -> { }
         }
     }
 
-    /** The process that ran the embedded server went away: run it here, if nobody else was quicker. */
-    private void takeOverEmbeddedServer() {
+    /** After a connection: writes what the registrations miss, then says how the outage (if any) ended. */
+    private void restored(Registrations r) {
+        if (registrations != r) {
+            return;
+        }
+        int written = r.restore();
+        long since = outageSince;
+        long session = sessionId();
+        long previous = lastSession;
+        lastSession = session;
+        outageSince = NO_OUTAGE;
+        takeoverFailureLogged = false;
+        if (since == NO_OUTAGE) {
+            return;
+        }
         EmbeddedZookeeper e = embedded;
-        if (e == null || client == null) {
+        String registered = r.size() == 0 ? ""
+                : written == 0 ? "; registrations intact" : "; " + written + " registrations written again";
+        log.info("Connected to ZooKeeper at {}{} after {} ms ({} 0x{}{}{})", settings.describeAddress(),
+                previous == 0 ? "" : " again", TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - since),
+                previous == 0 ? "session" : previous == session ? "same session" : "new session",
+                Long.toHexString(session), registered, e != null && e.running() ? "; this process runs the embedded server now" : "");
+    }
+
+    private long sessionId() {
+        try {
+            CuratorFramework c = client;
+            return c == null ? 0 : c.getZookeeperClient().getZooKeeper().getSessionId();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Called on the ZooKeeper client's thread while no embedded server answers: a provider starts it
+     * (from the shared data directory) unless another process was quicker.
+     */
+    private void hostIfNobodyServes() {
+        EmbeddedZookeeper e = embedded;
+        if (e == null || !provider || e.running()) {
             return;
         }
         try {
             if (e.tryStart()) {
-                log.info("The embedded ZooKeeper server this process used went away; this process runs it now");
+                log.info("No embedded ZooKeeper server answered on {}; this process runs it now", e.connectString());
             }
-        } catch (Exception ex) {
-            log.warn("Could not start the embedded ZooKeeper server in place of the one that went away", ex);
+        } catch (IOException | RuntimeException ex) {
+            if (!takeoverFailureLogged) {
+                takeoverFailureLogged = true;
+                log.warn("Could not start the embedded ZooKeeper server on {} (retrying while it is down)", e.connectString(), ex);
+            } else {
+                log.debug("Could not start the embedded ZooKeeper server on {}", e.connectString(), ex);
+            }
         }
     }
 
@@ -211,6 +291,7 @@ public final class ZookeeperRegistry implements Registry {
     @Override
     public void register(ServiceInstance instance) throws Exception {
         Objects.requireNonNull(instance, "instance");
+        provider = true;
         connected().register(instance);
     }
 

@@ -41,7 +41,7 @@ class EmbeddedServerTest {
     }
 
     @Test
-    void firstProcessRunsTheServerOthersJoinItAndTakeItOverWhenItGoesAndNothingKeepsRunning() throws Exception {
+    void firstProviderRunsTheServerOthersJoinItAndAProviderTakesItOverWhenItGoesAndNothingKeepsRunning() throws Exception {
         Set<Thread> before = threads();
         int port = freePort();
         ZookeeperRegistry first = ZkTesting.start(embedded(dir.resolve("a"), port));
@@ -49,20 +49,26 @@ class EmbeddedServerTest {
         first.register(instance(SERVICE, 7001));
         assertThat(dir.resolve("a/zookeeper")).as("data under dataDirectory()/zookeeper").isDirectory();
 
-        ZookeeperRegistry second = ZkTesting.start(embedded(dir.resolve("b"), port));
+        // Session timeout 20 s: the takeover below must not wait for it.
+        ZookeeperRegistry second = ZkTesting.start(embedded(dir.resolve("b"), port).with("session-timeout", "20s"));
         Pushes pushes = new Pushes();
         second.subscribe(SERVICE, pushes);
         assertThat(dir.resolve("b/zookeeper")).as("the second one is only a client").doesNotExist();
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
         second.register(instance(SERVICE, 7002));
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().size() == 2);
+        long session = second.client().getZookeeperClient().getZooKeeper().getSessionId();
 
-        // The process running the server goes: the other one starts it (with its own data) and registers again.
+        // The process running the server goes; the other one, a provider too, starts it. Its data directory
+        // is another one (an application with a data.dir of its own), so its session is unknown there: it
+        // starts a new one at once (the server's transaction ids are ahead of the old server's, so it does
+        // not refuse the client until its session times out) and registers again.
         first.stop();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
             assertThat(dir.resolve("b/zookeeper")).isDirectory();
             assertThat(children(port, "/microrpc/" + SERVICE + "/providers")).containsExactly("127.0.0.1:7002");
         });
+        assertThat(second.client().getZookeeperClient().getZooKeeper().getSessionId()).isNotEqualTo(session);
         await().atMost(Duration.ofSeconds(10)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7002")));
         assertThat(pushes.wipedAfterKnowingProviders()).isFalse();
 
@@ -76,6 +82,30 @@ class EmbeddedServerTest {
                 .map(Thread::getName)
                 .filter(n -> !n.startsWith("test-blocking") && !n.startsWith("awaitility")))
                 .as("threads left running after stop()").isEmpty());
+    }
+
+    @Test
+    void aConsumerNeverRunsTheServerAndWaitsWithoutConnectionAttemptsUntilAProviderDoes() throws Exception {
+        int port = freePort();
+        ZookeeperRegistry consumer = ZkTesting.start(embedded(dir.resolve("consumer"), port));
+        ZookeeperRegistry provider = ZkTesting.start(embedded(dir.resolve("provider"), port));
+        try {
+            Pushes pushes = new Pushes();
+            String log = ZkTesting.logOf(() -> {
+                consumer.subscribe(SERVICE, pushes);
+                assertThat(dir.resolve("consumer/zookeeper")).as("a consumer does not run the server").doesNotExist();
+                provider.register(instance(SERVICE, 7001));
+                await().atMost(Duration.ofSeconds(10)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
+            });
+            assertThat(dir.resolve("provider/zookeeper")).isDirectory();
+            assertThat(log).contains("ZooKeeper at 127.0.0.1:" + port + " (embedded) is unreachable")
+                    .contains("a provider process runs the embedded server");
+            assertThat(log).as("the client made no connection attempt while nothing served the port")
+                    .doesNotContain("Closing socket connection").doesNotContain("Connection refused");
+        } finally {
+            consumer.stop();
+            provider.stop();
+        }
     }
 
     @Test
@@ -120,6 +150,8 @@ class EmbeddedServerTest {
 
         r = ZkTesting.start(embedded(dir, port));
         try {
+            // A provider again (of another service): it runs the server.
+            r.register(instance("io.example.OtherService", 7002));
             Pushes pushes = new Pushes();
             r.subscribe(SERVICE, pushes);
             await().atMost(Duration.ofSeconds(5)).until(() -> pushes.count() > 0);
