@@ -187,7 +187,7 @@ class AdminServerLimitsTest {
     }
 
     @Test
-    void aBlockedChangeHoldsUpNeitherHealthNorMetricsAndChangesBeyondTheQueueAreRefused() throws Exception {
+    void aBlockedChangeHoldsUpNoReadAndChangesBeyondTheQueueAreRefused() throws Exception {
         start(AdminLimits.withTimeout(SHORT));
         registry.close();
         CompletableFuture<HttpResponse<String>> blocked = sendAsync("POST", "/weight?weight=5");
@@ -195,6 +195,7 @@ class AdminServerLimitsTest {
 
         assertHealthy();
         assertThat(send("GET", "/metrics").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/plugins").statusCode()).as("status reads no state the change holds").isEqualTo(200);
         assertThat(blocked).as("a request being answered has no deadline").isNotDone();
 
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,8 +35,9 @@ public final class RegistryBinding {
     private final Map<String, ServiceInstance> registered = new LinkedHashMap<>();
     /** Weights set at runtime ({@link #weigh}), by service; they outlive re-exports and registry switches. */
     private final Map<String, Integer> weights = new HashMap<>();
-    private final List<RegistryDirectory> directories = new ArrayList<>();
-    private Registry bound;
+    /** Read without the lock by {@link #discovered()}: status must not wait for a registry call that hangs. */
+    private final List<RegistryDirectory> directories = new CopyOnWriteArrayList<>();
+    private volatile Registry bound;
 
     /** Follows the snapshot's active registry; called after every publish. */
     public synchronized void follow(Extensions snapshot) {
@@ -223,9 +225,9 @@ public final class RegistryBinding {
     /**
      * The providers the registry reports to this kernel's references, by service (only services
      * referenced without addresses), as their endpoints now see them (e.g. with a weight changed at
-     * runtime).
+     * runtime). Never waits for a registry call in progress.
      */
-    public synchronized Map<String, List<ServiceInstance>> discovered() {
+    public Map<String, List<ServiceInstance>> discovered() {
         Map<String, List<ServiceInstance>> out = new TreeMap<>();
         for (RegistryDirectory d : directories) {
             out.putIfAbsent(d.service(), d.all().stream().map(Endpoint::instance).toList());
@@ -233,7 +235,7 @@ public final class RegistryBinding {
         return out;
     }
 
-    public synchronized boolean hasRegistry() {
+    public boolean hasRegistry() {
         return bound != null;
     }
 
