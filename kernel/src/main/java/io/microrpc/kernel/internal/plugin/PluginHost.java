@@ -91,6 +91,8 @@ public final class PluginHost {
     private volatile boolean closing;
     private volatile List<PluginReport> reportsView = List.of();
     private volatile List<String> generationsView = List.of();
+    /** Generations replaced or removed by the reconcile in progress, not yet handed to the retirements. */
+    private List<Generation> leaving = List.of();
 
     public PluginHost(KernelSettings settings, KernelResources resources, ExtensionRegistry registry,
                       List<LoadedExtension> embedded, SwapListener listener, EventLog events) {
@@ -261,9 +263,17 @@ public final class PluginHost {
             Map<String, Generation> previous = new TreeMap<>(active);
             active.clear();
             active.putAll(next);
-            publish();
-            for (Generation g : retired) {
-                retire(g, next.get(g.id));
+            // Shown as draining from now on: publishing (and the registry taking over) may take a while,
+            // and status must not show the old generations gone before they are.
+            leaving = List.copyOf(retired);
+            refreshViews();
+            try {
+                publish();
+                for (Generation g : retired) {
+                    retire(g, next.get(g.id));
+                }
+            } finally {
+                leaving = List.of();
             }
             if (!immediate) {
                 // At start, the STARTED line of each JAR says it all.
@@ -666,7 +676,9 @@ public final class PluginHost {
         List<String> gens = new ArrayList<>();
         active.values().forEach(g -> gens.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
                 ? " active, kept" : " active")));
-        retirements.draining().forEach(g -> gens.add(g + " draining"));
+        List<Generation> draining = retirements.draining();
+        leaving.stream().filter(g -> !draining.contains(g)).forEach(g -> gens.add(g + " draining"));
+        draining.forEach(g -> gens.add(g + " draining"));
         generationsView = List.copyOf(gens);
     }
 
