@@ -282,6 +282,29 @@ class ProtostuffFormatTest {
         assertThat(read(write(longest, BigDecimal.class), BigDecimal.class, USERS)).isEqualTo(longest);
     }
 
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 7834), minimized: protostuff's plain-object
+     * id (field 127) naming an allowed JDK class made protostuff build it field by field, skipping the
+     * checks of its factories: an {@code Instant} past {@code Instant.MAX} (which this serializer then
+     * refused to read back), a {@code String} whose UTF-16 bytes are odd in number.
+     */
+    @Test
+    void jdkClassesNamedAsPlainObjectsAreRefused() {
+        byte[] instant = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 17}, "java.time.Instant".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                    (byte) 0xff, 0x7f, 0x0c});
+        byte[] string = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 16}, "java.lang.String".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0a, 0x03, 'a', 'b', 'c', 0x10, 0x01, 0x0c});
+
+        assertThatThrownBy(() -> read(frame(instant), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessage("malformed payload: java.time.Instant named as a plain object; JDK classes are only read "
+                        + "through their own encodings (scalars, collections, java.time values), never field by field");
+        assertThatThrownBy(() -> read(frame(string), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("java.lang.String named as a plain object");
+    }
+
     @Test
     void protostuffsReflectiveEncodingOfCollectionsWrappersIsRefused() {
         // ObjectSchema field 28 (a java.util.Collections wrapper); reading it would fail protostuff's
