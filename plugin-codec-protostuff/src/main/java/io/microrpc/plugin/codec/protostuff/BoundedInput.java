@@ -52,6 +52,7 @@ final class BoundedInput implements Input {
     private static final int OBJECT_ID_POLYMORPHIC_MAP = 29;
     private static final int OBJECT_ARRAY_LEN = 3;
     private static final int OBJECT_ARRAY_DIMENSION = 2;
+    private static final int OBJECT_ID_BYTESTRING = 10;
     // ArraySchemas' and CollectionSchema's field numbers.
     private static final int ARRAY_LEN = 1;
     private static final int ARRAY_DATA = 2;
@@ -125,7 +126,15 @@ final class BoundedInput implements Input {
         // Cheap number tests first: this runs for every field of every object.
         switch (number) {
             case ARRAY_LEN:
+                if (schema instanceof ArraySchemas.ByteStringArray) {
+                    throw byteString(schema, number);
+                }
                 return schema instanceof ArraySchemas.Base ? Expect.COUNT : Expect.NOTHING;
+            case OBJECT_ID_BYTESTRING:
+                if (schema.typeClass() == Object.class) {
+                    throw byteString(schema, number);
+                }
+                return Expect.NOTHING;
             case ARRAY_DATA: // == COLLECTION_NULL_COUNT
                 if (schema instanceof ArraySchemas.BigDecimalArray) {
                     return Expect.DECIMAL;
@@ -146,6 +155,16 @@ final class BoundedInput implements Input {
             default:
                 return Expect.NOTHING;
         }
+    }
+
+    /**
+     * Protostuff's own byte string, alone or in an array, where an {@code Object} is declared: a class
+     * outside every allow-list that protostuff builds from a type id, not a name, so the id strategy
+     * never sees it (found by ProtostuffPayloadFuzzTest). This serializer writes bytes as {@code byte[]}.
+     */
+    private static ProtostuffException byteString(Schema<?> schema, int number) {
+        return new ProtostuffException("malformed payload: protostuff's ByteString" + (schema instanceof ArraySchemas.Base
+                ? " array" : " (type id " + number + ")") + " is not an allowed type; bytes travel as byte[]");
     }
 
     @Override

@@ -305,6 +305,25 @@ class ProtostuffFormatTest {
                 .hasMessageContaining("java.lang.String named as a plain object");
     }
 
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 63321), minimized: protostuff builds its own
+     * ByteString, alone (type id 10) or in an array (type id 33 with scalar id 9), from a numeric id in an
+     * {@code Object} position, not from a class name the allow-list would have refused.
+     */
+    @Test
+    void protostuffsByteStringsAreNotReadAsValues() {
+        byte[] alone = {0x0b, 0x52, 0x01, 'a', 0x0c};
+        byte[] array = {0x0b, (byte) 0x88, 0x02, 0x11, 0x08, 0x01, 0x12, 0x01, 'a', 0x0c};
+
+        assertThatThrownBy(() -> read(frame(alone), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessage("malformed payload: protostuff's ByteString (type id 10) is not an allowed type; bytes travel "
+                        + "as byte[]");
+        assertThatThrownBy(() -> read(frame(array), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("protostuff's ByteString array is not an allowed type");
+    }
+
     @Test
     void protostuffsReflectiveEncodingOfCollectionsWrappersIsRefused() {
         // ObjectSchema field 28 (a java.util.Collections wrapper); reading it would fail protostuff's
