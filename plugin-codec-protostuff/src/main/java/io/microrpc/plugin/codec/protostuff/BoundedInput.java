@@ -61,13 +61,15 @@ final class BoundedInput implements Input {
     private enum Expect { NOTHING, COUNT, ARRAY_HEADER, ARRAY_LENGTH, ARRAY_DIMENSIONS_FIELD, ARRAY_DIMENSIONS, DECIMAL }
 
     private final ByteArrayInput in;
+    private final byte[] body;
     private final AllowedTypes allowed;
     private long budget;
     private int depth;
     private Expect expect = Expect.NOTHING;
 
-    private BoundedInput(ByteArrayInput in, AllowedTypes allowed, int length) {
+    private BoundedInput(ByteArrayInput in, byte[] body, AllowedTypes allowed, int length) {
         this.in = in;
+        this.body = body;
         this.allowed = allowed;
         this.budget = (long) length + NULL_ALLOWANCE;
     }
@@ -80,7 +82,7 @@ final class BoundedInput implements Input {
      */
     static <T> void merge(byte[] body, Schema<T> schema, T message, AllowedTypes allowed) throws IOException {
         ByteArrayInput raw = new ByteArrayInput(body, 0, body.length, true);
-        BoundedInput input = new BoundedInput(raw, allowed, body.length);
+        BoundedInput input = new BoundedInput(raw, body, allowed, body.length);
         schema.mergeFrom(input, message);
         if (raw.currentOffset() != body.length) {
             throw new ProtostuffException("malformed payload: " + (body.length - raw.currentOffset())
@@ -209,8 +211,38 @@ final class BoundedInput implements Input {
         budget -= elements;
     }
 
+    /**
+     * Checks the length of the length-delimited field about to be read against the bytes left. Protostuff's
+     * ByteArrayInput checks {@code offset + size > limit}, which overflows for a size near 2^31: it then
+     * allocated the size (found by ProtostuffPayloadFuzzTest: a 12-byte Instant declared as 2^31 - 1 bytes
+     * threw OutOfMemoryError; a size of 2^31 - 64 would have allocated 2 GiB).
+     */
+    private void checkLength() throws IOException {
+        int offset = in.currentOffset();
+        int limit = in.currentLimit();
+        int size = 0;
+        // As ByteArrayInput.readRawVarint32: up to ten bytes, bits past the 32nd dropped.
+        for (int shift = 0; ; shift += 7) {
+            if (offset >= limit || shift >= 70) {
+                return; // truncated or over-long: protostuff's own read refuses it
+            }
+            byte b = body[offset++];
+            if (shift < 32) {
+                size |= (b & 0x7F) << shift;
+            }
+            if (b >= 0) {
+                break;
+            }
+        }
+        if (size < 0 || size > limit - offset) {
+            throw new ProtostuffException("malformed payload: a field of " + (size & 0xFFFFFFFFL) + " bytes, only "
+                    + (limit - offset) + " left in the value");
+        }
+    }
+
     @Override
     public String readString() throws IOException {
+        checkLength();
         String value = in.readString();
         if (expect == Expect.DECIMAL) {
             expect = Expect.NOTHING;
@@ -340,27 +372,32 @@ final class BoundedInput implements Input {
 
     @Override
     public ByteString readBytes() throws IOException {
+        checkLength();
         return in.readBytes();
     }
 
     @Override
     public void readBytes(ByteBuffer bb) throws IOException {
+        checkLength();
         in.readBytes(bb);
     }
 
     @Override
     public byte[] readByteArray() throws IOException {
+        checkLength();
         return in.readByteArray();
     }
 
     @Override
     public ByteBuffer readByteBuffer() throws IOException {
+        checkLength();
         return in.readByteBuffer();
     }
 
     @Override
     public void transferByteRangeTo(Output output, boolean utf8String, int fieldNumber, boolean repeated)
             throws IOException {
+        checkLength();
         in.transferByteRangeTo(output, utf8String, fieldNumber, repeated);
     }
 }

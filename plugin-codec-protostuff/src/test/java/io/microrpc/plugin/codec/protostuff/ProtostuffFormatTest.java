@@ -324,6 +324,36 @@ class ProtostuffFormatTest {
                 .hasMessageContaining("protostuff's ByteString array is not an allowed type");
     }
 
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 71888), minimized: protostuff's
+     * ByteArrayInput checks a field's length as {@code offset + size > limit}, which overflows for a size
+     * near 2^31, and then allocated the size: a 12-byte Instant declared as 2^31 - 1 bytes threw
+     * OutOfMemoryError, one of 2^31 - 9 bytes allocated 2 GiB before failing.
+     */
+    @Test
+    void aFieldLengthNear2To31IsRefusedBeforeItIsAllocated() throws IOException {
+        byte[] name = "java.time.Instant".getBytes(StandardCharsets.US_ASCII);
+        byte[] maxInt = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
+                new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
+        byte[] allocatable = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
+                new byte[] {0x0a, (byte) 0xf7, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
+        byte[] userName = frame(new byte[] {0x12, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a', 'b'});
+
+        assertThatThrownBy(() -> read(maxInt, Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
+        assertThatThrownBy(() -> read(userName, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> read(allocatable, Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483639 bytes");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1024 * 1024);
+    }
+
     @Test
     void protostuffsReflectiveEncodingOfCollectionsWrappersIsRefused() {
         // ObjectSchema field 28 (a java.util.Collections wrapper); reading it would fail protostuff's
