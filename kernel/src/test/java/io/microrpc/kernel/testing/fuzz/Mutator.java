@@ -58,13 +58,13 @@ public final class Mutator {
     }
 
     /**
-     * A mutator whose results are at most {@code maxLength} bytes, inserting {@code tokens} (as UTF-8)
-     * besides its generic edits.
+     * A mutator whose results are at most {@code maxLength} bytes, inserting {@code tokens} besides its
+     * generic edits; a token's chars are its bytes (ISO-8859-1), so {@code "\u00fb\u0007"} is two bytes.
      */
     public static Mutator of(int maxLength, List<String> tokens) {
         List<byte[]> dictionary = new ArrayList<>();
         for (String t : tokens) {
-            dictionary.add(t.getBytes(StandardCharsets.UTF_8));
+            dictionary.add(t.getBytes(StandardCharsets.ISO_8859_1));
         }
         return new Mutator(maxLength, List.copyOf(dictionary));
     }
@@ -86,10 +86,8 @@ public final class Mutator {
     }
 
     private byte[] edit(Random r, byte[] b, List<Field> fields, byte[] other) {
-        int op = r.nextInt(14);
-        if (b.length == 0 && op < 10) {
-            op = 10;
-        }
+        // Nothing to edit in place in an empty input: splice, insert bytes or a token.
+        int op = b.length == 0 ? 10 + r.nextInt(3) : r.nextInt(14);
         switch (op) {
             case 0:
             case 1: {
