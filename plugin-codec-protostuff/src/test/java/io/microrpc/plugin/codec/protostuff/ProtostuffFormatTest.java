@@ -354,6 +354,23 @@ class ProtostuffFormatTest {
         assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1024 * 1024);
     }
 
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 1, input 23300), minimized: a map in an {@code Object} position
+     * whose value is an enum constant the enum does not have. Protostuff reads the constant as null, and
+     * then an {@code assert} in its map reader fails. In a JVM run with {@code -ea} (every test run; some
+     * servers) that was an AssertionError out of the serializer, which the server's dispatcher does not
+     * catch: no answer, and the call never left its in-flight count.
+     */
+    @Test
+    void aMapValueThatReadsAsNothingIsAnIOExceptionEvenWithAssertionsOn() {
+        byte[] body = concat(new byte[] {0x0b, (byte) 0xd2, 0x01, 7}, "HashMap".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0b, 0x0b, 0x4a, 0x01, 'a', 0x0c, 0x13, (byte) 0xc2, 0x01, 27},
+                "io.microrpc.demo.api.Gender".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0a, 0x01, 'X', 0x14, 0x0c, 0x0c});
+
+        assertThatThrownBy(() -> read(frame(body), Object.class, USERS)).isInstanceOf(IOException.class);
+    }
+
     @Test
     void protostuffsReflectiveEncodingOfCollectionsWrappersIsRefused() {
         // ObjectSchema field 28 (a java.util.Collections wrapper); reading it would fail protostuff's
