@@ -14,13 +14,26 @@ public final class StderrLines implements AutoCloseable {
 
     private final PrintStream original = System.err;
     private final Counter counter = new Counter();
+    private final String watched;
+    private long watchedLines;
 
-    private StderrLines() {
+    private StderrLines(String watched) {
+        this.watched = watched;
         System.setErr(new PrintStream(counter, true, StandardCharsets.UTF_8));
     }
 
     public static StderrLines capture() {
-        return new StderrLines();
+        return new StderrLines(null);
+    }
+
+    /** Captures, and also counts the lines that contain {@code watched}. */
+    public static StderrLines capture(String watched) {
+        return new StderrLines(watched);
+    }
+
+    /** Lines that contained the watched text. */
+    public synchronized long watchedLines() {
+        return watchedLines;
     }
 
     /** Lines written since capture started. */
@@ -50,6 +63,9 @@ public final class StderrLines implements AutoCloseable {
                 if (b == '\n') {
                     lines++;
                     last = current.toString();
+                    if (watched != null && last.contains(watched)) {
+                        watchedLines++;
+                    }
                     current.setLength(0);
                 } else if (current.length() < 500) {
                     current.append((char) b);
