@@ -17,8 +17,8 @@ import java.util.Set;
 /**
  * Walks everything reachable from values a codec read and fails on an object whose class is outside the
  * allow-list: the proof that a payload instantiated nothing else. Allowed are the classes
- * {@link AllowedTypes} holds, the declared types, boxed primitives, enum constants of allowed enums, and
- * arrays of allowed or primitive components. The fields of JDK classes are not walked. Not
+ * {@link AllowedTypes} holds, the declared types, boxed primitives, a bare {@code java.lang.Object}, enum
+ * constants of allowed enums, and arrays of allowed or primitive components. The fields of JDK classes are not walked. Not
  * thread-safe (caches fields per class).
  */
 final class AllowedGraph {
@@ -63,7 +63,9 @@ final class AllowedGraph {
     }
 
     private boolean isAllowed(Class<?> c) {
-        if (SCALARS.contains(c) || allowed.contains(c)) {
+        // A bare java.lang.Object (protostuff's type id 16) has no state and runs no code; the codec
+        // admits it as an array component too.
+        if (SCALARS.contains(c) || allowed.contains(c) || c == Object.class) {
             return true;
         }
         if (c.isArray()) {
