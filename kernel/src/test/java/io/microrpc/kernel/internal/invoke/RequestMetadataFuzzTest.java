@@ -43,7 +43,7 @@ class RequestMetadataFuzzTest {
     @Test
     @Timeout(600)
     void mutatedMetadataReadsAsWithoutTheCacheOrIsRefusedAsMalformed() {
-        Map<String, Long> outcomes = Fuzz.of("request-metadata", "RequestMetadataFuzzTest", 400_000).run(this::oneBody);
+        Map<String, Long> outcomes = Fuzz.of("request-metadata", "kernel", "RequestMetadataFuzzTest", 400_000).run(this::oneBody);
 
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {
             assertThat(outcomes).containsKeys("read from the cache", "read plainly", "malformed");

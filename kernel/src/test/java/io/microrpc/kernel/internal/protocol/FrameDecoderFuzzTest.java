@@ -60,7 +60,7 @@ class FrameDecoderFuzzTest {
         Map<String, Long> outcomes;
         try (StderrLines log = StderrLines.capture()) {
             this.log = log;
-            outcomes = Fuzz.of("frame-decoder", "FrameDecoderFuzzTest", 350_000).run(this::oneStream);
+            outcomes = Fuzz.of("frame-decoder", "kernel", "FrameDecoderFuzzTest", 350_000).run(this::oneStream);
         }
 
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {

@@ -28,6 +28,7 @@ public final class Fuzz {
     private static final int WARM_UP = 1000;
 
     private final String name;
+    private final String module;
     private final String testSelector;
     private final long seed;
     private final long first;
@@ -43,8 +44,9 @@ public final class Fuzz {
         void run(Random random, Input input) throws Exception;
     }
 
-    private Fuzz(String name, String testSelector, long defaultIterations) {
+    private Fuzz(String name, String module, String testSelector, long defaultIterations) {
         this.name = name;
+        this.module = module;
         this.testSelector = testSelector;
         this.seed = Long.getLong("microrpc.fuzz.seed", DEFAULT_SEED);
         this.first = Long.getLong("microrpc.fuzz.first", 0L);
@@ -58,11 +60,12 @@ public final class Fuzz {
     /**
      * A run of the target {@code name}.
      *
+     * @param module the Maven module of the test, and
      * @param testSelector the surefire {@code -Dtest=} value that runs this target, for the replay command
      * @param defaultIterations inputs when {@code microrpc.fuzz.iterations} is not set
      */
-    public static Fuzz of(String name, String testSelector, long defaultIterations) {
-        return new Fuzz(name, testSelector, defaultIterations);
+    public static Fuzz of(String name, String module, String testSelector, long defaultIterations) {
+        return new Fuzz(name, module, testSelector, defaultIterations);
     }
 
     public long iterations() {
@@ -117,9 +120,9 @@ public final class Fuzz {
     private AssertionError failure(long iteration, Input input, Throwable cause) {
         String hex = input.bytes == null ? "(none reported)" : input.bytes.length + " bytes: " + ByteBufUtil.hexDump(input.bytes);
         String message = String.format(Locale.ROOT, "fuzz %s failed on input #%d of seed %d: %s%n  input %s%n%s"
-                        + "  replay: mvn -o -pl <module> -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=%s"
+                        + "  replay: mvn -o -pl %s -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=%s"
                         + " -Dmicrorpc.fuzz.seed=%d -Dmicrorpc.fuzz.first=%d -Dmicrorpc.fuzz.iterations=1",
-                name, iteration, seed, cause, hex, input.notes, testSelector, seed, iteration);
+                name, iteration, seed, cause, hex, input.notes, module, testSelector, seed, iteration);
         System.out.println(message); // System.err may be captured (StderrLines)
         return new AssertionError(message, cause);
     }

@@ -42,9 +42,11 @@ public final class Mutator {
         {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07},
         {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F},
         {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08},
-        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x01},
+        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, 0x01},
         {(byte) 0x80, (byte) 0x80, 0x00},
-        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF},
+        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
+            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF},
         {(byte) 0x80, 0x01},
         {0x7F},
     };
@@ -185,7 +187,8 @@ public final class Mutator {
             default: {
                 byte[] v = VARINTS[r.nextInt(VARINTS.length)];
                 int old = varintLength(b, f.offset());
-                return concat(concat(Arrays.copyOf(b, f.offset()), v), Arrays.copyOfRange(b, Math.min(b.length, f.offset() + old), b.length));
+                byte[] rest = Arrays.copyOfRange(b, Math.min(b.length, f.offset() + old), b.length);
+                return concat(concat(Arrays.copyOf(b, f.offset()), v), rest);
             }
         }
     }

@@ -55,7 +55,8 @@ class ProtostuffPayloadFuzzTest {
     @Test
     @Timeout(600)
     void mutatedArgumentsAreReadWithinTheAllowListOrRefusedWithAnIOException() {
-        Map<String, Long> outcomes = Fuzz.of("protostuff-arguments", "ProtostuffPayloadFuzzTest", 300_000).run(this::oneCall);
+        Map<String, Long> outcomes = Fuzz.of("protostuff-arguments", "plugin-codec-protostuff", "ProtostuffPayloadFuzzTest",
+                300_000).run(this::oneCall);
 
         assertThat(Canary.touched()).as("a canary class was touched").isFalse();
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {

@@ -102,7 +102,7 @@ class ProtostuffServerFuzzTest {
         Map<String, Long> outcomes;
         long errorsLogged;
         try (StderrLines log = StderrLines.capture("after an error")) {
-            outcomes = Fuzz.of("protostuff-server", "ProtostuffServerFuzzTest", 2_500).run(this::oneBatch);
+            outcomes = Fuzz.of("protostuff-server", "plugin-codec-protostuff", "ProtostuffServerFuzzTest", 2_500).run(this::oneBatch);
             errorsLogged = log.watchedLines();
         }
         long requests = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("request"))
