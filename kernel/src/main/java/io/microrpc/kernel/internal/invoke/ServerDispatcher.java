@@ -153,9 +153,12 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         Object[] args;
         try {
             args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
-        } catch (Exception | LinkageError e) {
+        } catch (Exception | Error e) {
+            // A codec is plugin code reading hostile bytes: any Error too (fuzzed protostuff input threw
+            // OutOfMemoryError and AssertionError) must answer the call and end it, or it stays in flight.
+            String reason = e instanceof Error ? e.toString() : e.getMessage();
             fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
-                    + fullName + " with serializer " + serializer.name() + ": " + e.getMessage()), null, ext, callMetrics, started, true);
+                    + fullName + " with serializer " + serializer.name() + ": " + reason), null, ext, callMetrics, started, true);
             return;
         } finally {
             frame.release();

@@ -124,7 +124,20 @@ final class AllowListIdStrategy extends IdStrategy {
                     + "serializable with protostuff on Java 17 (the kernel reports remote exceptions by type and "
                     + "message instead)");
         }
+        if (isPlatformClass(type)) {
+            // This serializer never writes one so (each has a scalar, collection or delegate encoding), and
+            // Unsafe writes to their private fields skip the checks their own code relies on: an Instant
+            // past Instant.MAX, a String of odd UTF-16 length (found by ProtostuffPayloadFuzzTest).
+            throw new IOException("malformed payload: " + name + " named as a plain object; JDK classes are only read "
+                    + "through their own encodings (scalars, collections, java.time values), never field by field");
+        }
         return (HasSchema<T>) getSchemaWrapper(type, true);
+    }
+
+    /** A class of the Java platform's own modules (java.*, jdk.*). */
+    private static boolean isPlatformClass(Class<?> type) {
+        Module module = type.getModule();
+        return module.isNamed() && (module.getName().startsWith("java.") || module.getName().startsWith("jdk."));
     }
 
     @Override

@@ -52,6 +52,7 @@ final class BoundedInput implements Input {
     private static final int OBJECT_ID_POLYMORPHIC_MAP = 29;
     private static final int OBJECT_ARRAY_LEN = 3;
     private static final int OBJECT_ARRAY_DIMENSION = 2;
+    private static final int OBJECT_ID_BYTESTRING = 10;
     // ArraySchemas' and CollectionSchema's field numbers.
     private static final int ARRAY_LEN = 1;
     private static final int ARRAY_DATA = 2;
@@ -60,13 +61,15 @@ final class BoundedInput implements Input {
     private enum Expect { NOTHING, COUNT, ARRAY_HEADER, ARRAY_LENGTH, ARRAY_DIMENSIONS_FIELD, ARRAY_DIMENSIONS, DECIMAL }
 
     private final ByteArrayInput in;
+    private final byte[] body;
     private final AllowedTypes allowed;
     private long budget;
     private int depth;
     private Expect expect = Expect.NOTHING;
 
-    private BoundedInput(ByteArrayInput in, AllowedTypes allowed, int length) {
+    private BoundedInput(ByteArrayInput in, byte[] body, AllowedTypes allowed, int length) {
         this.in = in;
+        this.body = body;
         this.allowed = allowed;
         this.budget = (long) length + NULL_ALLOWANCE;
     }
@@ -79,7 +82,7 @@ final class BoundedInput implements Input {
      */
     static <T> void merge(byte[] body, Schema<T> schema, T message, AllowedTypes allowed) throws IOException {
         ByteArrayInput raw = new ByteArrayInput(body, 0, body.length, true);
-        BoundedInput input = new BoundedInput(raw, allowed, body.length);
+        BoundedInput input = new BoundedInput(raw, body, allowed, body.length);
         schema.mergeFrom(input, message);
         if (raw.currentOffset() != body.length) {
             throw new ProtostuffException("malformed payload: " + (body.length - raw.currentOffset())
@@ -130,7 +133,15 @@ final class BoundedInput implements Input {
         // Cheap number tests first: this runs for every field of every object.
         switch (number) {
             case ARRAY_LEN:
+                if (schema instanceof ArraySchemas.ByteStringArray) {
+                    throw byteString(schema, number);
+                }
                 return schema instanceof ArraySchemas.Base ? Expect.COUNT : Expect.NOTHING;
+            case OBJECT_ID_BYTESTRING:
+                if (schema.typeClass() == Object.class) {
+                    throw byteString(schema, number);
+                }
+                return Expect.NOTHING;
             case ARRAY_DATA: // == COLLECTION_NULL_COUNT
                 if (schema instanceof ArraySchemas.BigDecimalArray) {
                     return Expect.DECIMAL;
@@ -151,6 +162,16 @@ final class BoundedInput implements Input {
             default:
                 return Expect.NOTHING;
         }
+    }
+
+    /**
+     * Protostuff's own byte string, alone or in an array, where an {@code Object} is declared: a class
+     * outside every allow-list that protostuff builds from a type id, not a name, so the id strategy
+     * never sees it (found by ProtostuffPayloadFuzzTest). This serializer writes bytes as {@code byte[]}.
+     */
+    private static ProtostuffException byteString(Schema<?> schema, int number) {
+        return new ProtostuffException("malformed payload: protostuff's ByteString" + (schema instanceof ArraySchemas.Base
+                ? " array" : " (type id " + number + ")") + " is not an allowed type; bytes travel as byte[]");
     }
 
     @Override
@@ -195,8 +216,38 @@ final class BoundedInput implements Input {
         budget -= elements;
     }
 
+    /**
+     * Checks the length of the length-delimited field about to be read against the bytes left. Protostuff's
+     * ByteArrayInput checks {@code offset + size > limit}, which overflows for a size near 2^31: it then
+     * allocated the size (found by ProtostuffPayloadFuzzTest: a 12-byte Instant declared as 2^31 - 1 bytes
+     * threw OutOfMemoryError; a size of 2^31 - 64 would have allocated 2 GiB).
+     */
+    private void checkLength() throws IOException {
+        int offset = in.currentOffset();
+        int limit = in.currentLimit();
+        int size = 0;
+        // As ByteArrayInput.readRawVarint32: up to ten bytes, bits past the 32nd dropped.
+        for (int shift = 0; ; shift += 7) {
+            if (offset >= limit || shift >= 70) {
+                return; // truncated or over-long: protostuff's own read refuses it
+            }
+            byte b = body[offset++];
+            if (shift < 32) {
+                size |= (b & 0x7F) << shift;
+            }
+            if (b >= 0) {
+                break;
+            }
+        }
+        if (size < 0 || size > limit - offset) {
+            throw new ProtostuffException("malformed payload: a field of " + (size & 0xFFFFFFFFL) + " bytes, only "
+                    + (limit - offset) + " left in the value");
+        }
+    }
+
     @Override
     public String readString() throws IOException {
+        checkLength();
         String value = in.readString();
         if (expect == Expect.DECIMAL) {
             expect = Expect.NOTHING;
@@ -326,27 +377,32 @@ final class BoundedInput implements Input {
 
     @Override
     public ByteString readBytes() throws IOException {
+        checkLength();
         return in.readBytes();
     }
 
     @Override
     public void readBytes(ByteBuffer bb) throws IOException {
+        checkLength();
         in.readBytes(bb);
     }
 
     @Override
     public byte[] readByteArray() throws IOException {
+        checkLength();
         return in.readByteArray();
     }
 
     @Override
     public ByteBuffer readByteBuffer() throws IOException {
+        checkLength();
         return in.readByteBuffer();
     }
 
     @Override
     public void transferByteRangeTo(Output output, boolean utf8String, int fieldNumber, boolean repeated)
             throws IOException {
+        checkLength();
         in.transferByteRangeTo(output, utf8String, fieldNumber, repeated);
     }
 }

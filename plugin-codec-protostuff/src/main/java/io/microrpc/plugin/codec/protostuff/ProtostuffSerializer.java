@@ -94,9 +94,10 @@ public final class ProtostuffSerializer implements Serializer {
         ValueCodec codec = codec(declaredType);
         try {
             return codec.read(body, allowed);
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             // Protostuff reports some malformed input as unchecked exceptions (an index past the end, a
-            // negative array size, a failed cast): still malformed input.
+            // negative array size, a failed cast), and with -ea some as a failed assert (a map value that
+            // reads as nothing, found by ProtostuffPayloadFuzzTest): still malformed input.
             throw new IOException("malformed payload for " + declaredType.getName() + ": " + e, e);
         }
     }

@@ -378,6 +378,95 @@ class ProtostuffFormatTest {
         assertThat(read(write(longest, BigDecimal.class), BigDecimal.class, USERS)).isEqualTo(longest);
     }
 
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 7834), minimized: protostuff's plain-object
+     * id (field 127) naming an allowed JDK class made protostuff build it field by field, skipping the
+     * checks of its factories: an {@code Instant} past {@code Instant.MAX} (which this serializer then
+     * refused to read back), a {@code String} whose UTF-16 bytes are odd in number.
+     */
+    @Test
+    void jdkClassesNamedAsPlainObjectsAreRefused() {
+        byte[] instant = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 17}, "java.time.Instant".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
+                    (byte) 0xff, 0x7f, 0x0c});
+        byte[] string = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 16}, "java.lang.String".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0a, 0x03, 'a', 'b', 'c', 0x10, 0x01, 0x0c});
+
+        assertThatThrownBy(() -> read(frame(instant), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessage("malformed payload: java.time.Instant named as a plain object; JDK classes are only read "
+                        + "through their own encodings (scalars, collections, java.time values), never field by field");
+        assertThatThrownBy(() -> read(frame(string), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("java.lang.String named as a plain object");
+    }
+
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 63321), minimized: protostuff builds its own
+     * ByteString, alone (type id 10) or in an array (type id 33 with scalar id 9), from a numeric id in an
+     * {@code Object} position, not from a class name the allow-list would have refused.
+     */
+    @Test
+    void protostuffsByteStringsAreNotReadAsValues() {
+        byte[] alone = {0x0b, 0x52, 0x01, 'a', 0x0c};
+        byte[] array = {0x0b, (byte) 0x88, 0x02, 0x11, 0x08, 0x01, 0x12, 0x01, 'a', 0x0c};
+
+        assertThatThrownBy(() -> read(frame(alone), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessage("malformed payload: protostuff's ByteString (type id 10) is not an allowed type; bytes travel "
+                        + "as byte[]");
+        assertThatThrownBy(() -> read(frame(array), Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("protostuff's ByteString array is not an allowed type");
+    }
+
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 20261210, input 71888), minimized: protostuff's
+     * ByteArrayInput checks a field's length as {@code offset + size > limit}, which overflows for a size
+     * near 2^31, and then allocated the size: a 12-byte Instant declared as 2^31 - 1 bytes threw
+     * OutOfMemoryError, one of 2^31 - 9 bytes allocated 2 GiB before failing.
+     */
+    @Test
+    void aFieldLengthNear2To31IsRefusedBeforeItIsAllocated() throws IOException {
+        byte[] name = "java.time.Instant".getBytes(StandardCharsets.US_ASCII);
+        byte[] maxInt = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
+                new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
+        byte[] allocatable = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
+                new byte[] {0x0a, (byte) 0xf7, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
+        byte[] userName = frame(new byte[] {0x12, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a', 'b'});
+
+        assertThatThrownBy(() -> read(maxInt, Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
+        assertThatThrownBy(() -> read(userName, User.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThatThrownBy(() -> read(allocatable, Object.class, USERS))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("a field of 2147483639 bytes");
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1024 * 1024);
+    }
+
+    /**
+     * Found by ProtostuffPayloadFuzzTest (seed 1, input 23300), minimized: a map in an {@code Object} position
+     * whose value is an enum constant the enum does not have. Protostuff reads the constant as null, and
+     * then an {@code assert} in its map reader fails. In a JVM run with {@code -ea} (every test run; some
+     * servers) that was an AssertionError out of the serializer, which the server's dispatcher does not
+     * catch: no answer, and the call never left its in-flight count.
+     */
+    @Test
+    void aMapValueThatReadsAsNothingIsAnIOExceptionEvenWithAssertionsOn() {
+        byte[] body = concat(new byte[] {0x0b, (byte) 0xd2, 0x01, 7}, "HashMap".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0b, 0x0b, 0x4a, 0x01, 'a', 0x0c, 0x13, (byte) 0xc2, 0x01, 27},
+                "io.microrpc.demo.api.Gender".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0a, 0x01, 'X', 0x14, 0x0c, 0x0c});
+
+        assertThatThrownBy(() -> read(frame(body), Object.class, USERS)).isInstanceOf(IOException.class);
+    }
+
     @Test
     void protostuffsReflectiveEncodingOfCollectionsWrappersIsRefused() {
         // ObjectSchema field 28 (a java.util.Collections wrapper); reading it would fail protostuff's
