@@ -5,7 +5,6 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * A provider kernel in a JVM of its own, as {@code bin/microrpc serve} runs one, for
@@ -27,43 +26,12 @@ public final class EmbeddedProviderMain {
                 .extensionKey("registry.zookeeper.retry-base", "100ms")
                 .build();
         try (MicroRpc kernel = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start()) {
-            kernel.export(EchoApi.class, new Named(args[0]));
+            kernel.export(EchoApi.class, new NamedEcho(args[0]));
             System.out.println("EXPORTED " + kernel.port());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // Runs until the test closes our input or kills us.
             }
-        }
-    }
-
-    /** Answers with its name, so the test sees which provider served a call. */
-    private record Named(String name) implements EchoApi {
-        @Override
-        public String echo(String message) {
-            return name + ':' + message;
-        }
-
-        @Override
-        public CompletableFuture<String> echoAsync(String message) {
-            return CompletableFuture.completedFuture(echo(message));
-        }
-
-        @Override
-        public void fire(String message) {}
-
-        @Override
-        public long slow(long millis) {
-            return millis;
-        }
-
-        @Override
-        public String fail(String message) {
-            throw new IllegalStateException(message);
-        }
-
-        @Override
-        public int add(int a, int b) {
-            return a + b;
         }
     }
 }

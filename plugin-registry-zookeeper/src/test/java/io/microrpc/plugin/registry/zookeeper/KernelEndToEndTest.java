@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
@@ -139,42 +138,5 @@ class KernelEndToEndTest {
     /** The Curator client of the ZooKeeper registry a kernel runs (the test adds it as an extension). */
     private CuratorFramework providerRegistry(MicroRpc kernel) throws Exception {
         return registries.get(kernel).client();
-    }
-
-    /** Answers with its name, so a test sees which provider served a call. */
-    private static final class NamedEcho implements EchoApi {
-        private final String name;
-
-        NamedEcho(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public String echo(String message) {
-            return name + ':' + message;
-        }
-
-        @Override
-        public CompletableFuture<String> echoAsync(String message) {
-            return CompletableFuture.completedFuture(echo(message));
-        }
-
-        @Override
-        public void fire(String message) {}
-
-        @Override
-        public long slow(long millis) {
-            return millis;
-        }
-
-        @Override
-        public String fail(String message) {
-            throw new IllegalStateException(message);
-        }
-
-        @Override
-        public int add(int a, int b) {
-            return a + b;
-        }
     }
 }
