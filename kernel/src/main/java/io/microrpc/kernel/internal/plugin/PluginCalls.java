@@ -109,6 +109,8 @@ final class PluginCalls {
         private final CountDownLatch finished = new CountDownLatch(1);
         private final long startNanos = System.nanoTime();
         private volatile Thread thread;
+        /** The call's stack when it was abandoned; written before {@code finished} counts down. */
+        private volatile StackTraceElement[] abandonedAt = new StackTraceElement[0];
         /** Written by the call's thread before it moves to DONE; read by the waiter after. */
         private T value;
         private Throwable failure;
@@ -177,8 +179,7 @@ final class PluginCalls {
                     }
                     return value;
                 }
-                Thread t = thread;
-                throw new Abandoned(t.getName(), s == TIMED_OUT, (String) s, t.getStackTrace());
+                throw new Abandoned(thread.getName(), s == TIMED_OUT, (String) s, abandonedAt);
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();
@@ -190,6 +191,8 @@ final class PluginCalls {
         private void abandon(String reason) {
             if (state.compareAndSet(RUNNING, reason)) {
                 owner.inFlight.remove(this);
+                // Where it was stuck, taken before the interrupt moves it on (into a catch, a finally).
+                abandonedAt = thread.getStackTrace();
                 thread.interrupt();
                 finished.countDown();
             }
