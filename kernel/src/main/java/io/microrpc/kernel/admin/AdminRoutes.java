@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
  * given a {@link Lane}: answers that cannot block are computed on the event loop, reads of the kernel's
  * state on a small pool, and changes one at a time on a thread of their own, so a change that hangs
  * (a plugin's {@code start()} during {@code POST /reload}, a registry that does not answer during
- * {@code POST /weight}) holds up neither {@code GET /health} nor {@code GET /metrics}. ({@code GET /plugins}
- * reads state under the locks such a change holds, in the plugin host and the registry binding, so it
- * waits for the change.) Thread-safe.
+ * {@code POST /weight}) holds up none of {@code GET /health}, {@code GET /metrics} and {@code GET /plugins}
+ * (which reads published snapshots, never a lock a change holds). Thread-safe.
  */
 final class AdminRoutes {
 

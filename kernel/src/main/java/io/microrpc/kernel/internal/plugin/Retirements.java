@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * What the plugin host has taken out of service and not yet let go: generations that wait for their
  * calls to finish before they are unloaded, extension instances a configuration change replaced that
  * wait to be stopped, and unloaded generations whose class loaders should then be collected. Owned by
- * {@link PluginHost} and used under its lock; not thread-safe.
+ * {@link PluginHost} and used on the plugin lifecycle thread only, like it; not thread-safe.
  */
 final class Retirements {
 
