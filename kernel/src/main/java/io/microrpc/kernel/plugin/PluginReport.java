@@ -21,6 +21,8 @@ public final class PluginReport {
         KEPT,
         /** Loading or starting failed. */
         FAILED,
+        /** Its {@code start()} is running now (for at most {@code plugins.start-timeout}); not yet usable. */
+        STARTING,
         /** Not usable as it is: not a plugin, incompatible, a duplicate, no extensions. */
         REFUSED
     }

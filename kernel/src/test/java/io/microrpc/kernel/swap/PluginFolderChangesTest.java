@@ -81,6 +81,12 @@ class PluginFolderChangesTest {
         return client.plugins().stream().filter(r -> r.file().equals(file)).findFirst().orElse(null);
     }
 
+    /** Whether {@code file} has a report other than STARTING. */
+    private boolean settled(String file) {
+        PluginReport r = report(file);
+        return r != null && r.state() != PluginReport.State.STARTING;
+    }
+
     @Test
     void badJarsAreReportedAndNeverDisturbTheActivePlugin() throws Exception {
         balancer("1.0.0").writeTo(pluginsDir, "lb.jar");
@@ -102,7 +108,7 @@ class PluginFolderChangesTest {
         // Corrupt, and incompatible: reported, the active one stays.
         Files.write(pluginsDir.resolve("corrupt.jar"), new byte[] {'P', 'K', 3, 4, 0, 0, 1});
         balancer("9.0.0").requires(">=99.0.0").writeTo(pluginsDir, "lb-incompatible.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> report("corrupt.jar") != null && report("lb-incompatible.jar") != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled("corrupt.jar") && settled("lb-incompatible.jar"));
         assertThat(report("corrupt.jar").state()).isEqualTo(PluginReport.State.REFUSED);
         assertThat(report("corrupt.jar").reason()).contains("not a valid JAR");
         assertThat(report("lb-incompatible.jar").state()).isEqualTo(PluginReport.State.REFUSED);

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -320,6 +322,7 @@ public final class PluginHost {
                 continue;
             }
             try {
+                showStarting(f);
                 Generation g = loader.load(f);
                 for (LoadedExtension le : g.extensions) {
                     for (ExtensionPoints p : ExtensionPoints.of(le.extension())) {
@@ -492,6 +495,18 @@ public final class PluginHost {
             }
         }
         return new PluginReport(g.file, g.id, g.version, PluginReport.State.STARTED, described, null);
+    }
+
+    /**
+     * Shows {@code f} as starting in the status (not logged: its outcome is), so a start that takes long
+     * is visible while it runs.
+     */
+    private void showStarting(PluginFile f) {
+        reports.put(f.name, f.report(PluginReport.State.STARTING, "start() running since "
+                + LocalTime.ofInstant(resources.clock().instant(), ZoneId.systemDefault()).withNano(0)
+                + "; at most plugins.start-timeout "
+                + Durations.format(settings.pluginsStartTimeout())));
+        refreshViews();
     }
 
     private void report(String name, PluginReport r) {

@@ -81,6 +81,12 @@ class MisbehavingStartTest {
         return rpc.plugins().stream().filter(r -> r.file().equals(file)).findFirst().orElse(null);
     }
 
+    /** Whether {@code file} has a report other than STARTING: it started, failed or was refused. */
+    private static boolean settled(MicroRpc rpc, String file) {
+        PluginReport r = report(rpc, file);
+        return r != null && r.state() != PluginReport.State.STARTING;
+    }
+
     private static List<String> events(MicroRpc rpc) {
         return rpc.events(0).stream().map(KernelEvent::text).toList();
     }
@@ -122,7 +128,7 @@ class MisbehavingStartTest {
         assertThat(rpc.exportedServices()).containsExactly(EchoApi.class.getName());
 
         misbehaving("bad", "error:oom").writeTo(plugins, "bad.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> report(rpc, "bad.jar") != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "bad.jar"));
         assertThat(report(rpc, "bad.jar").state()).isEqualTo(PluginReport.State.FAILED);
         assertThat(report(rpc, "bad.jar").reason()).contains("java.lang.OutOfMemoryError: " + Misbehaviour.OOM);
         assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("bad.jar failed: ").contains("OutOfMemoryError"));
@@ -130,7 +136,7 @@ class MisbehavingStartTest {
         Files.delete(plugins.resolve("echo.jar"));
         await().atMost(Duration.ofSeconds(10)).until(() -> rpc.exportedServices().isEmpty());
         plugin("twin").extension(TwinCodec.class).writeTo(plugins, "twin.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> report(rpc, "twin.jar") != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "twin.jar"));
         assertThat(report(rpc, "twin.jar").state()).isEqualTo(PluginReport.State.STARTED);
         assertThat(Misbehaviour.Record.starts()).as("the bad JAR is not started again").containsExactly("error:oom");
     }
@@ -166,6 +172,18 @@ class MisbehavingStartTest {
      * Before: the single plugin thread was stuck for good; later plugins never loaded, {@code POST /reload}
      * and with it the admin endpoint blocked forever.
      */
+    /** A start that takes long shows in the status while it runs, not only once it failed. */
+    @Test
+    void aStartInProgressShowsAsStarting() throws Exception {
+        MicroRpc rpc = start(settings(Duration.ofSeconds(30)).build());
+
+        misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.starts().contains("hang"));
+        PluginReport r = report(rpc, "hang.jar");
+        assertThat(r.state()).isEqualTo(PluginReport.State.STARTING);
+        assertThat(r.reason()).startsWith("start() running since ").endsWith("at most plugins.start-timeout 30s");
+    }
+
     @Test
     void aStartThatNeverReturnsAtRuntimeBlocksNeitherStatusNorLaterPluginsNorReload() throws Exception {
         MicroRpc rpc = start(settings(Duration.ofSeconds(2)).build());
@@ -183,7 +201,7 @@ class MisbehavingStartTest {
         assertTimeoutPreemptively(Duration.ofSeconds(10), rpc::reloadPlugins);
         assertThat(report(rpc, "hang.jar").state()).isEqualTo(PluginReport.State.FAILED);
         assertThat(report(rpc, "hang.jar").reason()).contains("plugins.start-timeout 2s");
-        await().atMost(Duration.ofSeconds(10)).until(() -> report(rpc, "twin.jar") != null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "twin.jar"));
         assertThat(report(rpc, "twin.jar").state()).isEqualTo(PluginReport.State.STARTED);
 
         // And later changes of the folder keep being applied.
