@@ -125,6 +125,7 @@ public final class MicroRpc implements AutoCloseable {
         metrics.counter("microrpc_server_connections_refused_total", () -> serverFigure(ServerTransport::refusedConnections));
         metrics.gauge("microrpc_server_buffered_bytes", () -> serverFigure(ServerTransport::bufferedBytes));
         metrics.counter("microrpc_server_frames_refused_total", () -> serverFigure(ServerTransport::refusedFrames));
+        metrics.counter("microrpc_server_frame_timeouts_total", () -> serverFigure(ServerTransport::frameTimeouts));
         try {
             exporter.beforePublish(embedded);
             extensions.publish(embedded);

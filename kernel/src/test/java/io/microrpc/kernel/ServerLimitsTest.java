@@ -258,6 +258,7 @@ class ServerLimitsTest {
             }, 0, 50, TimeUnit.MILLISECONDS);
             assertClosedByServer(s);
             assertThat(next.get()).as("bytes sent before the server closed").isLessThan(frame.length);
+            assertThat(figure("microrpc.server.frame.timeouts.total")).isEqualTo(1);
         } finally {
             trickle.shutdownNow();
         }

@@ -25,22 +25,23 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>a frame must be complete within the frame timeout of its first bytes arriving (time the server
  *       spends not reading, under back-pressure, does not count);</li>
- *   <li>a frame over {@link #UNBUDGETED_FRAME} bytes reserves its declared length from a
- *       {@link BufferBudget} shared by all connections while it is incomplete; a frame the budget
- *       cannot hold closes its connection.</li>
+ *   <li>a frame over {@link #UNBUDGETED_FRAME} bytes reserves its declared length from the
+ *       {@link FrameLimits} shared by all connections while it is incomplete; a frame they cannot
+ *       hold closes its connection.</li>
  * </ul>
- * Closures are logged, at most one line a second for all connections (with the count of the others).
+ * Closures are logged, at most one line a second for all connections, with the count of the others.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
-    private static final ThrottledLog REJECTIONS = new ThrottledLog(1, TimeUnit.SECONDS);
+    private static final ThrottledLog REJECTIONS = new ThrottledLog(1, TimeUnit.SECONDS,
+            n -> log.warn("Closed {} more connections for bad or slow frames in the last second", n));
 
     /** Frames up to this size (header included) never wait on the budget: their cost is bounded per connection. */
     public static final int UNBUDGETED_FRAME = 16 * 1024;
 
     private final int maxFrameSize;
-    private final BufferBudget budget;
+    private final FrameLimits limits;
     private final long frameTimeoutNanos;
     private boolean rejected;
     private long reserved;
@@ -49,14 +50,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     /** A decoder without a budget or frame timeout (the client side: servers are trusted to send whole frames). */
     public FrameDecoder(int maxFrameSize) {
-        this(maxFrameSize, null, null);
+        this(maxFrameSize, null);
     }
 
-    /** {@code budget}, {@code frameTimeout}: null for none. */
-    public FrameDecoder(int maxFrameSize, BufferBudget budget, Duration frameTimeout) {
+    /** {@code limits}: null for none. */
+    public FrameDecoder(int maxFrameSize, FrameLimits limits) {
         this.maxFrameSize = maxFrameSize;
-        this.budget = budget;
-        this.frameTimeoutNanos = frameTimeout == null ? 0 : frameTimeout.toNanos();
+        this.limits = limits;
+        this.frameTimeoutNanos = limits == null || limits.frameTimeout() == null ? 0 : limits.frameTimeout().toNanos();
     }
 
     @Override
@@ -88,8 +89,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int frameLength = Protocol.HEADER_LENGTH + bodyLength;
             if (in.readableBytes() < frameLength) {
                 if (!reserve(frameLength)) {
-                    reject(ctx, in, "no room for a frame of " + frameLength + " bytes: " + budget.used()
-                            + " bytes of incomplete frames are buffered already, of server.max-buffered-bytes " + budget.max());
+                    reject(ctx, in, "no room for a frame of " + frameLength + " bytes: " + limits.bufferedBytes()
+                            + " bytes of incomplete frames are buffered already, of server.max-buffered-bytes "
+                            + limits.maxBufferedBytes());
                     return;
                 }
                 break;
@@ -107,10 +109,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     }
 
     private boolean reserve(int frameLength) {
-        if (budget == null || reserved > 0 || frameLength <= UNBUDGETED_FRAME) {
+        if (limits == null || reserved > 0 || frameLength <= UNBUDGETED_FRAME) {
             return true;
         }
-        if (!budget.tryReserve(frameLength)) {
+        if (!limits.tryReserve(frameLength)) {
             return false;
         }
         reserved = frameLength;
@@ -119,7 +121,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void unreserve() {
         if (reserved > 0) {
-            budget.release(reserved);
+            limits.release(reserved);
             reserved = 0;
         }
     }
@@ -155,6 +157,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             timeoutCheck = ctx.executor().schedule(() -> checkFrameTimeout(ctx), left, TimeUnit.NANOSECONDS);
             return;
         }
+        limits.timedOut();
         reject(ctx, null, "a frame was still incomplete " + Durations.format(Duration.ofNanos(frameTimeoutNanos))
                 + " after its first bytes arrived (server.frame-timeout); the client sends too slowly");
     }
@@ -166,7 +169,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         unreserve();
         Object remote = ctx.channel().remoteAddress();
-        REJECTIONS.log(more -> log.warn("Closing connection {}: {}{}", remote, reason,
+        REJECTIONS.log(ctx.executor(), more -> log.warn("Closing connection {}: {}{}", remote, reason,
                 ThrottledLog.more(more, "connections closed for bad or slow frames")));
         ctx.close();
     }

@@ -1,9 +1,9 @@
 package io.microrpc.kernel.internal.transport;
 
 import io.microrpc.kernel.config.KernelSettings;
-import io.microrpc.kernel.internal.protocol.BufferBudget;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.FrameDecoder;
+import io.microrpc.kernel.internal.protocol.FrameLimits;
 import io.microrpc.kernel.internal.protocol.Frames;
 import io.microrpc.kernel.internal.protocol.ThrottledLog;
 import io.netty.bootstrap.ServerBootstrap;
@@ -52,12 +52,15 @@ public final class ServerTransport implements AutoCloseable {
     private final RequestHandler handler;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
-    private static final ThrottledLog REFUSALS = new ThrottledLog(1, TimeUnit.SECONDS);
-    private static final ThrottledLog CLOSURES = new ThrottledLog(1, TimeUnit.SECONDS);
+    private static final ThrottledLog REFUSALS = new ThrottledLog(1, TimeUnit.SECONDS,
+            n -> log.warn("Refused {} more connections in the last second (server.max-connections, "
+                    + "server.max-connections-per-address)", n));
+    private static final ThrottledLog CLOSURES = new ThrottledLog(1, TimeUnit.SECONDS,
+            n -> log.info("{} more connections closed by network errors in the last second", n));
 
     private final ChannelGroup connections = new DefaultChannelGroup("microrpc-server", GlobalEventExecutor.INSTANCE);
     private final ConnectionLimits limits;
-    private final BufferBudget budget;
+    private final FrameLimits frameLimits;
     private Channel serverChannel;
 
     public ServerTransport(KernelSettings settings, RequestHandler handler) {
@@ -70,7 +73,7 @@ public final class ServerTransport implements AutoCloseable {
                     maxConnections, settings.serverMaxConnections(), ConnectionLimits.maxFileDescriptors());
         }
         this.limits = new ConnectionLimits(maxConnections, settings.serverMaxConnectionsPerAddress());
-        this.budget = new BufferBudget(settings.serverMaxBufferedBytes());
+        this.frameLimits = new FrameLimits(settings.serverMaxBufferedBytes(), settings.serverFrameTimeout());
         this.bossGroup = Transports.newGroup(1, "microrpc-accept");
         this.ioGroup = Transports.newGroup(settings.serverIoThreads(), "microrpc-server-io");
     }
@@ -97,7 +100,7 @@ public final class ServerTransport implements AutoCloseable {
                         ch.attr(CONNECTION).set(new ServerConnection(ch));
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("frames", new FrameDecoder(settings.maxFrameSize(), budget, settings.serverFrameTimeout()))
+                                .addLast("frames", new FrameDecoder(settings.maxFrameSize(), frameLimits))
                                 .addLast("requests", inbound);
                     }
                 });
@@ -114,7 +117,7 @@ public final class ServerTransport implements AutoCloseable {
         InetAddress address = remote == null ? null : remote.getAddress();
         String refusal = limits.tryAdmit(address);
         if (refusal != null) {
-            REFUSALS.log(more -> log.warn("Refusing connection from {}: {}{}", remote, refusal,
+            REFUSALS.log(ch.eventLoop(), more -> log.warn("Refusing connection from {}: {}{}", remote, refusal,
                     ThrottledLog.more(more, "connections refused")));
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
@@ -131,12 +134,17 @@ public final class ServerTransport implements AutoCloseable {
 
     /** Bytes reserved now for incomplete frames (server.max-buffered-bytes). */
     public long bufferedBytes() {
-        return budget.used();
+        return frameLimits.bufferedBytes();
     }
 
     /** Frames refused so far because server.max-buffered-bytes was spent. */
     public long refusedFrames() {
-        return budget.refused();
+        return frameLimits.refused();
+    }
+
+    /** Connections closed so far because a frame did not arrive whole within server.frame-timeout. */
+    public long frameTimeouts() {
+        return frameLimits.timeouts();
     }
 
     /** Closes the listening socket; open connections keep working. */
@@ -249,7 +257,7 @@ public final class ServerTransport implements AutoCloseable {
         int calls = c.callsInFlight();
         String dropped = calls == 0 ? "" : "; " + calls + " calls were in flight, their answers are dropped";
         if (cause instanceof IOException) {
-            CLOSURES.log(more -> log.info("Connection {} closed: {}{}{}", remote, cause.getMessage(), dropped,
+            CLOSURES.log(ctx.executor(), more -> log.info("Connection {} closed: {}{}{}", remote, cause.getMessage(), dropped,
                     ThrottledLog.more(more, "connections closed by network errors")));
         } else {
             log.warn("Closed connection {} after an error{}", remote, dropped, cause);

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@link FrameDecoder} with a {@link BufferBudget}: a large incomplete frame holds its declared size
+ * {@link FrameDecoder} with a {@link FrameLimits}: a large incomplete frame holds its declared size
  * from the budget until it is complete or its connection closes, small frames never wait on it, and
  * a frame the budget cannot hold closes its connection.
  */
@@ -20,10 +20,10 @@ class FrameBudgetTest {
     private static final int MAX_FRAME = 1024 * 1024;
     private static final int LARGE = 100 * 1024;
 
-    private final BufferBudget budget = new BufferBudget(LARGE + Protocol.HEADER_LENGTH + 10);
+    private final FrameLimits budget = new FrameLimits(LARGE + Protocol.HEADER_LENGTH + 10, null);
 
     private EmbeddedChannel channel() {
-        return new EmbeddedChannel(new FrameDecoder(MAX_FRAME, budget, null));
+        return new EmbeddedChannel(new FrameDecoder(MAX_FRAME, budget));
     }
 
     private static ByteBuf header(int bodyLength) {
@@ -36,13 +36,13 @@ class FrameBudgetTest {
     void aLargeFrameHoldsItsSizeUntilItIsComplete() {
         EmbeddedChannel ch = channel();
         ch.writeInbound(header(LARGE));
-        assertThat(budget.used()).isEqualTo(Protocol.HEADER_LENGTH + LARGE);
+        assertThat(budget.bufferedBytes()).isEqualTo(Protocol.HEADER_LENGTH + LARGE);
 
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[LARGE]));
         Frame frame = ch.readInbound();
         assertThat(frame.body().readableBytes()).isEqualTo(LARGE);
         frame.release();
-        assertThat(budget.used()).isZero();
+        assertThat(budget.bufferedBytes()).isZero();
         ch.finishAndReleaseAll();
     }
 
@@ -51,10 +51,10 @@ class FrameBudgetTest {
         EmbeddedChannel ch = channel();
         ch.writeInbound(header(LARGE));
         ch.writeInbound(Unpooled.wrappedBuffer(new byte[10]));
-        assertThat(budget.used()).isPositive();
+        assertThat(budget.bufferedBytes()).isPositive();
 
         ch.close();
-        assertThat(budget.used()).isZero();
+        assertThat(budget.bufferedBytes()).isZero();
         ch.finishAndReleaseAll();
     }
 
@@ -67,7 +67,7 @@ class FrameBudgetTest {
 
         assertThat(second.isActive()).as("no room for a second large frame").isFalse();
         assertThat(budget.refused()).isEqualTo(1);
-        assertThat(budget.used()).isEqualTo(Protocol.HEADER_LENGTH + LARGE);
+        assertThat(budget.bufferedBytes()).isEqualTo(Protocol.HEADER_LENGTH + LARGE);
 
         EmbeddedChannel third = channel();
         third.writeInbound(header(FrameDecoder.UNBUDGETED_FRAME - Protocol.HEADER_LENGTH));
@@ -77,7 +77,7 @@ class FrameBudgetTest {
         small.release();
 
         first.close();
-        assertThat(budget.used()).isZero();
+        assertThat(budget.bufferedBytes()).isZero();
         for (EmbeddedChannel ch : new EmbeddedChannel[] {first, second, third}) {
             ch.finishAndReleaseAll();
         }
