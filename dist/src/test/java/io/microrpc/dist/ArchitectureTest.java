@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrows of DESIGN.md's layout, held by the build. Each rule is also applied to a fixture that
- * breaks it, to prove the rule can fail (a rule that matches no class passes vacuously).
+ * The module rules of docs/ARCHITECTURE.md ("Rules the build holds"), held by the build. Each rule but
+ * the last is also applied to a fixture that breaks it, to prove the rule can fail (a rule that matches
+ * no class passes vacuously).
  */
 class ArchitectureTest {
 
