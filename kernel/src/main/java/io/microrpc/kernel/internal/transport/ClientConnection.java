@@ -14,16 +14,22 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseCombiner;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -35,7 +41,15 @@ import org.slf4j.LoggerFactory;
  * a heartbeat interval and closes (then reconnects) after the configured number of missed pongs.
  * After the server's GOAWAY it takes no new calls, lets the pending ones finish, then reconnects.
  *
- * <p>Thread-safe. The pending map is per connection, so responses on different connections never
+ * <p>Thread-safe, with one owner per piece of state, as in grpc-java's {@code NettyClientHandler}.
+ * Every channel of this connection is registered on one event loop, {@code loop}, and only that
+ * thread changes the connection: its state, channel and write queue, the scheduled reconnect, the
+ * backoff, the outcome of {@link #firstConnect()}. Other threads read the state (volatile) and hand
+ * the loop a task for anything that changes it ({@link #close()}, the last {@link #cancel} of a
+ * draining connection), so no check-then-act spans two threads. The one thing callers write is the
+ * pending map (concurrent): {@link #send} registers a call, then re-reads the state; the loop changes
+ * the state before it fails the pending calls, so a call either sees the change and is not sent, or
+ * is failed by it. The pending map is per connection, so responses on different connections never
  * contend on one lock.
  */
 public final class ClientConnection {
@@ -46,26 +60,35 @@ public final class ClientConnection {
     public enum State { CONNECTING, READY, DRAINING, CLOSED }
 
     private final String address;
-    private final InetSocketAddress socketAddress;
-    private final KernelSettings settings;
+    private final String host;
+    private final int port;
+    private final EventLoop loop;
     private final Bootstrap bootstrap;
-    private final Backoff backoff;
     private final Map<Long, ResponseListener> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
+    // Written on the loop only; read by any thread.
     private volatile State state = State.CONNECTING;
     private volatile Channel channel;
     private volatile WriteQueue writes;
 
+    // Used on the loop only.
+    private final Backoff backoff;
+    private Channel connecting;
+    private ScheduledFuture<?> reconnect;
+
     ClientConnection(String host, int port, KernelSettings settings, EventLoopGroup group) {
         this.address = host + ':' + port;
-        this.socketAddress = InetSocketAddress.createUnresolved(host, port);
-        this.settings = settings;
+        this.host = host;
+        this.port = port;
+        this.loop = group.next();
         this.backoff = new Backoff(settings.reconnectInitialBackoff(), settings.reconnectMaxBackoff());
         long idleMillis = settings.heartbeatInterval().toMillis();
+        int missedPongs = settings.heartbeatMissedPongs();
         this.bootstrap = new Bootstrap()
-                .group(group)
+                .group(loop)
                 .channel(Transports.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -76,7 +99,7 @@ public final class ClientConnection {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", new FrameDecoder(settings.maxFrameSize()))
-                                .addLast("responses", new InboundHandler());
+                                .addLast("responses", new InboundHandler(missedPongs));
                     }
                 });
     }
@@ -94,7 +117,7 @@ public final class ClientConnection {
         return state == State.READY;
     }
 
-    /** Completes when the connection first becomes ready. */
+    /** Completes when the connection first becomes ready; fails if it is closed before. */
     public CompletableFuture<Void> firstConnect() {
         return firstConnect;
     }
@@ -116,7 +139,8 @@ public final class ClientConnection {
 
     /**
      * Registers {@code listener} for request {@code id} and sends {@code frame}, whose ownership passes
-     * to the connection. Returns false (and releases the frame) when the connection is not ready.
+     * to the connection. Returns false (and releases the frame) when the connection is not ready. Any
+     * thread; does not block.
      */
     public boolean send(long id, ByteBuf frame, ResponseListener listener) {
         WriteQueue w = writes;
@@ -125,9 +149,10 @@ public final class ClientConnection {
             return false;
         }
         pending.put(id, listener);
-        if (state != State.READY) {
-            // Closed between the check and the registration: the close may already have failed the
-            // pending calls, so this one would wait for its timeout. Report it as not sent instead.
+        if (state != State.READY || writes != w) {
+            // The loop closed (or closed and reopened) the channel between the check and the
+            // registration, and may have failed the pending calls already, so this one would wait for
+            // its timeout. Report it as not sent instead.
             pending.remove(id);
             frame.release();
             return false;
@@ -136,7 +161,7 @@ public final class ClientConnection {
         return true;
     }
 
-    /** Sends a frame that expects no response (one-way). */
+    /** Sends a frame that expects no response (one-way). Any thread; does not block. */
     public boolean sendOneWay(ByteBuf frame) {
         WriteQueue w = writes;
         if (state != State.READY || w == null) {
@@ -150,58 +175,130 @@ public final class ClientConnection {
     /** Forgets request {@code id} (it timed out or was cancelled); true if it was still pending. */
     public boolean cancel(long id) {
         boolean removed = pending.remove(id) != null;
-        if (removed && state == State.DRAINING && pending.isEmpty()) {
-            closeChannel();
+        if (removed && state == State.DRAINING) {
+            execute(this::closeIfDrained);
         }
         return removed;
     }
 
+    /** Starts connecting; called once, by {@link ClientTransport}. Does not block. */
     void connect() {
+        execute(this::connectNow);
+    }
+
+    /**
+     * Closes for good: no reconnect; pending calls fail with UNAVAILABLE. Does not wait: the
+     * connection's event loop does the work, and the returned future completes once it has closed the
+     * channel. Any thread; idempotent (every call returns the same future).
+     */
+    public CompletableFuture<Void> close() {
+        execute(this::closeNow);
+        return closed;
+    }
+
+    /**
+     * Runs {@code task} on the loop. A loop that has shut down refuses it; then it has already closed
+     * this connection's channels on its way out and will run nothing of it again, so the connection is
+     * closed here, by the only thread left that uses it.
+     */
+    private void execute(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            state = State.CLOSED;
+            failClosed();
+            closed.complete(null);
+        }
+    }
+
+    private void connectNow() {
+        reconnect = null;
         if (state == State.CLOSED) {
             return;
         }
-        InetSocketAddress resolved = new InetSocketAddress(socketAddress.getHostString(), socketAddress.getPort());
-        ChannelFuture f = bootstrap.connect(resolved);
+        ChannelFuture f = bootstrap.connect(new InetSocketAddress(host, port));
+        connecting = f.channel();
         f.addListener((ChannelFuture cf) -> {
-            if (!cf.isSuccess()) {
-                log.debug("Connect to {} failed: {}", address, cf.cause().toString());
-                scheduleReconnect(cf.channel());
-                return;
+            if (loop.inEventLoop()) {
+                onConnectDone(cf);
+            } else {
+                // A channel that could not even be created reports on another executor.
+                execute(() -> onConnectDone(cf));
             }
-            Channel ch = cf.channel();
-            if (state == State.CLOSED) {
-                ch.close();
-                return;
-            }
-            channel = ch;
-            writes = new WriteQueue(ch);
-            state = State.READY;
-            backoff.reset();
-            firstConnect.complete(null);
-            log.debug("Connected to {}", address);
-            ch.closeFuture().addListener(closed -> onClosed(ch));
         });
     }
 
-    private void onClosed(Channel ch) {
-        if (state != State.CLOSED) {
-            state = State.CONNECTING;
+    private void onConnectDone(ChannelFuture cf) {
+        Channel ch = cf.channel();
+        if (connecting == ch) {
+            connecting = null;
         }
+        if (state == State.CLOSED) {
+            ch.close();
+            return;
+        }
+        if (!cf.isSuccess()) {
+            log.debug("Connect to {} failed: {}", address, cf.cause().toString());
+            scheduleReconnect();
+            return;
+        }
+        channel = ch;
+        writes = new WriteQueue(ch);
+        state = State.READY;
+        backoff.reset();
+        ch.closeFuture().addListener(f -> onClosed());
+        log.debug("Connected to {}", address);
+        firstConnect.complete(null);
+    }
+
+    private void onClosed() {
+        if (state == State.CLOSED) {
+            return; // closeNow failed the pending calls and wants no reconnect
+        }
+        state = State.CONNECTING;
         failPending(Status.of(Status.Code.UNAVAILABLE)
                 .withDescription("connection to " + address + " closed before the response arrived"));
-        if (state != State.CLOSED) {
-            log.info("Connection to {} closed; reconnecting", address);
-            scheduleReconnect(ch);
+        log.info("Connection to {} closed; reconnecting", address);
+        scheduleReconnect();
+    }
+
+    private void scheduleReconnect() {
+        reconnect = loop.schedule(this::connectNow, backoff.nextDelayNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void closeIfDrained() {
+        Channel ch = channel;
+        if (state == State.DRAINING && pending.isEmpty() && ch != null) {
+            ch.close();
         }
     }
 
-    private void scheduleReconnect(Channel ch) {
+    private void closeNow() {
         if (state == State.CLOSED) {
             return;
         }
-        long delay = backoff.nextDelayNanos();
-        (ch != null ? ch.eventLoop() : bootstrap.config().group().next())
-                .schedule(this::connect, delay, TimeUnit.NANOSECONDS);
+        state = State.CLOSED;
+        if (reconnect != null) {
+            reconnect.cancel(false);
+            reconnect = null;
+        }
+        failClosed();
+        PromiseCombiner closing = new PromiseCombiner(loop);
+        if (channel != null) {
+            closing.add(channel.close());
+        }
+        if (connecting != null) {
+            closing.add(connecting.close());
+        }
+        Promise<Void> done = loop.newPromise();
+        done.addListener(f -> closed.complete(null));
+        closing.finish(done);
+    }
+
+    private void failClosed() {
+        firstConnect.completeExceptionally(Status.of(Status.Code.UNAVAILABLE)
+                .withDescription("connection to " + address + " closed").asCheapException());
+        failPending(Status.of(Status.Code.UNAVAILABLE).withDescription("client closed"));
     }
 
     private void failPending(Status status) {
@@ -213,33 +310,20 @@ public final class ClientConnection {
         }
     }
 
-    private void closeChannel() {
-        Channel ch = channel;
-        if (ch != null) {
-            ch.close();
-        }
-    }
-
-    /** Closes for good: no reconnect; pending calls fail with UNAVAILABLE. */
-    public void close() {
-        state = State.CLOSED;
-        firstConnect.completeExceptionally(Status.of(Status.Code.UNAVAILABLE)
-                .withDescription("connection to " + address + " closed").asCheapException());
-        Channel ch = channel;
-        if (ch != null) {
-            ch.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-        failPending(Status.of(Status.Code.UNAVAILABLE).withDescription("client closed"));
-    }
-
     @Override
     public String toString() {
         return "ClientConnection{" + address + ", " + state + ", pending=" + pending.size() + '}';
     }
 
+    /** Runs on the loop: reads responses and GOAWAY, answers pings, sends its own after a silence. */
     private final class InboundHandler extends ChannelInboundHandlerAdapter {
 
+        private final int maxMissedPongs;
         private int missedPongs;
+
+        InboundHandler(int maxMissedPongs) {
+            this.maxMissedPongs = maxMissedPongs;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -256,10 +340,12 @@ public final class ClientConnection {
             }
             if (frame.isGoAway()) {
                 frame.release();
-                log.info("Server {} is going away; finishing {} pending calls, then reconnecting", address, pending.size());
-                state = State.DRAINING;
-                if (pending.isEmpty()) {
-                    ctx.close();
+                if (state == State.READY) { // not when closing: a closed connection stays closed
+                    log.info("Server {} is going away; finishing {} pending calls, then reconnecting", address, pending.size());
+                    state = State.DRAINING;
+                    if (pending.isEmpty()) {
+                        ctx.close();
+                    }
                 }
                 return;
             }
@@ -278,7 +364,7 @@ public final class ClientConnection {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
-                if (missedPongs >= settings.heartbeatMissedPongs()) {
+                if (missedPongs >= maxMissedPongs) {
                     log.warn("No answer from {} to {} heartbeats; closing the connection and reconnecting",
                             address, missedPongs);
                     ctx.close();
@@ -293,7 +379,7 @@ public final class ClientConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof java.io.IOException) {
+            if (cause instanceof IOException) {
                 log.debug("Connection to {} failed: {}", address, cause.toString());
             } else {
                 log.warn("Closing connection to {} after an error", address, cause);

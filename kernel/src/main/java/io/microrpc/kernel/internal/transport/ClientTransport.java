@@ -3,14 +3,24 @@ package io.microrpc.kernel.internal.transport;
 import io.microrpc.kernel.config.KernelSettings;
 import io.netty.channel.EventLoopGroup;
 import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The connecting side of the transport: one shared, self-healing {@link ClientConnection} per server
  * address, for every reference of the kernel. Thread-safe.
  */
 public final class ClientTransport implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientTransport.class);
+
+    /** How long {@link #close()} waits for the connections to close, and then for the IO threads to stop. */
+    private static final long CLOSE_WAIT_SECONDS = 2;
 
     private final KernelSettings settings;
     private final EventLoopGroup group;
@@ -43,11 +53,29 @@ public final class ClientTransport implements AutoCloseable {
         group.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Closes every connection (their pending calls fail with UNAVAILABLE) and stops the IO threads.
+     * Bounded: the connections close on their event loops all at once, and this waits at most
+     * {@value #CLOSE_WAIT_SECONDS} s for them, then as long again for the threads to stop. A thread
+     * still busy after that (a callback of a call that blocks it) is left behind, with a warning.
+     */
     @Override
     public void close() {
         closed = true;
-        connections.values().forEach(ClientConnection::close);
+        CompletableFuture<?>[] closing = connections.values().stream()
+                .map(ClientConnection::close).toArray(CompletableFuture<?>[]::new);
         connections.clear();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            CompletableFuture.allOf(closing).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            log.warn("Client connections did not close within {} s; stopping the IO threads anyway", CLOSE_WAIT_SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
+                .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            log.warn("Client IO threads (microrpc-client-io) did not stop within {} s; leaving them behind: a callback "
+                    + "of a call may be blocking one", 2 * CLOSE_WAIT_SECONDS);
+        }
     }
 }
