@@ -229,7 +229,8 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
         if (request.isOneWay()) {
             record(callMetrics, Status.Code.OK, started);
-            done(connection, ext);
+            connection.callEnded();
+            done(ext);
             return;
         }
         ByteBuf buf = Frames.start(connection.alloc(), method.responseSize().get(), Protocol.FLAG_RESPONSE, serializer.id(),
@@ -253,21 +254,24 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
         // Recorded before the response leaves, so a caller that has its answer also finds it counted.
         record(callMetrics, Status.Code.OK, started);
+        // Ended on its connection before the answer leaves: a client that has it may send the next call.
+        connection.callEnded();
         connection.send(buf);
-        done(connection, ext);
+        done(ext);
     }
 
     /** {@code refused}: the implementation did not run, so the caller may send the call elsewhere. */
     private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext,
                       CallMetrics callMetrics, long started, boolean refused) {
         record(callMetrics, status.code(), started);
+        connection.callEnded();
         if (!request.isOneWay()) {
             connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType,
                     refused));
         } else {
             log.debug("One-way call failed: {}", status);
         }
-        done(connection, ext);
+        done(ext);
     }
 
     private void record(CallMetrics callMetrics, Status.Code code, long started) {
@@ -276,9 +280,12 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
     }
 
-    private void done(ServerConnection connection, Extensions ext) {
+    /**
+     * The end of a call's lease and of its count for the shutdown drain; after its answer was queued, so
+     * a drained server has every answer on its way.
+     */
+    private void done(Extensions ext) {
         ext.release();
-        connection.callEnded();
         if (inFlight.decrementAndGet() == 0) {
             synchronized (drainLock) {
                 drainLock.notifyAll();
