@@ -3,9 +3,7 @@ package io.microrpc.kernel.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.protocol.Frame;
-import io.microrpc.kernel.testing.NettyLeakCheck;
 import io.microrpc.kernel.testing.RawClient;
 import io.microrpc.spi.Status;
 import java.io.ByteArrayOutputStream;
@@ -15,42 +13,14 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link ClientConnection#close()} racing what the event loop does to the same connection. The
  * interleavings are forced with latches: a response listener runs on the event loop, so one that
  * waits holds the loop at a known point while the test closes the connection from another thread.
  */
-@ExtendWith(NettyLeakCheck.class)
-class ClientConnectionCloseTest {
-
-    // One IO thread: ClientTransport.schedule then runs on the connection's event loop, behind
-    // everything queued there before it.
-    private final KernelSettings settings = KernelSettings.builder()
-            .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1)).clientIoThreads(1).build();
-
-    private ScriptedServer server;
-    private ClientTransport client;
-    private ClientConnection connection;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = new ScriptedServer();
-        client = new ClientTransport(settings);
-        connection = client.connection("127.0.0.1", server.port());
-        connection.firstConnect().get(5, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        client.close();
-        server.close();
-    }
+class ClientConnectionCloseTest extends ScriptedConnectionTest {
 
     /**
      * The server says GOAWAY while the client closes. The GOAWAY arrives in the same read as a

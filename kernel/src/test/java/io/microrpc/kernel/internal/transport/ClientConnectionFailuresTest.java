@@ -3,11 +3,9 @@ package io.microrpc.kernel.internal.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.Frames;
 import io.microrpc.kernel.internal.protocol.Protocol;
-import io.microrpc.kernel.testing.NettyLeakCheck;
 import io.microrpc.kernel.testing.RawClient;
 import io.microrpc.spi.Status;
 import io.netty.buffer.ByteBuf;
@@ -18,40 +16,14 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The client side of a connection facing a server that misbehaves: garbage or oversized frames close
  * the connection and fail the calls waiting on it at once (UNAVAILABLE, not after their timeout), and
  * the connection heals by reconnecting. The server is a {@link ScriptedServer}.
  */
-@ExtendWith(NettyLeakCheck.class)
-class ClientConnectionFailuresTest {
-
-    private final KernelSettings settings = KernelSettings.builder()
-            .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1)).clientIoThreads(1).build();
-
-    private ScriptedServer server;
-    private ClientTransport client;
-    private ClientConnection connection;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        server = new ScriptedServer();
-        client = new ClientTransport(settings);
-        connection = client.connection("127.0.0.1", server.port());
-        connection.firstConnect().get(5, TimeUnit.SECONDS);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        client.close();
-        server.close();
-    }
+class ClientConnectionFailuresTest extends ScriptedConnectionTest {
 
     /** Sends a request; the future completes with the status the connection reports for it. */
     private CompletableFuture<Status> call(long id) throws IOException {
