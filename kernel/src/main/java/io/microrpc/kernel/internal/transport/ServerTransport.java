@@ -239,10 +239,10 @@ public final class ServerTransport implements AutoCloseable {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ServerConnection c = ctx.channel().attr(CONNECTION).get();
-            if (c == null || c.closing(cause)) {
-                if (c == null) {
-                    log.warn("Closing connection {} after an error", ctx.channel().remoteAddress(), cause);
-                }
+            if (c == null) {
+                log.warn("Closing connection {} after an error", ctx.channel().remoteAddress(), cause);
+                ctx.close();
+            } else if (c.closing(cause)) {
                 ctx.close();
             }
         }
