@@ -20,56 +20,90 @@ import picocli.CommandLine.Option;
  * server in its own JVM on loopback, in the same closed-loop harness, and prints one table with
  * microrpc's figures as ratios to the raw echo's. Stops by itself: every phase is bounded.
  */
-@Command(name = "microrpc-bench", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = BenchMain.Version.class,
+@Command(
+        name = "microrpc-bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        versionProvider = BenchMain.Version.class,
         description = "Closed-loop benchmark of microrpc against a raw Netty echo with the same framing.")
 public final class BenchMain implements Callable<Integer> {
 
-    @Option(names = "--concurrency", paramLabel = "C", description = "Calls in flight (virtual users). Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--concurrency",
+            paramLabel = "C",
+            description = "Calls in flight (virtual users). Default: ${DEFAULT-VALUE}.")
     int concurrency = 64;
 
-    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up per scenario, not measured. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--warmup",
+            paramLabel = "SECONDS",
+            description = "Warm-up per scenario, not measured. Default: ${DEFAULT-VALUE}.")
     int warmupSeconds = 5;
 
-    @Option(names = "--seconds", paramLabel = "SECONDS", description = "Measurement per scenario. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--seconds",
+            paramLabel = "SECONDS",
+            description = "Measurement per scenario. Default: ${DEFAULT-VALUE}.")
     int seconds = 10;
 
-    @Option(names = "--scenarios", split = ",", paramLabel = "NAME",
+    @Option(
+            names = "--scenarios",
+            split = ",",
+            paramLabel = "NAME",
             description = "microrpc scenarios: echo-128, echo-4k, getUser, listUser, echo-128-sync, echo-4k-sync. "
                     + "Default: echo-128,echo-4k,getUser,listUser.")
     List<String> scenarios = List.of("echo-128", "echo-4k", "getUser", "listUser");
 
-    @Option(names = "--rounds", paramLabel = "N",
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
             description = "Runs every scenario N times, raw and microrpc alternating; reports each scenario's median "
                     + "round and the median of the per-round ratios, so that load which comes and goes on a shared "
                     + "machine hits both targets alike. Default: ${DEFAULT-VALUE}.")
     int rounds = 1;
 
-    @Option(names = "--targets", split = ",", paramLabel = "TARGET",
-            description = "raw, microrpc or both (the raw echo runs the echo sizes the scenarios need). Default: raw,microrpc.")
+    @Option(
+            names = "--targets",
+            split = ",",
+            paramLabel = "TARGET",
+            description =
+                    "raw, microrpc or both (the raw echo runs the echo sizes the scenarios need). Default: raw,microrpc.")
     List<String> targets = List.of("raw", "microrpc");
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR",
-            description = "Folder with codec-protostuff-*.jar and service-demo-*.jar. Default: plugins-dir, else ../plugins-dir.")
+    @Option(
+            names = "--plugins-dir",
+            paramLabel = "DIR",
+            description =
+                    "Folder with codec-protostuff-*.jar and service-demo-*.jar. Default: plugins-dir, else ../plugins-dir.")
     Path pluginsDir;
 
-    @Option(names = "--all-plugins",
-            description = "Load every plugin JAR of the plugins folder (filters, load balancers...), not only the codec "
-                    + "and the demo services.")
+    @Option(
+            names = "--all-plugins",
+            description =
+                    "Load every plugin JAR of the plugins folder (filters, load balancers...), not only the codec "
+                            + "and the demo services.")
     boolean allPlugins;
 
-    @Option(names = "--server-jvm-arg", paramLabel = "ARG",
-            description = "An extra JVM argument for the server processes (repeatable), e.g. -XX:StartFlightRecording=...")
+    @Option(
+            names = "--server-jvm-arg",
+            paramLabel = "ARG",
+            description =
+                    "An extra JVM argument for the server processes (repeatable), e.g. -XX:StartFlightRecording=...")
     List<String> serverJvmArgs = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as Markdown to FILE.")
     Path out;
 
-    @Option(names = "--swap-every", paramLabel = "MILLIS",
+    @Option(
+            names = "--swap-every",
+            paramLabel = "MILLIS",
             description = "Instead of the scenarios: measure echo-128 with the client's codec plugin replaced every "
                     + "MILLIS ms (needs --swap-jar) against the same run without swaps.")
     long swapEveryMillis;
 
-    @Option(names = "--swap-jar", paramLabel = "FILE",
+    @Option(
+            names = "--swap-jar",
+            paramLabel = "FILE",
             description = "Another version of the codec plugin JAR (a different Plugin-Version), for --swap-every.")
     Path swapJar;
 
@@ -93,13 +127,15 @@ public final class BenchMain implements Callable<Integer> {
         }
         boolean runRaw = targets.contains("raw");
         boolean runMicroRpc = targets.contains("microrpc");
-        RunSettings settings = new RunSettings(concurrency, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds));
+        RunSettings settings =
+                new RunSettings(concurrency, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds));
         // A private copy: a plugin rebuilt in the source tree during the run must not change what is measured.
         Path plugins = runMicroRpc ? PluginSnapshot.copy(resolvePluginsDir(), allPlugins) : null;
         if (swapEveryMillis > 0) {
             if (swapJar == null || !Files.isRegularFile(swapJar)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--swap-jar: " + swapJar
-                        + " (expected: a codec plugin JAR with another Plugin-Version)");
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--swap-jar: " + swapJar + " (expected: a codec plugin JAR with another Plugin-Version)");
             }
             try {
                 return SwapLatency.run(plugins, swapJar, swapEveryMillis, settings, serverJvmArgs);
@@ -123,7 +159,7 @@ public final class BenchMain implements Callable<Integer> {
         String loadBefore = Reports.loadAverage();
         // Both servers are up for the whole run (an idle one costs nothing), so rounds can alternate.
         try (Target rawTarget = runRaw ? RawTarget.start(serverJvmArgs) : null;
-             Target rpcTarget = runMicroRpc ? MicroRpcTarget.start(plugins, serverJvmArgs) : null) {
+                Target rpcTarget = runMicroRpc ? MicroRpcTarget.start(plugins, serverJvmArgs) : null) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario s : runRaw ? rawEchoes : Set.<Scenario>of()) {
                     raw.computeIfAbsent(s, k -> new ArrayList<>()).add(runOne(rawTarget, s, settings, round));
@@ -151,8 +187,14 @@ public final class BenchMain implements Callable<Integer> {
 
     private Result runOne(Target target, Scenario s, RunSettings settings, int round) throws Exception {
         String label = target.name().equals("raw") ? RawTarget.label(s) : s.label;
-        System.err.printf("%-10s %-16s C=%d, warm-up %d s, measuring %d s%s%n", target.name(), label, concurrency,
-                warmupSeconds, seconds, rounds > 1 ? ", round " + round + " of " + rounds : "");
+        System.err.printf(
+                "%-10s %-16s C=%d, warm-up %d s, measuring %d s%s%n",
+                target.name(),
+                label,
+                concurrency,
+                warmupSeconds,
+                seconds,
+                rounds > 1 ? ", round " + round + " of " + rounds : "");
         // A collection between scenarios, so that one scenario's garbage is not collected in the next.
         System.gc();
         return target.run(s, settings);
@@ -167,8 +209,10 @@ public final class BenchMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--rounds: " + rounds + " (expected: >= 1)");
         }
         if (warmupSeconds < 0 || seconds < 1) {
-            throw new CommandLine.ParameterException(cl, "--warmup " + warmupSeconds + " --seconds " + seconds
-                    + " (expected: warm-up >= 0, measurement >= 1)");
+            throw new CommandLine.ParameterException(
+                    cl,
+                    "--warmup " + warmupSeconds + " --seconds " + seconds
+                            + " (expected: warm-up >= 0, measurement >= 1)");
         }
         for (String t : targets) {
             if (!t.equals("raw") && !t.equals("microrpc")) {
@@ -183,15 +227,21 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private Path resolvePluginsDir() {
-        List<Path> candidates = pluginsDir != null ? List.of(pluginsDir) : List.of(Path.of("plugins-dir"), Path.of("../plugins-dir"));
+        List<Path> candidates =
+                pluginsDir != null ? List.of(pluginsDir) : List.of(Path.of("plugins-dir"), Path.of("../plugins-dir"));
         for (Path p : candidates) {
             if (PluginSnapshot.hasRequired(p)) {
                 return p.toAbsolutePath().normalize();
             }
         }
-        throw new CommandLine.ParameterException(spec.commandLine(), "--plugins-dir: no codec-protostuff-*.jar and "
-                + "service-demo-*.jar in " + candidates.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
-                + "; build them with `mvn install` at the repository root, or pass --targets raw");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "--plugins-dir: no codec-protostuff-*.jar and "
+                        + "service-demo-*.jar in "
+                        + candidates.stream()
+                                .map(p -> p.toAbsolutePath().normalize().toString())
+                                .toList()
+                        + "; build them with `mvn install` at the repository root, or pass --targets raw");
     }
 
     /** The kernel version the benchmark was built with. */
@@ -203,6 +253,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "microrpc-bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return "microrpc-bench "
+                + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 }

@@ -105,7 +105,8 @@ final class ClosedLoop {
         long failed = errors.sumThenReset();
         running = false;
         if (!stopped.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-            System.err.printf("%s (%s): %d users still waiting for a call %d s after the end; not waiting longer%n",
+            System.err.printf(
+                    "%s (%s): %d users still waiting for a call %d s after the end; not waiting longer%n",
                     label, target, stopped.getCount(), DRAIN_TIMEOUT.toSeconds());
         }
         return new Result(label, target, users, latencies.getTotalCount(), failed, (end - start) / 1e9, latencies);

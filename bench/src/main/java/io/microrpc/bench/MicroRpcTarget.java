@@ -37,13 +37,18 @@ final class MicroRpcTarget implements Target {
                 .dataDir(dataDir)
                 .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
                 .build();
-        this.client = MicroRpc.builder().settings(settings).loadPlugins(true).exportServicePlugins(false).start();
+        this.client = MicroRpc.builder()
+                .settings(settings)
+                .loadPlugins(true)
+                .exportServicePlugins(false)
+                .start();
         String serializer = settings.serializer();
         if (client.extensions().getOrDefault("serializer", List.of()).stream()
                 .noneMatch(e -> e.equals(serializer) || e.startsWith(serializer + ' '))) {
             client.close();
             throw new IllegalStateException("the client kernel loaded no '" + serializer + "' serializer from "
-                    + pluginsDir.toAbsolutePath() + " (extensions: " + client.extensions() + "; plugins: " + client.plugins()
+                    + pluginsDir.toAbsolutePath() + " (extensions: " + client.extensions() + "; plugins: "
+                    + client.plugins()
                     + "); build plugin-codec-protostuff there with mvn install");
         }
         String address = ServerMain.HOST + ':' + server.port();
@@ -101,12 +106,16 @@ final class MicroRpcTarget implements Target {
             }
             case GET_USER:
                 loop = settings.loop(r -> r instanceof User);
-                result = loop.runThreads(scenario.label, name(),
+                result = loop.runThreads(
+                        scenario.label,
+                        name(),
                         () -> users.getUser(ThreadLocalRandom.current().nextInt(USER_IDS)));
                 break;
             case LIST_USER:
                 loop = settings.loop(r -> r instanceof List && ((List<?>) r).size() == UserService.PAGE_SIZE);
-                result = loop.runThreads(scenario.label, name(),
+                result = loop.runThreads(
+                        scenario.label,
+                        name(),
                         () -> users.listUser(ThreadLocalRandom.current().nextInt(USER_IDS / UserService.PAGE_SIZE)));
                 break;
             default:

@@ -43,7 +43,8 @@ final class PluginSnapshot {
 
     private static boolean hasJar(Path dir, String prefix) {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix) && f.toString().endsWith(".jar"));
+            return files.anyMatch(f -> f.getFileName().toString().startsWith(prefix)
+                    && f.toString().endsWith(".jar"));
         } catch (IOException e) {
             return false;
         }

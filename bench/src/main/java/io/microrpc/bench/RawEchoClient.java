@@ -58,7 +58,9 @@ final class RawEchoClient implements AutoCloseable {
                         ch.pipeline().addLast(new FrameDecoder(MAX_FRAME_SIZE), new ResponseHandler());
                     }
                 })
-                .connect(host, port).sync().channel();
+                .connect(host, port)
+                .sync()
+                .channel();
     }
 
     /** Connects to the raw echo server at {@code host:port}; each call sends {@code bodySize} bytes. */
@@ -115,8 +117,8 @@ final class RawEchoClient implements AutoCloseable {
                 if (isResponse) {
                     f.complete(size);
                 } else {
-                    f.completeExceptionally(new IOException("echo of request " + response.requestId()
-                            + " lacks the response flag"));
+                    f.completeExceptionally(
+                            new IOException("echo of request " + response.requestId() + " lacks the response flag"));
                 }
             }
         }

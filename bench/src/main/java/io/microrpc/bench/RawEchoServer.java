@@ -44,7 +44,9 @@ final class RawEchoServer implements AutoCloseable {
                         ch.pipeline().addLast(new FrameDecoder(MAX_FRAME_SIZE), echo);
                     }
                 })
-                .bind(host, 0).sync().channel();
+                .bind(host, 0)
+                .sync()
+                .channel();
         return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
@@ -65,8 +67,13 @@ final class RawEchoServer implements AutoCloseable {
             Frame request = (Frame) msg;
             ByteBuf body = request.body();
             ByteBuf header = ctx.alloc().ioBuffer(Protocol.HEADER_LENGTH);
-            Frames.writeHeader(header, (byte) (request.flags() | Protocol.FLAG_RESPONSE), request.serializerId(),
-                    (byte) 0, request.requestId(), body.readableBytes());
+            Frames.writeHeader(
+                    header,
+                    (byte) (request.flags() | Protocol.FLAG_RESPONSE),
+                    request.serializerId(),
+                    (byte) 0,
+                    request.requestId(),
+                    body.readableBytes());
             ctx.write(header, ctx.voidPromise());
             // Ownership of the body slice passes to the channel, which releases it once written.
             ctx.write(body, ctx.voidPromise());

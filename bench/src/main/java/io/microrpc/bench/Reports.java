@@ -12,7 +12,17 @@ import java.util.Locale;
 final class Reports {
 
     private static final String[] HEADERS = {
-        "scenario", "target", "C", "calls/s", "p50 µs", "p99 µs", "p99.9 µs", "errors", "calls/s vs raw", "p50 vs raw", "raw baseline",
+        "scenario",
+        "target",
+        "C",
+        "calls/s",
+        "p50 µs",
+        "p99 µs",
+        "p99.9 µs",
+        "errors",
+        "calls/s vs raw",
+        "p50 vs raw",
+        "raw baseline",
     };
 
     private Reports() {}
@@ -28,7 +38,9 @@ final class Reports {
         static Row of(List<Result> rounds, List<Result> baselineRounds) {
             List<Result> sorted = new ArrayList<>(rounds);
             sorted.sort(java.util.Comparator.comparingDouble(Result::callsPerSecond));
-            return new Row(sorted.get((sorted.size() - 1) / 2), List.copyOf(rounds),
+            return new Row(
+                    sorted.get((sorted.size() - 1) / 2),
+                    List.copyOf(rounds),
                     baselineRounds == null ? List.of() : List.copyOf(baselineRounds));
         }
 
@@ -61,10 +73,13 @@ final class Reports {
                     micros(r.micros(99.9)),
                     Long.toString(rounds.stream().mapToLong(Result::errors).sum()),
                     compared ? String.format(Locale.ROOT, "%.2f", throughputRatio()) : "—",
-                    compared ? String.format(Locale.ROOT, "%.2f×", medianRatio((x, b) -> x.micros(50) / b.micros(50))) : "—",
+                    compared
+                            ? String.format(Locale.ROOT, "%.2f×", medianRatio((x, b) -> x.micros(50) / b.micros(50)))
+                            : "—",
                     compared ? baselineRounds.get(0).label() : ""));
             if (withRounds) {
-                cells.add(rounds.stream().map(x -> String.format(Locale.ROOT, "%,.0f", x.callsPerSecond()))
+                cells.add(rounds.stream()
+                        .map(x -> String.format(Locale.ROOT, "%,.0f", x.callsPerSecond()))
                         .collect(java.util.stream.Collectors.joining(" / ")));
             }
             return cells.toArray(String[]::new);
@@ -174,20 +189,24 @@ final class Reports {
             cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                     .filter(l -> l.startsWith("model name"))
                     .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(cpu);
+                    .findFirst()
+                    .orElse(cpu);
         } catch (IOException | RuntimeException e) {
             // Not Linux: the model is only informative.
         }
-        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), " + System.getProperty("os.name") + ' '
+        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), " + System.getProperty("os.name")
+                + ' '
                 + System.getProperty("os.version") + ", " + System.getProperty("java.vm.name") + ' '
-                + System.getProperty("java.runtime.version") + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20)
+                + System.getProperty("java.runtime.version") + ", max heap "
+                + Runtime.getRuntime().maxMemory() / (1 << 20)
                 + " MiB, Netty " + Transports.name() + " transport";
     }
 
     /** Tells the user why calls failed, since an error rate makes the figures meaningless. */
     static void warnOnErrors(Result result, Throwable first) {
         if (result.errors() > 0 || first != null) {
-            System.err.printf("%s (%s): %d failed calls in the measurement; first failure seen (warm-up included): %s%n",
+            System.err.printf(
+                    "%s (%s): %d failed calls in the measurement; first failure seen (warm-up included): %s%n",
                     result.label(), result.target(), result.errors(), first);
         }
     }

@@ -6,7 +6,8 @@ import org.HdrHistogram.Histogram;
  * What one measurement period produced: successful calls and their latencies (nanoseconds), failed
  * calls, and the period's length. Immutable once built (the histogram is not shared).
  */
-record Result(String label, String target, int concurrency, long calls, long errors, double seconds, Histogram latencyNanos) {
+record Result(
+        String label, String target, int concurrency, long calls, long errors, double seconds, Histogram latencyNanos) {
 
     double callsPerSecond() {
         return calls / seconds;

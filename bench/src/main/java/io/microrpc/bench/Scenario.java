@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
  * with the raw echo of the 128-character scenario, as the table says.
  */
 enum Scenario {
-
     ECHO_128("echo-128", Mode.ASYNC, 128, "echoAsync"),
     ECHO_4K("echo-4k", Mode.ASYNC, 4096, "echoAsync"),
     GET_USER("getUser", Mode.THREADS, 128, null),
@@ -29,7 +28,10 @@ enum Scenario {
      * one, so C users need no thread each (the raw echo is driven the same way). THREADS: one platform
      * thread per user blocking in a synchronous call, for methods the API only offers synchronously.
      */
-    enum Mode { ASYNC, THREADS }
+    enum Mode {
+        ASYNC,
+        THREADS
+    }
 
     final String label;
     final Mode mode;

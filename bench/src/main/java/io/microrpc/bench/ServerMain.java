@@ -25,6 +25,7 @@ public final class ServerMain {
 
     /** The line prefix {@link ServerProcess} waits for. */
     static final String PORT_LINE = "PORT ";
+
     static final String HOST = "127.0.0.1";
 
     private ServerMain() {}

@@ -52,16 +52,19 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts {@code ServerMain args} with {@code jvmArgs} and waits until it prints its port. */
-    static ServerProcess start(String name, List<String> jvmArgs, String... args) throws IOException, InterruptedException {
+    static ServerProcess start(String name, List<String> jvmArgs, String... args)
+            throws IOException, InterruptedException {
         ServerProcess server = new ServerProcess(name, jvmArgs, List.of(args));
         try {
             server.port.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return server;
         } catch (ExecutionException | TimeoutException e) {
             server.close();
-            throw new IllegalStateException("the " + name + " server did not start within " + START_TIMEOUT.toSeconds()
-                    + " s: " + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
-                    + "; its errors are printed above", e);
+            throw new IllegalStateException(
+                    "the " + name + " server did not start within " + START_TIMEOUT.toSeconds()
+                            + " s: " + (e.getCause() != null ? e.getCause().getMessage() : e.toString())
+                            + "; its errors are printed above",
+                    e);
         } catch (InterruptedException e) {
             server.close();
             throw e;
@@ -77,10 +80,12 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void readStdout() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (!port.isDone() && line.startsWith(ServerMain.PORT_LINE)) {
-                    port.complete(Integer.parseInt(line.substring(ServerMain.PORT_LINE.length()).trim()));
+                    port.complete(Integer.parseInt(
+                            line.substring(ServerMain.PORT_LINE.length()).trim()));
                 } else {
                     System.err.println("[" + name + " server] " + line);
                 }

@@ -34,20 +34,24 @@ final class SwapLatency {
             steady = target.run(Scenario.ECHO_128, settings);
             ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
             Path target2 = clientPlugins.resolve("swap-" + swapJar.getFileName());
-            swapper.scheduleWithFixedDelay(() -> {
-                try {
-                    if (Files.exists(target2)) {
-                        Files.delete(target2);
-                    } else {
-                        Path tmp = clientPlugins.resolve(".swap.tmp");
-                        Files.copy(swapJar, tmp, StandardCopyOption.REPLACE_EXISTING);
-                        Files.move(tmp, target2, StandardCopyOption.ATOMIC_MOVE);
-                    }
-                    swaps.incrementAndGet();
-                } catch (Exception e) {
-                    System.err.println("swap failed: " + e);
-                }
-            }, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
+            swapper.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            if (Files.exists(target2)) {
+                                Files.delete(target2);
+                            } else {
+                                Path tmp = clientPlugins.resolve(".swap.tmp");
+                                Files.copy(swapJar, tmp, StandardCopyOption.REPLACE_EXISTING);
+                                Files.move(tmp, target2, StandardCopyOption.ATOMIC_MOVE);
+                            }
+                            swaps.incrementAndGet();
+                        } catch (Exception e) {
+                            System.err.println("swap failed: " + e);
+                        }
+                    },
+                    everyMillis,
+                    everyMillis,
+                    TimeUnit.MILLISECONDS);
             System.err.printf("microrpc   echo-128         swapping the codec every %d ms%n", everyMillis);
             try {
                 swapping = target.run(Scenario.ECHO_128, settings);
@@ -55,13 +59,15 @@ final class SwapLatency {
                 swapper.shutdownNow();
             }
             // Generation numbers grow by one per loaded plugin version: the last one shows how many swaps happened.
-            System.err.println("client generations after the run: " + target.client().generations());
+            System.err.println(
+                    "client generations after the run: " + target.client().generations());
         } finally {
             TempDirs.delete(clientPlugins);
         }
         System.out.println();
-        System.out.printf("%-22s %10s %9s %9s %9s %7s%n", "echo-128, C=" + steady.concurrency(), "calls/s", "p50 us",
-                "p99 us", "p99.9 us", "errors");
+        System.out.printf(
+                "%-22s %10s %9s %9s %9s %7s%n",
+                "echo-128, C=" + steady.concurrency(), "calls/s", "p50 us", "p99 us", "p99.9 us", "errors");
         print("steady", steady);
         print("swapping (" + swaps.get() + " changes)", swapping);
         System.out.printf("p99 during swaps / steady p99: %.2f%n", swapping.micros(99) / steady.micros(99));
@@ -69,7 +75,8 @@ final class SwapLatency {
     }
 
     private static void print(String label, Result r) {
-        System.out.printf("%-22s %,10.0f %9.0f %9.0f %9.0f %7d%n", label, r.callsPerSecond(), r.micros(50), r.micros(99),
-                r.micros(99.9), r.errors());
+        System.out.printf(
+                "%-22s %,10.0f %9.0f %9.0f %9.0f %7d%n",
+                label, r.callsPerSecond(), r.micros(50), r.micros(99), r.micros(99.9), r.errors());
     }
 }

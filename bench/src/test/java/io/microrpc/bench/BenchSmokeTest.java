@@ -32,7 +32,8 @@ class BenchSmokeTest {
     @Test
     void microRpcRunsAsyncAndBlockingScenariosWithoutErrors() throws Exception {
         Path plugins = Path.of(System.getProperty("microrpc.bench.plugins-dir", "../plugins-dir"));
-        assumeTrue(PluginSnapshot.hasRequired(plugins),
+        assumeTrue(
+                PluginSnapshot.hasRequired(plugins),
                 "no plugin JARs in " + plugins.toAbsolutePath() + "; `mvn install` at the root builds them");
         // As BenchMain does: only the codec and the demo services, whatever else the folder holds.
         Path snapshot = PluginSnapshot.copy(plugins, false);
@@ -45,7 +46,9 @@ class BenchSmokeTest {
     }
 
     private static void assertRan(Result r) {
-        assertThat(r.errors()).as("failed calls of %s (%s)", r.label(), r.target()).isZero();
+        assertThat(r.errors())
+                .as("failed calls of %s (%s)", r.label(), r.target())
+                .isZero();
         assertThat(r.calls()).as("calls of %s (%s)", r.label(), r.target()).isPositive();
     }
 }

@@ -37,13 +37,17 @@ import picocli.CommandLine.Spec;
  * loadbalancer round-robin} during the run changes the spread, and {@code microrpc stop} ends the run
  * early. No registry is used, whatever the configuration says.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run three in-process providers (one slower) and a consumer over loopback with the bundled plugins, "
-                + "showing how calls spread over the providers.")
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run three in-process providers (one slower) and a consumer over loopback with the bundled plugins, "
+                        + "showing how calls spread over the providers.")
 public final class DemoCommand implements Callable<Integer> {
 
     /** A registry name no plugin has: the demo runs without one. */
     private static final String NO_REGISTRY = "none";
+
     private static final int PROVIDERS = 3;
     /** How much longer the slow provider takes per call: visible to adaptive balancers, small to a user. */
     static final Duration SLOW_DELAY = Duration.ofMillis(2);
@@ -54,7 +58,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "10", description = "How long to run (default: ${DEFAULT-VALUE}).")
     int seconds;
 
-    @Option(names = "--concurrency", defaultValue = "16", description = "Concurrent callers (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "16",
+            description = "Concurrent callers (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
     @Spec
@@ -71,7 +78,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (seconds < 1 || concurrency < 1) {
-            throw new IllegalArgumentException("--seconds " + seconds + " --concurrency " + concurrency + " (expected: >= 1 each)");
+            throw new IllegalArgumentException(
+                    "--seconds " + seconds + " --concurrency " + concurrency + " (expected: >= 1 each)");
         }
         KernelSettings settings = demo(options.settings());
         List<Provider> providers = new ArrayList<>();
@@ -82,28 +90,43 @@ public final class DemoCommand implements Callable<Integer> {
                 kernels.add(p.rpc());
                 providers.add(p);
             }
-            MicroRpc consumer = kernels.add(options.kernel(DemoCommand::demo).exportServicePlugins(false).start());
+            MicroRpc consumer = kernels.add(options.kernel(DemoCommand::demo)
+                    .exportServicePlugins(false)
+                    .start());
             // The consumer's endpoint: a switch changes its balancer; a stop ends the run early.
             AdminServer admin = settings.adminPort() >= 0
-                    ? kernels.add(AdminServer.start(consumer, settings.adminHost(), settings.adminPort(),
-                            () -> end.set(System.nanoTime()))) : null;
-            String[] addresses = providers.stream().map(p -> "127.0.0.1:" + p.rpc().port()).toArray(String[]::new);
+                    ? kernels.add(AdminServer.start(
+                            consumer, settings.adminHost(), settings.adminPort(), () -> end.set(System.nanoTime())))
+                    : null;
+            String[] addresses =
+                    providers.stream().map(p -> "127.0.0.1:" + p.rpc().port()).toArray(String[]::new);
             EchoService echo = consumer.reference(EchoService.class, addresses);
             UserService users = consumer.reference(UserService.class, addresses);
-            out.printf("demo: %d providers on %s (slow: %s, +%d ms per call), a consumer with %d callers for %d s%n",
-                    PROVIDERS, String.join(", ", addresses), addresses[PROVIDERS - 1], SLOW_DELAY.toMillis(), concurrency, seconds);
+            out.printf(
+                    "demo: %d providers on %s (slow: %s, +%d ms per call), a consumer with %d callers for %d s%n",
+                    PROVIDERS,
+                    String.join(", ", addresses),
+                    addresses[PROVIDERS - 1],
+                    SLOW_DELAY.toMillis(),
+                    concurrency,
+                    seconds);
             for (Map.Entry<String, List<String>> e : consumer.extensions().entrySet()) {
                 if (e.getKey().equals("registry")) {
-                    out.printf("demo: %-12s none: the demo uses direct addresses (loaded: %s)%n", e.getKey(),
-                            e.getValue().isEmpty() ? "none" : String.join(", ", e.getValue()));
+                    out.printf(
+                            "demo: %-12s none: the demo uses direct addresses (loaded: %s)%n",
+                            e.getKey(), e.getValue().isEmpty() ? "none" : String.join(", ", e.getValue()));
                 } else if (!e.getValue().isEmpty()) {
                     out.printf("demo: %-12s %s%n", e.getKey(), String.join(", ", e.getValue()));
                 }
             }
             if (admin != null) {
-                out.printf("demo: the consumer's admin endpoint is 127.0.0.1:%d: while it runs, try `bin/microrpc switch "
-                        + "loadbalancer round-robin%s` and watch the spread%n", admin.address().getPort(),
-                        admin.address().getPort() == 7421 ? "" : " --admin 127.0.0.1:" + admin.address().getPort());
+                out.printf(
+                        "demo: the consumer's admin endpoint is 127.0.0.1:%d: while it runs, try `bin/microrpc switch "
+                                + "loadbalancer round-robin%s` and watch the spread%n",
+                        admin.address().getPort(),
+                        admin.address().getPort() == 7421
+                                ? ""
+                                : " --admin 127.0.0.1:" + admin.address().getPort());
             }
             showRemoteError(users, out);
             out.flush();
@@ -113,25 +136,32 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** Direct addressing on free loopback ports: nothing is registered, no ZooKeeper is started. */
     private static KernelSettings demo(KernelSettings configured) {
-        return configured.toBuilder().serverHost("127.0.0.1").serverPort(0).registry(NO_REGISTRY).build();
+        return configured.toBuilder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .registry(NO_REGISTRY)
+                .build();
     }
 
     private Provider provider(int n, Duration delay) {
         DemoProviderFilter filter = new DemoProviderFilter(delay);
         MicroRpc rpc = options.kernel(configured -> {
-            KernelSettings settings = demo(configured);
-            KernelSettings.Builder own = settings.toBuilder().dataDir(settings.dataDir().resolve("demo").resolve("provider-" + n));
-            if (!settings.filters().isEmpty()) {
-                List<String> filters = new ArrayList<>(settings.filters());
-                filters.add(DemoProviderFilter.NAME);
-                own.filters(filters);
-            }
-            return own.build();
-        }).extension(filter).start();
+                    KernelSettings settings = demo(configured);
+                    KernelSettings.Builder own = settings.toBuilder()
+                            .dataDir(settings.dataDir().resolve("demo").resolve("provider-" + n));
+                    if (!settings.filters().isEmpty()) {
+                        List<String> filters = new ArrayList<>(settings.filters());
+                        filters.add(DemoProviderFilter.NAME);
+                        own.filters(filters);
+                    }
+                    return own.build();
+                })
+                .extension(filter)
+                .start();
         if (!rpc.exportedServices().contains(EchoService.class.getName())) {
             rpc.close();
-            throw new IllegalStateException("the demo needs plugin-service-demo in " + rpc.settings().pluginsDir()
-                    + " (loaded: " + rpc.plugins() + ")");
+            throw new IllegalStateException("the demo needs plugin-service-demo in "
+                    + rpc.settings().pluginsDir() + " (loaded: " + rpc.plugins() + ")");
         }
         return new Provider(rpc, filter);
     }
@@ -156,8 +186,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(EchoService echo, UserService users, MicroRpc consumer, List<Provider> providers, AtomicLong end,
-                    PrintWriter out) throws InterruptedException {
+    private int run(
+            EchoService echo,
+            UserService users,
+            MicroRpc consumer,
+            List<Provider> providers,
+            AtomicLong end,
+            PrintWriter out)
+            throws InterruptedException {
         Recorder recorder = new Recorder(3);
         Histogram total = new Histogram(3);
         LongAdder calls = new LongAdder();
@@ -169,42 +205,47 @@ public final class DemoCommand implements Callable<Integer> {
         String message = "x".repeat(128);
         for (int i = 0; i < concurrency; i++) {
             int caller = i;
-            Thread t = new Thread(() -> {
-                try {
-                    long n = 0;
-                    while (System.nanoTime() < end.get()) {
-                        long start = System.nanoTime();
+            Thread t = new Thread(
+                    () -> {
                         try {
-                            if ((n++ & 3) == 3) {
-                                User u = users.getUser(caller * 1_000_000L + n);
-                                if (u == null) {
-                                    throw new IllegalStateException("getUser returned null");
+                            long n = 0;
+                            while (System.nanoTime() < end.get()) {
+                                long start = System.nanoTime();
+                                try {
+                                    if ((n++ & 3) == 3) {
+                                        User u = users.getUser(caller * 1_000_000L + n);
+                                        if (u == null) {
+                                            throw new IllegalStateException("getUser returned null");
+                                        }
+                                    } else if (!message.equals(echo.echo(message))) {
+                                        throw new IllegalStateException("echo returned a different message");
+                                    }
+                                    recorder.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
+                                    calls.increment();
+                                } catch (RuntimeException e) {
+                                    errors.increment();
+                                    if (lastError.getAndSet(System.nanoTime()) == 0) {
+                                        synchronized (out) {
+                                            out.println("demo: call failed: " + e);
+                                            out.flush();
+                                        }
+                                    }
                                 }
-                            } else if (!message.equals(echo.echo(message))) {
-                                throw new IllegalStateException("echo returned a different message");
                             }
-                            recorder.recordValue(Math.max(1, (System.nanoTime() - start) / 1000));
-                            calls.increment();
-                        } catch (RuntimeException e) {
-                            errors.increment();
-                            if (lastError.getAndSet(System.nanoTime()) == 0) {
-                                synchronized (out) {
-                                    out.println("demo: call failed: " + e);
-                                    out.flush();
-                                }
-                            }
+                        } finally {
+                            done.countDown();
                         }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "demo-caller-" + i);
+                    },
+                    "demo-caller-" + i);
             t.setDaemon(true);
             t.start();
         }
         long previousCalls = 0;
         long[] previousServed = new long[providers.size()];
-        long seenEvents = consumer.events(0).stream().mapToLong(KernelEvent::sequence).max().orElse(0);
+        long seenEvents = consumer.events(0).stream()
+                .mapToLong(KernelEvent::sequence)
+                .max()
+                .orElse(0);
         Histogram interval = null;
         // One line per second of the run: the last one when the run ends (or a stop request ends it early).
         for (int s = 1; s <= seconds; s++) {
@@ -215,9 +256,16 @@ public final class DemoCommand implements Callable<Integer> {
             long c = calls.sum();
             String spread = spread(providers, previousServed);
             synchronized (out) {
-                out.printf("t=%ds calls=%d errors=%d throughput=%d/s p50=%dus p99=%dus spread %s active: %s%n", s, c,
-                        errors.sum(), c - previousCalls, interval.getValueAtPercentile(50), interval.getValueAtPercentile(99),
-                        spread, active(consumer));
+                out.printf(
+                        "t=%ds calls=%d errors=%d throughput=%d/s p50=%dus p99=%dus spread %s active: %s%n",
+                        s,
+                        c,
+                        errors.sum(),
+                        c - previousCalls,
+                        interval.getValueAtPercentile(50),
+                        interval.getValueAtPercentile(99),
+                        spread,
+                        active(consumer));
                 // What changed in plugins, strategies and configuration since the last line, in words.
                 for (KernelEvent e : consumer.events(seenEvents)) {
                     out.printf("demo: %s%n", e.text());
@@ -233,8 +281,13 @@ public final class DemoCommand implements Callable<Integer> {
         done.await();
         total.add(recorder.getIntervalHistogram());
         double elapsed = (System.nanoTime() - started) / 1e9;
-        out.printf("calls=%d errors=%d throughput=%.0f/s p50=%dus p99=%dus%n", calls.sum(), errors.sum(),
-                calls.sum() / elapsed, total.getValueAtPercentile(50), total.getValueAtPercentile(99));
+        out.printf(
+                "calls=%d errors=%d throughput=%.0f/s p50=%dus p99=%dus%n",
+                calls.sum(),
+                errors.sum(),
+                calls.sum() / elapsed,
+                total.getValueAtPercentile(50),
+                total.getValueAtPercentile(99));
         out.flush();
         return errors.sum() == 0 && calls.sum() > 0 ? 0 : 1;
     }
@@ -254,8 +307,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < served.length; i++) {
-            b.append(i == 0 ? "" : " ").append(providers.get(i).label()).append('=')
-                    .append(sum == 0 ? 0 : Math.round(100.0 * served[i] / sum)).append('%');
+            b.append(i == 0 ? "" : " ")
+                    .append(providers.get(i).label())
+                    .append('=')
+                    .append(sum == 0 ? 0 : Math.round(100.0 * served[i] / sum))
+                    .append('%');
         }
         return b.toString();
     }

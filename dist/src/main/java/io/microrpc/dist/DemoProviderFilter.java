@@ -65,13 +65,16 @@ final class DemoProviderFilter implements Filter {
             return result;
         }
         CompletableFuture<Object> delayed = new CompletableFuture<>();
-        result.whenComplete((value, error) -> scheduler.schedule(() -> {
-            if (error != null) {
-                delayed.completeExceptionally(error);
-            } else {
-                delayed.complete(value);
-            }
-        }, delayNanos, TimeUnit.NANOSECONDS));
+        result.whenComplete((value, error) -> scheduler.schedule(
+                () -> {
+                    if (error != null) {
+                        delayed.completeExceptionally(error);
+                    } else {
+                        delayed.complete(value);
+                    }
+                },
+                delayNanos,
+                TimeUnit.NANOSECONDS));
         return delayed;
     }
 }

@@ -35,44 +35,63 @@ class ArchitectureTest {
     }
 
     static ArchRule spiDependsOnJdkAndPf4jOnly(String spiPackage) {
-        return classes().that().resideInAPackage(spiPackage + "..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.pf4j..", spiPackage + "..")
+        return classes()
+                .that()
+                .resideInAPackage(spiPackage + "..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "org.pf4j..", spiPackage + "..")
                 .because("the spi is the stable contract plugins compile against: JDK and pf4j only");
     }
 
     static ArchRule kernelDoesNotReferencePlugins(String kernelPackage, String pluginPackage) {
-        return noClasses().that().resideInAPackage(kernelPackage + "..")
-                .should().dependOnClassesThat().resideInAPackage(pluginPackage + "..")
+        return noClasses()
+                .that()
+                .resideInAPackage(kernelPackage + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(pluginPackage + "..")
                 .because("the kernel holds no strategy: plugins are found at runtime, never compiled in");
     }
 
     static ArchRule pluginsDoNotReferenceKernel(String pluginPackage, String kernelPackage) {
-        return noClasses().that().resideInAPackage(pluginPackage + "..")
-                .should().dependOnClassesThat().resideInAPackage(kernelPackage + "..")
+        return noClasses()
+                .that()
+                .resideInAPackage(pluginPackage + "..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(kernelPackage + "..")
                 .because("plugins see the kernel only through the spi");
     }
 
     static ArchRule pluginsDoNotReferenceEachOther(String pluginPackage) {
-        return slices().matching(pluginPackage + ".(*).(*)..").should().notDependOnEachOther()
+        return slices().matching(pluginPackage + ".(*).(*)..")
+                .should()
+                .notDependOnEachOther()
                 .because("each plugin is loaded by its own class loader and may be absent");
     }
 
     @Test
     void spiDependsOnlyOnJdkAndPf4j() {
-        assertThat(production.that(com.tngtech.archunit.base.DescribedPredicate.describe("spi",
-                c -> c.getPackageName().startsWith("io.microrpc.spi")))).isNotEmpty();
+        assertThat(production.that(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "spi", c -> c.getPackageName().startsWith("io.microrpc.spi"))))
+                .isNotEmpty();
         spiDependsOnJdkAndPf4jOnly("io.microrpc.spi").check(production);
     }
 
     @Test
     void kernelReferencesNoPluginPackage() {
-        kernelDoesNotReferencePlugins("io.microrpc.kernel", "io.microrpc.plugin").check(production);
+        kernelDoesNotReferencePlugins("io.microrpc.kernel", "io.microrpc.plugin")
+                .check(production);
     }
 
     @Test
     void pluginsReferenceNeitherKernelNorEachOther() {
-        assertThat(production.stream().filter(c -> c.getPackageName().startsWith("io.microrpc.plugin.")).count())
-                .as("plugin classes imported").isGreaterThan(0);
+        assertThat(production.stream()
+                        .filter(c -> c.getPackageName().startsWith("io.microrpc.plugin."))
+                        .count())
+                .as("plugin classes imported")
+                .isGreaterThan(0);
         pluginsDoNotReferenceKernel("io.microrpc.plugin", "io.microrpc.kernel").check(production);
         pluginsDoNotReferenceEachOther("io.microrpc.plugin").check(production);
     }
@@ -88,8 +107,12 @@ class ArchitectureTest {
 
     @Test
     void kernelInternalsAreUsedOnlyByTheKernel() {
-        noClasses().that().resideOutsideOfPackage("io.microrpc.kernel..")
-                .should().dependOnClassesThat().resideInAPackage("io.microrpc.kernel.internal..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.microrpc.kernel..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.microrpc.kernel.internal..")
                 .check(production);
     }
 
@@ -98,23 +121,34 @@ class ArchitectureTest {
     private static final String FIXTURES = "io.microrpc.dist.archfixtures";
 
     private static JavaClasses fixtures() {
-        return new ClassFileImporter().importClasses(PluginUsingKernel.class, PluginUsingOtherPlugin.class,
-                SpiUsingNetty.class, io.microrpc.kernel.MicroRpc.class,
-                io.microrpc.dist.archfixtures.cycle.a.CycleA.class, io.microrpc.dist.archfixtures.cycle.b.CycleB.class);
+        return new ClassFileImporter()
+                .importClasses(
+                        PluginUsingKernel.class,
+                        PluginUsingOtherPlugin.class,
+                        SpiUsingNetty.class,
+                        io.microrpc.kernel.MicroRpc.class,
+                        io.microrpc.dist.archfixtures.cycle.a.CycleA.class,
+                        io.microrpc.dist.archfixtures.cycle.b.CycleB.class);
     }
 
     @Test
     void rulesFailOnViolations() {
         JavaClasses bad = fixtures();
         assertThatThrownBy(() -> spiDependsOnJdkAndPf4jOnly(FIXTURES + ".spi").check(bad))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("SpiUsingNetty");
-        assertThatThrownBy(() -> pluginsDoNotReferenceKernel(FIXTURES + ".plugin", "io.microrpc.kernel").check(bad))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("PluginUsingKernel");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("SpiUsingNetty");
+        assertThatThrownBy(() -> pluginsDoNotReferenceKernel(FIXTURES + ".plugin", "io.microrpc.kernel")
+                        .check(bad))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("PluginUsingKernel");
         assertThatThrownBy(() -> pluginsDoNotReferenceEachOther(FIXTURES).check(bad))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("PluginUsingOtherPlugin");
-        assertThatThrownBy(() -> kernelDoesNotReferencePlugins(FIXTURES + ".plugin.b", FIXTURES + ".plugin.a").check(bad))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("PluginUsingOtherPlugin");
+        assertThatThrownBy(() -> kernelDoesNotReferencePlugins(FIXTURES + ".plugin.b", FIXTURES + ".plugin.a")
+                        .check(bad))
                 .isInstanceOf(AssertionError.class);
         assertThatThrownBy(() -> packagesFreeOfCycles(FIXTURES + ".cycle").check(bad))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("CycleA");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("CycleA");
     }
 }

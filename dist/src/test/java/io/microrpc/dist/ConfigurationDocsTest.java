@@ -24,7 +24,9 @@ class ConfigurationDocsTest {
         }
         for (String key : KernelSettings.knownKeys()) {
             assertThat(docs).as("docs/CONFIGURATION.md documents " + key).contains("`" + key + "`");
-            assertThat(shipped.stringPropertyNames()).as("conf/microrpc.properties lists " + key).contains(key);
+            assertThat(shipped.stringPropertyNames())
+                    .as("conf/microrpc.properties lists " + key)
+                    .contains(key);
         }
         assertThat(KernelSettings.fromProperties(shipped).serverPort()).isEqualTo(7420);
     }
@@ -36,7 +38,8 @@ class ConfigurationDocsTest {
         int start = docs.indexOf("## Changing the configuration of a running kernel");
         String section = docs.substring(start, docs.indexOf("\n## ", start + 1));
         for (String key : KernelSettings.knownKeys()) {
-            assertThat(section.contains("`" + key + "`")).as("the live-key table names " + key + " iff it is live")
+            assertThat(section.contains("`" + key + "`"))
+                    .as("the live-key table names " + key + " iff it is live")
                     .isEqualTo(KernelSettings.isLive(key));
         }
         assertThat(KernelSettings.isLive("loadbalancer[io.example.S]")).isTrue();

@@ -40,14 +40,17 @@ class DemoIT {
     @Test
     void aSwitchWhileTheDemoRunsChangesHowCallsSpreadAndAStopEndsIt() throws Exception {
         Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
-        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nadmin.port=0\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                dist.resolve("conf/microrpc.properties"), "\nadmin.port=0\n", java.nio.file.StandardOpenOption.APPEND);
         Path log = tmp.resolve("demo.log");
         demo = ServeProcess.start(dist, log, "demo", "--seconds", "300", "--concurrency", "8");
-        String admin = await().atMost(Duration.ofSeconds(60)).until(() -> {
-            Matcher m = ADMIN.matcher(read(log));
-            return m.find() ? m.group(1) : null;
-        }, a -> a != null);
+        String admin = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            Matcher m = ADMIN.matcher(read(log));
+                            return m.find() ? m.group(1) : null;
+                        },
+                        a -> a != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("\nt=1s "));
 
         Path switchLog = tmp.resolve("switch.log");
@@ -56,19 +59,27 @@ class DemoIT {
         assertThat(change.exitValue()).as(read(switchLog)).isZero();
 
         // The first line showing round-robin may hold a part of a second of the old balancer; the next is all its own.
-        List<String> roundRobin = await().atMost(Duration.ofSeconds(30)).until(() -> read(log).lines()
-                .filter(l -> l.startsWith("t=") && l.contains("loadbalancer=round-robin")).toList(), l -> l.size() >= 2);
+        List<String> roundRobin = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> read(log)
+                                .lines()
+                                .filter(l -> l.startsWith("t=") && l.contains("loadbalancer=round-robin"))
+                                .toList(),
+                        l -> l.size() >= 2);
         Matcher m = SPREAD.matcher(roundRobin.get(1));
         assertThat(m.find()).as(roundRobin.get(1)).isTrue();
         for (int i = 1; i <= 3; i++) {
-            assertThat(Integer.parseInt(m.group(i))).as("round robin gives each provider, slow or not, a third: "
-                    + roundRobin.get(1)).isBetween(30, 37);
+            assertThat(Integer.parseInt(m.group(i)))
+                    .as("round robin gives each provider, slow or not, a third: " + roundRobin.get(1))
+                    .isBetween(30, 37);
         }
 
         Process stop = ServeProcess.start(dist, tmp.resolve("stop.log"), "stop", "--admin", admin);
         assertThat(stop.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(stop.exitValue()).isZero();
-        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).as("a stop ends the run early").isTrue();
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS))
+                .as("a stop ends the run early")
+                .isTrue();
         assertThat(demo.exitValue()).as(read(log)).isZero();
         assertThat(read(log)).containsPattern("\\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\\n");
     }

@@ -28,7 +28,8 @@ final class DistributionCopy {
             zookeeperPort = s.getLocalPort();
         }
         StringBuilder config = new StringBuilder("\nserver.host=127.0.0.1\nregistry.zookeeper.embedded-port=")
-                .append(zookeeperPort).append('\n');
+                .append(zookeeperPort)
+                .append('\n');
         for (String line : extraConfig) {
             config.append(line).append('\n');
         }

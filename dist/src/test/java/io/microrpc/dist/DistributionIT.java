@@ -45,29 +45,41 @@ class DistributionIT {
         String folder = "microrpc-" + System.getProperty("microrpc.version");
         Path archive = DIST.resolveSibling("microrpc.tar.gz");
         Path unpacked = Files.createDirectories(tmp.resolve("unpacked"));
-        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString()).directory(unpacked.toFile())
-                .inheritIO().start();
+        Process tar = new ProcessBuilder("tar", "xzf", archive.toAbsolutePath().toString())
+                .directory(unpacked.toFile())
+                .inheritIO()
+                .start();
         assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tar.exitValue()).isZero();
         try (Stream<Path> top = Files.list(unpacked)) {
-            assertThat(top.map(p -> p.getFileName().toString())).as("nothing scattered beside it").containsExactly(folder);
+            assertThat(top.map(p -> p.getFileName().toString()))
+                    .as("nothing scattered beside it")
+                    .containsExactly(folder);
         }
         Result r = run(unpacked.resolve(folder), 60, "plugins");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.out()).contains(unpacked.resolve(folder).resolve("plugins").toString()).contains("service-demo");
+        assertThat(r.out())
+                .contains(unpacked.resolve(folder).resolve("plugins").toString())
+                .contains("service-demo");
     }
 
     @Test
     void demoRunsWithZeroErrors() throws Exception {
         Result r = run(DIST, 120, "demo", "--seconds", "3", "--concurrency", "4");
         assertThat(r.exit()).as(r.output()).isZero();
-        assertThat(r.out().lines().filter(l -> l.startsWith("t="))).as("one line per second of the run")
-                .hasSize(3).allMatch(l -> l.matches("t=\\ds calls=\\d+ errors=0 .* spread \\d+=\\d+% \\d+=\\d+% \\d+\\(slow\\)=\\d+% active: .*"));
-        assertThat(r.out()).contains("demo: 3 providers on 127.0.0.1:")
+        assertThat(r.out().lines().filter(l -> l.startsWith("t=")))
+                .as("one line per second of the run")
+                .hasSize(3)
+                .allMatch(l -> l.matches(
+                        "t=\\ds calls=\\d+ errors=0 .* spread \\d+=\\d+% \\d+=\\d+% \\d+\\(slow\\)=\\d+% active: .*"));
+        assertThat(r.out())
+                .contains("demo: 3 providers on 127.0.0.1:")
                 .containsPattern("\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\n");
         assertThat(r.output()).contains("UserNotFoundException");
-        assertThat(r.output()).as("the demo uses direct addresses: no registry, no ZooKeeper")
-                .doesNotContain("ZooKeeper server").doesNotContain("Registered ");
+        assertThat(r.output())
+                .as("the demo uses direct addresses: no registry, no ZooKeeper")
+                .doesNotContain("ZooKeeper server")
+                .doesNotContain("Registered ");
     }
 
     @Test
@@ -75,10 +87,17 @@ class DistributionIT {
         Path copy = copyDistribution();
         Files.write(copy.resolve("plugins/broken.jar"), new byte[] {1, 2, 3, 4});
         Result r = run(copy, 60, "plugins", "--verbose"); // --verbose: the log would say if a server started
-        assertThat(r.output()).contains("codec-protostuff").contains("serializer:protostuff")
-                .contains("service-demo").contains("broken.jar").contains("not a valid JAR")
-                .contains("registry-zookeeper").contains("registry:zookeeper");
-        assertThat(r.output()).as("listing plugins starts no ZooKeeper server").doesNotContain("Started an embedded ZooKeeper");
+        assertThat(r.output())
+                .contains("codec-protostuff")
+                .contains("serializer:protostuff")
+                .contains("service-demo")
+                .contains("broken.jar")
+                .contains("not a valid JAR")
+                .contains("registry-zookeeper")
+                .contains("registry:zookeeper");
+        assertThat(r.output())
+                .as("listing plugins starts no ZooKeeper server")
+                .doesNotContain("Started an embedded ZooKeeper");
         assertThat(copy.resolve("data/plugins/registry-zookeeper/zookeeper")).doesNotExist();
         assertThat(r.exit()).as("a refused JAR makes `plugins` exit non-zero").isEqualTo(1);
     }
@@ -93,10 +112,13 @@ class DistributionIT {
 
         Result verbose = run(copy, 60, "plugins", "--verbose");
         assertThat(verbose.out()).isEqualTo(quiet.out());
-        assertThat(verbose.err()).contains("INFO io.microrpc.kernel.internal.plugin.PluginHost - Plugin plugin-service-demo");
+        assertThat(verbose.err())
+                .contains("INFO io.microrpc.kernel.internal.plugin.PluginHost - Plugin plugin-service-demo");
 
         Result explicit = run(copy, Map.of("MICRORPC_LOG_LEVEL", "info"), 60, "plugins");
-        assertThat(explicit.err()).as("MICRORPC_LOG_LEVEL wins").contains("INFO io.microrpc.kernel.internal.plugin.PluginHost");
+        assertThat(explicit.err())
+                .as("MICRORPC_LOG_LEVEL wins")
+                .contains("INFO io.microrpc.kernel.internal.plugin.PluginHost");
     }
 
     private Path copyDistribution() throws IOException {
@@ -120,11 +142,16 @@ class DistributionIT {
         pb.environment().putAll(env);
         Process p = pb.start();
         try {
-            assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS)).as("exited in time").isTrue();
+            assertThat(p.waitFor(timeoutSeconds, TimeUnit.SECONDS))
+                    .as("exited in time")
+                    .isTrue();
         } finally {
             p.destroyForcibly();
         }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Result(
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     /** What a run printed: on stdout, on stderr (the log), and both. */

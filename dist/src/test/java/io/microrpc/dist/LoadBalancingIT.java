@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadBalancingIT {
 
-    private static final Path DIST_PLUGINS = Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"), "plugins");
+    private static final Path DIST_PLUGINS =
+            Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"), "plugins");
     private static final int CALLS = 150;
     private static final Duration EXTRA_DELAY = Duration.ofMillis(20);
     private static final int P2C_ROUNDS = 5;
@@ -65,8 +66,10 @@ class LoadBalancingIT {
     Path tmp;
 
     private final List<MicroRpc> kernels = new ArrayList<>();
-    private final List<CountingProbe> providers = List.of(new CountingProbe("fast-1", Duration.ZERO),
-            new CountingProbe("fast-2", Duration.ZERO), new CountingProbe("slow", EXTRA_DELAY));
+    private final List<CountingProbe> providers = List.of(
+            new CountingProbe("fast-1", Duration.ZERO),
+            new CountingProbe("fast-2", Duration.ZERO),
+            new CountingProbe("slow", EXTRA_DELAY));
     private final List<String> addresses = new ArrayList<>();
     private MicroRpc consumer;
 
@@ -110,7 +113,8 @@ class LoadBalancingIT {
         }
         double fastShare = (p2c.served[0] + p2c.served[1]) / (double) CALLS;
         System.out.printf("p2c: %.1f%% of calls to the two fast providers%n", fastShare * 100);
-        assertThat(fastShare).as("share of calls to the two fast providers with p2c; %s", p2c)
+        assertThat(fastShare)
+                .as("share of calls to the two fast providers with p2c; %s", p2c)
                 .isGreaterThanOrEqualTo(0.80);
 
         consumer.switchExtension("loadbalancer", "round-robin", null);
@@ -118,7 +122,8 @@ class LoadBalancingIT {
         Round rr = callAndCount(freshReference());
         System.out.printf("round-robin: %s%n", rr);
         for (int i = 0; i < 3; i++) {
-            assertThat(rr.served[i] / (double) CALLS).as("share of %s with round-robin; %s", providers.get(i).name, rr)
+            assertThat(rr.served[i] / (double) CALLS)
+                    .as("share of %s with round-robin; %s", providers.get(i).name, rr)
                     .isBetween(0.30, 0.37);
         }
     }
@@ -129,8 +134,12 @@ class LoadBalancingIT {
      */
     private void warmUp() {
         for (String address : addresses) {
-            Probe single = consumer.reference(Probe.class, ReferenceOptions.builder().address(address)
-                    .timeout(Duration.ofSeconds(10)).build());
+            Probe single = consumer.reference(
+                    Probe.class,
+                    ReferenceOptions.builder()
+                            .address(address)
+                            .timeout(Duration.ofSeconds(10))
+                            .build());
             for (int i = 0; i < 50; i++) {
                 single.hit(i);
             }
@@ -146,8 +155,12 @@ class LoadBalancingIT {
 
     /** A new reference to the three providers: new endpoints, no statistics yet. */
     private Probe freshReference() {
-        return consumer.reference(Probe.class, ReferenceOptions.builder().addresses(addresses)
-                .timeout(Duration.ofSeconds(10)).build());
+        return consumer.reference(
+                Probe.class,
+                ReferenceOptions.builder()
+                        .addresses(addresses)
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
     }
 
     /** {@value #CALLS} calls, one after the other, counted by the providers. */
@@ -202,9 +215,14 @@ class LoadBalancingIT {
             Path jar = pluginJar(plugin);
             Files.copy(jar, pluginsDir.resolve(jar.getFileName()));
         }
-        KernelSettings settings = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
-                .pluginsDir(pluginsDir).dataDir(tmp.resolve(name).resolve("data")).pluginsWatch(false)
-                .loadBalancer("p2c").build();
+        KernelSettings settings = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .pluginsDir(pluginsDir)
+                .dataDir(tmp.resolve(name).resolve("data"))
+                .pluginsWatch(false)
+                .loadBalancer("p2c")
+                .build();
         MicroRpc kernel = MicroRpc.builder().settings(settings).start();
         kernels.add(kernel);
         return kernel;
@@ -212,9 +230,10 @@ class LoadBalancingIT {
 
     private static Path pluginJar(String artifactId) throws IOException {
         try (Stream<Path> files = Files.list(DIST_PLUGINS)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(artifactId + '-')).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no " + artifactId + " JAR in " + DIST_PLUGINS
-                            + "; run mvn package in dist first"));
+            return files.filter(p -> p.getFileName().toString().startsWith(artifactId + '-'))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no " + artifactId + " JAR in " + DIST_PLUGINS + "; run mvn package in dist first"));
         }
     }
 }

@@ -46,7 +46,8 @@ class PluginKitIT {
     private static final Path SOURCES = Path.of(System.getProperty("microrpc.source.dir", ".."));
     private static final Path SAMPLE = SOURCES.resolve("examples/plugin-lb-example");
     private static final Path DOC = SOURCES.resolve("docs/WRITING-PLUGINS.md");
-    private static final Path DIST_PLUGINS = Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"), "plugins");
+    private static final Path DIST_PLUGINS =
+            Path.of(System.getProperty("microrpc.dist.dir", "target/microrpc"), "plugins");
     private static final String KIT_VERSION = System.getProperty("microrpc.version");
 
     /** The test's RPC interface. */
@@ -76,26 +77,37 @@ class PluginKitIT {
         run(kit, INSTALL_KIT, repo, settings);
         assertThat(repo.resolve("io/microrpc/microrpc-plugins/" + KIT_VERSION)).isDirectory();
         assertThat(repo.resolve("io/microrpc/microrpc-spi/" + KIT_VERSION)).isDirectory();
-        assertThat(repo.resolve("io/microrpc/microrpc-kernel/" + KIT_VERSION + "/microrpc-kernel-" + KIT_VERSION + ".jar"))
-                .as("the embedding API, at the README's coordinates").isRegularFile();
+        assertThat(repo.resolve(
+                        "io/microrpc/microrpc-kernel/" + KIT_VERSION + "/microrpc-kernel-" + KIT_VERSION + ".jar"))
+                .as("the embedding API, at the README's coordinates")
+                .isRegularFile();
 
         Path project = copyTree(SAMPLE, tmp.resolve("elsewhere/plugin-lb-example"));
         run(project, BUILD_PLUGIN, repo, settings);
         Path jar = project.resolve("target/plugin-lb-example-1.0.0.jar");
         assertThat(project.resolve("target/surefire-reports/TEST-com.example.lb.TwoChoicesContractTest.xml"))
-                .as("the kit's load balancer contract suite ran in the plugin's build").isRegularFile();
+                .as("the kit's load balancer contract suite ran in the plugin's build")
+                .isRegularFile();
 
         try (JarFile file = new JarFile(jar.toFile())) {
             Attributes manifest = file.getManifest().getMainAttributes();
             assertThat(manifest.getValue("Plugin-Id")).isEqualTo("lb-example");
-            assertThat(manifest.getValue("Plugin-Version")).as("the project's version").isEqualTo("1.0.0");
-            assertThat(manifest.getValue("Plugin-Provider")).as("the project's organization").isEqualTo("Example Corp");
-            assertThat(manifest.getValue("Plugin-Description")).as("the project's description")
+            assertThat(manifest.getValue("Plugin-Version"))
+                    .as("the project's version")
+                    .isEqualTo("1.0.0");
+            assertThat(manifest.getValue("Plugin-Provider"))
+                    .as("the project's organization")
+                    .isEqualTo("Example Corp");
+            assertThat(manifest.getValue("Plugin-Description"))
+                    .as("the project's description")
                     .isEqualTo("Power of two choices: the less busy of two random candidates.");
             assertThat(manifest.getValue("Plugin-Requires")).isEqualTo(">=" + MicroRpc.version());
-            assertThat(file.getEntry("io/microrpc/spi/LoadBalancer.class")).as("the spi is provided, not shaded").isNull();
+            assertThat(file.getEntry("io/microrpc/spi/LoadBalancer.class"))
+                    .as("the spi is provided, not shaded")
+                    .isNull();
             try (InputStream index = file.getInputStream(file.getEntry("META-INF/extensions.idx"))) {
-                assertThat(new String(index.readAllBytes(), StandardCharsets.UTF_8)).contains("com.example.lb.TwoChoices");
+                assertThat(new String(index.readAllBytes(), StandardCharsets.UTF_8))
+                        .contains("com.example.lb.TwoChoices");
             }
         }
 
@@ -113,15 +125,21 @@ class PluginKitIT {
         }
         MicroRpc consumer = start("consumer", jar);
 
-        PluginReport report = consumer.plugins().stream().filter(r -> "lb-example".equals(r.pluginId())).findFirst()
+        PluginReport report = consumer.plugins().stream()
+                .filter(r -> "lb-example".equals(r.pluginId()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("lb-example not reported: " + consumer.plugins()));
         assertThat(report.state()).as(report.toString()).isEqualTo(PluginReport.State.STARTED);
         assertThat(report.version()).isEqualTo("1.0.0");
         assertThat(report.extensions()).contains("loadbalancer:two-choices");
         assertThat(consumer.activeExtensions().get("loadbalancer")).isEqualTo("two-choices (lb-example 1.0.0)");
 
-        Probe probe = consumer.reference(Probe.class, ReferenceOptions.builder().addresses(addresses)
-                .timeout(Duration.ofSeconds(10)).build());
+        Probe probe = consumer.reference(
+                Probe.class,
+                ReferenceOptions.builder()
+                        .addresses(addresses)
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
         for (int i = 0; i < 200; i++) {
             assertThat(probe.hit(i)).startsWith("provider-");
         }
@@ -135,13 +153,18 @@ class PluginKitIT {
     void theDocShowsTheSampleAndTheCommandsThisTestRuns() throws IOException {
         String doc = Files.readString(DOC);
         assertThat(doc).contains(INSTALL_KIT).contains(BUILD_PLUGIN);
-        for (String file : List.of("pom.xml", "src/main/java/com/example/lb/TwoChoices.java",
+        for (String file : List.of(
+                "pom.xml",
+                "src/main/java/com/example/lb/TwoChoices.java",
                 "src/test/java/com/example/lb/TwoChoicesContractTest.java")) {
-            assertThat(doc).as("docs/WRITING-PLUGINS.md shows examples/plugin-lb-example/%s as it is", file)
+            assertThat(doc)
+                    .as("docs/WRITING-PLUGINS.md shows examples/plugin-lb-example/%s as it is", file)
                     .contains(Files.readString(SAMPLE.resolve(file)));
         }
-        assertThat(Files.readString(SOURCES.resolve("README.md"))).as("the README's coordinates of the embedding API")
-                .contains(INSTALL_KIT).contains("<artifactId>microrpc-kernel</artifactId>\n  <version>" + KIT_VERSION + "</version>");
+        assertThat(Files.readString(SOURCES.resolve("README.md")))
+                .as("the README's coordinates of the embedding API")
+                .contains(INSTALL_KIT)
+                .contains("<artifactId>microrpc-kernel</artifactId>\n  <version>" + KIT_VERSION + "</version>");
         assertThat(Files.readString(SAMPLE.resolve("pom.xml")))
                 .as("the sample's parent is this kit's version: update examples/ and the doc with the version")
                 .contains("<artifactId>microrpc-plugins</artifactId>\n    <version>" + KIT_VERSION + "</version>");
@@ -156,11 +179,14 @@ class PluginKitIT {
         Path userRepo = Path.of(System.getProperty("user.home"), ".m2", "repository");
         String repository = "<id>user-m2-read-only</id><url>" + userRepo.toUri()
                 + "</url><releases><enabled>true</enabled></releases><snapshots><enabled>false</enabled></snapshots>";
-        Files.writeString(file, "<settings><profiles><profile><id>read-only-m2</id>"
-                + "<repositories><repository>" + repository + "</repository></repositories>"
-                + "<pluginRepositories><pluginRepository>" + repository + "</pluginRepository></pluginRepositories>"
-                + "</profile></profiles><activeProfiles><activeProfile>read-only-m2</activeProfile></activeProfiles>"
-                + "</settings>\n");
+        Files.writeString(
+                file,
+                "<settings><profiles><profile><id>read-only-m2</id>"
+                        + "<repositories><repository>" + repository + "</repository></repositories>"
+                        + "<pluginRepositories><pluginRepository>" + repository
+                        + "</pluginRepository></pluginRepositories>"
+                        + "</profile></profiles><activeProfiles><activeProfile>read-only-m2</activeProfile></activeProfiles>"
+                        + "</settings>\n");
         return file;
     }
 
@@ -168,20 +194,29 @@ class PluginKitIT {
     private static void run(Path dir, String command, Path repo, Path settings) throws Exception {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.set(0, mavenExecutable());
-        args.addAll(List.of("-B", "-Dmaven.repo.local=" + repo.toAbsolutePath(), "-s", settings.toAbsolutePath().toString(),
+        args.addAll(List.of(
+                "-B",
+                "-Dmaven.repo.local=" + repo.toAbsolutePath(),
+                "-s",
+                settings.toAbsolutePath().toString(),
                 "-Daether.offline.protocols=file"));
         if ("offline=true".equals(System.getProperty("microrpc.maven.mode"))) {
             args.add("-o");
         }
         Path log = dir.resolveSibling(dir.getFileName() + "-build.log");
-        Process p = new ProcessBuilder(args).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process p = new ProcessBuilder(args)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", args) + " did not finish within 5 minutes in " + dir + ":\n"
                     + Files.readString(log));
         }
-        assertThat(p.exitValue()).as("%s in %s:%n%s", String.join(" ", args), dir, Files.readString(log)).isZero();
+        assertThat(p.exitValue())
+                .as("%s in %s:%n%s", String.join(" ", args), dir, Files.readString(log))
+                .isZero();
     }
 
     private static String mavenExecutable() {
@@ -224,8 +259,14 @@ class PluginKitIT {
         for (Path plugin : plugins) {
             Files.copy(plugin, pluginsDir.resolve(plugin.getFileName()));
         }
-        KernelSettings settings = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0).pluginsDir(pluginsDir)
-                .dataDir(tmp.resolve(name).resolve("data")).pluginsWatch(false).loadBalancer("two-choices").build();
+        KernelSettings settings = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .pluginsDir(pluginsDir)
+                .dataDir(tmp.resolve(name).resolve("data"))
+                .pluginsWatch(false)
+                .loadBalancer("two-choices")
+                .build();
         MicroRpc kernel = MicroRpc.builder().settings(settings).start();
         kernels.add(kernel);
         return kernel;
@@ -233,9 +274,10 @@ class PluginKitIT {
 
     private static Path distPlugin(String artifactId) throws IOException {
         try (Stream<Path> files = Files.list(DIST_PLUGINS)) {
-            return files.filter(p -> p.getFileName().toString().startsWith(artifactId + '-')).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no " + artifactId + " JAR in " + DIST_PLUGINS
-                            + "; run mvn package in dist first"));
+            return files.filter(p -> p.getFileName().toString().startsWith(artifactId + '-'))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException(
+                            "no " + artifactId + " JAR in " + DIST_PLUGINS + "; run mvn package in dist first"));
         }
     }
 }

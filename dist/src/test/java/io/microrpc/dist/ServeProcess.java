@@ -42,9 +42,12 @@ final class ServeProcess {
     }
 
     private static int number(Path log, Pattern pattern) {
-        return await().atMost(Duration.ofSeconds(60)).until(() -> {
-            Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        }, port -> port > 0);
+        return await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            Matcher m = pattern.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+                        },
+                        port -> port > 0);
     }
 }

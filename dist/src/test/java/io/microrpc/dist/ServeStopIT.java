@@ -45,7 +45,8 @@ class ServeStopIT {
     @Test
     void sigtermUnregistersDrainsAndExits143() throws Exception {
         // The shipped registry starts an embedded ZooKeeper: on a free port, not 2181, on a shared machine.
-        Path dist = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0").dir();
+        Path dist = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0")
+                .dir();
         Path log = tmp.resolve("serve.log");
         Process p = serve(dist, log);
 
@@ -54,13 +55,16 @@ class ServeStopIT {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isEqualTo(143);
-        assertThat(out).contains("Unregistered " + ECHO + "@").contains("Shutdown: in-flight calls drained")
+        assertThat(out)
+                .contains("Unregistered " + ECHO + "@")
+                .contains("Shutdown: in-flight calls drained")
                 .contains("Stopped the embedded ZooKeeper server");
     }
 
     @Test
     void theStopCommandUnregistersDrainsAndServeExits0() throws Exception {
-        Path dist = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0").dir();
+        Path dist = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=0")
+                .dir();
         Path log = tmp.resolve("serve.log");
         Process p = serve(dist, log);
         int admin = ServeProcess.adminPort(log);
@@ -70,14 +74,19 @@ class ServeStopIT {
         assertThat(stop.waitFor(60, TimeUnit.SECONDS)).isTrue();
         String stopOut = Files.readString(stopLog, StandardCharsets.UTF_8);
         assertThat(stop.exitValue()).as(stopOut).isZero();
-        assertThat(stopOut).as("a client command prints its answer, no log").isEqualTo(
-                "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s), then closing\nstopped\n");
+        assertThat(stopOut)
+                .as("a client command prints its answer, no log")
+                .isEqualTo(
+                        "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s), then closing\nstopped\n");
 
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("Stop requested through the admin endpoint").contains("Unregistered " + ECHO + "@")
-                .contains("Shutdown: in-flight calls drained").contains("Stopped the embedded ZooKeeper server");
+        assertThat(out)
+                .contains("Stop requested through the admin endpoint")
+                .contains("Unregistered " + ECHO + "@")
+                .contains("Shutdown: in-flight calls drained")
+                .contains("Stopped the embedded ZooKeeper server");
     }
 
     /**
@@ -89,8 +98,12 @@ class ServeStopIT {
     void withItsZooKeeperGoneAStopFitsAGracePeriodAndLogsOneLine() throws Exception {
         DistributionCopy.OnLoopback zkHost = DistributionCopy.onLoopback(DIST, tmp.resolve("zk-host"), "admin.port=-1");
         Process zookeeper = serve(zkHost.dir(), tmp.resolve("zk-host.log"));
-        Path dist = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=-1",
-                "registry.zookeeper.address=127.0.0.1:" + zkHost.zookeeperPort()).dir();
+        Path dist = DistributionCopy.onLoopback(
+                        DIST,
+                        tmp.resolve("microrpc"),
+                        "admin.port=-1",
+                        "registry.zookeeper.address=127.0.0.1:" + zkHost.zookeeperPort())
+                .dir();
         Path log = tmp.resolve("serve.log");
         Process p = serve(dist, log);
         assertThat(Files.readString(log)).contains("Registered " + ECHO + "@");
@@ -105,12 +118,15 @@ class ServeStopIT {
         String out = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(p.exitValue()).as(out).isEqualTo(143);
         assertThat(took).as("before: 24 s").isLessThan(Duration.ofSeconds(10));
-        assertThat(out).contains("Registry 'zookeeper' did not unregister [" + ECHO + ", " + UserService.class.getName()
-                + "] within 3000 ms (unreachable?)").contains("Shutdown: in-flight calls drained");
+        assertThat(out)
+                .contains("Registry 'zookeeper' did not unregister [" + ECHO + ", " + UserService.class.getName()
+                        + "] within 3000 ms (unreachable?)")
+                .contains("Shutdown: in-flight calls drained");
         List<String> lines = out.lines().toList();
         for (int i = 0; i < lines.size() - 1; i++) {
             if (lines.get(i).contains("RegistryBinding")) {
-                assertThat(lines.get(i + 1)).as("what follows a registry warning: a log line, not a stack trace")
+                assertThat(lines.get(i + 1))
+                        .as("what follows a registry warning: a log line, not a stack trace")
                         .containsPattern("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} \\[");
             }
         }

@@ -53,28 +53,34 @@ class ServeWithRegistryIT {
         Path firstLog = tmp.resolve("first.log");
         Process first = serve(dist, firstLog);
         int firstPort = ServeProcess.servingPort(firstLog);
-        assertThat(Files.readString(firstLog)).contains("Started an embedded ZooKeeper server on 127.0.0.1:" + zk)
+        assertThat(Files.readString(firstLog))
+                .contains("Started an embedded ZooKeeper server on 127.0.0.1:" + zk)
                 .contains("Registered " + ECHO + "@127.0.0.1:" + firstPort);
 
         Path secondLog = tmp.resolve("second.log");
         serve(dist, secondLog);
         int secondPort = ServeProcess.servingPort(secondLog);
-        assertThat(Files.readString(secondLog)).contains("127.0.0.1:" + zk + " is taken")
+        assertThat(Files.readString(secondLog))
+                .contains("127.0.0.1:" + zk + " is taken")
                 .contains("Registered " + ECHO + "@127.0.0.1:" + secondPort)
                 .doesNotContain("Started an embedded ZooKeeper server");
 
         try (MicroRpc consumer = consumer(dist, zk, KernelSettings.builder())) {
-            EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
-            await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).equals(
-                    List.of(firstPort, secondPort).stream().sorted().toList()));
+            EchoService echo = consumer.reference(
+                    EchoService.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> ports(consumer)
+                            .equals(List.of(firstPort, secondPort).stream()
+                                    .sorted()
+                                    .toList()));
             assertThat(echo.echo("found through ZooKeeper")).isEqualTo("found through ZooKeeper");
 
             first.toHandle().destroy(); // SIGTERM: a graceful shutdown unregisters before it stops accepting
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(Files.readString(firstLog)).contains("Unregistered " + ECHO + "@127.0.0.1:" + firstPort);
             await().atMost(Duration.ofSeconds(30)).until(() -> ports(consumer).equals(List.of(secondPort)));
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    Files.readString(secondLog).contains("this process runs it now"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(secondLog).contains("this process runs it now"));
             for (int i = 0; i < 50; i++) {
                 assertThat(echo.echo("still served " + i)).isEqualTo("still served " + i);
             }
@@ -88,8 +94,8 @@ class ServeWithRegistryIT {
      */
     @Test
     void aProviderKilledUnderLoadCostsNoCallAndLeavesTheList() throws Exception {
-        DistributionCopy.OnLoopback copy = DistributionCopy.onLoopback(DIST, tmp.resolve("microrpc"), "admin.port=-1",
-                "registry.zookeeper.session-timeout=4s");
+        DistributionCopy.OnLoopback copy = DistributionCopy.onLoopback(
+                DIST, tmp.resolve("microrpc"), "admin.port=-1", "registry.zookeeper.session-timeout=4s");
         Path dist = copy.dir();
         int zk = copy.zookeeperPort();
         Path firstLog = tmp.resolve("first.log");
@@ -99,30 +105,41 @@ class ServeWithRegistryIT {
         Process second = serve(dist, secondLog);
         int secondPort = ServeProcess.servingPort(secondLog);
 
-        try (MicroRpc consumer = consumer(dist, zk, KernelSettings.builder().loadBalancer("round-robin").clusterPolicy("failover"))) {
-            EchoService echo = consumer.reference(EchoService.class, ReferenceOptions.builder().build());
+        try (MicroRpc consumer = consumer(
+                dist, zk, KernelSettings.builder().loadBalancer("round-robin").clusterPolicy("failover"))) {
+            EchoService echo = consumer.reference(
+                    EchoService.class, ReferenceOptions.builder().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).size() == 2);
             CallerLoad load = new CallerLoad(() -> echo.echo("x"), 8).start();
             try {
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > 2_000);
                 second.destroyForcibly(); // SIGKILL: no unregistering, no GOAWAY; calls on it are cut off
                 assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
-                await().atMost(Duration.ofSeconds(20)).until(() -> ports(consumer).equals(List.of(firstPort)));
+                await().atMost(Duration.ofSeconds(20))
+                        .until(() -> ports(consumer).equals(List.of(firstPort)));
                 long after = load.calls();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > after + 2_000);
             } finally {
                 load.stop();
             }
-            assertThat(load.failures()).as("failed calls around the kill of the provider on port " + secondPort).isEmpty();
+            assertThat(load.failures())
+                    .as("failed calls around the kill of the provider on port " + secondPort)
+                    .isEmpty();
         }
     }
 
     /** A kernel in this JVM with the distribution's plugins that knows only the ZooKeeper address; exports nothing. */
     private MicroRpc consumer(Path dist, int zk, KernelSettings.Builder settings) {
-        return MicroRpc.builder().settings(settings.pluginsDir(dist.resolve("plugins")).dataDir(tmp.resolve("consumer"))
-                .pluginsWatch(false).serverPort(0).serverHost("127.0.0.1")
-                .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk).build())
-                .exportServicePlugins(false).start();
+        return MicroRpc.builder()
+                .settings(settings.pluginsDir(dist.resolve("plugins"))
+                        .dataDir(tmp.resolve("consumer"))
+                        .pluginsWatch(false)
+                        .serverPort(0)
+                        .serverHost("127.0.0.1")
+                        .extensionKey("registry.zookeeper.address", "127.0.0.1:" + zk)
+                        .build())
+                .exportServicePlugins(false)
+                .start();
     }
 
     private Process serve(Path dist, Path log) throws IOException {
@@ -133,6 +150,8 @@ class ServeWithRegistryIT {
 
     private static List<Integer> ports(MicroRpc consumer) {
         return consumer.discoveredProviders().getOrDefault(ECHO, List.of()).stream()
-                .map(ServiceInstance::port).sorted().toList();
+                .map(ServiceInstance::port)
+                .sorted()
+                .toList();
     }
 }

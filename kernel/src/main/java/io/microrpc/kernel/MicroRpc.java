@@ -4,9 +4,12 @@ import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.invoke.ClientRuntime;
 import io.microrpc.kernel.internal.invoke.ExportedServices;
+import io.microrpc.kernel.internal.invoke.RegistryBinding;
 import io.microrpc.kernel.internal.invoke.ServerDispatcher;
+import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.EventLog;
+import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.plugin.KernelPluginContext;
@@ -14,10 +17,6 @@ import io.microrpc.kernel.internal.plugin.KernelResources;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
 import io.microrpc.kernel.internal.plugin.PluginHost;
 import io.microrpc.kernel.internal.plugin.PluginLifecycle;
-import io.microrpc.kernel.internal.invoke.RegistryBinding;
-import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
-import io.microrpc.spi.ServiceInstance;
-import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.transport.AdvertisedHost;
 import io.microrpc.kernel.internal.transport.ServerTransport;
@@ -26,6 +25,7 @@ import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.Extension;
 import io.microrpc.spi.ServiceDefinition;
+import io.microrpc.spi.ServiceInstance;
 import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,6 +69,7 @@ public final class MicroRpc implements AutoCloseable {
 
     /** The settings in force: the start settings with every live key as last reconfigured. */
     private volatile KernelSettings settings;
+
     private final KernelResources resources;
     private final EventLog events;
     private final PluginHost pluginHost;
@@ -87,10 +88,12 @@ public final class MicroRpc implements AutoCloseable {
     private java.util.function.Supplier<KernelSettings> configReader;
     /** The configuration file's content last seen by its watcher; lifecycle thread only. */
     private String configContent;
+
     private volatile ServerTransport server;
     private InetSocketAddress boundAddress;
     /** The interface address advertised when bound to the wildcard address; chosen on the first export. */
     private String interfaceHost;
+
     private boolean closed;
 
     private MicroRpc(Builder b) {
@@ -107,7 +110,7 @@ public final class MicroRpc implements AutoCloseable {
         extensions.onPublish(registries::follow);
         PluginHost.SwapListener exporter = b.exportServicePlugins
                 ? new ServicePluginExporter(exported, extraAllowedTypes, this::exported, this::unexported)
-                : next -> { };
+                : next -> {};
         try {
             Files.createDirectories(settings.dataDir());
             for (Extension e : b.extensions) {
@@ -122,7 +125,8 @@ public final class MicroRpc implements AutoCloseable {
         metrics.counter("microrpc_plugin_unloads_total", pluginHost::unloadedGenerations);
         metrics.gauge("microrpc_server_in_flight", dispatcher::inFlight);
         metrics.gauge("microrpc_server_connections", () -> serverFigure(ServerTransport::connectionCount));
-        metrics.counter("microrpc_server_connections_refused_total", () -> serverFigure(ServerTransport::refusedConnections));
+        metrics.counter(
+                "microrpc_server_connections_refused_total", () -> serverFigure(ServerTransport::refusedConnections));
         metrics.gauge("microrpc_server_buffered_bytes", () -> serverFigure(ServerTransport::bufferedBytes));
         metrics.counter("microrpc_server_frames_refused_total", () -> serverFigure(ServerTransport::refusedFrames));
         metrics.counter("microrpc_server_frame_timeouts_total", () -> serverFigure(ServerTransport::frameTimeouts));
@@ -161,14 +165,15 @@ public final class MicroRpc implements AutoCloseable {
                     + " (expected: an implementation of an io.microrpc.spi extension point)");
         }
         try {
-            Path data = Files.createDirectories(settings.dataDir().resolve("plugins").resolve("embedded"));
-            e.start(new KernelPluginContext(settings.extensionConfig(points.get(0).key(), e.name()), resources, data));
+            Path data = Files.createDirectories(
+                    settings.dataDir().resolve("plugins").resolve("embedded"));
+            e.start(new KernelPluginContext(
+                    settings.extensionConfig(points.get(0).key(), e.name()), resources, data));
         } catch (Exception ex) {
             throw new IllegalStateException("extension " + e.name() + " failed to start: " + ex.getMessage(), ex);
         }
         embedded.add(new LoadedExtension(e, "embedded", "-"));
     }
-
 
     private static List<Class<?>> resolveAllowedTypes(List<String> names) {
         List<Class<?>> out = new ArrayList<>();
@@ -176,7 +181,8 @@ public final class MicroRpc implements AutoCloseable {
             try {
                 out.add(Class.forName(n, false, MicroRpc.class.getClassLoader()));
             } catch (ClassNotFoundException e) {
-                throw new ConfigException("serializer.allowed-types: class '" + n + "' not found on the kernel's class path");
+                throw new ConfigException(
+                        "serializer.allowed-types: class '" + n + "' not found on the kernel's class path");
             }
         }
         return out;
@@ -223,16 +229,23 @@ public final class MicroRpc implements AutoCloseable {
             return bind;
         }
         if (interfaceHost == null) {
-            interfaceHost = AdvertisedHost.choose(AdvertisedHost.ofThisMachine()).map(c -> {
-                log.info("Registries publish {} ({}) for this server, bound to {}; set server.advertise-host to publish "
-                        + "another address", c.host(), c.interfaceName(), bind);
-                return c.host();
-            }).orElseGet(() -> {
-                log.warn("This machine has no network interface address but loopback: registries publish 127.0.0.1 for "
-                        + "this server, which no other machine can reach; set server.advertise-host to the address "
-                        + "consumers should dial");
-                return "127.0.0.1";
-            });
+            interfaceHost = AdvertisedHost.choose(AdvertisedHost.ofThisMachine())
+                    .map(c -> {
+                        log.info(
+                                "Registries publish {} ({}) for this server, bound to {}; set server.advertise-host to publish "
+                                        + "another address",
+                                c.host(),
+                                c.interfaceName(),
+                                bind);
+                        return c.host();
+                    })
+                    .orElseGet(() -> {
+                        log.warn(
+                                "This machine has no network interface address but loopback: registries publish 127.0.0.1 for "
+                                        + "this server, which no other machine can reach; set server.advertise-host to the address "
+                                        + "consumers should dial");
+                        return "127.0.0.1";
+                    });
         }
         return interfaceHost;
     }
@@ -256,15 +269,22 @@ public final class MicroRpc implements AutoCloseable {
         } catch (Exception e) {
             server.close();
             server = null;
-            throw new IllegalStateException("cannot listen on " + settings.serverHost() + ':' + settings.serverPort()
-                    + " (" + e.getMessage() + "); set server.port to a free port, or 0 for any", e);
+            throw new IllegalStateException(
+                    "cannot listen on " + settings.serverHost() + ':' + settings.serverPort() + " (" + e.getMessage()
+                            + "); set server.port to a free port, or 0 for any",
+                    e);
         }
-        log.info("microrpc {} listening on {} ({} transport)", resources.kernelVersion(), boundAddress, Transports.name());
+        log.info(
+                "microrpc {} listening on {} ({} transport)",
+                resources.kernelVersion(),
+                boundAddress,
+                Transports.name());
     }
 
     /** A reference to {@code type} calling the providers at {@code addresses} ({@code host:port}). */
     public <T> T reference(Class<T> type, String... addresses) {
-        return reference(type, ReferenceOptions.builder().addresses(List.of(addresses)).build());
+        return reference(
+                type, ReferenceOptions.builder().addresses(List.of(addresses)).build());
     }
 
     public <T> T reference(Class<T> type, ReferenceOptions options) {
@@ -272,8 +292,12 @@ public final class MicroRpc implements AutoCloseable {
         Objects.requireNonNull(type, "type");
         List<Class<?>> allowed = new ArrayList<>(extraAllowedTypes);
         allowed.addAll(options.allowedTypes());
-        return client.reference(type, options.addresses(),
-                options.timeout() != null ? options.timeout() : settings.callTimeout(), options.serializer(), allowed);
+        return client.reference(
+                type,
+                options.addresses(),
+                options.timeout() != null ? options.timeout() : settings.callTimeout(),
+                options.serializer(),
+                allowed);
     }
 
     /** The address the server listens on; fails when nothing is exported yet. */
@@ -370,8 +394,8 @@ public final class MicroRpc implements AutoCloseable {
             }
         }
         if (list.isEmpty() && service == null) {
-            throw new IllegalArgumentException("names: '' (expected: one or more " + point + " names; to return a service "
-                    + "to the global choice, pass an empty list with the service)");
+            throw new IllegalArgumentException("names: '' (expected: one or more " + point
+                    + " names; to return a service " + "to the global choice, pass an empty list with the service)");
         }
         List<String> loaded = new ArrayList<>();
         for (LoadedExtension e : extensions.current().all()) {
@@ -416,13 +440,17 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     private static ExtensionPoints switchable(String point) {
-        for (ExtensionPoints p : List.of(ExtensionPoints.SERIALIZER, ExtensionPoints.LOAD_BALANCER,
-                ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY)) {
+        for (ExtensionPoints p : List.of(
+                ExtensionPoints.SERIALIZER,
+                ExtensionPoints.LOAD_BALANCER,
+                ExtensionPoints.CLUSTER,
+                ExtensionPoints.REGISTRY)) {
             if (p.key().equals(point)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("point: '" + point + "' (expected: serializer, loadbalancer, cluster or registry)");
+        throw new IllegalArgumentException(
+                "point: '" + point + "' (expected: serializer, loadbalancer, cluster or registry)");
     }
 
     /**
@@ -504,7 +532,8 @@ public final class MicroRpc implements AutoCloseable {
                 throw e;
             }
             settings = merged;
-            if (merged.serverWeight() != before.serverWeight() && !exported.names().isEmpty()) {
+            if (merged.serverWeight() != before.serverWeight()
+                    && !exported.names().isEmpty()) {
                 registries.weigh(null, merged.serverWeight());
             }
             for (String c : changes) {
@@ -543,7 +572,8 @@ public final class MicroRpc implements AutoCloseable {
      */
     public List<String> reloadConfiguration() {
         if (configReader == null) {
-            throw new IllegalStateException("this kernel was not started from a configuration file; call reconfigure(settings)");
+            throw new IllegalStateException(
+                    "this kernel was not started from a configuration file; call reconfigure(settings)");
         }
         KernelSettings next;
         try {
@@ -576,7 +606,9 @@ public final class MicroRpc implements AutoCloseable {
 
     /** Calls this kernel has sent and is still waiting for, over all connections. */
     public int pendingCalls() {
-        return client.transport().connections().stream().mapToInt(c -> c.pendingCount()).sum();
+        return client.transport().connections().stream()
+                .mapToInt(c -> c.pendingCount())
+                .sum();
     }
 
     public KernelSettings settings() {
@@ -625,7 +657,9 @@ public final class MicroRpc implements AutoCloseable {
                 int left = dispatcher.awaitDrained(settings.shutdownTimeout());
                 long tookMs = (System.nanoTime() - start) / 1_000_000;
                 if (left > 0) {
-                    log.warn("Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway", left,
+                    log.warn(
+                            "Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway",
+                            left,
                             settings.shutdownTimeout());
                 } else {
                     log.info("Shutdown: in-flight calls drained in {} ms", tookMs);

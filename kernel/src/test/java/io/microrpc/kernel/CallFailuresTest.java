@@ -45,6 +45,7 @@ class CallFailuresTest {
     private final List<CountDownLatch> gates = new ArrayList<>();
     /** Added to the server's ticker: lets a test make time pass on the server without waiting for it. */
     private final AtomicLong serverClockOffset = new AtomicLong();
+
     private final ExecutorService callers = Executors.newCachedThreadPool();
 
     @AfterEach
@@ -57,14 +58,19 @@ class CallFailuresTest {
     }
 
     private KernelSettings.Builder settings(String name) {
-        return KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve(name));
+        return KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve(name));
     }
 
     private MicroRpc server(UnaryOperator<KernelSettings.Builder> change) {
-        MicroRpc s = MicroRpc.builder().settings(change.apply(settings("server")).build())
+        MicroRpc s = MicroRpc.builder()
+                .settings(change.apply(settings("server")).build())
                 .ticker(() -> System.nanoTime() + serverClockOffset.get())
-                .extension(new JavaTestSerializer()).start();
+                .extension(new JavaTestSerializer())
+                .start();
         kernels.add(s);
         return s;
     }
@@ -80,7 +86,12 @@ class CallFailuresTest {
     }
 
     private static <T> T reference(MicroRpc client, Class<T> type, int port, Duration timeout) {
-        return client.reference(type, ReferenceOptions.builder().address("127.0.0.1:" + port).timeout(timeout).build());
+        return client.reference(
+                type,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + port)
+                        .timeout(timeout)
+                        .build());
     }
 
     private CountDownLatch gate(EchoImpl impl) {
@@ -100,7 +111,10 @@ class CallFailuresTest {
 
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(e.getMessage()).contains("Serializer").contains("'protostuff'").contains("plugin-codec-protostuff")
+            assertThat(e.getMessage())
+                    .contains("Serializer")
+                    .contains("'protostuff'")
+                    .contains("plugin-codec-protostuff")
                     .contains("java-test");
         });
         assertThat(client.pendingCalls()).isZero();
@@ -117,7 +131,10 @@ class CallFailuresTest {
             RpcException e = RpcException.find(t);
             assertThat(e).isNotNull();
             assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-            assertThat(e.getMessage()).contains("Serializer").contains("plugin-codec-protostuff").contains("loaded: none");
+            assertThat(e.getMessage())
+                    .contains("Serializer")
+                    .contains("plugin-codec-protostuff")
+                    .contains("loaded: none");
         });
     }
 
@@ -137,10 +154,13 @@ class CallFailuresTest {
             assertThat(e.getMessage()).contains("127.0.0.1:" + port);
         });
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertThat(took).as("a call to a dead address fails at once, not after the call timeout").isLessThan(Duration.ofSeconds(2));
+        assertThat(took)
+                .as("a call to a dead address fails at once, not after the call timeout")
+                .isLessThan(Duration.ofSeconds(2));
 
         CompletableFuture<String> async = echo.echoAsync("anyone?");
-        assertThatThrownBy(() -> async.get(2, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> async.get(2, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .satisfies(t -> assertThat(RpcException.find(t).code()).isEqualTo(Status.Code.UNAVAILABLE));
     }
 
@@ -158,8 +178,9 @@ class CallFailuresTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> impl.slowStarted.get() == 1);
 
         // The only worker is busy: this call waits in the server's queue until the caller gives up.
-        assertThatThrownBy(() -> hasty.slow(2)).isInstanceOfSatisfying(RpcException.class,
-                e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+        assertThatThrownBy(() -> hasty.slow(2))
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         // The caller's 300 ms are over; make sure they are over on the server's clock too, without
         // depending on how quickly the gate is opened after the client's timer fired.
         serverClockOffset.set(Duration.ofSeconds(1).toNanos());
@@ -169,7 +190,9 @@ class CallFailuresTest {
         // One worker takes queued calls in order: once this one is answered, the expired one has been
         // taken off the queue and dealt with.
         assertThat(patient.echo("after")).isEqualTo("after");
-        assertThat(impl.slowStarted).as("implementation starts: the expired call must not be run").hasValue(1);
+        assertThat(impl.slowStarted)
+                .as("implementation starts: the expired call must not be run")
+                .hasValue(1);
         assertThat(client.pendingCalls()).isZero();
     }
 
@@ -207,7 +230,9 @@ class CallFailuresTest {
 
         notices.noticeAndFail("nobody hears this"); // returns normally: no exception, no waiting
 
-        assertThat(impl.firstFailure.await(5, TimeUnit.SECONDS)).as("the implementation ran and threw").isTrue();
+        assertThat(impl.firstFailure.await(5, TimeUnit.SECONDS))
+                .as("the implementation ran and threw")
+                .isTrue();
         assertThat(notices.ping("next")).isEqualTo("next");
         assertThat(client.pendingCalls()).isZero();
     }
@@ -221,8 +246,13 @@ class CallFailuresTest {
         server.export(NoticeApi.class, impl);
 
         try (RawClient raw = RawClient.connect(server.port())) {
-            raw.send(RawClient.request(1, Protocol.FLAG_ONE_WAY, RawClient.JAVA_TEST, NoticeApi.class.getName(),
-                    "noticeAndFail", RawClient.payload("boom")));
+            raw.send(RawClient.request(
+                    1,
+                    Protocol.FLAG_ONE_WAY,
+                    RawClient.JAVA_TEST,
+                    NoticeApi.class.getName(),
+                    "noticeAndFail",
+                    RawClient.payload("boom")));
             raw.send(RawClient.request(2, NoticeApi.class.getName(), "ping", "after"));
 
             RawFrame first = raw.read();

@@ -47,8 +47,7 @@ class CallProgressTest {
         }
 
         @Override
-        public void start(PluginContext context) {
-        }
+        public void start(PluginContext context) {}
 
         @Override
         public Side side() {
@@ -58,7 +57,8 @@ class CallProgressTest {
         @Override
         public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
             if (invocation.methodName().equals("refusedByFilter")) {
-                return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("over the limit")
+                return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                        .withDescription("over the limit")
                         .asException(Progress.REFUSED));
             }
             return next.invoke(invocation);
@@ -67,12 +67,20 @@ class CallProgressTest {
 
     @Test
     void theCallerLearnsWhetherTheServerRanTheCall() {
-        KernelSettings.Builder base = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0).serializer("java-test")
+        KernelSettings.Builder base = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .serializer("java-test")
                 .pluginsDir(dir.resolve("none"));
-        try (MicroRpc server = MicroRpc.builder().settings(base.dataDir(dir.resolve("s")).build())
-                     .extension(new JavaTestSerializer()).extension(new Refuser()).start();
-             MicroRpc client = MicroRpc.builder().settings(base.dataDir(dir.resolve("c")).build())
-                     .extension(new JavaTestSerializer()).start()) {
+        try (MicroRpc server = MicroRpc.builder()
+                        .settings(base.dataDir(dir.resolve("s")).build())
+                        .extension(new JavaTestSerializer())
+                        .extension(new Refuser())
+                        .start();
+                MicroRpc client = MicroRpc.builder()
+                        .settings(base.dataDir(dir.resolve("c")).build())
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             server.export(Relay.class, new Relay() {
                 @Override
                 public String refusedByFilter() {
@@ -82,21 +90,34 @@ class CallProgressTest {
                 @Override
                 public String relayed() {
                     // The implementation's own downstream call was refused; this call did run.
-                    throw Status.of(Status.Code.UNAVAILABLE).withDescription("downstream refused").asException(Progress.REFUSED);
+                    throw Status.of(Status.Code.UNAVAILABLE)
+                            .withDescription("downstream refused")
+                            .asException(Progress.REFUSED);
                 }
             });
-            Relay relay = client.reference(Relay.class, ReferenceOptions.builder().address("127.0.0.1:" + server.port()).build());
+            Relay relay = client.reference(
+                    Relay.class,
+                    ReferenceOptions.builder()
+                            .address("127.0.0.1:" + server.port())
+                            .build());
 
             RpcException refused = catchThrowableOfType(RpcException.class, relay::refusedByFilter);
             assertThat(refused.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-            assertThat(refused.progress()).as("a filter's refusal before the implementation").isEqualTo(Progress.REFUSED);
+            assertThat(refused.progress())
+                    .as("a filter's refusal before the implementation")
+                    .isEqualTo(Progress.REFUSED);
 
             RpcException relayed = catchThrowableOfType(RpcException.class, relay::relayed);
             assertThat(relayed.code()).isEqualTo(Status.Code.UNAVAILABLE);
-            assertThat(relayed.progress()).as("what the implementation threw is its answer").isEqualTo(Progress.ANSWERED);
+            assertThat(relayed.progress())
+                    .as("what the implementation threw is its answer")
+                    .isEqualTo(Progress.ANSWERED);
 
-            Unexported unexported = client.reference(Unexported.class, ReferenceOptions.builder()
-                    .address("127.0.0.1:" + server.port()).build());
+            Unexported unexported = client.reference(
+                    Unexported.class,
+                    ReferenceOptions.builder()
+                            .address("127.0.0.1:" + server.port())
+                            .build());
             RpcException missing = catchThrowableOfType(RpcException.class, unexported::anything);
             assertThat(missing.code()).isEqualTo(Status.Code.NOT_FOUND);
             assertThat(missing.progress()).isEqualTo(Progress.REFUSED);
@@ -110,7 +131,8 @@ class CallProgressTest {
 
     @Test
     void everyProgressHasItsMeaningInTheSpi() {
-        assertThat(List.of(Progress.values())).containsExactly(Progress.NOT_SENT, Progress.REFUSED, Progress.LOST, Progress.ANSWERED);
+        assertThat(List.of(Progress.values()))
+                .containsExactly(Progress.NOT_SENT, Progress.REFUSED, Progress.LOST, Progress.ANSWERED);
         assertThat(Status.of(Status.Code.INTERNAL).asException().progress()).isEqualTo(Progress.ANSWERED);
     }
 }

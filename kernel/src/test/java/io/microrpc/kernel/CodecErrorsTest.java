@@ -73,16 +73,24 @@ class CodecErrorsTest {
 
     static Stream<Arguments> errors() {
         return Stream.of(
-                Arguments.of("OutOfMemoryError", (Supplier<Error>) () -> new OutOfMemoryError("Requested array size exceeds VM limit")),
+                Arguments.of("OutOfMemoryError", (Supplier<Error>)
+                        () -> new OutOfMemoryError("Requested array size exceeds VM limit")),
                 Arguments.of("AssertionError", (Supplier<Error>) AssertionError::new),
                 Arguments.of("StackOverflowError", (Supplier<Error>) StackOverflowError::new));
     }
 
     private void start(Supplier<Error> error) {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("data")).build();
-        server = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer())
-                .extension(new FailingSerializer(error)).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("data"))
+                .build();
+        server = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .extension(new FailingSerializer(error))
+                .start();
         server.export(EchoApi.class, new EchoImpl());
     }
 
@@ -95,7 +103,8 @@ class CodecErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("errors")
-    void anErrorReadingTheArgumentsIsInvalidArgumentAndTheCallEnds(String name, Supplier<Error> error) throws IOException {
+    void anErrorReadingTheArgumentsIsInvalidArgumentAndTheCallEnds(String name, Supplier<Error> error)
+            throws IOException {
         start(error);
         try (RawClient raw = RawClient.connect(server.port())) {
             raw.send(RawClient.request(1, (byte) 0, FAILING_ID, ECHO, "echo", RawClient.payload("x")));
@@ -103,14 +112,17 @@ class CodecErrorsTest {
 
             assertThat(r.requestId()).isEqualTo(1);
             assertThat(r.status()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-            assertThat(r.errorMessage()).contains(ECHO + "/echo").contains("failing").contains(name);
+            assertThat(r.errorMessage())
+                    .contains(ECHO + "/echo")
+                    .contains("failing")
+                    .contains(name);
 
             raw.send(RawClient.request(2, ECHO, "echo", "still served"));
             RawFrame ok = raw.read();
             assertThat(ok.status()).isEqualTo(Status.Code.OK);
             assertThat(ok.value(String.class)).isEqualTo("still served");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThat(server.metricsText()).contains("microrpc_server_in_flight 0\n"));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(server.metricsText()).contains("microrpc_server_in_flight 0\n"));
     }
 }

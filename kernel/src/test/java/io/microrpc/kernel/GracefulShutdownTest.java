@@ -51,16 +51,31 @@ class GracefulShutdownTest {
     }
 
     private void start(Duration shutdownTimeout) {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("server")).shutdownTimeout(shutdownTimeout)
-                .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200)).build();
-        server = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer()).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("server"))
+                .shutdownTimeout(shutdownTimeout)
+                .reconnectInitialBackoff(Duration.ofMillis(50))
+                .reconnectMaxBackoff(Duration.ofMillis(200))
+                .build();
+        server = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .start();
         impl.gate = gate;
         server.export(EchoApi.class, impl);
-        client = MicroRpc.builder().settings(settings.toBuilder().dataDir(dir.resolve("client")).build())
-                .extension(new JavaTestSerializer()).start();
-        echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(10)).build());
+        client = MicroRpc.builder()
+                .settings(settings.toBuilder().dataDir(dir.resolve("client")).build())
+                .extension(new JavaTestSerializer())
+                .start();
+        echo = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
     }
 
     private CompletableFuture<Long> slowCallInFlight() {
@@ -81,8 +96,9 @@ class GracefulShutdownTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             long start = System.nanoTime();
             Throwable t = catchThrowable(() -> echo.echo("new call"));
-            assertThat(t).isInstanceOfSatisfying(RpcException.class,
-                    e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
+            assertThat(t)
+                    .isInstanceOfSatisfying(
+                            RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         });
         assertThat(closing).as("close waits for the call in flight").isNotDone();
@@ -106,7 +122,8 @@ class GracefulShutdownTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(took).isGreaterThanOrEqualTo(shutdownTimeout).isLessThan(Duration.ofSeconds(5));
-        assertThatThrownBy(() -> stuck.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> stuck.get(5, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
                 .satisfies(t -> assertThat(RpcException.find(t).code()).isEqualTo(Status.Code.UNAVAILABLE));
         assertThat(client.pendingCalls()).isZero();
     }

@@ -29,14 +29,28 @@ class KernelEndToEndTest {
 
     @BeforeEach
     void setUp() {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("plugins")).dataDir(dir.resolve("data")).build();
-        server = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer()).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("plugins"))
+                .dataDir(dir.resolve("data"))
+                .build();
+        server = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .start();
         impl = new EchoImpl();
         server.export(EchoApi.class, impl);
-        client = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer()).start();
-        echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(5)).build());
+        client = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .start();
+        echo = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     @AfterEach
@@ -56,24 +70,27 @@ class KernelEndToEndTest {
 
     @Test
     void implementationExceptionReachesCallerWithRemoteTypeAndMessage() {
-        assertThatThrownBy(() -> echo.fail("boom"))
-                .isInstanceOfSatisfying(RpcException.class, e -> {
-                    assertThat(e.code()).isEqualTo(Status.Code.APPLICATION_ERROR);
-                    assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
-                    assertThat(e.getMessage()).contains("boom");
-                });
+        assertThatThrownBy(() -> echo.fail("boom")).isInstanceOfSatisfying(RpcException.class, e -> {
+            assertThat(e.code()).isEqualTo(Status.Code.APPLICATION_ERROR);
+            assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
+            assertThat(e.getMessage()).contains("boom");
+        });
         assertThat(echo.echo("still serving")).isEqualTo("still serving");
     }
 
     @Test
     void timeoutFailsWithDeadlineExceededAndLeavesNoPendingEntry() {
-        EchoApi shortTimeout = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofMillis(200)).build());
+        EchoApi shortTimeout = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofMillis(200))
+                        .build());
         impl.gate = new java.util.concurrent.CountDownLatch(1);
         try {
             assertThatThrownBy(() -> shortTimeout.slow(10_000))
-                    .isInstanceOfSatisfying(RpcException.class,
-                            e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+                    .isInstanceOfSatisfying(
+                            RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
             assertThat(client.pendingCalls()).isZero();
         } finally {
             impl.gate.countDown();

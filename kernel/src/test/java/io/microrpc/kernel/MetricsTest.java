@@ -26,8 +26,12 @@ class MetricsTest {
     Path dir;
 
     private KernelSettings.Builder settings(String name) {
-        return KernelSettings.builder().serverHost("127.0.0.1").serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve(name));
+        return KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve(name));
     }
 
     private static String labels(String side, String method) {
@@ -36,11 +40,21 @@ class MetricsTest {
 
     @Test
     void bothSidesCountCallsByStatusAndTimeThem() throws Exception {
-        try (MicroRpc server = MicroRpc.builder().settings(settings("s").build()).extension(new JavaTestSerializer()).start();
-             MicroRpc client = MicroRpc.builder().settings(settings("c").build()).extension(new JavaTestSerializer()).start();
-             AdminServer admin = AdminServer.start(server, "127.0.0.1", 0)) {
+        try (MicroRpc server = MicroRpc.builder()
+                        .settings(settings("s").build())
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc client = MicroRpc.builder()
+                        .settings(settings("c").build())
+                        .extension(new JavaTestSerializer())
+                        .start();
+                AdminServer admin = AdminServer.start(server, "127.0.0.1", 0)) {
             server.export(EchoApi.class, new EchoImpl());
-            EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder().address("127.0.0.1:" + server.port()).build());
+            EchoApi echo = client.reference(
+                    EchoApi.class,
+                    ReferenceOptions.builder()
+                            .address("127.0.0.1:" + server.port())
+                            .build());
             for (int i = 0; i < 10; i++) {
                 echo.echo("m" + i);
             }
@@ -53,18 +67,25 @@ class MetricsTest {
             }
 
             String c = client.metricsText();
-            assertThat(c).contains("microrpc_calls_total{" + labels("client", "echo") + ",status=\"OK\"} 10\n")
+            assertThat(c)
+                    .contains("microrpc_calls_total{" + labels("client", "echo") + ",status=\"OK\"} 10\n")
                     .contains("microrpc_calls_total{" + labels("client", "fail") + ",status=\"APPLICATION_ERROR\"} 3\n")
                     .contains("microrpc_call_latency_seconds_count{" + labels("client", "echo") + "} 10\n");
 
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + admin.address().getPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                            + admin.address().getPort() + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
-            assertThat(r.body()).contains("microrpc_calls_total{" + labels("server", "echo") + ",status=\"OK\"} 10\n")
+            assertThat(r.body())
+                    .contains("microrpc_calls_total{" + labels("server", "echo") + ",status=\"OK\"} 10\n")
                     .contains("microrpc_calls_total{" + labels("server", "fail") + ",status=\"APPLICATION_ERROR\"} 3\n")
                     .as("a caller's unknown names become no labels")
-                    .contains("microrpc_calls_total{side=\"server\",service=\"(unknown)\",method=\"(unknown)\",status=\"NOT_FOUND\"} 1\n")
+                    .contains(
+                            "microrpc_calls_total{side=\"server\",service=\"(unknown)\",method=\"(unknown)\",status=\"NOT_FOUND\"} 1\n")
                     .doesNotContain("io.example.Nope")
                     .contains("microrpc_server_in_flight 0\n")
                     .contains("# TYPE microrpc_plugin_unloads_total counter\nmicrorpc_plugin_unloads_total 0\n");
@@ -74,12 +95,20 @@ class MetricsTest {
 
     @Test
     void metricsCanBeTurnedOff() {
-        try (MicroRpc server = MicroRpc.builder().settings(settings("s").metricsEnabled(false).build())
-                     .extension(new JavaTestSerializer()).start();
-             MicroRpc client = MicroRpc.builder().settings(settings("c").metricsEnabled(false).build())
-                     .extension(new JavaTestSerializer()).start()) {
+        try (MicroRpc server = MicroRpc.builder()
+                        .settings(settings("s").metricsEnabled(false).build())
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc client = MicroRpc.builder()
+                        .settings(settings("c").metricsEnabled(false).build())
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             server.export(EchoApi.class, new EchoImpl());
-            EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder().address("127.0.0.1:" + server.port()).build());
+            EchoApi echo = client.reference(
+                    EchoApi.class,
+                    ReferenceOptions.builder()
+                            .address("127.0.0.1:" + server.port())
+                            .build());
             assertThat(echo.echo("x")).isEqualTo("x");
             assertThat(client.metricsText()).doesNotContain("microrpc_calls_total{");
             assertThat(server.metricsText()).doesNotContain("microrpc_calls_total{");

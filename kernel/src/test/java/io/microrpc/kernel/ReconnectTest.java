@@ -41,9 +41,18 @@ class ReconnectTest {
     }
 
     private MicroRpc startServer(int port, String name) {
-        KernelSettings s = KernelSettings.builder().serverHost("127.0.0.1").serverPort(port).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve(name)).shutdownTimeout(Duration.ofSeconds(1)).build();
-        MicroRpc rpc = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+        KernelSettings s = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(port)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve(name))
+                .shutdownTimeout(Duration.ofSeconds(1))
+                .build();
+        MicroRpc rpc = MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .start();
         rpc.export(EchoApi.class, new EchoImpl());
         return rpc;
     }
@@ -52,12 +61,22 @@ class ReconnectTest {
     void callsFailWithUnavailableWhileTheServerIsDownAndSucceedOnceItIsBack() {
         server = startServer(0, "server-1");
         int port = server.port();
-        client = MicroRpc.builder().settings(KernelSettings.builder().serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("client"))
-                .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200)).build())
-                .extension(new JavaTestSerializer()).start();
-        EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + port).timeout(CALL_TIMEOUT).build());
+        client = MicroRpc.builder()
+                .settings(KernelSettings.builder()
+                        .serializer("java-test")
+                        .pluginsDir(dir.resolve("none"))
+                        .dataDir(dir.resolve("client"))
+                        .reconnectInitialBackoff(Duration.ofMillis(50))
+                        .reconnectMaxBackoff(Duration.ofMillis(200))
+                        .build())
+                .extension(new JavaTestSerializer())
+                .start();
+        EchoApi echo = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + port)
+                        .timeout(CALL_TIMEOUT)
+                        .build());
         assertThat(echo.echo("before")).isEqualTo("before");
 
         server.close();
@@ -67,15 +86,19 @@ class ReconnectTest {
             long start = System.nanoTime();
             Throwable t = catchThrowable(() -> echo.echo("while down"));
             Duration took = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(t).as("call %s while the server is down", i).isInstanceOfSatisfying(RpcException.class,
-                    e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
-            assertThat(took).as("call %s fails at once, not after the %s call timeout", i, CALL_TIMEOUT)
+            assertThat(t)
+                    .as("call %s while the server is down", i)
+                    .isInstanceOfSatisfying(
+                            RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE));
+            assertThat(took)
+                    .as("call %s fails at once, not after the %s call timeout", i, CALL_TIMEOUT)
                     .isLessThan(Duration.ofSeconds(2));
         }
 
         server = startServer(port, "server-2");
 
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> isUnavailable(e))
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptionsMatching(e -> isUnavailable(e))
                 .until(() -> echo.echo("after").equals("after"));
         assertThat(echo.add(20, 22)).isEqualTo(42);
         assertThat(client.pendingCalls()).isZero();

@@ -40,56 +40,94 @@ class RegistryDiscoveryTest {
     }
 
     private KernelSettings settings(String name, Path plugins) {
-        return KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(plugins).dataDir(dir.resolve(name)).pluginsWatchDebounce(Duration.ofMillis(100)).build();
+        return KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(plugins)
+                .dataDir(dir.resolve(name))
+                .pluginsWatchDebounce(Duration.ofMillis(100))
+                .build();
     }
 
     @Test
     void providersRegisterAndConsumersFollowThemWithoutAddresses() {
-        try (MicroRpc p1 = MicroRpc.builder().settings(settings("p1", dir.resolve("none")))
-                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start();
-             MicroRpc consumer = MicroRpc.builder().settings(settings("c", dir.resolve("none")))
-                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start()) {
+        try (MicroRpc p1 = MicroRpc.builder()
+                        .settings(settings("p1", dir.resolve("none")))
+                        .extension(new JavaTestSerializer())
+                        .extension(new BoardRegistry())
+                        .start();
+                MicroRpc consumer = MicroRpc.builder()
+                        .settings(settings("c", dir.resolve("none")))
+                        .extension(new JavaTestSerializer())
+                        .extension(new BoardRegistry())
+                        .start()) {
             p1.export(EchoApi.class, new EchoImpl());
-            assertThat(RegistryBoard.providers(EchoApi.class.getName())).singleElement()
-                    .extracting(ServiceInstance::address).isEqualTo("127.0.0.1:" + p1.port());
-            assertThat(RegistryBoard.providers(EchoApi.class.getName())).singleElement()
-                    .extracting(ServiceInstance::serializers).asList().containsExactly("java-test");
-            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName()))
+                    .singleElement()
+                    .extracting(ServiceInstance::address)
+                    .isEqualTo("127.0.0.1:" + p1.port());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName()))
+                    .singleElement()
+                    .extracting(ServiceInstance::serializers)
+                    .asList()
+                    .containsExactly("java-test");
+            EchoApi echo =
+                    consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
             assertThat(echo.echo("via registry")).isEqualTo("via registry");
             p1.close();
-            assertThat(RegistryBoard.providers(EchoApi.class.getName())).as("unregistered on close").isEmpty();
+            assertThat(RegistryBoard.providers(EchoApi.class.getName()))
+                    .as("unregistered on close")
+                    .isEmpty();
         }
     }
 
     @Test
     void aServerBoundToEveryInterfacePublishesAnInterfaceAddressNotTheHostName() {
-        String expected = AdvertisedHost.choose(AdvertisedHost.ofThisMachine()).map(AdvertisedHost.Choice::host)
+        String expected = AdvertisedHost.choose(AdvertisedHost.ofThisMachine())
+                .map(AdvertisedHost.Choice::host)
                 .orElse("127.0.0.1");
-        try (MicroRpc wildcard = MicroRpc.builder().settings(settings("w", dir.resolve("none")).toBuilder()
-                     .serverHost("0.0.0.0").build()).extension(new JavaTestSerializer()).extension(new BoardRegistry()).start();
-             MicroRpc explicit = MicroRpc.builder().settings(settings("e", dir.resolve("none")).toBuilder()
-                     .serverHost("0.0.0.0").serverAdvertiseHost("rpc.example.com").build())
-                     .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start()) {
+        try (MicroRpc wildcard = MicroRpc.builder()
+                        .settings(settings("w", dir.resolve("none")).toBuilder()
+                                .serverHost("0.0.0.0")
+                                .build())
+                        .extension(new JavaTestSerializer())
+                        .extension(new BoardRegistry())
+                        .start();
+                MicroRpc explicit = MicroRpc.builder()
+                        .settings(settings("e", dir.resolve("none")).toBuilder()
+                                .serverHost("0.0.0.0")
+                                .serverAdvertiseHost("rpc.example.com")
+                                .build())
+                        .extension(new JavaTestSerializer())
+                        .extension(new BoardRegistry())
+                        .start()) {
             wildcard.export(EchoApi.class, new EchoImpl());
             explicit.export(EchoApi.class, new EchoImpl());
-            assertThat(RegistryBoard.providers(EchoApi.class.getName())).extracting(ServiceInstance::address)
+            assertThat(RegistryBoard.providers(EchoApi.class.getName()))
+                    .extracting(ServiceInstance::address)
                     .containsExactlyInAnyOrder(expected + ":" + wildcard.port(), "rpc.example.com:" + explicit.port());
         }
     }
 
     @Test
     void referenceWithoutAddressesOrRegistryFailsWithWhatToDo() {
-        try (MicroRpc consumer = MicroRpc.builder().settings(settings("c", dir.resolve("none")))
-                .extension(new JavaTestSerializer()).start()) {
-            assertThatThrownBy(() -> consumer.reference(EchoApi.class, ReferenceOptions.builder().build()))
+        try (MicroRpc consumer = MicroRpc.builder()
+                .settings(settings("c", dir.resolve("none")))
+                .extension(new JavaTestSerializer())
+                .start()) {
+            assertThatThrownBy(() -> consumer.reference(
+                            EchoApi.class, ReferenceOptions.builder().build()))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("no Registry plugin").hasMessageContaining("plugin-registry-zookeeper");
+                    .hasMessageContaining("no Registry plugin")
+                    .hasMessageContaining("plugin-registry-zookeeper");
         }
     }
 
     private static PluginJarBuilder registryJar(String version) {
-        return plugin("registry-board").version(version).extension(BoardRegistry.class)
+        return plugin("registry-board")
+                .version(version)
+                .extension(BoardRegistry.class)
                 .resource("swap-version.txt", version);
     }
 
@@ -100,29 +138,41 @@ class RegistryDiscoveryTest {
         registryJar("1.0.0").writeTo(providerPlugins, "registry.jar");
         registryJar("1.0.0").writeTo(consumerPlugins, "registry.jar");
         String service = EchoApi.class.getName();
-        try (MicroRpc provider = MicroRpc.builder().settings(settings("p", providerPlugins))
-                     .extension(new JavaTestSerializer()).start();
-             MicroRpc consumer = MicroRpc.builder().settings(settings("c", consumerPlugins))
-                     .extension(new JavaTestSerializer()).start()) {
+        try (MicroRpc provider = MicroRpc.builder()
+                        .settings(settings("p", providerPlugins))
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc consumer = MicroRpc.builder()
+                        .settings(settings("c", consumerPlugins))
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             provider.export(EchoApi.class, new EchoImpl());
-            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            EchoApi echo =
+                    consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
             CallerLoad load = new CallerLoad(echo, 1).start();
             try {
                 registryJar("2.0.0").writeTo(providerPlugins, "registry.jar");
                 await().atMost(Duration.ofSeconds(10)).until(() -> RegistryBoard.registrations("2.0.0", service) > 0);
                 registryJar("2.0.0").writeTo(consumerPlugins, "registry.jar");
-                await().atMost(Duration.ofSeconds(10)).until(() -> consumer.activeExtensions().get("registry").contains("2.0.0"));
-                await().atMost(Duration.ofSeconds(10)).until(() -> provider.generations().size() == 1
-                        && consumer.generations().size() == 1);
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> consumer.activeExtensions().get("registry").contains("2.0.0"));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> provider.generations().size() == 1
+                                && consumer.generations().size() == 1);
                 long before = load.calls();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 100);
             } finally {
                 load.stop();
             }
             assertThat(load.failures()).isEmpty();
-            assertThat(RegistryBoard.providers(service)).as("exactly one registration left").hasSize(1);
-            assertThat(RegistryBoard.watchCount()).as("the old registry's subscription was closed").isEqualTo(1);
-            assertThat(RegistryBoard.retiredRegistrants()).as("each kernel retired its old registry once")
+            assertThat(RegistryBoard.providers(service))
+                    .as("exactly one registration left")
+                    .hasSize(1);
+            assertThat(RegistryBoard.watchCount())
+                    .as("the old registry's subscription was closed")
+                    .isEqualTo(1);
+            assertThat(RegistryBoard.retiredRegistrants())
+                    .as("each kernel retired its old registry once")
                     .containsExactly("1.0.0", "1.0.0");
         }
     }

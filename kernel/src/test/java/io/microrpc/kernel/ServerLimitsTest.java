@@ -67,21 +67,38 @@ class ServerLimitsTest {
     }
 
     private void start(UnaryOperator<KernelSettings.Builder> settings) {
-        KernelSettings s = settings.apply(KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("data"))).build();
-        server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+        KernelSettings s = settings.apply(KernelSettings.builder()
+                        .serverPort(0)
+                        .serializer("java-test")
+                        .pluginsDir(dir.resolve("none"))
+                        .dataDir(dir.resolve("data")))
+                .build();
+        server = MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .start();
         impl = new EchoImpl();
         server.export(EchoApi.class, impl);
     }
 
     /** A separate kernel calling the server, as a well-behaved client does. */
     private EchoApi wellBehavedClient() {
-        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(dir.resolve("none"))
-                .dataDir(dir.resolve("client-data")).build();
-        MicroRpc client = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+        KernelSettings s = KernelSettings.builder()
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("client-data"))
+                .build();
+        MicroRpc client = MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .start();
         closeables.add(client);
-        return client.reference(EchoApi.class, ReferenceOptions.builder().address("127.0.0.1:" + server.port())
-                .timeout(Duration.ofSeconds(10)).build());
+        return client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
     }
 
     private long figure(String name) {
@@ -90,15 +107,19 @@ class ServerLimitsTest {
 
     private long echoCallsHandled() {
         var counters = server.metrics().getCounters();
-        return counters.entrySet().stream().filter(e -> e.getKey().startsWith("microrpc.server." + ECHO + ".echo.status."))
-                .mapToLong(e -> e.getValue().getCount()).sum();
+        return counters.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("microrpc.server." + ECHO + ".echo.status."))
+                .mapToLong(e -> e.getValue().getCount())
+                .sum();
     }
 
     // --- 1. a client that pipelines and never reads ---
 
     @Test
     void aClientThatNeverReadsIsNoLongerReadAndItsClosureIsOneLogLine() throws Exception {
-        start(b -> b.serverWriteBufferHighWater(64 * 1024).serverWriteBufferLowWater(32 * 1024).serverMaxCallsPerConnection(50));
+        start(b -> b.serverWriteBufferHighWater(64 * 1024)
+                .serverWriteBufferLowWater(32 * 1024)
+                .serverMaxCallsPerConnection(50));
         EchoApi good = wellBehavedClient();
         assertThat(good.echo("warm")).isEqualTo("warm");
 
@@ -113,18 +134,20 @@ class ServerLimitsTest {
         int local = flood.getLocalPort();
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch writerDone = new CountDownLatch(1);
-        Thread writer = new Thread(() -> {
-            try {
-                for (int i = 0; i < requests; i++) {
-                    flood.getOutputStream().write(one);
-                    sent.incrementAndGet();
-                }
-            } catch (IOException e) {
-                // the socket was closed under it: the end of the flood
-            } finally {
-                writerDone.countDown();
-            }
-        }, "flood-writer");
+        Thread writer = new Thread(
+                () -> {
+                    try {
+                        for (int i = 0; i < requests; i++) {
+                            flood.getOutputStream().write(one);
+                            sent.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        // the socket was closed under it: the end of the flood
+                    } finally {
+                        writerDone.countDown();
+                    }
+                },
+                "flood-writer");
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
@@ -133,17 +156,27 @@ class ServerLimitsTest {
             writer.start();
             // The server takes requests until its answers back up, then stops reading: its work settles.
             long[] last = {-1};
-            await().pollInterval(Duration.ofMillis(300)).atMost(Duration.ofSeconds(60)).until(() -> {
-                long handled = echoCallsHandled();
-                boolean settled = handled == last[0];
-                last[0] = handled;
-                return settled || writerDone.getCount() == 0;
-            });
-            assertThat(writerDone.getCount()).as("the writer is blocked: the server stopped reading").isEqualTo(1);
-            assertThat(sent.get()).as("requests the server took before it stopped reading").isLessThan(requests / 4);
-            assertThat(echoCallsHandled()).as("calls run for a client that reads nothing").isLessThan(requests / 4);
+            await().pollInterval(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> {
+                        long handled = echoCallsHandled();
+                        boolean settled = handled == last[0];
+                        last[0] = handled;
+                        return settled || writerDone.getCount() == 0;
+                    });
+            assertThat(writerDone.getCount())
+                    .as("the writer is blocked: the server stopped reading")
+                    .isEqualTo(1);
+            assertThat(sent.get())
+                    .as("requests the server took before it stopped reading")
+                    .isLessThan(requests / 4);
+            assertThat(echoCallsHandled())
+                    .as("calls run for a client that reads nothing")
+                    .isLessThan(requests / 4);
 
-            assertThat(good.echo("meanwhile")).as("another client is served meanwhile").isEqualTo("meanwhile");
+            assertThat(good.echo("meanwhile"))
+                    .as("another client is served meanwhile")
+                    .isEqualTo("meanwhile");
 
             flood.setSoLinger(true, 0);
             flood.close(); // a reset, with answers queued on the server
@@ -155,7 +188,9 @@ class ServerLimitsTest {
         }
         String text = log.toString(StandardCharsets.UTF_8);
         long lines = text.lines().filter(l -> l.contains(":" + local)).count();
-        assertThat(lines).as("log lines about the flooding connection:%n%s", text).isLessThanOrEqualTo(2);
+        assertThat(lines)
+                .as("log lines about the flooding connection:%n%s", text)
+                .isLessThanOrEqualTo(2);
     }
 
     @Test
@@ -171,7 +206,9 @@ class ServerLimitsTest {
             RawFrame refused = raw.read();
             assertThat(refused.requestId()).isEqualTo(3);
             assertThat(refused.status()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-            assertThat(refused.isRefused()).as("refused: the consumer may send it elsewhere").isTrue();
+            assertThat(refused.isRefused())
+                    .as("refused: the consumer may send it elsewhere")
+                    .isTrue();
             assertThat(refused.errorMessage()).contains("server.max-calls-per-connection");
             assertThat(impl.slowStarted).hasValue(2);
 
@@ -254,16 +291,20 @@ class ServerLimitsTest {
         AtomicInteger next = new AtomicInteger();
         try {
             // One byte every 50 ms: never idle, and the frame would take seconds to finish.
-            trickle.scheduleAtFixedRate(() -> {
-                int i = next.getAndIncrement();
-                if (i < frame.length) {
-                    try {
-                        s.getOutputStream().write(frame[i]);
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        int i = next.getAndIncrement();
+                        if (i < frame.length) {
+                            try {
+                                s.getOutputStream().write(frame[i]);
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        }
+                    },
+                    0,
+                    50,
+                    TimeUnit.MILLISECONDS);
             assertClosedByServer(s);
             assertThat(next.get()).as("bytes sent before the server closed").isLessThan(frame.length);
             assertThat(figure("microrpc.server.frame.timeouts.total")).isEqualTo(1);

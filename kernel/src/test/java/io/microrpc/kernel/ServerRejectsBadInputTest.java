@@ -53,15 +53,29 @@ class ServerRejectsBadInputTest {
 
     @BeforeEach
     void setUp() {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("data")).build();
-        server = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer()).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("data"))
+                .build();
+        server = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .start();
         impl = new EchoImpl();
         server.export(EchoApi.class, impl);
-        client = MicroRpc.builder().settings(settings.toBuilder().dataDir(dir.resolve("client-data")).build())
-                .extension(new JavaTestSerializer()).start();
-        echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(5)).build());
+        client = MicroRpc.builder()
+                .settings(
+                        settings.toBuilder().dataDir(dir.resolve("client-data")).build())
+                .extension(new JavaTestSerializer())
+                .start();
+        echo = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(5))
+                        .build());
     }
 
     @AfterEach
@@ -102,7 +116,8 @@ class ServerRejectsBadInputTest {
 
     @Test
     void badMagicClosesThatConnectionOnlyAndTheServerKeepsServing() throws IOException {
-        try (RawClient bystander = connect(); RawClient raw = connect()) {
+        try (RawClient bystander = connect();
+                RawClient raw = connect()) {
             assertAnswers(bystander, 1);
             ByteBuf request = RawClient.request(1, ECHO, "echo", "x");
             request.setShort(0, 0x4745); // "GE", as in "GET / HTTP/1.1"
@@ -185,7 +200,10 @@ class ServerRejectsBadInputTest {
             RawFrame r = errorFor(raw, RawClient.request(21, ECHO, "noSuchMethod", "x"), 21);
 
             assertThat(r.status()).isEqualTo(Status.Code.NOT_FOUND);
-            assertThat(r.errorMessage()).contains("'noSuchMethod'").contains(ECHO).contains("echo");
+            assertThat(r.errorMessage())
+                    .contains("'noSuchMethod'")
+                    .contains(ECHO)
+                    .contains("echo");
             assertAnswers(raw, 22);
         }
         assertServerStillServes();
@@ -228,7 +246,9 @@ class ServerRejectsBadInputTest {
             assertThat(r.status()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             // Refused by the serializer while resolving the class (the kernel handed it EchoApi's
             // allowed types), not later as a value of the wrong type.
-            assertThat(r.errorMessage()).contains("java.util.concurrent.atomic.AtomicLong").contains("not an allowed type");
+            assertThat(r.errorMessage())
+                    .contains("java.util.concurrent.atomic.AtomicLong")
+                    .contains("not an allowed type");
             assertAnswers(raw, 46);
         }
     }
@@ -302,8 +322,8 @@ class ServerRejectsBadInputTest {
     @Test
     void responseAndGoAwayFramesFromAClientAreIgnored() throws IOException {
         try (RawClient raw = connect()) {
-            ByteBuf response = RawClient.request(71, Protocol.FLAG_RESPONSE, RawClient.JAVA_TEST, ECHO, "echo",
-                    RawClient.payload("x"));
+            ByteBuf response = RawClient.request(
+                    71, Protocol.FLAG_RESPONSE, RawClient.JAVA_TEST, ECHO, "echo", RawClient.payload("x"));
             raw.send(response);
             raw.send(Frames.goAway(ByteBufAllocator.DEFAULT));
             raw.send(RawClient.ping(72));

@@ -45,10 +45,18 @@ class SwitchPerServiceTest {
     }
 
     private MicroRpc start(String name) {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve(name)).build();
-        return MicroRpc.builder().settings(settings).extension(new JavaTestSerializer())
-                .extension(new AlternatingBalancer()).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve(name))
+                .build();
+        return MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .extension(new AlternatingBalancer())
+                .start();
     }
 
     @Test
@@ -91,6 +99,7 @@ class SwitchPerServiceTest {
     void theRegistryHasNoPerServiceChoice() {
         assertThatThrownBy(() -> provider.switchExtension("registry", "board", ECHO))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("service: '" + ECHO + "' (expected: none; the registry is chosen for the whole kernel");
+                .hasMessageContaining(
+                        "service: '" + ECHO + "' (expected: none; the registry is chosen for the whole kernel");
     }
 }

@@ -41,9 +41,18 @@ class UnreachableRegistryShutdownTest {
     }
 
     private MicroRpc start(Registry registry) {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("data")).build();
-        MicroRpc rpc = MicroRpc.builder().settings(settings).extension(new JavaTestSerializer()).extension(registry).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("data"))
+                .build();
+        MicroRpc rpc = MicroRpc.builder()
+                .settings(settings)
+                .extension(new JavaTestSerializer())
+                .extension(registry)
+                .start();
         rpc.export(EchoApi.class, new EchoImpl());
         rpc.export(NoticeApi.class, new NoticeApi.Impl());
         return rpc;
@@ -65,14 +74,21 @@ class UnreachableRegistryShutdownTest {
         String log = logOf(rpc::close);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-        assertThat(took).isGreaterThanOrEqualTo(MicroRpc.UNREGISTER_TIMEOUT.minusMillis(50))
+        assertThat(took)
+                .isGreaterThanOrEqualTo(MicroRpc.UNREGISTER_TIMEOUT.minusMillis(50))
                 .isLessThan(MicroRpc.UNREGISTER_TIMEOUT.plusSeconds(3));
-        assertThat(registry.unregisters).as("the second service is not tried once the bound is spent").hasValue(1);
-        assertThat(log).contains("Registry 'test' did not unregister [" + EchoApi.class.getName() + ", "
-                + NoticeApi.class.getName() + "] within 3000 ms (unreachable?); shutting down without waiting");
-        assertThat(log).as("no stack trace, not even of the interrupted call").doesNotContain("\tat ")
+        assertThat(registry.unregisters)
+                .as("the second service is not tried once the bound is spent")
+                .hasValue(1);
+        assertThat(log)
+                .contains("Registry 'test' did not unregister [" + EchoApi.class.getName() + ", "
+                        + NoticeApi.class.getName() + "] within 3000 ms (unreachable?); shutting down without waiting");
+        assertThat(log)
+                .as("no stack trace, not even of the interrupted call")
+                .doesNotContain("\tat ")
                 .doesNotContain("InterruptedException");
-        Assertions.assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
+        Assertions.assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+                .isInstanceOf(ConnectException.class);
     }
 
     @Test
@@ -91,10 +107,14 @@ class UnreachableRegistryShutdownTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(MicroRpc.UNREGISTER_TIMEOUT);
         assertThat(registry.unregisters).hasValue(2);
-        assertThat(log).containsPattern("Registry 'test' failed to unregister io\\.microrpc\\.kernel\\.testing\\.EchoApi@\\S+: "
-                + "java\\.io\\.IOException: connection loss for io\\.microrpc\\.kernel\\.testing\\.EchoApi\\n");
-        assertThat(log).contains("java.io.IOException: connection loss for " + NoticeApi.class.getName())
-                .doesNotContain("\tat ").doesNotContain("did not unregister");
+        assertThat(log)
+                .containsPattern(
+                        "Registry 'test' failed to unregister io\\.microrpc\\.kernel\\.testing\\.EchoApi@\\S+: "
+                                + "java\\.io\\.IOException: connection loss for io\\.microrpc\\.kernel\\.testing\\.EchoApi\\n");
+        assertThat(log)
+                .contains("java.io.IOException: connection loss for " + NoticeApi.class.getName())
+                .doesNotContain("\tat ")
+                .doesNotContain("did not unregister");
     }
 
     /** Captures what slf4j-simple writes (to System.err) while {@code body} runs. */
@@ -123,12 +143,11 @@ class UnreachableRegistryShutdownTest {
         }
 
         @Override
-        public void register(ServiceInstance instance) {
-        }
+        public void register(ServiceInstance instance) {}
 
         @Override
         public Subscription subscribe(String service, Listener listener) {
-            return () -> { };
+            return () -> {};
         }
     }
 }

@@ -20,19 +20,24 @@ public final class Durations {
                 return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
             }
             if (s.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2).trim()));
+                return Duration.ofMillis(
+                        Long.parseLong(s.substring(0, s.length() - 2).trim()));
             }
             if (s.endsWith("us")) {
-                return Duration.ofNanos(1000 * Long.parseLong(s.substring(0, s.length() - 2).trim()));
+                return Duration.ofNanos(
+                        1000 * Long.parseLong(s.substring(0, s.length() - 2).trim()));
             }
             if (s.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+                return Duration.ofSeconds(
+                        Long.parseLong(s.substring(0, s.length() - 1).trim()));
             }
             if (s.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+                return Duration.ofMinutes(
+                        Long.parseLong(s.substring(0, s.length() - 1).trim()));
             }
             if (s.endsWith("h")) {
-                return Duration.ofHours(Long.parseLong(s.substring(0, s.length() - 1).trim()));
+                return Duration.ofHours(
+                        Long.parseLong(s.substring(0, s.length() - 1).trim()));
             }
         } catch (NumberFormatException | DateTimeParseException e) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (expected e.g. 250ms, 3s, 2m, PT3S)", e);

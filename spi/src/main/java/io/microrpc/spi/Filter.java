@@ -17,7 +17,9 @@ public interface Filter extends Extension {
 
     /** Where a filter applies. */
     enum Side {
-        CLIENT, SERVER, BOTH;
+        CLIENT,
+        SERVER,
+        BOTH;
 
         public boolean includes(Side side) {
             return this == BOTH || this == side;

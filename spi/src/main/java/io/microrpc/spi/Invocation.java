@@ -19,8 +19,8 @@ public final class Invocation {
     private final Map<String, String> attachments;
     private final Deadline deadline;
 
-    private Invocation(MethodDescriptor method, Object[] arguments, Map<String, String> attachments,
-                       Deadline deadline) {
+    private Invocation(
+            MethodDescriptor method, Object[] arguments, Map<String, String> attachments, Deadline deadline) {
         this.method = method;
         this.arguments = arguments;
         this.attachments = attachments;
@@ -31,8 +31,8 @@ public final class Invocation {
      * A new invocation. {@code arguments} must match the method's parameter count; the array is
      * owned by the invocation from now on.
      */
-    public static Invocation of(MethodDescriptor method, Object[] arguments, Map<String, String> attachments,
-                                Deadline deadline) {
+    public static Invocation of(
+            MethodDescriptor method, Object[] arguments, Map<String, String> attachments, Deadline deadline) {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(deadline, "deadline");
         Object[] args = arguments == null ? new Object[0] : arguments;
@@ -41,7 +41,8 @@ public final class Invocation {
                     + method.parameterTypes().size() + " for " + method.fullName() + ")");
         }
         Map<String, String> copy = attachments == null || attachments.isEmpty()
-                ? Map.of() : Collections.unmodifiableMap(new HashMap<>(attachments));
+                ? Map.of()
+                : Collections.unmodifiableMap(new HashMap<>(attachments));
         return new Invocation(method, args, copy, deadline);
     }
 

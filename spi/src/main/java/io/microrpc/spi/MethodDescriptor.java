@@ -23,8 +23,14 @@ public final class MethodDescriptor {
     private final boolean idempotent;
     private final Method method;
 
-    public MethodDescriptor(String service, Method method, List<Class<?>> parameterTypes, Class<?> returnType,
-                            Type genericReturnType, CallType callType, boolean idempotent) {
+    public MethodDescriptor(
+            String service,
+            Method method,
+            List<Class<?>> parameterTypes,
+            Class<?> returnType,
+            Type genericReturnType,
+            CallType callType,
+            boolean idempotent) {
         this.service = Objects.requireNonNull(service, "service");
         this.method = Objects.requireNonNull(method, "method");
         this.name = method.getName();

@@ -103,9 +103,15 @@ public final class PluginConfig {
         java.util.Set<String> allowed = java.util.Set.of(known);
         for (String key : values.keySet()) {
             if (!allowed.contains(key)) {
-                throw new IllegalArgumentException(prefix + key + ": unknown key (expected: " + (known.length == 0
-                        ? "none; this extension has no settings" : "one of " + java.util.Arrays.stream(known).sorted()
-                                .map(k -> prefix + k).toList()) + ")");
+                throw new IllegalArgumentException(prefix + key + ": unknown key (expected: "
+                        + (known.length == 0
+                                ? "none; this extension has no settings"
+                                : "one of "
+                                        + java.util.Arrays.stream(known)
+                                                .sorted()
+                                                .map(k -> prefix + k)
+                                                .toList())
+                        + ")");
             }
         }
     }

@@ -29,8 +29,7 @@ public interface Registry extends Extension {
      * same entries; what it already registered goes when {@link #stop()} ends it, once its calls have
      * drained. Called once, on a kernel thread. The default does nothing.
      */
-    default void retire() {
-    }
+    default void retire() {}
 
     /** Receives full provider lists. */
     @FunctionalInterface

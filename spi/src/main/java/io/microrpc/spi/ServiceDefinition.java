@@ -19,8 +19,8 @@ public final class ServiceDefinition<T> {
             throw new IllegalArgumentException("type: " + type.getName() + " (expected: an interface)");
         }
         if (!type.isInstance(implementation)) {
-            throw new IllegalArgumentException("implementation: " + implementation.getClass().getName()
-                    + " (expected: an implementation of " + type.getName() + ")");
+            throw new IllegalArgumentException("implementation: "
+                    + implementation.getClass().getName() + " (expected: an implementation of " + type.getName() + ")");
         }
         this.runOnIoThread = runOnIoThread;
     }

@@ -118,10 +118,15 @@ public final class ServiceInstance {
             return false;
         }
         ServiceInstance other = (ServiceInstance) o;
-        return port == other.port && weight == other.weight && protocolVersion == other.protocolVersion
+        return port == other.port
+                && weight == other.weight
+                && protocolVersion == other.protocolVersion
                 && startTimestampMillis == other.startTimestampMillis
-                && service.equals(other.service) && host.equals(other.host) && version.equals(other.version)
-                && group.equals(other.group) && serializers.equals(other.serializers)
+                && service.equals(other.service)
+                && host.equals(other.host)
+                && version.equals(other.version)
+                && group.equals(other.group)
+                && serializers.equals(other.serializers)
                 && metadata.equals(other.metadata);
     }
 

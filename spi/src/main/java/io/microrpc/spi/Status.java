@@ -132,7 +132,8 @@ public final class Status {
             return false;
         }
         Status other = (Status) o;
-        return code == other.code && Objects.equals(description, other.description)
+        return code == other.code
+                && Objects.equals(description, other.description)
                 && Objects.equals(cause, other.cause);
     }
 

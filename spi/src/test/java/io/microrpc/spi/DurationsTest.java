@@ -14,8 +14,15 @@ class DurationsTest {
         assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("90s");
         assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
         assertThat(Durations.format(Duration.ZERO)).isEqualTo("0s");
-        for (Duration d : new Duration[] {Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofSeconds(90),
-                Duration.ofHours(3), Duration.ofNanos(1500), Duration.ofNanos(7), Duration.ZERO}) {
+        for (Duration d : new Duration[] {
+            Duration.ofSeconds(5),
+            Duration.ofMillis(1500),
+            Duration.ofSeconds(90),
+            Duration.ofHours(3),
+            Duration.ofNanos(1500),
+            Duration.ofNanos(7),
+            Duration.ZERO
+        }) {
             assertThat(Durations.parse(Durations.format(d))).isEqualTo(d);
         }
     }

@@ -78,7 +78,10 @@ public class LoadBalancerBenchmark {
         TestEndpoint[] many = TestEndpoint.many(endpoints);
         for (TestEndpoint e : many) {
             long latency = 200_000 + r.nextLong(5_000_000);
-            e.weight(50 + r.nextInt(100)).inFlight(r.nextInt(8)).latencyEwmaNanos(latency).peakEwmaNanos(latency);
+            e.weight(50 + r.nextInt(100))
+                    .inFlight(r.nextInt(8))
+                    .latencyEwmaNanos(latency)
+                    .peakEwmaNanos(latency);
         }
         candidates = List.of(many);
         for (int i = 0; i < calls.length; i++) {

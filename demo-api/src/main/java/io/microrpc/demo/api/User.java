@@ -168,8 +168,8 @@ public class User {
 
     @Override
     public int hashCode() {
-        return Objects.hash(id, name, email, age, active, balance, createdAtMillis, city, country, gender, tags,
-                attributes);
+        return Objects.hash(
+                id, name, email, age, active, balance, createdAtMillis, city, country, gender, tags, attributes);
     }
 
     @Override

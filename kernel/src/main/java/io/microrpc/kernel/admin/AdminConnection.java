@@ -42,7 +42,11 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(AdminConnection.class);
 
-    private enum State { READING, ANSWERING, CLOSING }
+    private enum State {
+        READING,
+        ANSWERING,
+        CLOSING
+    }
 
     private final AdminRoutes routes;
     private final Lanes lanes;
@@ -88,8 +92,12 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
             try {
                 length = HttpUtil.getContentLength(r, 0L);
             } catch (NumberFormatException e) {
-                refuse(ctx, AdminAnswer.text(400, "Content-Length: '" + r.headers().get(HttpHeaderNames.CONTENT_LENGTH)
-                        + "' (expected: a number of bytes)\n"));
+                refuse(
+                        ctx,
+                        AdminAnswer.text(
+                                400,
+                                "Content-Length: '" + r.headers().get(HttpHeaderNames.CONTENT_LENGTH)
+                                        + "' (expected: a number of bytes)\n"));
                 return;
             }
             if (length > limits.maxBodyBytes()) {
@@ -98,14 +106,19 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
             }
             request = parse(r);
             if (request == null) {
-                refuse(ctx, AdminAnswer.text(400, "malformed request target '" + r.uri() + "' (expected: /path?name=value, "
-                        + "with %-escapes for special characters, e.g. /switch?point=loadbalancer&name=round-robin)\n"));
+                refuse(
+                        ctx,
+                        AdminAnswer.text(
+                                400,
+                                "malformed request target '" + r.uri() + "' (expected: /path?name=value, "
+                                        + "with %-escapes for special characters, e.g. /switch?point=loadbalancer&name=round-robin)\n"));
                 return;
             }
             keepAlive = HttpUtil.isKeepAlive(r);
             bodyBytes = 0;
             if (HttpUtil.is100ContinueExpected(r)) {
-                ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
+                ctx.writeAndFlush(new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE, Unpooled.EMPTY_BUFFER));
             }
         }
         if (msg instanceof HttpContent) {
@@ -134,8 +147,13 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         try {
             URI uri = new URI(r.uri());
             String path = uri.getPath();
-            return path == null ? null : new AdminRequest(r.method().name(), path, uri.getRawQuery(),
-                    r.headers().contains(HttpHeaderNames.ORIGIN));
+            return path == null
+                    ? null
+                    : new AdminRequest(
+                            r.method().name(),
+                            path,
+                            uri.getRawQuery(),
+                            r.headers().contains(HttpHeaderNames.ORIGIN));
         } catch (URISyntaxException e) {
             return null;
         }
@@ -192,7 +210,10 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
 
     /** Answers a request refused for its form or size, then closes once the client has read the answer. */
     private void refuse(ChannelHandlerContext ctx, AdminAnswer answer) {
-        log.debug("Admin connection {} refused: {}", ctx.channel().remoteAddress(), answer.body().trim());
+        log.debug(
+                "Admin connection {} refused: {}",
+                ctx.channel().remoteAddress(),
+                answer.body().trim());
         state = State.CLOSING;
         request = null;
         deadline.closing();
@@ -209,19 +230,26 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
 
     private AdminAnswer malformed(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
-            return AdminAnswer.text(414, "request line too long: more than " + limits.maxRequestLine() + " bytes "
-                    + "(expected: METHOD /path?query HTTP/1.1 within " + limits.maxRequestLine() + " bytes)\n");
+            return AdminAnswer.text(
+                    414,
+                    "request line too long: more than " + limits.maxRequestLine() + " bytes "
+                            + "(expected: METHOD /path?query HTTP/1.1 within " + limits.maxRequestLine() + " bytes)\n");
         }
         if (cause instanceof TooLongHttpHeaderException) {
-            return AdminAnswer.text(431, "request headers too large: more than " + limits.maxHeaderBytes() + " bytes "
-                    + "in all (expected: a few short headers; the admin endpoint needs none but Host)\n");
+            return AdminAnswer.text(
+                    431,
+                    "request headers too large: more than " + limits.maxHeaderBytes() + " bytes "
+                            + "in all (expected: a few short headers; the admin endpoint needs none but Host)\n");
         }
-        return AdminAnswer.text(400, "malformed HTTP request: " + cause.getMessage() + " (expected: HTTP/1.1, e.g. GET /health)\n");
+        return AdminAnswer.text(
+                400, "malformed HTTP request: " + cause.getMessage() + " (expected: HTTP/1.1, e.g. GET /health)\n");
     }
 
     private AdminAnswer tooLarge(long bytes) {
-        return AdminAnswer.text(413, "request body too large: " + bytes + " bytes (expected: at most " + limits.maxBodyBytes()
-                + "; the admin endpoint reads no body, its parameters go in the query string, e.g. POST /weight?weight=20)\n");
+        return AdminAnswer.text(
+                413,
+                "request body too large: " + bytes + " bytes (expected: at most " + limits.maxBodyBytes()
+                        + "; the admin endpoint reads no body, its parameters go in the query string, e.g. POST /weight?weight=20)\n");
     }
 
     private static void runAfterSent(AdminAnswer answer) {
@@ -232,9 +260,10 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
 
     static FullHttpResponse response(AdminAnswer answer, boolean keepAlive) {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(body));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
+        FullHttpResponse response = new DefaultFullHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         return response;

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param maxHeaderBytes bytes of all request headers; beyond: 431
  * @param maxBodyBytes bytes of a request body; beyond: 413
  */
-record AdminLimits(Duration requestTimeout, int maxConnections, int maxRequestLine, int maxHeaderBytes, int maxBodyBytes) {
+record AdminLimits(
+        Duration requestTimeout, int maxConnections, int maxRequestLine, int maxHeaderBytes, int maxBodyBytes) {
 
     static final int MAX_CONNECTIONS = 64;
     static final int MAX_REQUEST_LINE = 4096;

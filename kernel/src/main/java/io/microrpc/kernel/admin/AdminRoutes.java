@@ -83,8 +83,12 @@ final class AdminRoutes {
                     break;
             }
         }
-        return new Route(Lane.INLINE, x -> AdminAnswer.text(404, "unknown: " + x.method() + ' ' + x.path()
-                + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, POST /shutdown, GET /health)\n"));
+        return new Route(
+                Lane.INLINE,
+                x -> AdminAnswer.text(
+                        404,
+                        "unknown: " + x.method() + ' ' + x.path()
+                                + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, POST /shutdown, GET /health)\n"));
     }
 
     /** Runs the route's action; a refused argument is a 400 naming what was wrong, anything else a 500. */
@@ -104,22 +108,28 @@ final class AdminRoutes {
         String point = q.get("point");
         String name = q.getOrDefault("name", "");
         if (point == null) {
-            return AdminAnswer.text(400, "missing query parameter 'point' (serializer, loadbalancer, cluster or registry)\n");
+            return AdminAnswer.text(
+                    400, "missing query parameter 'point' (serializer, loadbalancer, cluster or registry)\n");
         }
         rpc.switchExtension(point, name, q.get("service"));
-        return AdminAnswer.text(200, "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service"))
-                + " to " + (name.isEmpty() ? "the global choice" : name) + "\n" + AdminServer.describe(rpc));
+        return AdminAnswer.text(
+                200,
+                "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service")) + " to "
+                        + (name.isEmpty() ? "the global choice" : name) + "\n" + AdminServer.describe(rpc));
     }
 
     private AdminAnswer weigh(AdminRequest r) {
         Map<String, String> q = query(r.rawQuery());
         String weight = q.get("weight");
         if (weight == null || !weight.matches("\\d{1,7}")) {
-            return AdminAnswer.text(400, "weight: '" + (weight == null ? "" : weight) + "' (expected: query parameter weight, "
-                    + "an integer 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)\n");
+            return AdminAnswer.text(
+                    400,
+                    "weight: '" + (weight == null ? "" : weight) + "' (expected: query parameter weight, "
+                            + "an integer 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)\n");
         }
         StringBuilder out = new StringBuilder();
-        rpc.weigh(q.get("service"), Integer.parseInt(weight)).forEach(i -> out.append("registered ").append(i).append('\n'));
+        rpc.weigh(q.get("service"), Integer.parseInt(weight))
+                .forEach(i -> out.append("registered ").append(i).append('\n'));
         return AdminAnswer.text(200, out.length() == 0 ? "no exported services\n" : out.toString());
     }
 
@@ -129,16 +139,22 @@ final class AdminRoutes {
             return AdminAnswer.text(200, "already stopping\n");
         }
         log.info("Stop requested through the admin endpoint: unregistering, draining in-flight calls, closing");
-        return AdminAnswer.text(200, "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
-                + Durations.format(rpc.settings().shutdownTimeout()) + "), then closing\n")
-                .then(() -> new KernelThreadFactory("microrpc-stop").newThread(stop).start());
+        return AdminAnswer.text(
+                        200,
+                        "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
+                                + Durations.format(rpc.settings().shutdownTimeout()) + "), then closing\n")
+                .then(() ->
+                        new KernelThreadFactory("microrpc-stop").newThread(stop).start());
     }
 
     private AdminAnswer reload() {
         StringBuilder out = new StringBuilder();
         if (rpc.hasConfigurationFile()) {
             List<String> changes = rpc.reloadConfiguration();
-            out.append(changes.isEmpty() ? "configuration: no live key changed\n" : "configuration: " + String.join("\n  ", changes) + "\n");
+            out.append(
+                    changes.isEmpty()
+                            ? "configuration: no live key changed\n"
+                            : "configuration: " + String.join("\n  ", changes) + "\n");
         }
         rpc.reloadPlugins();
         return AdminAnswer.text(200, out + AdminServer.describe(rpc));

@@ -80,22 +80,31 @@ public final class AdminServer implements AutoCloseable {
      * of its own, after the answer is sent); null: close the kernel gracefully, then this endpoint.
      */
     public static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop) throws IOException {
-        return start(rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()));
+        return start(
+                rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()));
     }
 
-    static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits) throws IOException {
+    static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits)
+            throws IOException {
         AtomicReference<AdminServer> self = new AtomicReference<>();
-        AdminRoutes routes = new AdminRoutes(rpc, stop != null ? stop : () -> {
-            rpc.close();
-            self.get().close();
-        });
+        AdminRoutes routes = new AdminRoutes(
+                rpc,
+                stop != null
+                        ? stop
+                        : () -> {
+                            rpc.close();
+                            self.get().close();
+                        });
         // One thread accepts, parses and answers inline; it never blocks, and ConnectionSlots relies on it.
         EventLoopGroup loop = Transports.newGroup(1, "microrpc-admin");
         Lanes lanes = new Lanes();
         ConnectionSlots slots = new ConnectionSlots(limits.maxConnections());
-        HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(limits.maxRequestLine())
+        HttpDecoderConfig http = new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes());
-        ServerBootstrap b = new ServerBootstrap().group(loop).channel(Transports.serverChannelClass())
+        ServerBootstrap b = new ServerBootstrap()
+                .group(loop)
+                .channel(Transports.serverChannelClass())
                 .option(ChannelOption.SO_BACKLOG, 128)
                 .option(ChannelOption.SO_REUSEADDR, true) // a restarted kernel gets its port back at once, as before
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -103,7 +112,8 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         RequestDeadline deadline = new RequestDeadline(limits.requestTimeout(), slots);
-                        ch.pipeline().addLast("deadline", deadline)
+                        ch.pipeline()
+                                .addLast("deadline", deadline)
                                 .addLast("http", new HttpServerCodec(http))
                                 .addLast("admin", new AdminConnection(routes, lanes, limits, deadline));
                     }
@@ -122,11 +132,16 @@ public final class AdminServer implements AutoCloseable {
                 close(loop, lanes);
                 throw e;
             }
-            log.warn("Admin port {} is taken ({}); the admin endpoint listens on {} instead", port, e.getMessage(),
+            log.warn(
+                    "Admin port {} is taken ({}); the admin endpoint listens on {} instead",
+                    port,
+                    e.getMessage(),
                     ((InetSocketAddress) server.localAddress()).getPort());
         }
         self.set(new AdminServer(server, loop, lanes));
-        log.info("Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)", host,
+        log.info(
+                "Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)",
+                host,
                 self.get().address().getPort());
         return self.get();
     }
@@ -155,10 +170,16 @@ public final class AdminServer implements AutoCloseable {
         if (reports.isEmpty()) {
             out.append("  (no plugin JARs)\n");
         }
-        out.append(String.format("%-40s %-22s %-10s %-8s %s%n", "FILE", "ID", "VERSION", "STATE", "EXTENSIONS / REASON"));
+        out.append(
+                String.format("%-40s %-22s %-10s %-8s %s%n", "FILE", "ID", "VERSION", "STATE", "EXTENSIONS / REASON"));
         for (PluginReport r : reports) {
-            out.append(String.format("%-40s %-22s %-10s %-8s %s%n", r.file(), orDash(r.pluginId()), orDash(r.version()),
-                    r.state(), r.state() == PluginReport.State.STARTED ? String.join(", ", r.extensions()) : r.reason()));
+            out.append(String.format(
+                    "%-40s %-22s %-10s %-8s %s%n",
+                    r.file(),
+                    orDash(r.pluginId()),
+                    orDash(r.version()),
+                    r.state(),
+                    r.state() == PluginReport.State.STARTED ? String.join(", ", r.extensions()) : r.reason()));
         }
         out.append("\nGenerations:\n");
         List<String> generations = rpc.generations();
@@ -167,17 +188,22 @@ public final class AdminServer implements AutoCloseable {
         }
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
         out.append("\nServices:\n");
-        out.append(String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
+        out.append(
+                String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
         out.append(String.format("  %-14s %s%n", "referenced", listOrDash(rpc.referencedServices())));
         out.append("\nActive:\n");
         rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
         List<KernelEvent> events = rpc.events(0);
         if (!events.isEmpty()) {
             out.append("\nRecent changes:\n");
-            java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
-                    .withZone(java.time.ZoneId.systemDefault());
-            events.subList(Math.max(0, events.size() - 10), events.size()).forEach(e -> out.append("  ")
-                    .append(time.format(java.time.Instant.ofEpochMilli(e.timeMillis()))).append(' ').append(e.text()).append('\n'));
+            java.time.format.DateTimeFormatter time =
+                    java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+            events.subList(Math.max(0, events.size() - 10), events.size())
+                    .forEach(e -> out.append("  ")
+                            .append(time.format(java.time.Instant.ofEpochMilli(e.timeMillis())))
+                            .append(' ')
+                            .append(e.text())
+                            .append('\n'));
         }
         Map<String, List<ServiceInstance>> discovered = rpc.discoveredProviders();
         if (!discovered.isEmpty()) {
@@ -187,9 +213,15 @@ public final class AdminServer implements AutoCloseable {
                 if (providers.isEmpty()) {
                     out.append("    (none)\n");
                 }
-                providers.forEach(i -> out.append("    ").append(i.address()).append(" weight=").append(i.weight())
-                        .append(" protocol=").append(i.protocolVersion()).append(" serializers=")
-                        .append(String.join(",", i.serializers())).append('\n'));
+                providers.forEach(i -> out.append("    ")
+                        .append(i.address())
+                        .append(" weight=")
+                        .append(i.weight())
+                        .append(" protocol=")
+                        .append(i.protocolVersion())
+                        .append(" serializers=")
+                        .append(String.join(",", i.serializers()))
+                        .append('\n'));
             });
         }
         return out.toString();

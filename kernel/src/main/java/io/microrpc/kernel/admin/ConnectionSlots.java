@@ -40,8 +40,10 @@ final class ConnectionSlots {
             }
             Channel evicted = longest.next();
             remove(evicted);
-            log.debug("Admin connection {} closed: {} connections are open and it waited longest for its client",
-                    evicted.remoteAddress(), max);
+            log.debug(
+                    "Admin connection {} closed: {} connections are open and it waited longest for its client",
+                    evicted.remoteAddress(),
+                    max);
             evicted.close();
         }
         open.add(channel);

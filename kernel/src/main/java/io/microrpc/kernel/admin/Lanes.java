@@ -26,8 +26,13 @@ final class Lanes implements AutoCloseable {
     private volatile long runningSince;
 
     private static ThreadPoolExecutor pool(String name, int threads, int queued) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(queued), new KernelThreadFactory(name));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads,
+                threads,
+                30,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queued),
+                new KernelThreadFactory(name));
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
@@ -57,8 +62,10 @@ final class Lanes implements AutoCloseable {
         }
         AdminRequest running = runningChange;
         return CHANGES_QUEUED + " admin changes are already waiting; changes run one at a time"
-                + (running == null ? "" : " and " + running.line() + " has been running for "
-                + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - runningSince) + "s")
+                + (running == null
+                        ? ""
+                        : " and " + running.line() + " has been running for "
+                                + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - runningSince) + "s")
                 + "; try again when it has finished (GET /plugins shows the kernel's state meanwhile)\n";
     }
 

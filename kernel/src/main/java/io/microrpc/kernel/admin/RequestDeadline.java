@@ -48,8 +48,14 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         if (!slots.admit(ctx.channel())) {
             refused = true;
-            ctx.channel().writeAndFlush(AdminConnection.response(AdminAnswer.text(503, "too many admin connections: all "
-                    + "of them are busy with requests; try again shortly\n"), false)).addListener(ChannelFutureListener.CLOSE);
+            ctx.channel()
+                    .writeAndFlush(AdminConnection.response(
+                            AdminAnswer.text(
+                                    503,
+                                    "too many admin connections: all "
+                                            + "of them are busy with requests; try again shortly\n"),
+                            false))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
         // On close, at once: a connection accepted right after this one closes must find its slot free.
@@ -109,11 +115,18 @@ final class RequestDeadline extends ChannelInboundHandlerAdapter {
             return;
         }
         if (bytesSeen && !closing) {
-            log.debug("Admin connection {}: no whole request within admin.request-timeout {}; closing it",
-                    ctx.channel().remoteAddress(), Durations.format(timeout));
+            log.debug(
+                    "Admin connection {}: no whole request within admin.request-timeout {}; closing it",
+                    ctx.channel().remoteAddress(),
+                    Durations.format(timeout));
             closing = true;
-            ctx.channel().writeAndFlush(AdminConnection.response(AdminAnswer.text(408, "request not complete within "
-                    + "admin.request-timeout " + Durations.format(timeout) + "; connection closed\n"), false))
+            ctx.channel()
+                    .writeAndFlush(AdminConnection.response(
+                            AdminAnswer.text(
+                                    408,
+                                    "request not complete within " + "admin.request-timeout "
+                                            + Durations.format(timeout) + "; connection closed\n"),
+                            false))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
             ctx.close();

@@ -498,7 +498,8 @@ public final class KernelSettings {
         }
 
         public Builder serverWeight(int v) {
-            serverWeight = check("server.weight", v, v >= 0 && v <= ServiceInstance.MAX_WEIGHT, "0-" + ServiceInstance.MAX_WEIGHT);
+            serverWeight = check(
+                    "server.weight", v, v >= 0 && v <= ServiceInstance.MAX_WEIGHT, "0-" + ServiceInstance.MAX_WEIGHT);
             return this;
         }
 
@@ -690,8 +691,9 @@ public final class KernelSettings {
         /** Sets a key for an extension, e.g. {@code registry.zookeeper.address}. */
         public Builder extensionKey(String key, String value) {
             if (!isExtensionKey(key)) {
-                throw new ConfigException("extension key: '" + key + "' (expected: <point>.<name>.<key> with point one of "
-                        + new TreeSet<>(EXTENSION_PREFIXES) + ")");
+                throw new ConfigException(
+                        "extension key: '" + key + "' (expected: <point>.<name>.<key> with point one of "
+                                + new TreeSet<>(EXTENSION_PREFIXES) + ")");
             }
             extensionKeys.put(key, Objects.requireNonNull(value, "value"));
             return this;
@@ -787,44 +789,146 @@ public final class KernelSettings {
 
     static {
         define("server.host", RESTART, KernelSettings::serverHost, (b, k, v) -> b.serverHost(v));
-        define("server.advertise-host", RESTART, KernelSettings::serverAdvertiseHost, (b, k, v) -> b.serverAdvertiseHost(v));
+        define(
+                "server.advertise-host",
+                RESTART,
+                KernelSettings::serverAdvertiseHost,
+                (b, k, v) -> b.serverAdvertiseHost(v));
         define("server.port", RESTART, KernelSettings::serverPort, (b, k, v) -> b.serverPort(parseInt(k, v)));
         define("server.weight", LIVE, KernelSettings::serverWeight, (b, k, v) -> b.serverWeight(parseInt(k, v)));
-        define("server.io-threads", RESTART, KernelSettings::serverIoThreads, (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
-        define("server.worker-threads", RESTART, KernelSettings::serverWorkerThreads, (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
-        define("server.worker-queue", RESTART, KernelSettings::serverWorkerQueue, (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
-        define("server.max-connections", RESTART, KernelSettings::serverMaxConnections, (b, k, v) -> b.serverMaxConnections(parseInt(k, v)));
-        define("server.max-connections-per-address", RESTART, KernelSettings::serverMaxConnectionsPerAddress, (b, k, v) -> b.serverMaxConnectionsPerAddress(parseInt(k, v)));
-        define("server.max-calls-per-connection", RESTART, KernelSettings::serverMaxCallsPerConnection, (b, k, v) -> b.serverMaxCallsPerConnection(parseInt(k, v)));
-        define("server.write-buffer-high-water", RESTART, KernelSettings::serverWriteBufferHighWater, (b, k, v) -> b.serverWriteBufferHighWater(parseSize(k, v)));
-        define("server.write-buffer-low-water", RESTART, KernelSettings::serverWriteBufferLowWater, (b, k, v) -> b.serverWriteBufferLowWater(parseSize(k, v)));
-        define("server.frame-timeout", RESTART, KernelSettings::serverFrameTimeout, (b, k, v) -> b.serverFrameTimeout(parseDuration(k, v)));
-        define("server.max-buffered-bytes", RESTART, KernelSettings::serverMaxBufferedBytes, (b, k, v) -> b.serverMaxBufferedBytes(parseSize(k, v)));
-        define("server.shutdown-timeout", RESTART, KernelSettings::shutdownTimeout, (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
-        define("client.io-threads", RESTART, KernelSettings::clientIoThreads, (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
+        define(
+                "server.io-threads",
+                RESTART,
+                KernelSettings::serverIoThreads,
+                (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
+        define(
+                "server.worker-threads",
+                RESTART,
+                KernelSettings::serverWorkerThreads,
+                (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
+        define(
+                "server.worker-queue",
+                RESTART,
+                KernelSettings::serverWorkerQueue,
+                (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
+        define(
+                "server.max-connections",
+                RESTART,
+                KernelSettings::serverMaxConnections,
+                (b, k, v) -> b.serverMaxConnections(parseInt(k, v)));
+        define(
+                "server.max-connections-per-address",
+                RESTART,
+                KernelSettings::serverMaxConnectionsPerAddress,
+                (b, k, v) -> b.serverMaxConnectionsPerAddress(parseInt(k, v)));
+        define(
+                "server.max-calls-per-connection",
+                RESTART,
+                KernelSettings::serverMaxCallsPerConnection,
+                (b, k, v) -> b.serverMaxCallsPerConnection(parseInt(k, v)));
+        define(
+                "server.write-buffer-high-water",
+                RESTART,
+                KernelSettings::serverWriteBufferHighWater,
+                (b, k, v) -> b.serverWriteBufferHighWater(parseSize(k, v)));
+        define(
+                "server.write-buffer-low-water",
+                RESTART,
+                KernelSettings::serverWriteBufferLowWater,
+                (b, k, v) -> b.serverWriteBufferLowWater(parseSize(k, v)));
+        define(
+                "server.frame-timeout",
+                RESTART,
+                KernelSettings::serverFrameTimeout,
+                (b, k, v) -> b.serverFrameTimeout(parseDuration(k, v)));
+        define(
+                "server.max-buffered-bytes",
+                RESTART,
+                KernelSettings::serverMaxBufferedBytes,
+                (b, k, v) -> b.serverMaxBufferedBytes(parseSize(k, v)));
+        define(
+                "server.shutdown-timeout",
+                RESTART,
+                KernelSettings::shutdownTimeout,
+                (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
+        define(
+                "client.io-threads",
+                RESTART,
+                KernelSettings::clientIoThreads,
+                (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
         define("call.timeout", RESTART, KernelSettings::callTimeout, (b, k, v) -> b.callTimeout(parseDuration(k, v)));
-        define("call.connect-timeout", RESTART, KernelSettings::connectTimeout, (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
+        define(
+                "call.connect-timeout",
+                RESTART,
+                KernelSettings::connectTimeout,
+                (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
         define("call.serializer", LIVE, KernelSettings::serializer, (b, k, v) -> b.serializer(v));
-        define("heartbeat.interval", RESTART, KernelSettings::heartbeatInterval, (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
-        define("heartbeat.missed-pongs", RESTART, KernelSettings::heartbeatMissedPongs, (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
-        define("reconnect.initial-backoff", RESTART, KernelSettings::reconnectInitialBackoff,
+        define(
+                "heartbeat.interval",
+                RESTART,
+                KernelSettings::heartbeatInterval,
+                (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
+        define(
+                "heartbeat.missed-pongs",
+                RESTART,
+                KernelSettings::heartbeatMissedPongs,
+                (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
+        define(
+                "reconnect.initial-backoff",
+                RESTART,
+                KernelSettings::reconnectInitialBackoff,
                 (b, k, v) -> b.reconnectInitialBackoff(parseDuration(k, v)));
-        define("reconnect.max-backoff", RESTART, KernelSettings::reconnectMaxBackoff, (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
-        define("protocol.max-frame-size", RESTART, KernelSettings::maxFrameSize, (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
+        define(
+                "reconnect.max-backoff",
+                RESTART,
+                KernelSettings::reconnectMaxBackoff,
+                (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
+        define(
+                "protocol.max-frame-size",
+                RESTART,
+                KernelSettings::maxFrameSize,
+                (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
         define("plugins.dir", RESTART, KernelSettings::pluginsDir, (b, k, v) -> b.pluginsDir(Path.of(v)));
         define("data.dir", RESTART, KernelSettings::dataDir, (b, k, v) -> b.dataDir(Path.of(v)));
         define("plugins.watch", RESTART, KernelSettings::pluginsWatch, (b, k, v) -> b.pluginsWatch(parseBoolean(k, v)));
-        define("plugins.watch-debounce", RESTART, KernelSettings::pluginsWatchDebounce,
+        define(
+                "plugins.watch-debounce",
+                RESTART,
+                KernelSettings::pluginsWatchDebounce,
                 (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
-        define("plugins.drain-timeout", LIVE, KernelSettings::pluginsDrainTimeout, (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
-        define("plugins.replace-grace", LIVE, KernelSettings::pluginsReplaceGrace, (b, k, v) -> b.pluginsReplaceGrace(parseDuration(k, v)));
-        define("plugins.start-timeout", LIVE, KernelSettings::pluginsStartTimeout, (b, k, v) -> b.pluginsStartTimeout(parseDuration(k, v)));
+        define(
+                "plugins.drain-timeout",
+                LIVE,
+                KernelSettings::pluginsDrainTimeout,
+                (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
+        define(
+                "plugins.replace-grace",
+                LIVE,
+                KernelSettings::pluginsReplaceGrace,
+                (b, k, v) -> b.pluginsReplaceGrace(parseDuration(k, v)));
+        define(
+                "plugins.start-timeout",
+                LIVE,
+                KernelSettings::pluginsStartTimeout,
+                (b, k, v) -> b.pluginsStartTimeout(parseDuration(k, v)));
         define("config.watch", RESTART, KernelSettings::configWatch, (b, k, v) -> b.configWatch(parseBoolean(k, v)));
-        define("serializer.allowed-types", RESTART, KernelSettings::allowedTypes, (b, k, v) -> b.allowedTypes(parseList(v)));
+        define(
+                "serializer.allowed-types",
+                RESTART,
+                KernelSettings::allowedTypes,
+                (b, k, v) -> b.allowedTypes(parseList(v)));
         define("admin.host", RESTART, KernelSettings::adminHost, (b, k, v) -> b.adminHost(v));
         define("admin.port", RESTART, KernelSettings::adminPort, (b, k, v) -> b.adminPort(parseInt(k, v)));
-        define("admin.request-timeout", RESTART, KernelSettings::adminRequestTimeout, (b, k, v) -> b.adminRequestTimeout(parseDuration(k, v)));
-        define("metrics.enabled", RESTART, KernelSettings::metricsEnabled, (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
+        define(
+                "admin.request-timeout",
+                RESTART,
+                KernelSettings::adminRequestTimeout,
+                (b, k, v) -> b.adminRequestTimeout(parseDuration(k, v)));
+        define(
+                "metrics.enabled",
+                RESTART,
+                KernelSettings::metricsEnabled,
+                (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
         define("loadbalancer", LIVE, KernelSettings::loadBalancer, (b, k, v) -> b.loadBalancer(v));
         define("cluster", LIVE, KernelSettings::clusterPolicy, (b, k, v) -> b.clusterPolicy(v));
         define("filters", LIVE, KernelSettings::filters, (b, k, v) -> b.filters(parseList(v)));
@@ -918,34 +1022,38 @@ public final class KernelSettings {
      * dropped: {@code 8GiB} must not silently become 8 bytes, nor {@code 4096x} 4096.
      */
     static int parseSize(String key, String value) {
-        return parse(key, value, v -> {
-            String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
-            String unit = s.replaceFirst("^[0-9]+", "");
-            long factor;
-            switch (unit) {
-                case "":
-                case "b":
-                    factor = 1;
-                    break;
-                case "k":
-                case "kb":
-                case "kib":
-                    factor = 1024;
-                    break;
-                case "m":
-                case "mb":
-                case "mib":
-                    factor = 1024 * 1024;
-                    break;
-                default:
-                    throw new NumberFormatException("unknown unit '" + unit + "'");
-            }
-            long bytes = Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - unit.length())), factor);
-            if (bytes > Integer.MAX_VALUE) {
-                throw new NumberFormatException("too large");
-            }
-            return (int) bytes;
-        }, "a size in bytes such as 8388608, 512KiB or 8MiB");
+        return parse(
+                key,
+                value,
+                v -> {
+                    String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
+                    String unit = s.replaceFirst("^[0-9]+", "");
+                    long factor;
+                    switch (unit) {
+                        case "":
+                        case "b":
+                            factor = 1;
+                            break;
+                        case "k":
+                        case "kb":
+                        case "kib":
+                            factor = 1024;
+                            break;
+                        case "m":
+                        case "mb":
+                        case "mib":
+                            factor = 1024 * 1024;
+                            break;
+                        default:
+                            throw new NumberFormatException("unknown unit '" + unit + "'");
+                    }
+                    long bytes = Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - unit.length())), factor);
+                    if (bytes > Integer.MAX_VALUE) {
+                        throw new NumberFormatException("too large");
+                    }
+                    return (int) bytes;
+                },
+                "a size in bytes such as 8388608, 512KiB or 8MiB");
     }
 
     private static <T> T parse(String key, String value, Function<String, T> parser, String expected) {

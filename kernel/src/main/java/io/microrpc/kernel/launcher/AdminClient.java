@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 final class AdminClient {
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     AdminClient(String hostPort) {
         this.base = "http://" + hostPort;
@@ -24,7 +25,10 @@ final class AdminClient {
 
     /** Whether the endpoint still answers (any answer); false once nothing listens any more. */
     boolean answers() throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/health"))
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         try {
             http.send(request, HttpResponse.BodyHandlers.discarding());
             return true;
@@ -35,12 +39,14 @@ final class AdminClient {
 
     /** Sends the request; returns the body, or throws with the server's message on a non-200 answer. */
     String call(String method, String path, Map<String, String> query) throws IOException, InterruptedException {
-        String q = query.entrySet().stream().filter(e -> e.getValue() != null)
+        String q = query.entrySet().stream()
+                .filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + '=' + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + path + (q.isEmpty() ? "" : "?" + q)))
                 .timeout(Duration.ofSeconds(30))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 /** The {@code --admin} option of the commands that drive a running kernel, and the request they send. */
 public final class AdminOptions {
 
-    @Option(names = "--admin", paramLabel = "HOST:PORT", description = "Admin endpoint (default: admin.host:admin.port).")
+    @Option(
+            names = "--admin",
+            paramLabel = "HOST:PORT",
+            description = "Admin endpoint (default: admin.host:admin.port).")
     String admin;
 
     /** Sends the request to the admin endpoint and prints its answer on the command's output; returns the exit code. */

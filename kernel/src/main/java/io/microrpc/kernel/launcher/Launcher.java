@@ -7,10 +7,20 @@ import picocli.CommandLine.Command;
  * {@code bin/microrpc}: the one entry point of the distribution. Distributions add commands of their
  * own (the demo) with {@link #commandLine(Object...)}.
  */
-@Command(name = "microrpc", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(
+        name = "microrpc",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         description = "microrpc: a plugin-based microkernel RPC engine.",
-        subcommands = {ServeCommand.class, PluginsCommand.class, StatusCommand.class, SwitchCommand.class, WeightCommand.class,
-            StopCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            ServeCommand.class,
+            PluginsCommand.class,
+            StatusCommand.class,
+            SwitchCommand.class,
+            WeightCommand.class,
+            StopCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Launcher {
 
     /** The launcher's command line with {@code extraCommands} added as subcommands. */

@@ -14,14 +14,19 @@ import picocli.CommandLine.Option;
  */
 public final class LauncherOptions {
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Configuration file (default: $MICRORPC_HOME/conf/microrpc.properties).")
     Path config;
 
     @Option(names = "--plugins-dir", paramLabel = "DIR", description = "Plugins folder (overrides plugins.dir).")
     Path pluginsDir;
 
-    @Option(names = "--port", paramLabel = "PORT", description = "Server port (overrides server.port; 0 = any free port).")
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "Server port (overrides server.port; 0 = any free port).")
     Integer port;
 
     /** The installation directory: the system property microrpc.home, else the working directory. */
@@ -59,7 +64,8 @@ public final class LauncherOptions {
      */
     public MicroRpc.Builder kernel(UnaryOperator<KernelSettings> overrides) {
         Path file = configFile();
-        return file == null ? MicroRpc.builder().settings(overrides.apply(settings()))
+        return file == null
+                ? MicroRpc.builder().settings(overrides.apply(settings()))
                 : MicroRpc.builder().configFile(file, () -> overrides.apply(settings()));
     }
 
@@ -75,9 +81,8 @@ public final class LauncherOptions {
         } else {
             base = KernelSettings.defaults();
         }
-        KernelSettings.Builder b = base.toBuilder()
-                .pluginsDir(home.resolve(base.pluginsDir()))
-                .dataDir(home.resolve(base.dataDir()));
+        KernelSettings.Builder b =
+                base.toBuilder().pluginsDir(home.resolve(base.pluginsDir())).dataDir(home.resolve(base.dataDir()));
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir.toAbsolutePath());
         }

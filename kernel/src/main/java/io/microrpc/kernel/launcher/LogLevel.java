@@ -18,6 +18,7 @@ public final class LogLevel {
 
     /** slf4j-simple's default level, read when its first logger is created. */
     static final String PROPERTY = "org.slf4j.simpleLogger.defaultLogLevel";
+
     static final String ENVIRONMENT = "MICRORPC_LOG_LEVEL";
 
     private static final Set<String> LOGGING_COMMANDS = Set.of("serve", "demo");
@@ -37,7 +38,8 @@ public final class LogLevel {
         if (explicit != null && !explicit.isBlank()) {
             return explicit.trim();
         }
-        String command = args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        String command =
+                args.stream().filter(a -> !a.startsWith("-")).findFirst().orElse("");
         boolean verbose = args.contains("--verbose") || args.contains("-v");
         return LOGGING_COMMANDS.contains(command) || verbose ? "info" : "warn";
     }

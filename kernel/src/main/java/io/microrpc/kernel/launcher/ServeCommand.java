@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code microrpc serve}: run the kernel and export every service that service plugins contribute. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
         description = "Start the kernel, load the plugins folder, export the services of service plugins, "
                 + "and serve until `microrpc stop` (then shut down gracefully and exit 0), or SIGTERM or Ctrl-C "
                 + "(the same, exiting 143 or 130 as a process ended by a signal does).")
@@ -24,23 +26,30 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MicroRpc rpc = options.kernel().start();
         AdminServer admin = rpc.settings().adminPort() >= 0
-                ? AdminServer.start(rpc, rpc.settings().adminHost(), rpc.settings().adminPort()) : null;
+                ? AdminServer.start(
+                        rpc, rpc.settings().adminHost(), rpc.settings().adminPort())
+                : null;
         // SIGTERM and SIGINT: the JVM runs this hook and exits 143 or 130. A stop requested through the
         // admin endpoint closes the kernel on its own thread; then the JVM exits 0 and this hook only waits.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            rpc.close();
-            try {
-                rpc.awaitTermination();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (admin != null) {
-                admin.close();
-            }
-        }, "microrpc-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            rpc.close();
+                            try {
+                                rpc.awaitTermination();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            if (admin != null) {
+                                admin.close();
+                            }
+                        },
+                        "microrpc-shutdown"));
         if (rpc.exportedServices().isEmpty()) {
-            log.warn("No service plugin contributed a service; serving nothing. Put a service plugin "
-                    + "(e.g. plugin-service-demo) in {}", rpc.settings().pluginsDir());
+            log.warn(
+                    "No service plugin contributed a service; serving nothing. Put a service plugin "
+                            + "(e.g. plugin-service-demo) in {}",
+                    rpc.settings().pluginsDir());
         } else {
             log.info("Serving {} on {}", rpc.exportedServices(), rpc.address());
         }

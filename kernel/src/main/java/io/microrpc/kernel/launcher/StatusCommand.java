@@ -8,8 +8,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code microrpc status}: the plugins, generations and active extensions of a running kernel. */
-@Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show a running kernel's plugins, generations and active extensions (through its admin endpoint).")
+@Command(
+        name = "status",
+        mixinStandardHelpOptions = true,
+        description =
+                "Show a running kernel's plugins, generations and active extensions (through its admin endpoint).")
 public final class StatusCommand implements Callable<Integer> {
 
     @Mixin

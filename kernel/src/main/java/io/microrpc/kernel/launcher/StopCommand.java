@@ -10,7 +10,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code microrpc stop}: ask a running kernel to stop gracefully, and wait until it has. */
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
         description = "Stop a running kernel gracefully (through its admin endpoint, POST /shutdown): it unregisters, "
                 + "drains in-flight calls and closes; `serve` then exits 0. Waits until its admin endpoint is gone.")
 public final class StopCommand implements Callable<Integer> {
@@ -21,8 +23,12 @@ public final class StopCommand implements Callable<Integer> {
     @Mixin
     AdminOptions admin;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long to wait for the kernel to finish stopping; 0 = do not wait (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--wait",
+            paramLabel = "SECONDS",
+            defaultValue = "60",
+            description =
+                    "How long to wait for the kernel to finish stopping; 0 = do not wait (default: ${DEFAULT-VALUE}).")
     int waitSeconds;
 
     @Spec

@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code microrpc switch loadbalancer round-robin [--service S]}: change a running kernel's active extension. */
-@Command(name = "switch", mixinStandardHelpOptions = true,
+@Command(
+        name = "switch",
+        mixinStandardHelpOptions = true,
         description = "Switch the active extension of a point in a running kernel (through its admin endpoint). "
                 + "Calls in flight finish with the old one; no call fails.")
 public final class SwitchCommand implements Callable<Integer> {
@@ -22,7 +24,10 @@ public final class SwitchCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "POINT", description = "serializer, loadbalancer, cluster or registry")
     String point;
 
-    @Parameters(index = "1", paramLabel = "NAMES", arity = "0..1",
+    @Parameters(
+            index = "1",
+            paramLabel = "NAMES",
+            arity = "0..1",
             description = "Extension name, or a preference list such as p2c,round-robin. Empty with --service: "
                     + "back to the global choice.")
     String names = "";

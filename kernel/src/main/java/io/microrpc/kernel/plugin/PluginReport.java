@@ -34,7 +34,8 @@ public final class PluginReport {
     private final List<String> extensions;
     private final String reason;
 
-    public PluginReport(String file, String pluginId, String version, State state, List<String> extensions, String reason) {
+    public PluginReport(
+            String file, String pluginId, String version, State state, List<String> extensions, String reason) {
         this.file = file;
         this.pluginId = pluginId;
         this.version = version;
@@ -85,8 +86,11 @@ public final class PluginReport {
             return false;
         }
         PluginReport r = (PluginReport) o;
-        return java.util.Objects.equals(file, r.file) && java.util.Objects.equals(pluginId, r.pluginId)
-                && java.util.Objects.equals(version, r.version) && state == r.state && extensions.equals(r.extensions)
+        return java.util.Objects.equals(file, r.file)
+                && java.util.Objects.equals(pluginId, r.pluginId)
+                && java.util.Objects.equals(version, r.version)
+                && state == r.state
+                && extensions.equals(r.extensions)
                 && java.util.Objects.equals(reason, r.reason);
     }
 

@@ -47,10 +47,18 @@ class AdminServerLimitsTest {
 
     @BeforeEach
     void setUp() {
-        provider = MicroRpc.builder().settings(KernelSettings.builder().serverPort(0).serverHost("127.0.0.1")
-                        .serializer("java-test").pluginsDir(dir.resolve("none")).dataDir(dir.resolve("data"))
-                        .adminRequestTimeout(SHORT).build())
-                .extension(new JavaTestSerializer()).extension(registry).start();
+        provider = MicroRpc.builder()
+                .settings(KernelSettings.builder()
+                        .serverPort(0)
+                        .serverHost("127.0.0.1")
+                        .serializer("java-test")
+                        .pluginsDir(dir.resolve("none"))
+                        .dataDir(dir.resolve("data"))
+                        .adminRequestTimeout(SHORT)
+                        .build())
+                .extension(new JavaTestSerializer())
+                .extension(registry)
+                .start();
         provider.export(EchoApi.class, new EchoImpl());
     }
 
@@ -71,7 +79,8 @@ class AdminServerLimitsTest {
     }
 
     private RawHttp connect() throws IOException {
-        RawHttp s = RawHttp.connect(new InetSocketAddress("127.0.0.1", admin.address().getPort()));
+        RawHttp s = RawHttp.connect(
+                new InetSocketAddress("127.0.0.1", admin.address().getPort()));
         sockets.add(s);
         return s;
     }
@@ -81,8 +90,12 @@ class AdminServerLimitsTest {
     }
 
     private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path) {
-        return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.address().getPort() + path))
-                .timeout(Duration.ofSeconds(10)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        return http.sendAsync(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + admin.address().getPort() + path))
+                        .timeout(Duration.ofSeconds(10))
+                        .method(method, HttpRequest.BodyPublishers.noBody())
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -103,11 +116,16 @@ class AdminServerLimitsTest {
         assertThat(send("GET", "/metrics").statusCode()).isEqualTo(200);
 
         for (RawHttp stalled : List.of(halfHeaders, halfBody)) {
-            assertThat(stalled.readToEnd()).startsWith("HTTP/1.1 408 Request Timeout")
+            assertThat(stalled.readToEnd())
+                    .startsWith("HTTP/1.1 408 Request Timeout")
                     .endsWith("\r\n\r\nrequest not complete within admin.request-timeout 1s; connection closed\n");
         }
-        assertThat(silent.readToEnd()).as("a connection that sent nothing is closed without an answer").isEmpty();
-        assertThat(registry.registrations()).as("the half-sent POST changed nothing").isEqualTo(1);
+        assertThat(silent.readToEnd())
+                .as("a connection that sent nothing is closed without an answer")
+                .isEmpty();
+        assertThat(registry.registrations())
+                .as("the half-sent POST changed nothing")
+                .isEqualTo(1);
         assertHealthy();
     }
 
@@ -117,13 +135,17 @@ class AdminServerLimitsTest {
         RawHttp slowloris = connect().send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try {
-            trickle.scheduleWithFixedDelay(() -> {
-                try {
-                    slowloris.send("a"); // a byte every 50 ms: each one would reset a read-idle timeout
-                } catch (IOException closed) {
-                    throw new IllegalStateException(closed); // ends the schedule
-                }
-            }, 0, 50, TimeUnit.MILLISECONDS);
+            trickle.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            slowloris.send("a"); // a byte every 50 ms: each one would reset a read-idle timeout
+                        } catch (IOException closed) {
+                            throw new IllegalStateException(closed); // ends the schedule
+                        }
+                    },
+                    0,
+                    50,
+                    TimeUnit.MILLISECONDS);
             assertHealthy();
             assertThat(slowloris.readToEnd()).startsWith("HTTP/1.1 408 ").contains("admin.request-timeout 1s");
         } finally {
@@ -134,36 +156,62 @@ class AdminServerLimitsTest {
     @Test
     void oversizedRequestLinesHeadersAndBodiesAreRefusedWithWhatWasWrong() throws Exception {
         start(AdminLimits.withTimeout(LONG));
-        assertThat(connect().send("GET /health?" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd())
-                .startsWith("HTTP/1.1 414 ").contains("connection: close")
-                .endsWith("request line too long: more than 4096 bytes (expected: METHOD /path?query HTTP/1.1 within 4096 bytes)\n");
+        assertThat(connect()
+                        .send("GET /health?" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .readToEnd())
+                .startsWith("HTTP/1.1 414 ")
+                .contains("connection: close")
+                .endsWith(
+                        "request line too long: more than 4096 bytes (expected: METHOD /path?query HTTP/1.1 within 4096 bytes)\n");
 
         StringBuilder headers = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
         for (int i = 0; i < 10; i++) {
-            headers.append("X-Big-").append(i).append(": ").append("b".repeat(1000)).append("\r\n");
+            headers.append("X-Big-")
+                    .append(i)
+                    .append(": ")
+                    .append("b".repeat(1000))
+                    .append("\r\n");
         }
-        assertThat(connect().send(headers + "\r\n").readToEnd()).startsWith("HTTP/1.1 431 ")
+        assertThat(connect().send(headers + "\r\n").readToEnd())
+                .startsWith("HTTP/1.1 431 ")
                 .endsWith("request headers too large: more than 8192 bytes in all (expected: a few short headers; "
                         + "the admin endpoint needs none but Host)\n");
 
-        assertThat(connect().send("POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + "c".repeat(3000))
-                .readToEnd()).startsWith("HTTP/1.1 413 ").endsWith("request body too large: 1000000 bytes (expected: at most 16384; "
-                        + "the admin endpoint reads no body, its parameters go in the query string, e.g. POST /weight?weight=20)\n");
+        assertThat(connect()
+                        .send("POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + "c".repeat(3000))
+                        .readToEnd())
+                .startsWith("HTTP/1.1 413 ")
+                .endsWith(
+                        "request body too large: 1000000 bytes (expected: at most 16384; "
+                                + "the admin endpoint reads no body, its parameters go in the query string, e.g. POST /weight?weight=20)\n");
 
         String chunk = Integer.toHexString(8192) + "\r\n" + "d".repeat(8192) + "\r\n";
-        assertThat(connect().send("POST /weight?weight=1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                + chunk.repeat(3)).readToEnd()).startsWith("HTTP/1.1 413 ").contains("request body too large: 2");
-        assertThat(registry.registrations()).as("no refused request reached the kernel").isEqualTo(1);
+        assertThat(connect()
+                        .send("POST /weight?weight=1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                + chunk.repeat(3))
+                        .readToEnd())
+                .startsWith("HTTP/1.1 413 ")
+                .contains("request body too large: 2");
+        assertThat(registry.registrations())
+                .as("no refused request reached the kernel")
+                .isEqualTo(1);
         assertHealthy();
     }
 
     @Test
     void malformedRequestsAreRefusedWithWhatWasExpected() throws Exception {
         start(AdminLimits.withTimeout(LONG));
-        assertThat(connect().send("GET /switch?point=%zz HTTP/1.1\r\nHost: x\r\n\r\n").readToEnd()).startsWith("HTTP/1.1 400 ")
+        assertThat(connect()
+                        .send("GET /switch?point=%zz HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .readToEnd())
+                .startsWith("HTTP/1.1 400 ")
                 .contains("malformed request target '/switch?point=%zz' (expected: /path?name=value, with %-escapes");
-        assertThat(connect().send("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n").readToEnd())
-                .startsWith("HTTP/1.1 400 ").contains("malformed HTTP request: ").contains("(expected: HTTP/1.1, e.g. GET /health)");
+        assertThat(connect()
+                        .send("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+                        .readToEnd())
+                .startsWith("HTTP/1.1 400 ")
+                .contains("malformed HTTP request: ")
+                .contains("(expected: HTTP/1.1, e.g. GET /health)");
         assertHealthy();
     }
 
@@ -171,19 +219,28 @@ class AdminServerLimitsTest {
     void smallBodiesExpectContinueAndKeptAliveConnectionsAreServedAsBefore() throws Exception {
         start(AdminLimits.withTimeout(LONG));
         RawHttp client = connect().send("POST /weight?weight=3 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nx=y");
-        assertThat(client.readAnswer()).startsWith("HTTP/1.1 200 OK").contains("connection: keep-alive")
+        assertThat(client.readAnswer())
+                .startsWith("HTTP/1.1 200 OK")
+                .contains("connection: keep-alive")
                 .contains("registered " + EchoApi.class.getName());
         client.send("POST /weight?weight=4 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
         assertThat(client.readAnswer()).startsWith("HTTP/1.1 100 Continue");
         client.send("x=y");
         assertThat(client.readAnswer()).startsWith("HTTP/1.1 200 OK").contains("weight=4");
         client.send("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertThat(client.readToEnd()).startsWith("HTTP/1.1 200 OK").contains("content-length: 3").endsWith("\r\n\r\n");
+        assertThat(client.readToEnd())
+                .startsWith("HTTP/1.1 200 OK")
+                .contains("content-length: 3")
+                .endsWith("\r\n\r\n");
 
-        RawHttp pipelining = connect().send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
-                + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        assertThat(pipelining.readToEnd()).as("the first is answered; the second too if it came after that answer, "
-                + "else the connection is closed").startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
+        RawHttp pipelining = connect()
+                .send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                        + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(pipelining.readToEnd())
+                .as("the first is answered; the second too if it came after that answer, "
+                        + "else the connection is closed")
+                .startsWith("HTTP/1.1 200 OK")
+                .endsWith("\r\n\r\nok\n");
     }
 
     @Test
@@ -195,18 +252,23 @@ class AdminServerLimitsTest {
 
         assertHealthy();
         assertThat(send("GET", "/metrics").statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/plugins").statusCode()).as("status reads no state the change holds").isEqualTo(200);
+        assertThat(send("GET", "/plugins").statusCode())
+                .as("status reads no state the change holds")
+                .isEqualTo(200);
         assertThat(blocked).as("a request being answered has no deadline").isNotDone();
 
         List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
         for (int i = 0; i < Lanes.CHANGES_QUEUED + 1; i++) {
             waiting.add(sendAsync("POST", "/weight?weight=6"));
         }
-        HttpResponse<String> refused = (HttpResponse<String>) CompletableFuture.anyOf(waiting.toArray(new CompletableFuture[0]))
-                .get(10, TimeUnit.SECONDS);
+        HttpResponse<String> refused =
+                (HttpResponse<String>) CompletableFuture.anyOf(waiting.toArray(new CompletableFuture[0]))
+                        .get(10, TimeUnit.SECONDS);
         assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(refused.body()).startsWith("8 admin changes are already waiting; changes run one at a time and "
-                + "POST /weight?weight=5 has been running for ").contains("try again when it has finished");
+        assertThat(refused.body())
+                .startsWith("8 admin changes are already waiting; changes run one at a time and "
+                        + "POST /weight?weight=5 has been running for ")
+                .contains("try again when it has finished");
         assertHealthy();
 
         registry.open();
@@ -214,7 +276,8 @@ class AdminServerLimitsTest {
         for (CompletableFuture<HttpResponse<String>> w : waiting) {
             assertThat(w.get(10, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
         }
-        assertThat(waiting.stream().filter(w -> w.join().statusCode() == 200).count()).isEqualTo(Lanes.CHANGES_QUEUED);
+        assertThat(waiting.stream().filter(w -> w.join().statusCode() == 200).count())
+                .isEqualTo(Lanes.CHANGES_QUEUED);
     }
 
     @Test
@@ -241,7 +304,8 @@ class AdminServerLimitsTest {
         RawHttp busy = connect().send("POST /weight?weight=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         registry.awaitHeld();
 
-        assertThat(connect().readToEnd()).startsWith("HTTP/1.1 503 ")
+        assertThat(connect().readToEnd())
+                .startsWith("HTTP/1.1 503 ")
                 .endsWith("too many admin connections: all of them are busy with requests; try again shortly\n");
         registry.open();
         assertThat(busy.readToEnd()).startsWith("HTTP/1.1 200 OK").contains("weight=7");
@@ -256,14 +320,20 @@ class AdminServerLimitsTest {
         }
         for (int i = 0; i < 20; i++) {
             try (RawHttp operator = RawHttp.connect(admin.address())) {
-                assertThat(operator.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").readToEnd())
-                        .startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
+                assertThat(operator.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                .readToEnd())
+                        .startsWith("HTTP/1.1 200 OK")
+                        .endsWith("\r\n\r\nok\n");
             }
         }
         for (RawHttp evicted : sockets.subList(0, 150 - AdminLimits.MAX_CONNECTIONS)) {
-            assertThat(evicted.readToEnd()).as("the oldest stalled connections made room for newer ones").isEmpty();
+            assertThat(evicted.readToEnd())
+                    .as("the oldest stalled connections made room for newer ones")
+                    .isEmpty();
         }
         RawHttp newest = sockets.get(149).send("1\r\n\r\n");
-        assertThat(newest.readAnswer()).as("the newest stalled connection was kept").endsWith("\r\n\r\nok\n");
+        assertThat(newest.readAnswer())
+                .as("the newest stalled connection was kept")
+                .endsWith("\r\n\r\nok\n");
     }
 }

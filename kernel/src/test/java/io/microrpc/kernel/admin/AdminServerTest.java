@@ -51,11 +51,17 @@ class AdminServerTest {
     @BeforeEach
     void setUp() throws Exception {
         RegistryBoard.reset();
-        provider = MicroRpc.builder().settings(settings("p").toBuilder().serverWeight(70).build())
-                .extension(new JavaTestSerializer()).extension(new BoardRegistry()).start();
+        provider = MicroRpc.builder()
+                .settings(settings("p").toBuilder().serverWeight(70).build())
+                .extension(new JavaTestSerializer())
+                .extension(new BoardRegistry())
+                .start();
         provider.export(EchoApi.class, new EchoImpl());
-        consumer = MicroRpc.builder().settings(settings("c")).extension(new JavaTestSerializer())
-                .extension(new BoardRegistry()).start();
+        consumer = MicroRpc.builder()
+                .settings(settings("c"))
+                .extension(new JavaTestSerializer())
+                .extension(new BoardRegistry())
+                .start();
         echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
         admin = AdminServer.start(provider, "127.0.0.1", 0);
     }
@@ -69,8 +75,13 @@ class AdminServerTest {
     }
 
     private KernelSettings settings(String name) {
-        return KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve(name)).build();
+        return KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve(name))
+                .build();
     }
 
     private HttpResponse<String> send(String method, String pathAndQuery) throws Exception {
@@ -91,34 +102,47 @@ class AdminServerTest {
 
     @Test
     void weightChangedAtRuntimeReachesTheRegistryAndConsumers() throws Exception {
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight)
-                .as("server.weight is the starting value").isEqualTo(70);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .as("server.weight is the starting value")
+                .isEqualTo(70);
         assertThat(weightSeenByConsumer()).isEqualTo(70);
 
         HttpResponse<String> r = send("POST", "/weight?weight=20&service=" + SERVICE);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("registered " + SERVICE).contains("weight=20");
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(20);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .isEqualTo(20);
         await().atMost(Duration.ofSeconds(5)).until(() -> weightSeenByConsumer() == 20);
         assertThat(echo.echo("still served")).isEqualTo("still served");
 
         // Without a service: every exported service.
         assertThat(send("POST", "/weight?weight=0").body()).contains("weight=0");
         await().atMost(Duration.ofSeconds(5)).until(() -> weightSeenByConsumer() == 0);
-        assertThat(send("GET", "/plugins").body()).as("the provider references nothing").doesNotContain("Discovered providers:");
+        assertThat(send("GET", "/plugins").body())
+                .as("the provider references nothing")
+                .doesNotContain("Discovered providers:");
     }
 
     @Test
     void theConsumersStatusListsWhatItDiscovered() {
         assertThat(AdminServer.describe(provider)).contains("  exported       " + SERVICE + "\n  referenced     -\n");
         assertThat(AdminServer.describe(consumer)).contains("  exported       -\n  referenced     " + SERVICE + "\n");
-        assertThat(AdminServer.describe(consumer)).contains("Discovered providers:", SERVICE,
-                "127.0.0.1:" + provider.port() + " weight=70 protocol=1 serializers=java-test");
+        assertThat(AdminServer.describe(consumer))
+                .contains(
+                        "Discovered providers:",
+                        SERVICE,
+                        "127.0.0.1:" + provider.port() + " weight=70 protocol=1 serializers=java-test");
     }
 
     @Test
     void badWeightRequestsAreRefusedWithWhatToDoAndChangeNothing() throws Exception {
-        for (String query : new String[] {"", "?weight=", "?weight=heavy", "?weight=-1", "?weight=99999999999", "?weight=1000001"}) {
+        for (String query :
+                new String[] {"", "?weight=", "?weight=heavy", "?weight=-1", "?weight=99999999999", "?weight=1000001"
+                }) {
             HttpResponse<String> r = send("POST", "/weight" + query);
             assertThat(r.statusCode()).as(query).isEqualTo(400);
             assertThat(r.body()).as(query).contains("weight").contains("0-1000000");
@@ -126,8 +150,13 @@ class AdminServerTest {
         HttpResponse<String> unknown = send("POST", "/weight?weight=5&service=io.example.Nope");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("'io.example.Nope' is not exported").contains(SERVICE);
-        assertThat(send("GET", "/weight?weight=5").statusCode()).as("changes need POST").isEqualTo(404);
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(70);
+        assertThat(send("GET", "/weight?weight=5").statusCode())
+                .as("changes need POST")
+                .isEqualTo(404);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .isEqualTo(70);
         assertThat(echo.echo("still served")).isEqualTo("still served");
     }
 
@@ -138,13 +167,20 @@ class AdminServerTest {
         assertThat(noPoint.body()).contains("missing query parameter 'point'");
         HttpResponse<String> badPoint = send("POST", "/switch?point=codec&name=x");
         assertThat(badPoint.statusCode()).isEqualTo(400);
-        assertThat(badPoint.body()).contains("point: 'codec'").contains("serializer, loadbalancer, cluster or registry");
+        assertThat(badPoint.body())
+                .contains("point: 'codec'")
+                .contains("serializer, loadbalancer, cluster or registry");
         HttpResponse<String> notLoaded = send("POST", "/switch?point=registry&name=etcd");
         assertThat(notLoaded.statusCode()).isEqualTo(400);
-        assertThat(notLoaded.body()).contains("no registry named [etcd] is loaded").contains("loaded: board");
-        HttpResponse<String> unknownService = send("POST", "/switch?point=loadbalancer&name=round-robin&service=com.nope.Service");
+        assertThat(notLoaded.body())
+                .contains("no registry named [etcd] is loaded")
+                .contains("loaded: board");
+        HttpResponse<String> unknownService =
+                send("POST", "/switch?point=loadbalancer&name=round-robin&service=com.nope.Service");
         assertThat(unknownService.statusCode()).isEqualTo(400);
-        assertThat(unknownService.body()).contains("service: 'com.nope.Service'").contains("exported: " + SERVICE)
+        assertThat(unknownService.body())
+                .contains("service: 'com.nope.Service'")
+                .contains("exported: " + SERVICE)
                 .contains("loadbalancer[com.nope.Service]=round-robin");
         HttpResponse<String> unknown = send("GET", "/nope");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -156,17 +192,20 @@ class AdminServerTest {
     void aStopRequestUnregistersDrainsAndClosesTheKernelThenTheEndpoint() throws Exception {
         HttpResponse<String> r = send("POST", "/shutdown");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s)");
+        assertThat(r.body())
+                .startsWith("stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout 10s)");
         CompletableFuture.runAsync(() -> {
-            try {
-                provider.awaitTermination();
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        }).get(10, TimeUnit.SECONDS);
+                    try {
+                        provider.awaitTermination();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .get(10, TimeUnit.SECONDS);
         assertThat(RegistryBoard.providers(SERVICE)).as("unregistered").isEmpty();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThatThrownBy(() -> send("GET", "/health")).isInstanceOf(ConnectException.class));
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> assertThatThrownBy(() -> send("GET", "/health")).isInstanceOf(ConnectException.class));
     }
 
     @Test
@@ -180,27 +219,43 @@ class AdminServerTest {
         assertThatThrownBy(() -> provider.export(EchoApi.class, new EchoImpl())).hasMessageContaining("closed");
         assertThat(RegistryBoard.providers(SERVICE)).isEmpty();
 
-        assertThat(cl.execute("stop", "--admin", address)).as("nothing listens any more").isEqualTo(2);
+        assertThat(cl.execute("stop", "--admin", address))
+                .as("nothing listens any more")
+                .isEqualTo(2);
         assertThat(err.toString()).contains("error: no admin endpoint at http://" + address);
     }
 
     @Test
     void aTakenPortFallsBackToAFreeOneAndAnAddressNotOfThisMachineFails() throws Exception {
-        try (AdminServer second = AdminServer.start(provider, "127.0.0.1", admin.address().getPort())) {
-            assertThat(second.address().getPort()).isPositive().isNotEqualTo(admin.address().getPort());
-            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + second.address().getPort() + "/health"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("ok\n");
+        try (AdminServer second =
+                AdminServer.start(provider, "127.0.0.1", admin.address().getPort())) {
+            assertThat(second.address().getPort())
+                    .isPositive()
+                    .isNotEqualTo(admin.address().getPort());
+            assertThat(http.send(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                                    + second.address().getPort() + "/health"))
+                                            .timeout(Duration.ofSeconds(10))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .isEqualTo("ok\n");
         }
-        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421))
+                .isInstanceOf(java.io.IOException.class);
         assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
     }
 
     @Test
     void requestsFromWebPagesAreRefused() throws Exception {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/weight?weight=1")).header("Origin", "http://evil.example")
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/weight?weight=1"))
+                .header("Origin", "http://evil.example")
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(70);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .isEqualTo(70);
     }
 
     @Test
@@ -209,11 +264,16 @@ class AdminServerTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        assertThat(cl.execute("weight", "35", "--service", SERVICE, "--admin", address)).isZero();
+        assertThat(cl.execute("weight", "35", "--service", SERVICE, "--admin", address))
+                .isZero();
         assertThat(out.toString()).contains("weight=35");
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(35);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .isEqualTo(35);
 
-        assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", "--admin", address)).isEqualTo(2);
+        assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", "--admin", address))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("error: service 'io.example.Nope' is not exported");
     }
 
@@ -223,11 +283,18 @@ class AdminServerTest {
         String address = "127.0.0.1:" + admin.address().getPort();
         for (String bad : new String[] {"-5", "heavy", "1000001", "99999999999", "1.5", ""}) {
             StringWriter err = new StringWriter();
-            CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err));
+            CommandLine cl = Launcher.commandLine()
+                    .setOut(new PrintWriter(new StringWriter()))
+                    .setErr(new PrintWriter(err));
             assertThat(cl.execute("weight", bad, "--admin", address)).as(bad).isEqualTo(2);
-            assertThat(err.toString()).as(bad).isEqualTo("error: weight: " + bad
-                    + " (expected: an integer 0-1000000; 0 takes this provider out of weighted rotation)\n");
+            assertThat(err.toString())
+                    .as(bad)
+                    .isEqualTo("error: weight: " + bad
+                            + " (expected: an integer 0-1000000; 0 takes this provider out of weighted rotation)\n");
         }
-        assertThat(RegistryBoard.providers(SERVICE)).singleElement().extracting(ServiceInstance::weight).isEqualTo(70);
+        assertThat(RegistryBoard.providers(SERVICE))
+                .singleElement()
+                .extracting(ServiceInstance::weight)
+                .isEqualTo(70);
     }
 }

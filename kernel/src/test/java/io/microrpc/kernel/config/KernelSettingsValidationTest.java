@@ -70,13 +70,21 @@ class KernelSettingsValidationTest {
     void frameSizeBelowTheMinimumNamesTheLimit() {
         assertThatThrownBy(() -> parse("protocol.max-frame-size", "512"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("protocol.max-frame-size: 512").hasMessageContaining(">= 1024");
+                .hasMessageContaining("protocol.max-frame-size: 512")
+                .hasMessageContaining(">= 1024");
     }
 
     @Test
     void durationsAcceptTheDocumentedForms() {
-        KernelSettings s = parse("heartbeat.interval", "250ms", "call.timeout", "3s", "server.shutdown-timeout", "PT2M",
-                "reconnect.max-backoff", "1m");
+        KernelSettings s = parse(
+                "heartbeat.interval",
+                "250ms",
+                "call.timeout",
+                "3s",
+                "server.shutdown-timeout",
+                "PT2M",
+                "reconnect.max-backoff",
+                "1m");
         assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.callTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -96,35 +104,52 @@ class KernelSettingsValidationTest {
     void zeroDurationWhereOnlyPositiveMakesSenseIsRejected() {
         assertThatThrownBy(() -> parse("call.timeout", "0ms"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("call.timeout").hasMessageContaining("> 0");
+                .hasMessageContaining("call.timeout")
+                .hasMessageContaining("> 0");
     }
 
     @Test
     void badIntegerAndBooleanNameTheKey() {
         assertThatThrownBy(() -> parse("server.port", "seventy"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("server.port").hasMessageContaining("'seventy'");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.port")
+                .hasMessageContaining("'seventy'");
         assertThatThrownBy(() -> parse("server.port", "70000"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("server.port: 70000");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.port: 70000");
         assertThatThrownBy(() -> parse("plugins.watch", "yes"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("plugins.watch").hasMessageContaining("true or false");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("plugins.watch")
+                .hasMessageContaining("true or false");
     }
 
     @Test
     void weightAndMetricsKeysNameTheKeyAndTheRange() {
         assertThat(parse("server.weight", "0").serverWeight()).isZero();
         assertThat(parse("metrics.enabled", "false").metricsEnabled()).isFalse();
-        assertThatThrownBy(() -> parse("server.weight", "1000001")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("server.weight").hasMessageContaining("0-1000000");
-        assertThatThrownBy(() -> parse("server.weight", "-1")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("server.weight").hasMessageContaining("0-1000000");
-        assertThatThrownBy(() -> parse("metrics.enabled", "yes")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("metrics.enabled").hasMessageContaining("true or false");
+        assertThatThrownBy(() -> parse("server.weight", "1000001"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.weight")
+                .hasMessageContaining("0-1000000");
+        assertThatThrownBy(() -> parse("server.weight", "-1"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.weight")
+                .hasMessageContaining("0-1000000");
+        assertThatThrownBy(() -> parse("metrics.enabled", "yes"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics.enabled")
+                .hasMessageContaining("true or false");
     }
 
     @Test
     void extensionKeysReachTheExtensionsConfigWithoutThePrefix() {
-        KernelSettings s = parse("registry.zookeeper.address", "zk1:2181,zk2:2181",
-                "registry.zookeeper.session-timeout", "30s", "loadbalancer.p2c.decay", "10s");
+        KernelSettings s = parse(
+                "registry.zookeeper.address",
+                "zk1:2181,zk2:2181",
+                "registry.zookeeper.session-timeout",
+                "30s",
+                "loadbalancer.p2c.decay",
+                "10s");
 
         PluginConfig zk = s.extensionConfig("registry", "zookeeper");
         assertThat(zk.prefix()).isEqualTo("registry.zookeeper.");
@@ -137,17 +162,21 @@ class KernelSettingsValidationTest {
 
     @Test
     void extensionKeysSetInCodeAreCheckedLikeFileKeys() {
-        KernelSettings s = KernelSettings.builder().extensionKey("registry.zookeeper.address", "zk:2181").build();
+        KernelSettings s = KernelSettings.builder()
+                .extensionKey("registry.zookeeper.address", "zk:2181")
+                .build();
         assertThat(s.extensionConfig("registry", "zookeeper").get("address")).contains("zk:2181");
         assertThatThrownBy(() -> KernelSettings.builder().extensionKey("zookeeper.address", "zk:2181"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("'zookeeper.address'");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'zookeeper.address'");
     }
 
     @Test
     void backoffBoundsMustBeOrdered() {
         assertThatThrownBy(() -> parse("reconnect.initial-backoff", "5s", "reconnect.max-backoff", "1s"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("reconnect.max-backoff").hasMessageContaining("reconnect.initial-backoff");
+                .hasMessageContaining("reconnect.max-backoff")
+                .hasMessageContaining("reconnect.initial-backoff");
     }
 
     @Test
@@ -161,7 +190,8 @@ class KernelSettingsValidationTest {
         Files.writeString(file, "call.timeout = forever\n", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> KernelSettings.load(file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("call.timeout");
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("call.timeout");
     }
 
     @Test

@@ -18,13 +18,16 @@ class ServiceSelectionConfigTest {
         p.setProperty("registry.zookeeper.address", "zk1:2181");
         KernelSettings s = KernelSettings.fromProperties(p);
         assertThat(s.loadBalancer()).isEqualTo("p2c,round-robin");
-        assertThat(s.serviceSelections()).containsEntry("loadbalancer", Map.of("io.example.UserService", "consistent-hash"))
+        assertThat(s.serviceSelections())
+                .containsEntry("loadbalancer", Map.of("io.example.UserService", "consistent-hash"))
                 .containsEntry("serializer", Map.of("io.example.EchoService", "fory"));
         assertThat(s.extensionConfig("registry", "zookeeper").get("address")).contains("zk1:2181");
 
         Properties typo = new Properties();
         typo.setProperty("loadbalancr", "p2c");
-        assertThatThrownBy(() -> KernelSettings.fromProperties(typo)).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("unknown configuration key 'loadbalancr'").hasMessageContaining("loadbalancer[<service>]");
+        assertThatThrownBy(() -> KernelSettings.fromProperties(typo))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown configuration key 'loadbalancr'")
+                .hasMessageContaining("loadbalancer[<service>]");
     }
 }

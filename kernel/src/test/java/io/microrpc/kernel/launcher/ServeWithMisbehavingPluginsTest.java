@@ -8,8 +8,8 @@ import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.PluginJarBuilder;
 import io.microrpc.kernel.testing.ServeChild;
 import io.microrpc.kernel.testplugins.EchoServicePlugin;
-import io.microrpc.kernel.testplugins.Misbehaviour;
 import io.microrpc.kernel.testplugins.MisbehavingFilter;
+import io.microrpc.kernel.testplugins.Misbehaviour;
 import io.microrpc.kernel.testplugins.TwinCodec;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -31,6 +31,7 @@ class ServeWithMisbehavingPluginsTest {
      * bounds of a shutdown (unregistering 3 s, plugins' stop 5 s, threads 2 s), with room for a slow machine.
      */
     private static final Duration EXIT_BOUND = Duration.ofSeconds(25);
+
     private static final String[] CONFIG = {"server.shutdown-timeout=1s", "plugins.watch-debounce=100ms"};
 
     @TempDir
@@ -67,7 +68,9 @@ class ServeWithMisbehavingPluginsTest {
         long start = System.nanoTime();
         serve.terminate();
         Integer status = serve.exitWithin(EXIT_BOUND);
-        assertThat(status).as("exit status within %s after SIGTERM; log:%n%s", EXIT_BOUND, serve.log()).isEqualTo(143);
+        assertThat(status)
+                .as("exit status within %s after SIGTERM; log:%n%s", EXIT_BOUND, serve.log())
+                .isEqualTo(143);
         System.out.printf("SIGTERM to exit: %d ms%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(serve.log()).contains("Shutdown: in-flight calls drained");
     }
@@ -80,12 +83,15 @@ class ServeWithMisbehavingPluginsTest {
         serve("2s");
 
         serve.servingPort();
-        assertThat(serve.log()).contains("Plugin JAR a-hang.jar skipped: did not finish starting within plugins.start-timeout 2s")
-                .contains("Plugin JAR b-oom.jar skipped: an extension failed to start: java.lang.OutOfMemoryError: " + Misbehaviour.OOM)
+        assertThat(serve.log())
+                .contains("Plugin JAR a-hang.jar skipped: did not finish starting within plugins.start-timeout 2s")
+                .contains("Plugin JAR b-oom.jar skipped: an extension failed to start: java.lang.OutOfMemoryError: "
+                        + Misbehaviour.OOM)
                 .contains("Serving [" + EchoApi.class.getName() + "]");
         HttpResponse<String> plugins = serve.admin("GET", "/plugins", Duration.ofSeconds(10));
         assertThat(plugins.statusCode()).isEqualTo(200);
-        assertThat(plugins.body()).containsPattern("a-hang.jar +hang .*FAILED +did not finish starting")
+        assertThat(plugins.body())
+                .containsPattern("a-hang.jar +hang .*FAILED +did not finish starting")
                 .containsPattern("b-oom.jar +oom .*FAILED +an extension failed to start: java.lang.OutOfMemoryError")
                 .containsPattern("echo.jar +echo-service .*STARTED");
 
@@ -100,14 +106,17 @@ class ServeWithMisbehavingPluginsTest {
         misbehaving("hang", "hang").writeTo(plugins(), "hang.jar");
         serve.awaitLog("misbehaving plugin: start() begins: hang", Duration.ofSeconds(20));
         // The admin endpoint answers while the start hangs.
-        assertThat(serve.admin("GET", "/health", Duration.ofSeconds(10)).statusCode()).isEqualTo(200);
-        assertThat(serve.admin("GET", "/plugins", Duration.ofSeconds(10)).body()).contains("echo.jar");
+        assertThat(serve.admin("GET", "/health", Duration.ofSeconds(10)).statusCode())
+                .isEqualTo(200);
+        assertThat(serve.admin("GET", "/plugins", Duration.ofSeconds(10)).body())
+                .contains("echo.jar");
         // A reload queued behind the hanging start (it waits for it) holds up neither the stop nor the exit.
         serve.adminAsync("POST", "/reload", Duration.ofMinutes(1));
 
         sigtermExits();
-        assertThat(serve.log()).contains("Plugin JAR hang.jar skipped: start abandoned at " + Misbehaviour.class.getName()
-                + ".hang(").contains("the kernel is shutting down");
+        assertThat(serve.log())
+                .contains("Plugin JAR hang.jar skipped: start abandoned at " + Misbehaviour.class.getName() + ".hang(")
+                .contains("the kernel is shutting down");
     }
 
     @Test
@@ -120,9 +129,12 @@ class ServeWithMisbehavingPluginsTest {
         plugin("twin").extension(TwinCodec.class).writeTo(plugins(), "twin.jar");
         HttpResponse<String> reload = serve.admin("POST", "/reload", Duration.ofSeconds(20));
         assertThat(reload.statusCode()).as(reload.body()).isEqualTo(200);
-        assertThat(reload.body()).containsPattern("hang.jar +hang .*FAILED +did not finish starting within plugins.start-timeout 2s");
-        await().atMost(Duration.ofSeconds(20)).until(() -> serve.admin("GET", "/plugins", Duration.ofSeconds(10)).body()
-                .matches("(?s).*twin.jar +twin .*STARTED.*"));
+        assertThat(reload.body())
+                .containsPattern("hang.jar +hang .*FAILED +did not finish starting within plugins.start-timeout 2s");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> serve.admin("GET", "/plugins", Duration.ofSeconds(10))
+                        .body()
+                        .matches("(?s).*twin.jar +twin .*STARTED.*"));
 
         sigtermExits();
     }
@@ -136,13 +148,24 @@ class ServeWithMisbehavingPluginsTest {
         // The folder is watched: the plugin starts within moments, and its start exits.
         Integer status = serve.exitWithin(EXIT_BOUND.plusSeconds(20));
 
-        assertThat(status).as("exit status within %s of putting in a plugin whose start() calls System.exit(7); log:%n%s",
-                EXIT_BOUND.plusSeconds(20), serve.log()).isEqualTo(7);
+        assertThat(status)
+                .as(
+                        "exit status within %s of putting in a plugin whose start() calls System.exit(7); log:%n%s",
+                        EXIT_BOUND.plusSeconds(20), serve.log())
+                .isEqualTo(7);
         String log = serve.log();
-        assertThat(log).contains("misbehaving plugin: start() begins: exit:7").contains("Shutdown: in-flight calls drained")
+        assertThat(log)
+                .contains("misbehaving plugin: start() begins: exit:7")
+                .contains("Shutdown: in-flight calls drained")
                 .contains("Plugin JAR exit.jar skipped: start abandoned at " + Misbehaviour.class.getName())
                 .contains(", which called System.exit: the kernel is shutting down");
-        System.out.printf("System.exit in start(), then the shutdown hook:%n%s%n",
-                String.join("\n", log.substring(log.indexOf("begins: exit:7")).lines().limit(12).toList()));
+        System.out.printf(
+                "System.exit in start(), then the shutdown hook:%n%s%n",
+                String.join(
+                        "\n",
+                        log.substring(log.indexOf("begins: exit:7"))
+                                .lines()
+                                .limit(12)
+                                .toList()));
     }
 }

@@ -53,8 +53,12 @@ class HotSwapTest {
     }
 
     private void startClient(boolean embeddedSerializer) {
-        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(pluginsDir)
-                .dataDir(dir.resolve("client-data")).pluginsWatchDebounce(Duration.ofMillis(50)).build();
+        KernelSettings s = KernelSettings.builder()
+                .serializer("java-test")
+                .pluginsDir(pluginsDir)
+                .dataDir(dir.resolve("client-data"))
+                .pluginsWatchDebounce(Duration.ofMillis(50))
+                .build();
         MicroRpc.Builder b = MicroRpc.builder().settings(s);
         if (embeddedSerializer) {
             b.extension(new JavaTestSerializer());
@@ -74,9 +78,6 @@ class HotSwapTest {
         }
         servers.close();
     }
-
-
-
 
     @Test
     void loadBalancerSwapped50TimesUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
@@ -101,7 +102,6 @@ class HotSwapTest {
         swapRepeatedly("filter", "filter-versioned.jar", VersionedJars::filter);
     }
 
-
     @Test
     void clusterPolicySwappedUnderLoadFailsNoCallAndLeaksNoLoader() throws Exception {
         VersionedJars.policy("1.0.0").writeTo(pluginsDir, "policy-versioned.jar");
@@ -124,13 +124,20 @@ class HotSwapTest {
             assertCollected(point, previous);
         }
         load.stop();
-        heldOutsideTheHeap.forEach((what, ref) -> LoaderLeaks.assertCollected(what + ", held outside the heap while "
-                + "the callers ran, after they stopped", ref, Duration.ofSeconds(30)));
-        assertThat(load.failures()).as("failed calls during %d swaps of %s", SWAPS, point).isEmpty();
+        heldOutsideTheHeap.forEach((what, ref) -> LoaderLeaks.assertCollected(
+                what + ", held outside the heap while " + "the callers ran, after they stopped",
+                ref,
+                Duration.ofSeconds(30)));
+        assertThat(load.failures())
+                .as("failed calls during %d swaps of %s", SWAPS, point)
+                .isEmpty();
         assertThat(SwapProbe.calls(point, "1.0.0")).isPositive();
         assertThat(SwapProbe.calls(point, "1.0." + (SWAPS + 1))).isPositive();
-        assertThat(client.plugins()).filteredOn(r -> r.file().equals(file))
-                .singleElement().extracting(PluginReport::version).isEqualTo("1.0." + (SWAPS + 1));
+        assertThat(client.plugins())
+                .filteredOn(r -> r.file().equals(file))
+                .singleElement()
+                .extracting(PluginReport::version)
+                .isEqualTo("1.0." + (SWAPS + 1));
     }
 
     /**

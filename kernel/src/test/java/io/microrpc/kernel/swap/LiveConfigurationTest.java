@@ -50,7 +50,10 @@ class LiveConfigurationTest {
         plugin("lb-labelled").extension(LabelledBalancer.class).writeTo(pluginsDir, "lb-labelled.jar");
         conf = Files.createDirectories(dir.resolve("conf")).resolve("microrpc.properties");
         write("loadbalancer=versioned");
-        client = MicroRpc.builder().configFile(conf, () -> KernelSettings.load(conf)).extension(new JavaTestSerializer()).start();
+        client = MicroRpc.builder()
+                .configFile(conf, () -> KernelSettings.load(conf))
+                .extension(new JavaTestSerializer())
+                .start();
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
         load = new CallerLoad(echo, 4).start();
         served("lb", "1.0.0");
@@ -69,8 +72,14 @@ class LiveConfigurationTest {
 
     /** Replaces the configuration file the way editors do: a new file renamed over the old one. */
     private void write(String... lines) throws IOException {
-        String base = String.join("\n", "call.serializer=java-test", "plugins.dir=" + pluginsDir,
-                "data.dir=" + dir.resolve("client-data"), "plugins.watch-debounce=100ms", "server.port=0", "");
+        String base = String.join(
+                "\n",
+                "call.serializer=java-test",
+                "plugins.dir=" + pluginsDir,
+                "data.dir=" + dir.resolve("client-data"),
+                "plugins.watch-debounce=100ms",
+                "server.port=0",
+                "");
         Path tmp = conf.resolveSibling(".microrpc.properties.swp");
         Files.writeString(tmp, base + String.join("\n", lines) + "\n");
         Files.move(tmp, conf, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -104,10 +113,14 @@ class LiveConfigurationTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls("labelled-stopped", "blue") > 0);
         long blue = SwapProbe.calls("labelled", "blue");
         served("labelled", "green");
-        assertThat(SwapProbe.calls("labelled", "blue")).as("no new call reaches the old instance").isEqualTo(blue);
+        assertThat(SwapProbe.calls("labelled", "blue"))
+                .as("no new call reaches the old instance")
+                .isEqualTo(blue);
 
         load.stop();
-        assertThat(load.failures()).as("failed calls while the configuration changed").isEmpty();
+        assertThat(load.failures())
+                .as("failed calls while the configuration changed")
+                .isEmpty();
         assertThat(client.activeExtensions().get("loadbalancer")).startsWith("labelled");
     }
 
@@ -150,9 +163,12 @@ class LiveConfigurationTest {
         KernelSettings now = client.settings();
         assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build()))
                 .containsExactly("loadbalancer: versioned -> first");
-        assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build())).isEmpty();
-        assertThatThrownBy(() -> client.reconfigure(now.toBuilder().filters(java.util.List.of("tracing")).build()))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("filters: 'tracing' (expected: loaded filters: none is loaded)");
+        assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build()))
+                .isEmpty();
+        assertThatThrownBy(() -> client.reconfigure(
+                        now.toBuilder().filters(java.util.List.of("tracing")).build()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("filters: 'tracing' (expected: loaded filters: none is loaded)");
         assertThat(client.settings().filters()).isEmpty();
     }
 
@@ -162,7 +178,8 @@ class LiveConfigurationTest {
         served("lb-first", "any");
         write("loadbalancer=versioned", "cluster=");
         // The file's loadbalancer did not change: the operator's switch stays.
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofMillis(500))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> client.activeExtensions().get("loadbalancer").startsWith("first"));
         write("loadbalancer=labelled");
         served("labelled", "none");

@@ -1,7 +1,7 @@
 package io.microrpc.kernel.swap;
 
-import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
 import static io.microrpc.kernel.swap.VersionedJars.balancer;
+import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -71,8 +71,13 @@ class OperatorSequencesTest {
      * serializer too when the folder holds the codec plugin, else from the application.
      */
     private void startClient(Path folder, String loadBalancer) throws IOException {
-        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(folder).loadBalancer(loadBalancer)
-                .dataDir(dir.resolve("client-data")).pluginsWatchDebounce(DEBOUNCE).build();
+        KernelSettings s = KernelSettings.builder()
+                .serializer("java-test")
+                .pluginsDir(folder)
+                .loadBalancer(loadBalancer)
+                .dataDir(dir.resolve("client-data"))
+                .pluginsWatchDebounce(DEBOUNCE)
+                .build();
         MicroRpc.Builder b = MicroRpc.builder().settings(s);
         try (var files = Files.list(folder)) {
             if (files.noneMatch(f -> f.getFileName().toString().startsWith("plugin-codec"))) {
@@ -89,8 +94,6 @@ class OperatorSequencesTest {
         long before = load.calls();
         await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 50);
     }
-
-
 
     private static String codecJar(String version) {
         return "plugin-codec-versioned-" + version + ".jar";
@@ -119,7 +122,8 @@ class OperatorSequencesTest {
     private static void assertCollected(String point, String version) {
         WeakReference<ClassLoader> ref = SwapProbe.loader(point, version);
         assertThat(ref).as("%s %s served calls", point, version).isNotNull();
-        LoaderLeaks.assertCollected("class loader of " + point + " " + version + " (replaced)", ref, Duration.ofSeconds(30));
+        LoaderLeaks.assertCollected(
+                "class loader of " + point + " " + version + " (replaced)", ref, Duration.ofSeconds(30));
     }
 
     private String events() {
@@ -127,7 +131,10 @@ class OperatorSequencesTest {
     }
 
     private PluginReport report(String file) {
-        return client.plugins().stream().filter(r -> r.file().startsWith(file)).findFirst().orElse(null);
+        return client.plugins().stream()
+                .filter(r -> r.file().startsWith(file))
+                .findFirst()
+                .orElse(null);
     }
 
     @Test
@@ -180,8 +187,10 @@ class OperatorSequencesTest {
         servedBy("lb", "1.1.0");
         callsContinue();
         noCallFailed();
-        assertThat(events()).contains("lb-versioned kept 1.0.0 for up to plugins.replace-grace")
-                .contains("lb-versioned 1.0.0 -> 1.1.0").doesNotContain("removed");
+        assertThat(events())
+                .contains("lb-versioned kept 1.0.0 for up to plugins.replace-grace")
+                .contains("lb-versioned 1.0.0 -> 1.1.0")
+                .doesNotContain("removed");
         assertCollected("lb", "1.0.0");
     }
 
@@ -317,14 +326,18 @@ class OperatorSequencesTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> events().contains("kept 1.0.0: "));
         servedBy("lb", "1.0.0");
-        assertThat(events()).contains("lb-versioned kept 1.0.0: " + lbJar("1.1.0") + " an extension failed to start")
+        assertThat(events())
+                .contains("lb-versioned kept 1.0.0: " + lbJar("1.1.0") + " an extension failed to start")
                 .contains("broken on purpose");
 
         // Removing the broken release too is a removal: the plugin goes, with nothing left to hold it.
         load.stop();
-        assertThat(load.failures()).as("failed calls while the broken release was in the folder").isEmpty();
+        assertThat(load.failures())
+                .as("failed calls while the broken release was in the folder")
+                .isEmpty();
         Files.delete(pluginsDir.resolve(lbJar("1.1.0")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         assertThat(events()).contains("lb-versioned 1.0.0 removed");
     }
 
@@ -351,14 +364,17 @@ class OperatorSequencesTest {
         startClient(pluginsDir, "versioned");
         load.stop();
         Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.echo("x"))
                 .hasMessageContaining("no LoadBalancer named 'versioned' is loaded (loaded: none)")
-                .hasMessageContaining("put " + lbJar("1.0.0") + " (plugin lb-versioned 1.0.0), which provided 'versioned', back in");
+                .hasMessageContaining(
+                        "put " + lbJar("1.0.0") + " (plugin lb-versioned 1.0.0), which provided 'versioned', back in");
 
         // Another load balancer arrives: with the configured one gone, it serves rather than nothing.
         plugin("lb-first").extension(SecondBalancer.class).writeTo(pluginsDir, "lb-first.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.activeExtensions().get("loadbalancer").startsWith("first"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.activeExtensions().get("loadbalancer").startsWith("first"));
     }
 }

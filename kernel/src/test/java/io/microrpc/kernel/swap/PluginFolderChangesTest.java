@@ -1,7 +1,7 @@
 package io.microrpc.kernel.swap;
 
-import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
 import static io.microrpc.kernel.swap.VersionedJars.balancer;
+import static io.microrpc.kernel.testing.PluginJarBuilder.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -48,10 +48,17 @@ class PluginFolderChangesTest {
     }
 
     private void startClient(String loadBalancerPreference) {
-        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(pluginsDir)
+        KernelSettings s = KernelSettings.builder()
+                .serializer("java-test")
+                .pluginsDir(pluginsDir)
                 .loadBalancer(loadBalancerPreference)
-                .dataDir(dir.resolve("client-data")).pluginsWatchDebounce(Duration.ofMillis(100)).build();
-        client = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+                .dataDir(dir.resolve("client-data"))
+                .pluginsWatchDebounce(Duration.ofMillis(100))
+                .build();
+        client = MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .start();
         echo = client.reference(EchoApi.class, servers.referenceOptions());
     }
 
@@ -76,9 +83,11 @@ class PluginFolderChangesTest {
         servers.close();
     }
 
-
     private PluginReport report(String file) {
-        return client.plugins().stream().filter(r -> r.file().equals(file)).findFirst().orElse(null);
+        return client.plugins().stream()
+                .filter(r -> r.file().equals(file))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Whether {@code file} has a report other than STARTING. */
@@ -126,7 +135,8 @@ class PluginFolderChangesTest {
         load.stop();
         assertThat(load.failures()).as("failed calls while the folder changed").isEmpty();
         Files.delete(pluginsDir.resolve("lb.jar"));
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(e.getMessage()).contains("LoadBalancer").contains("plugin-lb-weighted");
@@ -148,13 +158,18 @@ class PluginFolderChangesTest {
         client.switchExtension("loadbalancer", "versioned", null);
         long first = SwapProbe.calls("lb-first", "any");
         callsContinue();
-        assertThat(SwapProbe.calls("lb-first", "any")).as("EchoApi keeps its own choice").isGreaterThan(first);
+        assertThat(SwapProbe.calls("lb-first", "any"))
+                .as("EchoApi keeps its own choice")
+                .isGreaterThan(first);
         assertThat(client.activeExtensions()).containsKey("loadbalancer[" + EchoApi.class.getName() + "]");
         assertThatThrownBy(() -> client.switchExtension("loadbalancer", "nope", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no loadbalancer named [nope]")
-                .hasMessageContaining("first").hasMessageContaining("versioned");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no loadbalancer named [nope]")
+                .hasMessageContaining("first")
+                .hasMessageContaining("versioned");
         assertThatThrownBy(() -> client.switchExtension("codec", "x", null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("point: 'codec'");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("point: 'codec'");
         assertThat(load.failures()).isEmpty();
     }
 
@@ -162,18 +177,36 @@ class PluginFolderChangesTest {
     void replacedServicePluginTakesNewCallsAndTheOldOneIsUnloaded() throws Exception {
         Path serverPlugins = Files.createDirectories(dir.resolve("server-plugins"));
         VersionedJars.greeter("1.0.0").writeTo(serverPlugins, "greeter.jar");
-        KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test").pluginsDir(serverPlugins)
-                .dataDir(dir.resolve("greeter-data")).pluginsWatchDebounce(Duration.ofMillis(100)).build();
-        try (MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
-             MicroRpc caller = MicroRpc.builder().settings(s.toBuilder().serverPort(0).pluginsDir(dir.resolve("none"))
-                     .dataDir(dir.resolve("caller-data")).build()).extension(new JavaTestSerializer()).start()) {
+        KernelSettings s = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("java-test")
+                .pluginsDir(serverPlugins)
+                .dataDir(dir.resolve("greeter-data"))
+                .pluginsWatchDebounce(Duration.ofMillis(100))
+                .build();
+        try (MicroRpc server = MicroRpc.builder()
+                        .settings(s)
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc caller = MicroRpc.builder()
+                        .settings(s.toBuilder()
+                                .serverPort(0)
+                                .pluginsDir(dir.resolve("none"))
+                                .dataDir(dir.resolve("caller-data"))
+                                .build())
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             GreeterApi greeter = caller.reference(GreeterApi.class, "127.0.0.1:" + server.port());
             assertThat(greeter.version()).isEqualTo("1.0.0");
             VersionedJars.greeter("2.0.0").writeTo(serverPlugins, "greeter.jar");
             await().atMost(Duration.ofSeconds(10)).until(() -> greeter.version().equals("2.0.0"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> server.generations().size() == 1);
-            assertThat(server.generations()).singleElement().asString().contains("2.0.0").contains("active");
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> server.generations().size() == 1);
+            assertThat(server.generations())
+                    .singleElement()
+                    .asString()
+                    .contains("2.0.0")
+                    .contains("active");
         }
     }
-
 }

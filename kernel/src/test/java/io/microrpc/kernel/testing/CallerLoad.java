@@ -28,11 +28,13 @@ public final class CallerLoad {
 
     /** Calls {@code echo.echo("load")} and checks the answer. */
     public CallerLoad(EchoApi echo, int threads) {
-        this(() -> {
-            if (!"load".equals(echo.echo("load"))) {
-                throw new AssertionError("wrong answer");
-            }
-        }, threads);
+        this(
+                () -> {
+                    if (!"load".equals(echo.echo("load"))) {
+                        throw new AssertionError("wrong answer");
+                    }
+                },
+                threads);
     }
 
     public CallerLoad(Call call, int threads) {
@@ -44,16 +46,18 @@ public final class CallerLoad {
     public synchronized CallerLoad start() {
         running.set(true);
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        call.run();
-                        calls.incrementAndGet();
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }
-            }, "load-" + i);
+            Thread t = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            try {
+                                call.run();
+                                calls.incrementAndGet();
+                            } catch (Throwable e) {
+                                failures.add(e);
+                            }
+                        }
+                    },
+                    "load-" + i);
             t.start();
             started.add(t);
         }

@@ -15,9 +15,16 @@ public final class EchoServers implements AutoCloseable {
 
     public EchoServers(int count, Path dir) {
         for (int i = 0; i < count; i++) {
-            KernelSettings s = KernelSettings.builder().serverPort(0).serializer("java-test")
-                    .pluginsDir(dir.resolve("no-plugins")).dataDir(dir.resolve("server-data-" + i)).build();
-            MicroRpc server = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start();
+            KernelSettings s = KernelSettings.builder()
+                    .serverPort(0)
+                    .serializer("java-test")
+                    .pluginsDir(dir.resolve("no-plugins"))
+                    .dataDir(dir.resolve("server-data-" + i))
+                    .build();
+            MicroRpc server = MicroRpc.builder()
+                    .settings(s)
+                    .extension(new JavaTestSerializer())
+                    .start();
             server.export(EchoApi.class, new EchoImpl());
             servers.add(server);
         }

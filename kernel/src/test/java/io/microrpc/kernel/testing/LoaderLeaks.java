@@ -120,7 +120,8 @@ public final class LoaderLeaks {
             target = null;
         }
         Retention r;
-        try (CloseableHeapGraph graph = HprofHeapGraph.Companion.openHeapGraph(dump.toFile(), null, EnumSet.allOf(HprofRecordTag.class))) {
+        try (CloseableHeapGraph graph =
+                HprofHeapGraph.Companion.openHeapGraph(dump.toFile(), null, EnumSet.allOf(HprofRecordTag.class))) {
             r = new PathSearch(graph, dump).toTarget();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the heap dump " + dump, e);
@@ -186,6 +187,7 @@ public final class LoaderLeaks {
         private final Map<Long, Long> parent = new HashMap<>();
         /** Whether the search follows SoftReference referents (a second search, when no strong path exists). */
         private boolean followSoft;
+
         private final Map<Long, String> rootNames = new HashMap<>();
         private final Map<Long, List<Long>> classesByLoader = new HashMap<>();
         private final Map<Integer, String> threadNames = new HashMap<>();
@@ -195,9 +197,11 @@ public final class LoaderLeaks {
         PathSearch(CloseableHeapGraph graph, Path dump) {
             this.graph = graph;
             this.dump = dump;
-            for (Iterator<HeapObject.HeapClass> it = graph.getClasses().iterator(); it.hasNext();) {
+            for (Iterator<HeapObject.HeapClass> it = graph.getClasses().iterator(); it.hasNext(); ) {
                 HeapObject.HeapClass c = it.next();
-                classesByLoader.computeIfAbsent(c.readRecord().getClassLoaderId(), k -> new ArrayList<>()).add(c.getObjectId());
+                classesByLoader
+                        .computeIfAbsent(c.readRecord().getClassLoaderId(), k -> new ArrayList<>())
+                        .add(c.getObjectId());
             }
             for (GcRoot r : graph.getGcRoots()) {
                 if (r instanceof GcRoot.ThreadObject && graph.objectExists(r.getId())) {
@@ -215,8 +219,10 @@ public final class LoaderLeaks {
             }
             String strong = search(goal);
             if (strong != null) {
-                return new Retention(true, "Find what keeps it in this path and drop that reference. Shortest path "
-                        + "from a GC root (heap dump " + dump + "):\n" + strong);
+                return new Retention(
+                        true,
+                        "Find what keeps it in this path and drop that reference. Shortest path "
+                                + "from a GC root (heap dump " + dump + "):\n" + strong);
             }
             int reachable = parent.size();
             followSoft = true;
@@ -224,13 +230,17 @@ public final class LoaderLeaks {
             rootNames.clear();
             String soft = search(goal);
             if (soft != null) {
-                return new Retention(true, "It is only softly reachable (System.gc() clears soft references only when "
-                        + "memory runs short); drop the soft reference or the cache that holds it. Shortest path from a "
-                        + "GC root (heap dump " + dump + "):\n" + soft);
+                return new Retention(
+                        true,
+                        "It is only softly reachable (System.gc() clears soft references only when "
+                                + "memory runs short); drop the soft reference or the cache that holds it. Shortest path from a "
+                                + "GC root (heap dump " + dump + "):\n" + soft);
             }
-            return new Retention(false, "No path from a GC root in the heap holds it (" + reachable + " objects searched): "
-                    + "the JVM itself does, outside the heap, e.g. compiled code that inlined a method of its classes "
-                    + "while some thread runs that code, or a JNI handle.");
+            return new Retention(
+                    false,
+                    "No path from a GC root in the heap holds it (" + reachable + " objects searched): "
+                            + "the JVM itself does, outside the heap, e.g. compiled code that inlined a method of its classes "
+                            + "while some thread runs that code, or a JNI handle.");
         }
 
         private String search(long goal) {
@@ -262,7 +272,7 @@ public final class LoaderLeaks {
             if (marker == null) {
                 return 0;
             }
-            for (Iterator<HeapObject.HeapInstance> it = marker.getInstances().iterator(); it.hasNext();) {
+            for (Iterator<HeapObject.HeapInstance> it = marker.getInstances().iterator(); it.hasNext(); ) {
                 HeapField referent = it.next().readField("java.lang.ref.Reference", "referent");
                 Long id = referent == null ? null : referent.getValue().getAsObjectId();
                 if (id != null && id != 0) {
@@ -279,7 +289,9 @@ public final class LoaderLeaks {
             }
             StringBuilder out = new StringBuilder();
             out.append("  GC root: ").append(rootNames.get(chain.get(0))).append('\n');
-            out.append("  ").append(describe(graph.findObjectById(chain.get(0)))).append('\n');
+            out.append("  ")
+                    .append(describe(graph.findObjectById(chain.get(0))))
+                    .append('\n');
             for (int k = 1; k < chain.size(); k++) {
                 long to = chain.get(k);
                 String via = "?";
@@ -289,7 +301,11 @@ public final class LoaderLeaks {
                         break;
                     }
                 }
-                out.append("    ").append(via).append(" -> ").append(describe(graph.findObjectById(to))).append('\n');
+                out.append("    ")
+                        .append(via)
+                        .append(" -> ")
+                        .append(describe(graph.findObjectById(to)))
+                        .append('\n');
             }
             return out.toString();
         }
@@ -298,7 +314,8 @@ public final class LoaderLeaks {
             String kind = r.getClass().getSimpleName();
             if (r instanceof GcRoot.JavaFrame) {
                 GcRoot.JavaFrame f = (GcRoot.JavaFrame) r;
-                return "local variable in frame " + f.getFrameNumber() + " of thread " + threadNames.get(f.getThreadSerialNumber());
+                return "local variable in frame " + f.getFrameNumber() + " of thread "
+                        + threadNames.get(f.getThreadSerialNumber());
             }
             if (r instanceof GcRoot.ThreadObject) {
                 return "thread " + threadNames.get(((GcRoot.ThreadObject) r).getThreadSerialNumber());
@@ -352,7 +369,7 @@ public final class LoaderLeaks {
                 out.add(new Edge("(protection domain)", r.getProtectionDomainId()));
                 out.add(new Edge("(signers)", r.getSignersId()));
                 out.add(new Edge("(superclass)", r.getSuperclassId()));
-                for (Iterator<HeapField> it = c.readStaticFields().iterator(); it.hasNext();) {
+                for (Iterator<HeapField> it = c.readStaticFields().iterator(); it.hasNext(); ) {
                     HeapField f = it.next();
                     Long id = f.getValue().getAsObjectId();
                     if (id != null) {
@@ -367,19 +384,22 @@ public final class LoaderLeaks {
                 if (i.getInstanceClassName().equals("java.lang.String")) {
                     return out;
                 }
-                for (Iterator<HeapField> it = i.readFields().iterator(); it.hasNext();) {
+                for (Iterator<HeapField> it = i.readFields().iterator(); it.hasNext(); ) {
                     HeapField f = it.next();
                     Long id = f.getValue().getAsObjectId();
                     if (id == null) {
                         continue;
                     }
                     if (isReferent(f)) {
-                        if (followSoft && f.getName().equals("referent") && i.instanceOf("java.lang.ref.SoftReference")) {
+                        if (followSoft
+                                && f.getName().equals("referent")
+                                && i.instanceOf("java.lang.ref.SoftReference")) {
                             out.add(new Edge(".referent (soft)", id));
                         }
                         continue;
                     }
-                    out.add(new Edge("." + f.getName() + " (" + f.getDeclaringClass().getName() + ')', id));
+                    out.add(new Edge(
+                            "." + f.getName() + " (" + f.getDeclaringClass().getName() + ')', id));
                 }
                 for (Long cls : classesByLoader.getOrDefault(i.getObjectId(), List.of())) {
                     out.add(new Edge("(defined class)", cls));

@@ -30,6 +30,7 @@ public class LoaderLeaksTest {
 
     /** Where the leaky plugin leaves itself: on the test class path, outside the plugin (public: another loader reads it). */
     public static final List<Object> KEPT = new CopyOnWriteArrayList<>();
+
     public static volatile WeakReference<ClassLoader> leakyLoader;
 
     @TempDir
@@ -66,20 +67,26 @@ public class LoaderLeaksTest {
     void aPluginObjectInAStaticFieldFailsTheCheckNamingTheField() throws Exception {
         Path pluginsDir = Files.createDirectories(dir.resolve("plugins"));
         plugin("lb-leaky").extension(LeakyBalancer.class).writeTo(pluginsDir, "lb-leaky.jar");
-        KernelSettings s = KernelSettings.builder().pluginsDir(pluginsDir).dataDir(dir.resolve("data"))
-                .pluginsWatchDebounce(Duration.ofMillis(50)).build();
+        KernelSettings s = KernelSettings.builder()
+                .pluginsDir(pluginsDir)
+                .dataDir(dir.resolve("data"))
+                .pluginsWatchDebounce(Duration.ofMillis(50))
+                .build();
         try (MicroRpc kernel = MicroRpc.builder().settings(s).start()) {
             assertThat(leakyLoader).as("the leaky plugin started").isNotNull();
             Files.delete(pluginsDir.resolve("lb-leaky.jar"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> kernel.generations().isEmpty());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> kernel.generations().isEmpty());
         }
         WeakReference<ClassLoader> loader = leakyLoader;
 
-        assertThatThrownBy(() -> LoaderLeaks.assertCollected("class loader of lb-leaky 1.0.0", loader, Duration.ofSeconds(1)))
+        assertThatThrownBy(() ->
+                        LoaderLeaks.assertCollected("class loader of lb-leaky 1.0.0", loader, Duration.ofSeconds(1)))
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("class loader of lb-leaky 1.0.0 still reachable")
                 .hasMessageContaining("GC root: ")
-                .hasMessageContaining("class " + LoaderLeaksTest.class.getName() + "\n    static KEPT -> java.util.concurrent.CopyOnWriteArrayList")
+                .hasMessageContaining("class " + LoaderLeaksTest.class.getName()
+                        + "\n    static KEPT -> java.util.concurrent.CopyOnWriteArrayList")
                 .hasMessageContaining("-> " + LeakyBalancer.class.getName() + "@")
                 .hasMessageContaining("(its class) -> class " + LeakyBalancer.class.getName())
                 .hasMessageContaining("(defining loader) -> org.pf4j.")
@@ -100,7 +107,9 @@ public class LoaderLeaksTest {
         softlyHeld = null;
         assertThat(retention.inHeap()).isTrue();
         String path = retention.toString();
-        assertThat(path).contains("only softly reachable").contains("static softlyHeld -> java.lang.ref.SoftReference@")
+        assertThat(path)
+                .contains("only softly reachable")
+                .contains("static softlyHeld -> java.lang.ref.SoftReference@")
                 .contains(".referent (soft) -> " + Marker.class.getName() + "@");
         deleteDumpNamedIn(path);
     }
@@ -115,7 +124,8 @@ public class LoaderLeaksTest {
 
     /** The dump is for a person looking into a real leak; this one was expected. */
     private static void deleteDumpNamedIn(String message) throws java.io.IOException {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("heap dump (\\S+\\.hprof)").matcher(message);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("heap dump (\\S+\\.hprof)").matcher(message);
         assertThat(m.find()).as("the message names the heap dump: %s", message).isTrue();
         Files.delete(Path.of(m.group(1)));
     }

@@ -47,8 +47,8 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterEachCallbac
         List<String> found = new ArrayList<>(LEAKS);
         LEAKS.clear();
         if (!found.isEmpty()) {
-            throw new AssertionError(found.size() + " Netty buffer(s) leaked during " + context.getDisplayName()
-                    + ":\n" + String.join("\n", found));
+            throw new AssertionError(found.size() + " Netty buffer(s) leaked during " + context.getDisplayName() + ":\n"
+                    + String.join("\n", found));
         }
     }
 

@@ -29,6 +29,7 @@ public final class RawClient implements AutoCloseable {
 
     /** The id of {@link JavaTestSerializer}. */
     public static final byte JAVA_TEST = 100;
+
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
     private static final long TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
     private static final ByteBufAllocator ALLOC = ByteBufAllocator.DEFAULT;
@@ -57,7 +58,8 @@ public final class RawClient implements AutoCloseable {
     }
 
     /** A request frame with explicit flags, serializer id and payload bytes. */
-    public static ByteBuf request(long id, byte flags, byte serializerId, String service, String method, byte[] payload) {
+    public static ByteBuf request(
+            long id, byte flags, byte serializerId, String service, String method, byte[] payload) {
         ByteBuf buf = Frames.start(ALLOC, 64 + payload.length, flags, serializerId, (byte) 0, id);
         RequestHeader.write(buf, service, method, TIMEOUT_NANOS, Map.of());
         buf.writeBytes(payload);
@@ -139,7 +141,8 @@ public final class RawClient implements AutoCloseable {
             return;
         }
         if (b != -1) {
-            throw new AssertionError("the server sent data (first byte 0x" + Integer.toHexString(b) + ") instead of closing");
+            throw new AssertionError(
+                    "the server sent data (first byte 0x" + Integer.toHexString(b) + ") instead of closing");
         }
     }
 

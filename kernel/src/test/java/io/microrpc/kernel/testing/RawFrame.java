@@ -74,6 +74,7 @@ public final class RawFrame {
     @Override
     public String toString() {
         return "RawFrame{id=" + requestId + ", flags=" + flags + ", serializer=" + serializerId + ", status=" + status()
-                + ", body=" + body.length + "B" + (status() != Status.Code.OK && isResponse() ? ", message=" + errorMessage() : "") + '}';
+                + ", body=" + body.length + "B"
+                + (status() != Status.Code.OK && isResponse() ? ", message=" + errorMessage() : "") + '}';
     }
 }

@@ -30,7 +30,8 @@ public final class ServeChild implements AutoCloseable {
 
     private final Process process;
     private final Path log;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServeChild(Process process, Path log) {
         this.process = process;
@@ -51,11 +52,22 @@ public final class ServeChild implements AutoCloseable {
         }
         Files.writeString(home.resolve("conf/microrpc.properties"), conf);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Dmicrorpc.home=" + home,
-                "-cp", classPath, "io.microrpc.kernel.launcher.Launcher", "serve", "--port", "0"));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Dmicrorpc.home=" + home,
+                "-cp",
+                classPath,
+                "io.microrpc.kernel.launcher.Launcher",
+                "serve",
+                "--port",
+                "0"));
         Path log = home.resolve("serve.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("MICRORPC_LOG_LEVEL");
         return new ServeChild(pb.start(), log);
@@ -72,10 +84,14 @@ public final class ServeChild implements AutoCloseable {
     }
 
     private int number(Pattern pattern) {
-        return await().atMost(Duration.ofSeconds(30)).failFast(() -> !process.isAlive()).until(() -> {
-            Matcher m = pattern.matcher(log());
-            return m.find() ? Integer.parseInt(m.group(1)) : 0;
-        }, port -> port > 0);
+        return await().atMost(Duration.ofSeconds(30))
+                .failFast(() -> !process.isAlive())
+                .until(
+                        () -> {
+                            Matcher m = pattern.matcher(log());
+                            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+                        },
+                        port -> port > 0);
     }
 
     /** Waits until the log contains {@code text}. */
@@ -89,16 +105,22 @@ public final class ServeChild implements AutoCloseable {
     }
 
     /** {@code GET} or {@code POST} {@code path} on the admin endpoint; the status and body. */
-    public HttpResponse<String> admin(String method, String path, Duration timeout) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path)).timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    public HttpResponse<String> admin(String method, String path, Duration timeout)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
+                .timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code method path} to the admin endpoint without waiting for the answer. */
-    public java.util.concurrent.CompletableFuture<HttpResponse<String>> adminAsync(String method, String path, Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path)).timeout(timeout)
-                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+    public java.util.concurrent.CompletableFuture<HttpResponse<String>> adminAsync(
+            String method, String path, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
+                .timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -73,7 +73,9 @@ public final class Misbehaviour {
     /** Returns after {@code millis}, whether interrupted or not; counts the interrupts it swallows. */
     private static void slow(long millis) {
         long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
-        for (long left = millis; left > 0; left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+        for (long left = millis;
+                left > 0;
+                left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
             try {
                 Thread.sleep(left);
             } catch (InterruptedException e) {

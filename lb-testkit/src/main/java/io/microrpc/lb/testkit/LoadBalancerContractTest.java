@@ -41,6 +41,7 @@ public abstract class LoadBalancerContractTest {
 
     /** The balancer under test, started with {@link #context}. */
     protected LoadBalancer balancer;
+
     protected TestPluginContext context;
 
     /** A new, not yet started instance of the balancer under test. */
@@ -114,8 +115,10 @@ public abstract class LoadBalancerContractTest {
         TestEndpoint[] pool = TestEndpoint.many(count);
         for (TestEndpoint e : pool) {
             long latency = random.nextInt(4) == 0 ? 0 : 100_000 + random.nextLong(50_000_000);
-            e.weight(random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(300)).inFlight(random.nextInt(21))
-                    .latencyEwmaNanos(latency).peakEwmaNanos(latency * 2);
+            e.weight(random.nextInt(8) == 0 ? 0 : 1 + random.nextInt(300))
+                    .inFlight(random.nextInt(21))
+                    .latencyEwmaNanos(latency)
+                    .peakEwmaNanos(latency * 2);
         }
         return pool;
     }
@@ -190,7 +193,9 @@ public abstract class LoadBalancerContractTest {
         for (Invocation inv : invocations(1_000)) {
             chosen.add(pick(candidates, inv));
         }
-        assertThat(chosen).as("a strategy that always picks the same one of four equal endpoints").hasSizeGreaterThan(1);
+        assertThat(chosen)
+                .as("a strategy that always picks the same one of four equal endpoints")
+                .hasSizeGreaterThan(1);
     }
 
     @Test
@@ -221,8 +226,10 @@ public abstract class LoadBalancerContractTest {
 
     @Test
     void picksACandidateWhenEveryWeightIsZero() {
-        List<Endpoint> candidates = List.of(TestEndpoint.of("10.0.0.1:7420").weight(0),
-                TestEndpoint.of("10.0.0.2:7420").weight(0), TestEndpoint.of("10.0.0.3:7420").weight(0));
+        List<Endpoint> candidates = List.of(
+                TestEndpoint.of("10.0.0.1:7420").weight(0),
+                TestEndpoint.of("10.0.0.2:7420").weight(0),
+                TestEndpoint.of("10.0.0.3:7420").weight(0));
         for (Invocation inv : invocations(300)) {
             pick(candidates, inv);
         }
@@ -254,7 +261,8 @@ public abstract class LoadBalancerContractTest {
                 go.await();
                 while (running.get()) {
                     TestEndpoint e = pool[random.nextInt(pool.length)];
-                    e.inFlight(random.nextInt(30)).peakEwmaNanos(random.nextLong(40_000_000))
+                    e.inFlight(random.nextInt(30))
+                            .peakEwmaNanos(random.nextLong(40_000_000))
                             .latencyEwmaNanos(random.nextLong(20_000_000));
                     if (random.nextInt(16) == 0) {
                         e.weight(random.nextInt(200));
@@ -305,7 +313,8 @@ public abstract class LoadBalancerContractTest {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "the JVM reports per-thread allocation");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
-        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+        assumeTrue(
+                threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
                 "per-thread allocation accounting is on");
 
         TestEndpoint[] pool = variedEndpoints(16, 13);
@@ -326,8 +335,11 @@ public abstract class LoadBalancerContractTest {
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         double perPick = (double) allocated / picks;
-        System.out.printf("%s: %.2f bytes allocated per pick (%d bytes over %d picks, sink %d)%n",
+        System.out.printf(
+                "%s: %.2f bytes allocated per pick (%d bytes over %d picks, sink %d)%n",
                 balancer.name(), perPick, allocated, picks, sink);
-        assertThat(perPick).as("bytes allocated per pick by %s", balancer.name()).isLessThan(maxBytesPerPick());
+        assertThat(perPick)
+                .as("bytes allocated per pick by %s", balancer.name())
+                .isLessThan(maxBytesPerPick());
     }
 }

@@ -47,8 +47,8 @@ public final class TestEndpoint implements Endpoint {
         if (colon <= 0) {
             throw new IllegalArgumentException("hostPort: '" + hostPort + "' (expected: host:port)");
         }
-        return new TestEndpoint(DEFAULT_SERVICE, hostPort.substring(0, colon),
-                Integer.parseInt(hostPort.substring(colon + 1)));
+        return new TestEndpoint(
+                DEFAULT_SERVICE, hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     public static TestEndpoint of(String service, String host, int port) {
@@ -66,8 +66,12 @@ public final class TestEndpoint implements Endpoint {
 
     /** A new endpoint with the same address and statistics: what a reconnect or a registry update may hand over. */
     public TestEndpoint copy() {
-        return new TestEndpoint(service, host, port).weight(weight).startTimestampMillis(startTimestampMillis)
-                .inFlight(inFlight).latencyEwmaNanos(latencyEwmaNanos).peakEwmaNanos(peakEwmaNanos)
+        return new TestEndpoint(service, host, port)
+                .weight(weight)
+                .startTimestampMillis(startTimestampMillis)
+                .inFlight(inFlight)
+                .latencyEwmaNanos(latencyEwmaNanos)
+                .peakEwmaNanos(peakEwmaNanos)
                 .successRate(successRate);
     }
 
@@ -118,8 +122,10 @@ public final class TestEndpoint implements Endpoint {
     public ServiceInstance instance() {
         ServiceInstance i = instance;
         if (i == null) {
-            i = ServiceInstance.builder(service, host, port).weight(weight)
-                    .startTimestampMillis(startTimestampMillis).build();
+            i = ServiceInstance.builder(service, host, port)
+                    .weight(weight)
+                    .startTimestampMillis(startTimestampMillis)
+                    .build();
             instance = i;
         }
         return i;

@@ -61,9 +61,11 @@ public final class TestInvocation {
         private Builder(Class<?> api, String methodName) {
             Objects.requireNonNull(api, "api");
             Objects.requireNonNull(methodName, "method");
-            this.method = Arrays.stream(api.getMethods()).filter(m -> m.getName().equals(methodName)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("method: '" + methodName + "' (expected: a method of "
-                            + api.getName() + ")"));
+            this.method = Arrays.stream(api.getMethods())
+                    .filter(m -> m.getName().equals(methodName))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "method: '" + methodName + "' (expected: a method of " + api.getName() + ")"));
             this.service = api.getName();
         }
 
@@ -84,9 +86,16 @@ public final class TestInvocation {
         }
 
         public Invocation build() {
-            MethodDescriptor descriptor = new MethodDescriptor(service, method, Arrays.asList(method.getParameterTypes()),
-                    method.getReturnType(), method.getGenericReturnType(), CallType.SYNC, false);
-            return Invocation.of(descriptor, args.clone(), attachments, Deadline.after(Duration.ofSeconds(30), Ticker.system()));
+            MethodDescriptor descriptor = new MethodDescriptor(
+                    service,
+                    method,
+                    Arrays.asList(method.getParameterTypes()),
+                    method.getReturnType(),
+                    method.getGenericReturnType(),
+                    CallType.SYNC,
+                    false);
+            return Invocation.of(
+                    descriptor, args.clone(), attachments, Deadline.after(Duration.ofSeconds(30), Ticker.system()));
         }
     }
 }

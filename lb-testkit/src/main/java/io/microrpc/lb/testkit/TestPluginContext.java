@@ -65,7 +65,8 @@ public final class TestPluginContext implements PluginContext {
     /** As {@link #forExtension(String, String, Map)}, with the keys and values alternating: {@code "retries", "2"}. */
     public static TestPluginContext forExtension(String point, String name, String... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("keysAndValues: " + keysAndValues.length + " strings (expected: key, value pairs)");
+            throw new IllegalArgumentException(
+                    "keysAndValues: " + keysAndValues.length + " strings (expected: key, value pairs)");
         }
         Map<String, String> keys = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -92,7 +93,8 @@ public final class TestPluginContext implements PluginContext {
     /** Moves the wall clock and the ticker forward by {@code duration}. */
     public TestPluginContext advance(Duration duration) {
         if (duration.isNegative()) {
-            throw new IllegalArgumentException("duration: " + duration + " (expected: >= 0; monotonic time does not go back)");
+            throw new IllegalArgumentException(
+                    "duration: " + duration + " (expected: >= 0; monotonic time does not go back)");
         }
         millis.addAndGet(duration.toMillis());
         nanos.addAndGet(duration.toNanos());

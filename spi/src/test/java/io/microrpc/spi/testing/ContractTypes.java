@@ -136,12 +136,22 @@ public final class ContractTypes {
                 return false;
             }
             Person p = (Person) o;
-            return id == p.id && age == p.age && active == p.active && Double.compare(score, p.score) == 0
-                    && Float.compare(ratio, p.ratio) == 0 && rank == p.rank && level == p.level
-                    && initial == p.initial && Objects.equals(boxedId, p.boxedId) && color == p.color
-                    && java.util.Arrays.equals(avatar, p.avatar) && Objects.equals(name, p.name)
-                    && Objects.equals(tags, p.tags) && Objects.equals(counts, p.counts)
-                    && Objects.equals(home, p.home) && Objects.equals(previous, p.previous);
+            return id == p.id
+                    && age == p.age
+                    && active == p.active
+                    && Double.compare(score, p.score) == 0
+                    && Float.compare(ratio, p.ratio) == 0
+                    && rank == p.rank
+                    && level == p.level
+                    && initial == p.initial
+                    && Objects.equals(boxedId, p.boxedId)
+                    && color == p.color
+                    && java.util.Arrays.equals(avatar, p.avatar)
+                    && Objects.equals(name, p.name)
+                    && Objects.equals(tags, p.tags)
+                    && Objects.equals(counts, p.counts)
+                    && Objects.equals(home, p.home)
+                    && Objects.equals(previous, p.previous);
         }
 
         @Override

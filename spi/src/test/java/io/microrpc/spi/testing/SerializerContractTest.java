@@ -94,7 +94,9 @@ public abstract class SerializerContractTest {
     protected Object roundTrip(Object value, Class<?> declaredType) throws IOException {
         ByteArrayInputStream in = new ByteArrayInputStream(write(value, declaredType));
         Object result = serializer.read(in, declaredType, ALLOWED);
-        assertThat(in.available()).as("bytes left after reading a %s", declaredType.getName()).isZero();
+        assertThat(in.available())
+                .as("bytes left after reading a %s", declaredType.getName())
+                .isZero();
         return result;
     }
 
@@ -111,18 +113,30 @@ public abstract class SerializerContractTest {
 
     static Stream<Arguments> scalars() {
         return Stream.of(
-                Arguments.of(0, int.class), Arguments.of(-1, int.class), Arguments.of(Integer.MIN_VALUE, int.class),
-                Arguments.of(Integer.MAX_VALUE, Integer.class), Arguments.of(0L, long.class),
-                Arguments.of(Long.MIN_VALUE, long.class), Arguments.of(Long.MAX_VALUE, Long.class),
-                Arguments.of(true, boolean.class), Arguments.of(false, Boolean.class),
-                Arguments.of((byte) -128, byte.class), Arguments.of((byte) 127, Byte.class),
-                Arguments.of(Short.MIN_VALUE, short.class), Arguments.of((short) 300, Short.class),
-                Arguments.of('x', char.class), Arguments.of('\uffff', Character.class),
-                Arguments.of(-0.0f, float.class), Arguments.of(Float.NaN, Float.class),
-                Arguments.of(Math.PI, double.class), Arguments.of(Double.NEGATIVE_INFINITY, Double.class),
-                Arguments.of("", String.class), Arguments.of("hello", String.class),
+                Arguments.of(0, int.class),
+                Arguments.of(-1, int.class),
+                Arguments.of(Integer.MIN_VALUE, int.class),
+                Arguments.of(Integer.MAX_VALUE, Integer.class),
+                Arguments.of(0L, long.class),
+                Arguments.of(Long.MIN_VALUE, long.class),
+                Arguments.of(Long.MAX_VALUE, Long.class),
+                Arguments.of(true, boolean.class),
+                Arguments.of(false, Boolean.class),
+                Arguments.of((byte) -128, byte.class),
+                Arguments.of((byte) 127, Byte.class),
+                Arguments.of(Short.MIN_VALUE, short.class),
+                Arguments.of((short) 300, Short.class),
+                Arguments.of('x', char.class),
+                Arguments.of('\uffff', Character.class),
+                Arguments.of(-0.0f, float.class),
+                Arguments.of(Float.NaN, Float.class),
+                Arguments.of(Math.PI, double.class),
+                Arguments.of(Double.NEGATIVE_INFINITY, Double.class),
+                Arguments.of("", String.class),
+                Arguments.of("hello", String.class),
                 Arguments.of("h\u00e9llo w\u00f6rld \u4e16\u754c \ud83d\ude00", String.class),
-                Arguments.of(new byte[0], byte[].class), Arguments.of(new byte[] {0, -1, 127, -128}, byte[].class),
+                Arguments.of(new byte[0], byte[].class),
+                Arguments.of(new byte[] {0, -1, 127, -128}, byte[].class),
                 Arguments.of(Color.GREEN, Color.class));
     }
 
@@ -225,8 +239,16 @@ public abstract class SerializerContractTest {
 
     @Test
     void objectTypedFieldsCarryTheirConcreteClass() throws IOException {
-        for (Object payload : new Object[] {new Address("s", "c", 1), Person.sample(4), "text", 12L, Color.BLUE,
-                List.of(new Address("a", "b", 2)), Map.of("k", new Address("x", "y", 3)), new int[] {1, 2}}) {
+        for (Object payload : new Object[] {
+            new Address("s", "c", 1),
+            Person.sample(4),
+            "text",
+            12L,
+            Color.BLUE,
+            List.of(new Address("a", "b", 2)),
+            Map.of("k", new Address("x", "y", 3)),
+            new int[] {1, 2}
+        }) {
             Envelope envelope = new Envelope("label", payload);
             Envelope back = (Envelope) roundTrip(envelope, Envelope.class);
             assertThat(back).as("envelope of %s", payload).isEqualTo(envelope);
@@ -235,8 +257,17 @@ public abstract class SerializerContractTest {
 
     @Test
     void nullRoundTripsForEveryKindOfDeclaredType() throws IOException {
-        for (Class<?> type : List.of(Integer.class, String.class, byte[].class, Color.class, Person.class,
-                List.class, Map.class, Object.class, Instant.class, int[].class)) {
+        for (Class<?> type : List.of(
+                Integer.class,
+                String.class,
+                byte[].class,
+                Color.class,
+                Person.class,
+                List.class,
+                Map.class,
+                Object.class,
+                Instant.class,
+                int[].class)) {
             assertThat(roundTrip(null, type)).as("null as %s", type.getName()).isNull();
         }
     }
@@ -251,10 +282,12 @@ public abstract class SerializerContractTest {
 
     @Test
     void valuesWrittenBackToBackAreReadInOrder() throws IOException {
-        Object[] values = {42, "", Person.sample(9), null, List.of(Person.sample(10)), new byte[] {9, 8}, Color.RED,
-                "last"};
-        Class<?>[] types = {int.class, String.class, Person.class, Person.class, List.class, byte[].class,
-                Color.class, String.class};
+        Object[] values = {
+            42, "", Person.sample(9), null, List.of(Person.sample(10)), new byte[] {9, 8}, Color.RED, "last"
+        };
+        Class<?>[] types = {
+            int.class, String.class, Person.class, Person.class, List.class, byte[].class, Color.class, String.class
+        };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < values.length; i++) {
             serializer.write(out, values[i], types[i]);
@@ -295,7 +328,11 @@ public abstract class SerializerContractTest {
         assertThatThrownBy(() -> read(bytes, Envelope.class, ALLOWED))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining(Innocuous.class.getName());
-        assertThat(((Envelope) read(bytes, Envelope.class, ALLOWED.toBuilder().add(Innocuous.class).build())).payload())
+        assertThat(((Envelope) read(
+                                bytes,
+                                Envelope.class,
+                                ALLOWED.toBuilder().add(Innocuous.class).build()))
+                        .payload())
                 .isInstanceOf(Innocuous.class);
     }
 
@@ -314,7 +351,9 @@ public abstract class SerializerContractTest {
         Throwable thrown = catchThrowable(() -> read(bytes, Envelope.class, ALLOWED));
 
         assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining(forbidden);
-        assertThat(ContractTypes.FORBIDDEN_INITIALIZED).as("Forbidden's static initializer ran").isFalse();
+        assertThat(ContractTypes.FORBIDDEN_INITIALIZED)
+                .as("Forbidden's static initializer ran")
+                .isFalse();
     }
 
     @Test
@@ -331,8 +370,19 @@ public abstract class SerializerContractTest {
 
     @Test
     void randomBytesFailWithAnIOExceptionOrReadAsSomething() {
-        Class<?>[] types = {Person.class, Envelope.class, List.class, Map.class, Object.class, String.class,
-                int.class, byte[].class, Color.class, int[].class, Instant.class};
+        Class<?>[] types = {
+            Person.class,
+            Envelope.class,
+            List.class,
+            Map.class,
+            Object.class,
+            String.class,
+            int.class,
+            byte[].class,
+            Color.class,
+            int[].class,
+            Instant.class
+        };
         Random random = new Random(20240601);
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < 1000; i++) {
@@ -347,8 +397,13 @@ public abstract class SerializerContractTest {
 
     @Test
     void corruptedPayloadsFailWithAnIOExceptionOrReadAsSomething() throws IOException {
-        Object[] values = {Person.sample(5), new Envelope("e", List.of(new Address("a", "b", 1), Map.of("k", 2))),
-            List.of(Person.sample(6)), Map.of("k", Person.sample(7)), new Object[] {1, "two", null, new int[] {3}}};
+        Object[] values = {
+            Person.sample(5),
+            new Envelope("e", List.of(new Address("a", "b", 1), Map.of("k", 2))),
+            List.of(Person.sample(6)),
+            Map.of("k", Person.sample(7)),
+            new Object[] {1, "two", null, new int[] {3}}
+        };
         Class<?>[] types = {Person.class, Envelope.class, List.class, Map.class, Object.class};
         Random random = new Random(7);
         List<byte[]> originals = new ArrayList<>();
@@ -374,8 +429,10 @@ public abstract class SerializerContractTest {
         } catch (IOException expected) {
             return; // the well-defined failure
         } catch (RuntimeException | Error e) {
-            throw new AssertionError("reading " + Arrays.toString(garbage) + " as " + type.getName()
-                    + " threw " + e + " instead of an IOException", e);
+            throw new AssertionError(
+                    "reading " + Arrays.toString(garbage) + " as " + type.getName() + " threw " + e
+                            + " instead of an IOException",
+                    e);
         }
         if (value != null && !type.isPrimitive()) {
             assertThat(value).as("what %s read as", Arrays.toString(garbage)).isInstanceOf(type);

@@ -33,8 +33,14 @@ final class ClientCall implements ResponseListener, TimerTask {
     final CompletableFuture<Object> future = new CompletableFuture<>();
     private volatile Timeout timeout;
 
-    ClientCall(EndpointImpl endpoint, long requestId, MethodDescriptor method, Serializer serializer,
-               AllowedTypes allowedTypes, Ticker ticker, long timeoutNanos) {
+    ClientCall(
+            EndpointImpl endpoint,
+            long requestId,
+            MethodDescriptor method,
+            Serializer serializer,
+            AllowedTypes allowedTypes,
+            Ticker ticker,
+            long timeoutNanos) {
         this.endpoint = endpoint;
         this.requestId = requestId;
         this.method = method;
@@ -60,9 +66,13 @@ final class ClientCall implements ResponseListener, TimerTask {
                 try {
                     value = PayloadCodec.readValue(response.body(), serializer, method.returnType(), allowedTypes);
                 } catch (Exception | LinkageError e) {
-                    fail(Status.of(Status.Code.INTERNAL).withDescription("cannot read the result of " + method.fullName()
-                            + " from " + endpoint.address() + " with serializer " + serializer.name() + ": " + e.getMessage())
-                            .asException(), false);
+                    fail(
+                            Status.of(Status.Code.INTERNAL)
+                                    .withDescription("cannot read the result of " + method.fullName() + " from "
+                                            + endpoint.address() + " with serializer " + serializer.name() + ": "
+                                            + e.getMessage())
+                                    .asException(),
+                            false);
                     return;
                 }
                 complete(value);
@@ -79,8 +89,12 @@ final class ClientCall implements ResponseListener, TimerTask {
             }
             RpcException error = code == Status.Code.APPLICATION_ERROR && !remoteType.isEmpty()
                     ? RpcException.remote(remoteType, message)
-                    : Status.of(code).withDescription(message + " [" + method.fullName() + " on " + endpoint.address() + "]")
-                            .asException(response.isRefused() ? RpcException.Progress.REFUSED : RpcException.Progress.ANSWERED);
+                    : Status.of(code)
+                            .withDescription(message + " [" + method.fullName() + " on " + endpoint.address() + "]")
+                            .asException(
+                                    response.isRefused()
+                                            ? RpcException.Progress.REFUSED
+                                            : RpcException.Progress.ANSWERED);
             // An application error still means the endpoint is healthy.
             fail(error, code == Status.Code.APPLICATION_ERROR);
         } finally {
@@ -92,16 +106,22 @@ final class ClientCall implements ResponseListener, TimerTask {
     public void onConnectionFailure(Status status) {
         cancelTimer();
         // Sent, and the connection went before the answer came: the call may have run.
-        fail(status.withDescription(status.description() + " [" + method.fullName() + "]").asException(RpcException.Progress.LOST), false);
+        fail(
+                status.withDescription(status.description() + " [" + method.fullName() + "]")
+                        .asException(RpcException.Progress.LOST),
+                false);
     }
 
     /** The deadline passed: forget the request and fail the call. */
     @Override
     public void run(Timeout t) {
         endpoint.connection().cancel(requestId);
-        fail(Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription(method.fullName() + " did not complete within "
-                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms on " + endpoint.address())
-                .asException(RpcException.Progress.LOST), false);
+        fail(
+                Status.of(Status.Code.DEADLINE_EXCEEDED)
+                        .withDescription(method.fullName() + " did not complete within "
+                                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms on " + endpoint.address())
+                        .asException(RpcException.Progress.LOST),
+                false);
     }
 
     /** Fails the call before it was sent. */

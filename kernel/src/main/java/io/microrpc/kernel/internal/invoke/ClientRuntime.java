@@ -1,8 +1,7 @@
 package io.microrpc.kernel.internal.invoke;
 
-import io.microrpc.kernel.internal.metrics.KernelMetrics;
-
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.transport.ClientTransport;
 import io.microrpc.kernel.internal.transport.KernelThreadFactory;
@@ -39,8 +38,12 @@ public final class ClientRuntime implements AutoCloseable {
     /** Services with a reference, by direct addresses or through the registry. */
     private final Set<String> referenced = ConcurrentHashMap.newKeySet();
 
-    public ClientRuntime(KernelSettings settings, ExtensionRegistry extensions, Ticker ticker, RegistryBinding registries,
-                         KernelMetrics metrics) {
+    public ClientRuntime(
+            KernelSettings settings,
+            ExtensionRegistry extensions,
+            Ticker ticker,
+            RegistryBinding registries,
+            KernelMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.registries = registries;
@@ -56,25 +59,31 @@ public final class ClientRuntime implements AutoCloseable {
      * timeout for a first connection, so the first call does not fail while connecting; the proxy is
      * returned either way and calls fail with {@code UNAVAILABLE} until a provider is reachable.
      */
-    public <T> T reference(Class<T> type, List<String> addresses, Duration timeout, String serializer,
-                           List<Class<?>> extraAllowedTypes) {
+    public <T> T reference(
+            Class<T> type,
+            List<String> addresses,
+            Duration timeout,
+            String serializer,
+            List<Class<?>> extraAllowedTypes) {
         ServiceModel model = ServiceModel.of(type, extraAllowedTypes);
         Directory directory;
         if (addresses.isEmpty()) {
             if (!registries.hasRegistry()) {
-                throw new IllegalArgumentException("no addresses given for " + model.name() + " and no Registry plugin is "
-                        + "loaded; pass provider addresses (host:port), or put plugin-registry-zookeeper in "
-                        + settings.pluginsDir() + "/");
+                throw new IllegalArgumentException(
+                        "no addresses given for " + model.name() + " and no Registry plugin is "
+                                + "loaded; pass provider addresses (host:port), or put plugin-registry-zookeeper in "
+                                + settings.pluginsDir() + "/");
             }
             directory = registries.directory(model.name(), transport);
         } else {
-            List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
+            List<HostPort> parsed =
+                    addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
             directory = new DirectDirectory(model.name(), parsed, transport);
         }
         referenced.add(model.name());
         awaitFirstConnection(directory);
-        ReferenceInvoker handler = new ReferenceInvoker(model, directory, extensions, settings, ticker, timer,
-                timeout, serializer, metrics);
+        ReferenceInvoker handler = new ReferenceInvoker(
+                model, directory, extensions, settings, ticker, timer, timeout, serializer, metrics);
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(proxy);
     }
@@ -87,7 +96,9 @@ public final class ClientRuntime implements AutoCloseable {
         long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
         while (directory.ready().isEmpty()) {
             if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
-                log.warn("No provider reachable yet ({}); calls fail with UNAVAILABLE until one is", directory.describe());
+                log.warn(
+                        "No provider reachable yet ({}); calls fail with UNAVAILABLE until one is",
+                        directory.describe());
                 return;
             }
             java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));

@@ -15,7 +15,8 @@ final class DirectDirectory implements Directory {
     DirectDirectory(String service, List<HostPort> addresses, ClientTransport transport) {
         List<EndpointImpl> list = new ArrayList<>();
         for (HostPort a : addresses) {
-            ServiceInstance instance = ServiceInstance.builder(service, a.host(), a.port()).build();
+            ServiceInstance instance =
+                    ServiceInstance.builder(service, a.host(), a.port()).build();
             list.add(new EndpointImpl(instance, transport.connection(a.host(), a.port())));
         }
         this.endpoints = List.copyOf(list);

@@ -42,8 +42,10 @@ final class FilterChain {
             ClassLoader previous = ContextLoader.enter(filter);
             try {
                 CompletableFuture<Object> f = filter.invoke(invocation, new Step(filters, index + 1, terminal));
-                return f != null ? f : CompletableFuture.failedFuture(new IllegalStateException(
-                        "filter '" + filter.name() + "' returned null (expected: a future)"));
+                return f != null
+                        ? f
+                        : CompletableFuture.failedFuture(new IllegalStateException(
+                                "filter '" + filter.name() + "' returned null (expected: a future)"));
             } catch (RuntimeException | LinkageError e) {
                 return CompletableFuture.failedFuture(e);
             } finally {

@@ -2,7 +2,6 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.internal.metrics.CallMetrics;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
-
 import io.microrpc.spi.MethodDescriptor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

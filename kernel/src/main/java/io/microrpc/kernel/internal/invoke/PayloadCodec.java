@@ -43,7 +43,8 @@ final class PayloadCodec {
         }
     }
 
-    static Object[] readValues(ByteBuf buf, Serializer serializer, Class<?>[] types, AllowedTypes allowed) throws IOException {
+    static Object[] readValues(ByteBuf buf, Serializer serializer, Class<?>[] types, AllowedTypes allowed)
+            throws IOException {
         Object[] values = new Object[types.length];
         if (types.length == 0) {
             return values;
@@ -60,7 +61,8 @@ final class PayloadCodec {
         return values;
     }
 
-    static Object readValue(ByteBuf buf, Serializer serializer, Class<?> type, AllowedTypes allowed) throws IOException {
+    static Object readValue(ByteBuf buf, Serializer serializer, Class<?> type, AllowedTypes allowed)
+            throws IOException {
         if (type == void.class || type == Void.class) {
             return null;
         }
@@ -81,7 +83,8 @@ final class PayloadCodec {
             return null;
         }
         if (!type.isPrimitive() && !type.isInstance(value)) {
-            throw new IOException("serializer returned " + value.getClass().getName() + " for declared type " + type.getName());
+            throw new IOException(
+                    "serializer returned " + value.getClass().getName() + " for declared type " + type.getName());
         }
         return value;
     }

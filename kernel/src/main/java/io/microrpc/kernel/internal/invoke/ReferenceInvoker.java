@@ -1,9 +1,8 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.CallMetrics;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
-
-import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
@@ -58,10 +57,19 @@ final class ReferenceInvoker implements InvocationHandler {
     private final Duration timeout;
     /** The reference's own serializer, or null for the configured {@code call.serializer}. */
     private final String serializerName;
+
     private final KernelMetrics metrics;
 
-    ReferenceInvoker(ServiceModel model, Directory directory, ExtensionRegistry extensions, KernelSettings settings,
-                     Ticker ticker, Timer timer, Duration timeout, String serializerName, KernelMetrics metrics) {
+    ReferenceInvoker(
+            ServiceModel model,
+            Directory directory,
+            ExtensionRegistry extensions,
+            KernelSettings settings,
+            Ticker ticker,
+            Timer timer,
+            Duration timeout,
+            String serializerName,
+            KernelMetrics metrics) {
         this.metrics = metrics;
         this.model = model;
         this.directory = directory;
@@ -143,8 +151,11 @@ final class ReferenceInvoker implements InvocationHandler {
             code = Status.Code.OK;
         } else {
             RpcException e = RpcException.find(failure);
-            code = e != null ? e.code()
-                    : failure instanceof java.util.concurrent.CancellationException ? Status.Code.CANCELLED : Status.Code.UNKNOWN;
+            code = e != null
+                    ? e.code()
+                    : failure instanceof java.util.concurrent.CancellationException
+                            ? Status.Code.CANCELLED
+                            : Status.Code.UNKNOWN;
         }
         callMetrics.record(code, ticker.nanoTime() - started);
     }
@@ -183,7 +194,9 @@ final class ReferenceInvoker implements InvocationHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(false);
-            throw Status.of(Status.Code.CANCELLED).withDescription("interrupted while waiting for the result").asException();
+            throw Status.of(Status.Code.CANCELLED)
+                    .withDescription("interrupted while waiting for the result")
+                    .asException();
         }
     }
 
@@ -223,8 +236,9 @@ final class ReferenceInvoker implements InvocationHandler {
             ready.removeAll(excluded);
         }
         if (ready.isEmpty()) {
-            throw Status.of(Status.Code.UNAVAILABLE).withDescription("no provider of " + model.name()
-                    + " is reachable (" + directory.describe() + "); check that a provider runs there and the address is right")
+            throw Status.of(Status.Code.UNAVAILABLE)
+                    .withDescription("no provider of " + model.name() + " is reachable (" + directory.describe()
+                            + "); check that a provider runs there and the address is right")
                     .asException(RpcException.Progress.NOT_SENT);
         }
         if (ready.size() == 1) {
@@ -232,8 +246,11 @@ final class ReferenceInvoker implements InvocationHandler {
         }
         LoadBalancer lb = ext.loadBalancer(model.name());
         if (lb == null) {
-            throw ext.missing(ExtensionPoints.LOAD_BALANCER, ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name()),
-                    "choosing among " + ready.size() + " providers of " + model.name()).asException();
+            throw ext.missing(
+                            ExtensionPoints.LOAD_BALANCER,
+                            ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name()),
+                            "choosing among " + ready.size() + " providers of " + model.name())
+                    .asException();
         }
         Endpoint chosen;
         ClassLoader previous = ContextLoader.enter(lb);
@@ -243,8 +260,10 @@ final class ReferenceInvoker implements InvocationHandler {
             ContextLoader.exit(previous);
         }
         if (chosen == null || !ready.contains(chosen)) {
-            throw Status.of(Status.Code.INTERNAL).withDescription("load balancer '" + lb.name() + "' returned "
-                    + chosen + ", which is not one of the candidates").asException();
+            throw Status.of(Status.Code.INTERNAL)
+                    .withDescription("load balancer '" + lb.name() + "' returned " + chosen
+                            + ", which is not one of the candidates")
+                    .asException();
         }
         return chosen;
     }
@@ -253,25 +272,35 @@ final class ReferenceInvoker implements InvocationHandler {
         MethodDescriptor method = invocation.method();
         Serializer serializer = ext.serializerFor(model.name(), serializerName);
         if (serializer == null) {
-            return CompletableFuture.failedFuture(ext.missing(ExtensionPoints.SERIALIZER, ext.serializerWanted(model.name(), serializerName),
-                    "calling " + method.fullName()).asException(RpcException.Progress.NOT_SENT));
+            return CompletableFuture.failedFuture(ext.missing(
+                            ExtensionPoints.SERIALIZER,
+                            ext.serializerWanted(model.name(), serializerName),
+                            "calling " + method.fullName())
+                    .asException(RpcException.Progress.NOT_SENT));
         }
         if (!(endpoint instanceof EndpointImpl)) {
-            return CompletableFuture.failedFuture(Status.of(Status.Code.INTERNAL).withDescription("endpoint "
-                    + endpoint + " was not provided by this kernel").asException(RpcException.Progress.NOT_SENT));
+            return CompletableFuture.failedFuture(Status.of(Status.Code.INTERNAL)
+                    .withDescription("endpoint " + endpoint + " was not provided by this kernel")
+                    .asException(RpcException.Progress.NOT_SENT));
         }
         EndpointImpl target = (EndpointImpl) endpoint;
         long remaining = invocation.deadline().remainingNanos();
         if (remaining <= 0) {
             return CompletableFuture.failedFuture(Status.of(Status.Code.DEADLINE_EXCEEDED)
-                    .withDescription("the deadline of " + method.fullName() + " passed before it was sent").asException(RpcException.Progress.NOT_SENT));
+                    .withDescription("the deadline of " + method.fullName() + " passed before it was sent")
+                    .asException(RpcException.Progress.NOT_SENT));
         }
         ClientConnection connection = target.connection();
         boolean oneWay = method.callType() == CallType.ONE_WAY;
         long id = connection.nextRequestId();
         MethodModel mm = model.method(method.name());
-        ByteBuf frame = Frames.start(connection.alloc(), mm.requestSize().get(), oneWay ? Protocol.FLAG_ONE_WAY : 0,
-                serializer.id(), (byte) 0, id);
+        ByteBuf frame = Frames.start(
+                connection.alloc(),
+                mm.requestSize().get(),
+                oneWay ? Protocol.FLAG_ONE_WAY : 0,
+                serializer.id(),
+                (byte) 0,
+                id);
         try {
             RequestHeader.write(frame, method.service(), method.name(), remaining, invocation.attachments());
             PayloadCodec.writeValues(frame, serializer, invocation.arguments(), mm.parameterTypes());
@@ -280,14 +309,19 @@ final class ReferenceInvoker implements InvocationHandler {
         } catch (FrameTooLargeException e) {
             frame.release();
             return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
-                    .withDescription("the request of " + method.fullName() + ": " + e.getMessage()).asException(RpcException.Progress.NOT_SENT));
+                    .withDescription("the request of " + method.fullName() + ": " + e.getMessage())
+                    .asException(RpcException.Progress.NOT_SENT));
         } catch (Exception | LinkageError e) {
             frame.release();
-            return CompletableFuture.failedFuture(Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot serialize the "
-                    + "arguments of " + method.fullName() + " with " + serializer.name() + ": " + e.getMessage()).withCause(e).asException(RpcException.Progress.NOT_SENT));
+            return CompletableFuture.failedFuture(Status.of(Status.Code.INVALID_ARGUMENT)
+                    .withDescription("cannot serialize the " + "arguments of " + method.fullName() + " with "
+                            + serializer.name() + ": " + e.getMessage())
+                    .withCause(e)
+                    .asException(RpcException.Progress.NOT_SENT));
         }
         if (oneWay) {
-            return connection.sendOneWay(frame) ? CompletableFuture.completedFuture(null)
+            return connection.sendOneWay(frame)
+                    ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(notReady(connection, method));
         }
         ClientCall call = new ClientCall(target, id, method, serializer, model.allowedTypes(), ticker, remaining);
@@ -302,8 +336,10 @@ final class ReferenceInvoker implements InvocationHandler {
     }
 
     private static RpcException notReady(ClientConnection connection, MethodDescriptor method) {
-        return Status.of(Status.Code.UNAVAILABLE).withDescription("connection to " + connection.address() + " is "
-                + connection.state() + "; " + method.fullName() + " was not sent").asException(RpcException.Progress.NOT_SENT);
+        return Status.of(Status.Code.UNAVAILABLE)
+                .withDescription("connection to " + connection.address() + " is " + connection.state() + "; "
+                        + method.fullName() + " was not sent")
+                .asException(RpcException.Progress.NOT_SENT);
     }
 
     private Object objectMethod(Object proxy, Method method, Object[] args) {

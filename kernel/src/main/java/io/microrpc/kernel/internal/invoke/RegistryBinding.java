@@ -37,6 +37,7 @@ public final class RegistryBinding {
     private final Map<String, Integer> weights = new HashMap<>();
     /** Read without the lock by {@link #discovered()}: status must not wait for a registry call that hangs. */
     private final List<RegistryDirectory> directories = new CopyOnWriteArrayList<>();
+
     private volatile Registry bound;
 
     /** Follows the snapshot's active registry; called after every publish. */
@@ -59,7 +60,10 @@ public final class RegistryBinding {
         }
         if (next != null) {
             registered.values().forEach(i -> register(next, i));
-            log.info("Registry '{}' is active{}", next.name(), previous == null ? "" : " (was '" + previous.name() + "')");
+            log.info(
+                    "Registry '{}' is active{}",
+                    next.name(),
+                    previous == null ? "" : " (was '" + previous.name() + "')");
         }
         directories.forEach(d -> d.bind(next));
         // The previous registry is not asked to unregister: it may be the same backend under a new
@@ -113,11 +117,12 @@ public final class RegistryBinding {
      */
     public synchronized List<ServiceInstance> weigh(String service, int weight) {
         if (weight < 0 || weight > ServiceInstance.MAX_WEIGHT) {
-            throw new IllegalArgumentException("weight: " + weight + " (expected: 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)");
+            throw new IllegalArgumentException(
+                    "weight: " + weight + " (expected: 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)");
         }
         if (service != null && !registered.containsKey(service)) {
-            throw new IllegalArgumentException("service '" + service + "' is not exported by this kernel (exported: "
-                    + registered.keySet() + ")");
+            throw new IllegalArgumentException(
+                    "service '" + service + "' is not exported by this kernel (exported: " + registered.keySet() + ")");
         }
         List<ServiceInstance> changed = new ArrayList<>();
         for (Map.Entry<String, ServiceInstance> e : registered.entrySet()) {
@@ -131,7 +136,10 @@ public final class RegistryBinding {
                 }
             }
         }
-        log.info("Weight of {} set to {}{}", service == null ? "every exported service" : service, weight,
+        log.info(
+                "Weight of {} set to {}{}",
+                service == null ? "every exported service" : service,
+                weight,
                 bound == null ? " (no registry is active: it is published when one is)" : "");
         return changed;
     }
@@ -191,11 +199,15 @@ public final class RegistryBinding {
         if (!inTime) {
             // What is left is read before the interrupt, which ends the blocked call (and so counts it done).
             List<String> left = instances.subList(Math.min(done.get(), instances.size()), instances.size()).stream()
-                    .map(ServiceInstance::service).toList();
+                    .map(ServiceInstance::service)
+                    .toList();
             abandoned.set(true);
             worker.interrupt();
-            log.warn("Registry '{}' did not unregister {} within {} ms (unreachable?); shutting down without waiting: "
-                    + "the registry drops them when this process's session closes or expires", r.name(), left,
+            log.warn(
+                    "Registry '{}' did not unregister {} within {} ms (unreachable?); shutting down without waiting: "
+                            + "the registry drops them when this process's session closes or expires",
+                    r.name(),
+                    left,
                     timeout.toMillis());
         }
     }
@@ -215,7 +227,8 @@ public final class RegistryBinding {
         }
     }
 
-    synchronized RegistryDirectory directory(String service, io.microrpc.kernel.internal.transport.ClientTransport transport) {
+    synchronized RegistryDirectory directory(
+            String service, io.microrpc.kernel.internal.transport.ClientTransport transport) {
         RegistryDirectory d = new RegistryDirectory(service, transport);
         directories.add(d);
         d.bind(bound);
@@ -230,7 +243,8 @@ public final class RegistryBinding {
     public Map<String, List<ServiceInstance>> discovered() {
         Map<String, List<ServiceInstance>> out = new TreeMap<>();
         for (RegistryDirectory d : directories) {
-            out.putIfAbsent(d.service(), d.all().stream().map(Endpoint::instance).toList());
+            out.putIfAbsent(
+                    d.service(), d.all().stream().map(Endpoint::instance).toList());
         }
         return out;
     }

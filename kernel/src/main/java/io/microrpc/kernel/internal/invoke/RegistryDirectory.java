@@ -58,7 +58,11 @@ final class RegistryDirectory implements Directory {
             try {
                 subscription = next.subscribe(service, providers -> onProviders(mine, providers));
             } catch (RuntimeException | LinkageError e) {
-                log.warn("Registry '{}' failed to subscribe to {}; keeping the last known providers", next.name(), service, e);
+                log.warn(
+                        "Registry '{}' failed to subscribe to {}; keeping the last known providers",
+                        next.name(),
+                        service,
+                        e);
             } finally {
                 ContextLoader.exit(cl);
             }
@@ -71,8 +75,10 @@ final class RegistryDirectory implements Directory {
             return;
         }
         if (providers.isEmpty() && !heardFromCurrent) {
-            log.info("Ignoring an empty provider list for {} from the registry just switched to; keeping {} known providers",
-                    service, endpoints.size());
+            log.info(
+                    "Ignoring an empty provider list for {} from the registry just switched to; keeping {} known providers",
+                    service,
+                    endpoints.size());
             return;
         }
         heardFromCurrent = true;
@@ -85,8 +91,13 @@ final class RegistryDirectory implements Directory {
         for (ServiceInstance p : providers) {
             if (p.protocolVersion() != Protocol.VERSION) {
                 if (known.containsKey(p.address()) || !skipped.contains(p.address())) {
-                    log.warn("Skipping provider {} of {}: it speaks protocol version {}, this kernel speaks {} "
-                            + "(upgrade one side; docs/PROTOCOL.md)", p.address(), service, p.protocolVersion(), Protocol.VERSION);
+                    log.warn(
+                            "Skipping provider {} of {}: it speaks protocol version {}, this kernel speaks {} "
+                                    + "(upgrade one side; docs/PROTOCOL.md)",
+                            p.address(),
+                            service,
+                            p.protocolVersion(),
+                            Protocol.VERSION);
                 }
                 skippedNow.add(p.address());
                 continue;

@@ -28,6 +28,7 @@ final class RequestNames {
 
     /** What {@link #read} found: the names, and whether they came from the cache. */
     String service;
+
     String method;
     private int start;
     private int length;

@@ -1,9 +1,8 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.CallMetrics;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
-
-import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
 import io.microrpc.kernel.internal.plugin.Extensions;
@@ -57,15 +56,23 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Object drainLock = new Object();
 
-    public ServerDispatcher(ExportedServices services, ExtensionRegistry extensions, KernelSettings settings, Ticker ticker,
-                            KernelMetrics metrics) {
+    public ServerDispatcher(
+            ExportedServices services,
+            ExtensionRegistry extensions,
+            KernelSettings settings,
+            Ticker ticker,
+            KernelMetrics metrics) {
         this.services = services;
         this.metrics = metrics;
         this.extensions = extensions;
         this.settings = settings;
         this.ticker = ticker;
-        this.workers = new ThreadPoolExecutor(settings.serverWorkerThreads(), settings.serverWorkerThreads(),
-                60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.serverWorkerQueue()),
+        this.workers = new ThreadPoolExecutor(
+                settings.serverWorkerThreads(),
+                settings.serverWorkerThreads(),
+                60,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(settings.serverWorkerQueue()),
                 new KernelThreadFactory("microrpc-worker"));
         this.workers.allowCoreThreadTimeOut(true);
     }
@@ -90,8 +97,16 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             header = RequestHeader.readAfterNames(frame.body(), names.service, names.method);
         } catch (MalformedFrameException e) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("malformed request metadata: " + e.getMessage()), null, ext,
-                    metrics.calls(KernelMetrics.Side.SERVER, KernelMetrics.UNKNOWN, KernelMetrics.UNKNOWN), started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.INVALID_ARGUMENT)
+                            .withDescription("malformed request metadata: " + e.getMessage()),
+                    null,
+                    ext,
+                    metrics.calls(KernelMetrics.Side.SERVER, KernelMetrics.UNKNOWN, KernelMetrics.UNKNOWN),
+                    started,
+                    true);
             return;
         }
         Deadline deadline = Deadline.afterNanos(header.timeoutNanos(), ticker);
@@ -104,18 +119,37 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
                     : "service " + header.service() + " has no method '" + header.method() + "' (methods: "
                             + new java.util.TreeSet<>(service.model.methodNames()) + ")";
             // Only names this server exports become labels: a caller cannot create metrics at will.
-            fail(connection, frame, Status.of(Status.Code.NOT_FOUND).withDescription(description), null, ext,
-                    metrics.calls(KernelMetrics.Side.SERVER, service == null ? KernelMetrics.UNKNOWN : service.model.name(),
-                            KernelMetrics.UNKNOWN), started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.NOT_FOUND).withDescription(description),
+                    null,
+                    ext,
+                    metrics.calls(
+                            KernelMetrics.Side.SERVER,
+                            service == null ? KernelMetrics.UNKNOWN : service.model.name(),
+                            KernelMetrics.UNKNOWN),
+                    started,
+                    true);
             return;
         }
         names.resolved(frame.body(), service.model.name(), method.descriptor().name());
         CallMetrics callMetrics = method.metrics(metrics, KernelMetrics.Side.SERVER);
         if (onConnection > settings.serverMaxCallsPerConnection()) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("this connection has "
-                    + settings.serverMaxCallsPerConnection() + " calls in flight already (server.max-calls-per-connection); "
-                    + method.descriptor().fullName() + " not run"), null, ext, callMetrics, started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                            .withDescription("this connection has "
+                                    + settings.serverMaxCallsPerConnection()
+                                    + " calls in flight already (server.max-calls-per-connection); "
+                                    + method.descriptor().fullName() + " not run"),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    true);
             return;
         }
         if (service.runOnIoThread) {
@@ -123,42 +157,90 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             return;
         }
         try {
-            workers.execute(() -> process(connection, frame, header, deadline, service, method, ext, callMetrics, started));
+            workers.execute(
+                    () -> process(connection, frame, header, deadline, service, method, ext, callMetrics, started));
         } catch (RejectedExecutionException e) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("server is saturated: "
-                    + settings.serverWorkerThreads() + " workers busy and " + settings.serverWorkerQueue()
-                    + " calls queued (server.worker-threads, server.worker-queue)"), null, ext, callMetrics, started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                            .withDescription("server is saturated: "
+                                    + settings.serverWorkerThreads() + " workers busy and "
+                                    + settings.serverWorkerQueue()
+                                    + " calls queued (server.worker-threads, server.worker-queue)"),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    true);
         }
     }
 
-    private void process(ServerConnection connection, Frame frame, RequestHeader header, Deadline deadline,
-                         ExportedService service, MethodModel method, Extensions ext, CallMetrics callMetrics, long started) {
+    private void process(
+            ServerConnection connection,
+            Frame frame,
+            RequestHeader header,
+            Deadline deadline,
+            ExportedService service,
+            MethodModel method,
+            Extensions ext,
+            CallMetrics callMetrics,
+            long started) {
         String fullName = method.descriptor().fullName();
         if (deadline.isExpired()) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.DEADLINE_EXCEEDED).withDescription("the deadline of "
-                    + fullName + " passed before the server started it; not run"), null, ext, callMetrics, started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.DEADLINE_EXCEEDED)
+                            .withDescription(
+                                    "the deadline of " + fullName + " passed before the server started it; not run"),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    true);
             return;
         }
         Serializer serializer = ext.serializer(frame.serializerId());
         if (serializer == null) {
             frame.release();
-            fail(connection, frame, Status.of(Status.Code.UNIMPLEMENTED).withDescription("serializer id "
-                    + frame.serializerId() + " is not loaded on this server (loaded: " + ext.serializerNames()
-                    + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"), null, ext,
-                    callMetrics, started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.UNIMPLEMENTED)
+                            .withDescription(
+                                    "serializer id "
+                                            + frame.serializerId() + " is not loaded on this server (loaded: "
+                                            + ext.serializerNames()
+                                            + "); install the codec plugin the caller uses, or set the caller's call.serializer to one of these"),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    true);
             return;
         }
         Object[] args;
         try {
-            args = PayloadCodec.readValues(frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
+            args = PayloadCodec.readValues(
+                    frame.body(), serializer, method.parameterTypes(), service.model.allowedTypes());
         } catch (Exception | Error e) {
             // A codec is plugin code reading hostile bytes: any Error too (fuzzed protostuff input threw
             // OutOfMemoryError and AssertionError) must answer the call and end it, or it stays in flight.
             String reason = e instanceof Error ? e.toString() : e.getMessage();
-            fail(connection, frame, Status.of(Status.Code.INVALID_ARGUMENT).withDescription("cannot read the arguments of "
-                    + fullName + " with serializer " + serializer.name() + ": " + reason), null, ext, callMetrics, started, true);
+            fail(
+                    connection,
+                    frame,
+                    Status.of(Status.Code.INVALID_ARGUMENT)
+                            .withDescription("cannot read the arguments of " + fullName + " with serializer "
+                                    + serializer.name() + ": " + reason),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    true);
             return;
         } finally {
             frame.release();
@@ -166,7 +248,16 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         Invocation invocation = Invocation.of(method.descriptor(), args, header.attachments(), deadline);
         ImplementationCall implementation = new ImplementationCall(service, method);
         CompletableFuture<Object> result = FilterChain.invoke(ext.serverFilters(), invocation, implementation);
-        result.whenComplete((value, error) -> respond(connection, frame, serializer, method, value, error, ext, callMetrics, started,
+        result.whenComplete((value, error) -> respond(
+                connection,
+                frame,
+                serializer,
+                method,
+                value,
+                error,
+                ext,
+                callMetrics,
+                started,
                 !implementation.invoked));
     }
 
@@ -208,22 +299,39 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
         }
     }
 
-    private void respond(ServerConnection connection, Frame request, Serializer serializer, MethodModel method,
-                         Object value, Throwable error, Extensions ext, CallMetrics callMetrics, long started,
-                         boolean notRun) {
+    private void respond(
+            ServerConnection connection,
+            Frame request,
+            Serializer serializer,
+            MethodModel method,
+            Object value,
+            Throwable error,
+            Extensions ext,
+            CallMetrics callMetrics,
+            long started,
+            boolean notRun) {
         if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             RpcException rpc = cause instanceof RpcException ? (RpcException) cause : null;
             if (rpc != null) {
                 // Refused only when a filter turned it away before the implementation ran, and said so; what
                 // the implementation throws (e.g. a status relayed from its own downstream call) ran.
-                boolean refused = notRun && (rpc.progress() == RpcException.Progress.REFUSED
-                        || rpc.progress() == RpcException.Progress.NOT_SENT);
+                boolean refused = notRun
+                        && (rpc.progress() == RpcException.Progress.REFUSED
+                                || rpc.progress() == RpcException.Progress.NOT_SENT);
                 fail(connection, request, rpc.status(), rpc.remoteType(), ext, callMetrics, started, refused);
             } else {
                 log.debug("{} threw", method.descriptor().fullName(), cause);
-                fail(connection, request, Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
-                        cause.getClass().getName(), ext, callMetrics, started, false);
+                fail(
+                        connection,
+                        request,
+                        Status.of(Status.Code.APPLICATION_ERROR).withDescription(cause.getMessage()),
+                        cause.getClass().getName(),
+                        ext,
+                        callMetrics,
+                        started,
+                        false);
             }
             return;
         }
@@ -233,23 +341,46 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             done(ext);
             return;
         }
-        ByteBuf buf = Frames.start(connection.alloc(), method.responseSize().get(), Protocol.FLAG_RESPONSE, serializer.id(),
-                (byte) 0, request.requestId());
+        ByteBuf buf = Frames.start(
+                connection.alloc(),
+                method.responseSize().get(),
+                Protocol.FLAG_RESPONSE,
+                serializer.id(),
+                (byte) 0,
+                request.requestId());
         try {
             PayloadCodec.writeValue(buf, serializer, value, method.descriptor().returnType());
             Frames.finish(buf, 0, settings.maxFrameSize());
             method.responseSize().observe(buf.readableBytes());
         } catch (FrameTooLargeException e) {
             buf.release();
-            fail(connection, request, Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("the result of "
-                    + method.descriptor().fullName() + ": " + e.getMessage()), null, ext, callMetrics, started, false);
+            fail(
+                    connection,
+                    request,
+                    Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                            .withDescription(
+                                    "the result of " + method.descriptor().fullName() + ": " + e.getMessage()),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    false);
             return;
         } catch (Exception | LinkageError e) {
             buf.release();
             log.warn("Cannot serialize the result of {}", method.descriptor().fullName(), e);
-            fail(connection, request, Status.of(Status.Code.INTERNAL).withDescription("the server cannot serialize the result of "
-                    + method.descriptor().fullName() + " with " + serializer.name() + ": " + e.getMessage()), null, ext,
-                    callMetrics, started, false);
+            fail(
+                    connection,
+                    request,
+                    Status.of(Status.Code.INTERNAL)
+                            .withDescription("the server cannot serialize the result of "
+                                    + method.descriptor().fullName() + " with " + serializer.name() + ": "
+                                    + e.getMessage()),
+                    null,
+                    ext,
+                    callMetrics,
+                    started,
+                    false);
             return;
         }
         // Recorded before the response leaves, so a caller that has its answer also finds it counted.
@@ -261,13 +392,20 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     }
 
     /** {@code refused}: the implementation did not run, so the caller may send the call elsewhere. */
-    private void fail(ServerConnection connection, Frame request, Status status, String remoteType, Extensions ext,
-                      CallMetrics callMetrics, long started, boolean refused) {
+    private void fail(
+            ServerConnection connection,
+            Frame request,
+            Status status,
+            String remoteType,
+            Extensions ext,
+            CallMetrics callMetrics,
+            long started,
+            boolean refused) {
         record(callMetrics, status.code(), started);
         connection.callEnded();
         if (!request.isOneWay()) {
-            connection.send(Frames.error(connection.alloc(), request.requestId(), request.serializerId(), status, remoteType,
-                    refused));
+            connection.send(Frames.error(
+                    connection.alloc(), request.requestId(), request.serializerId(), status, remoteType, refused));
         } else {
             log.debug("One-way call failed: {}", status);
         }

@@ -26,8 +26,11 @@ public final class ServiceModel {
     private final Map<Method, MethodModel> byMethod;
     private final AllowedTypes allowedTypes;
 
-    private ServiceModel(Class<?> type, Map<String, MethodModel> byName, Map<Method, MethodModel> byMethod,
-                         AllowedTypes allowedTypes) {
+    private ServiceModel(
+            Class<?> type,
+            Map<String, MethodModel> byName,
+            Map<Method, MethodModel> byMethod,
+            AllowedTypes allowedTypes) {
         this.type = type;
         this.name = type.getName();
         this.byName = byName;
@@ -58,8 +61,8 @@ public final class ServiceModel {
             byName.put(m.getName(), model);
             byMethod.put(m, model);
         }
-        return new ServiceModel(type, Map.copyOf(byName), Map.copyOf(byMethod),
-                AllowedTypeScanner.scan(type, extraAllowedTypes));
+        return new ServiceModel(
+                type, Map.copyOf(byName), Map.copyOf(byMethod), AllowedTypeScanner.scan(type, extraAllowedTypes));
     }
 
     private static MethodDescriptor describe(String service, Method m, boolean allIdempotent) {
@@ -83,8 +86,8 @@ public final class ServiceModel {
             }
         }
         boolean idempotent = allIdempotent || m.isAnnotationPresent(Idempotent.class);
-        return new MethodDescriptor(service, m, List.of(m.getParameterTypes()), returnType, genericReturn,
-                callType, idempotent);
+        return new MethodDescriptor(
+                service, m, List.of(m.getParameterTypes()), returnType, genericReturn, callType, idempotent);
     }
 
     private static Class<?> rawType(Type t) {

@@ -32,9 +32,11 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
      * @param onExported called with each service name exported (binds the server, registers it)
      * @param onUnexported called with each service name no plugin provides any more
      */
-    public ServicePluginExporter(ExportedServices exported, List<Class<?>> extraAllowedTypes,
-                                 java.util.function.Consumer<String> onExported,
-                                 java.util.function.Consumer<String> onUnexported) {
+    public ServicePluginExporter(
+            ExportedServices exported,
+            List<Class<?>> extraAllowedTypes,
+            java.util.function.Consumer<String> onExported,
+            java.util.function.Consumer<String> onUnexported) {
         this.exported = exported;
         this.extraAllowedTypes = extraAllowedTypes;
         this.onExported = onExported;

@@ -23,7 +23,8 @@ public final class KernelMetrics {
 
     /** Which end of a call is measured. */
     public enum Side {
-        CLIENT, SERVER;
+        CLIENT,
+        SERVER;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -59,7 +60,9 @@ public final class KernelMetrics {
         }
         String key = side.label() + '|' + service + '|' + method;
         CallMetrics m = calls.get(key);
-        return m != null ? m : calls.computeIfAbsent(key, k -> new CallMetrics(registry, ticker, side, service, method));
+        return m != null
+                ? m
+                : calls.computeIfAbsent(key, k -> new CallMetrics(registry, ticker, side, service, method));
     }
 
     /** Registers a gauge, e.g. {@code microrpc_server_in_flight}; {@code name} uses Prometheus syntax. */
@@ -81,29 +84,50 @@ public final class KernelMetrics {
     public String prometheus() {
         StringBuilder out = new StringBuilder(4096);
         List<CallMetrics> all = new ArrayList<>(calls.values());
-        all.sort(Comparator.comparing((CallMetrics m) -> m.side).thenComparing(m -> m.service).thenComparing(m -> m.method));
+        all.sort(Comparator.comparing((CallMetrics m) -> m.side)
+                .thenComparing(m -> m.service)
+                .thenComparing(m -> m.method));
         out.append("# HELP microrpc_calls_total Calls completed, by side, service, method and status.\n");
         out.append("# TYPE microrpc_calls_total counter\n");
         for (CallMetrics m : all) {
             for (Status.Code code : CallMetrics.codes()) {
                 long n = m.count(code);
                 if (n > 0) {
-                    out.append("microrpc_calls_total{").append(labels(m)).append(",status=\"").append(code.name())
-                            .append("\"} ").append(n).append('\n');
+                    out.append("microrpc_calls_total{")
+                            .append(labels(m))
+                            .append(",status=\"")
+                            .append(code.name())
+                            .append("\"} ")
+                            .append(n)
+                            .append('\n');
                 }
             }
         }
-        out.append("# HELP microrpc_call_latency_seconds Call latency; quantiles over the interval since the previous scrape.\n");
+        out.append(
+                "# HELP microrpc_call_latency_seconds Call latency; quantiles over the interval since the previous scrape.\n");
         out.append("# TYPE microrpc_call_latency_seconds summary\n");
         for (CallMetrics m : all) {
             Snapshot s = m.latencySnapshot();
             for (double q : QUANTILES) {
                 // No call in the interval: no quantile (NaN, as Prometheus clients write it), not zero.
-                out.append("microrpc_call_latency_seconds{").append(labels(m)).append(",quantile=\"").append(q)
-                        .append("\"} ").append(s.size() == 0 ? "NaN" : String.valueOf(s.getValue(q) / 1e9)).append('\n');
+                out.append("microrpc_call_latency_seconds{")
+                        .append(labels(m))
+                        .append(",quantile=\"")
+                        .append(q)
+                        .append("\"} ")
+                        .append(s.size() == 0 ? "NaN" : String.valueOf(s.getValue(q) / 1e9))
+                        .append('\n');
             }
-            out.append("microrpc_call_latency_seconds_sum{").append(labels(m)).append("} ").append(m.sumSeconds()).append('\n');
-            out.append("microrpc_call_latency_seconds_count{").append(labels(m)).append("} ").append(m.totalCount()).append('\n');
+            out.append("microrpc_call_latency_seconds_sum{")
+                    .append(labels(m))
+                    .append("} ")
+                    .append(m.sumSeconds())
+                    .append('\n');
+            out.append("microrpc_call_latency_seconds_count{")
+                    .append(labels(m))
+                    .append("} ")
+                    .append(m.totalCount())
+                    .append('\n');
         }
         counters.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(c -> {
             out.append("# TYPE ").append(c.getKey()).append(" counter\n");
@@ -117,7 +141,8 @@ public final class KernelMetrics {
     }
 
     private static String labels(CallMetrics m) {
-        return "side=\"" + m.side.label() + "\",service=\"" + escape(m.service) + "\",method=\"" + escape(m.method) + '"';
+        return "side=\"" + m.side.label() + "\",service=\"" + escape(m.service) + "\",method=\"" + escape(m.method)
+                + '"';
     }
 
     /** Label values escape backslash, double quote and line feed. */

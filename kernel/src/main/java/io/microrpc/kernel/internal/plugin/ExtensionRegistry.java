@@ -32,6 +32,7 @@ public final class ExtensionRegistry {
      * again until the next publish).
      */
     private final List<WeakReference<Extensions>> replaced = new ArrayList<>();
+
     private final List<Consumer<Extensions>> listeners = new CopyOnWriteArrayList<>();
 
     public ExtensionRegistry(KernelSettings settings, EventLog events) {
@@ -125,7 +126,7 @@ public final class ExtensionRegistry {
      */
     public synchronized List<Extensions> replacedSnapshots() {
         List<Extensions> inUse = new ArrayList<>();
-        for (Iterator<WeakReference<Extensions>> it = replaced.iterator(); it.hasNext();) {
+        for (Iterator<WeakReference<Extensions>> it = replaced.iterator(); it.hasNext(); ) {
             Extensions e = it.next().get();
             if (e == null || e.leases() <= 0) {
                 it.remove();

@@ -67,7 +67,11 @@ public final class Extensions {
                 continue;
             }
             if (serializersById[id] != null) {
-                log.warn("Ignoring serializer '{}': id {} is already taken by '{}'", s.name(), id, serializersById[id].name());
+                log.warn(
+                        "Ignoring serializer '{}': id {} is already taken by '{}'",
+                        s.name(),
+                        id,
+                        serializersById[id].name());
                 continue;
             }
             serializersById[id] = s;
@@ -86,15 +90,20 @@ public final class Extensions {
             servicePolicies.put(service, active(ExtensionPoints.CLUSTER, ClusterPolicy.class, service, true));
         }
         for (String service : selections.servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
-            serviceSerializers.put(service, firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), service)));
+            serviceSerializers.put(
+                    service, firstLoaded(selections.preferences(ExtensionPoints.SERIALIZER.key(), service)));
         }
         List<String> named = selections.filters();
         List<Filter> filters = ofType(Filter.class).stream()
                 .filter(f -> named.isEmpty() || named.contains(f.name()))
                 .sorted(Comparator.comparingInt(Filter::order).thenComparing(Filter::name))
                 .collect(Collectors.toList());
-        this.clientFilters = filters.stream().filter(f -> f.side().includes(Filter.Side.CLIENT)).collect(Collectors.toUnmodifiableList());
-        this.serverFilters = filters.stream().filter(f -> f.side().includes(Filter.Side.SERVER)).collect(Collectors.toUnmodifiableList());
+        this.clientFilters = filters.stream()
+                .filter(f -> f.side().includes(Filter.Side.CLIENT))
+                .collect(Collectors.toUnmodifiableList());
+        this.serverFilters = filters.stream()
+                .filter(f -> f.side().includes(Filter.Side.SERVER))
+                .collect(Collectors.toUnmodifiableList());
         this.serviceProviders = List.copyOf(ofType(ServiceProvider.class));
     }
 
@@ -129,7 +138,9 @@ public final class Extensions {
             }
         }
         if (chosen == null && (preferences.isEmpty() || anyLoaded)) {
-            chosen = candidates.stream().min(Comparator.comparing(Extension::name)).orElse(null);
+            chosen = candidates.stream()
+                    .min(Comparator.comparing(Extension::name))
+                    .orElse(null);
         }
         if (chosen != null && !preferences.isEmpty() && !preferences.get(0).equals(chosen.name())) {
             fallbacks.add(point.key() + (service == null ? "" : "[" + service + "]") + ": '" + preferences.get(0)
@@ -212,7 +223,8 @@ public final class Extensions {
     /** The load balancer {@code service} uses: its own selection, else the global one; may be null. */
     public LoadBalancer loadBalancer(String service) {
         return serviceLoadBalancers.isEmpty() || !serviceLoadBalancers.containsKey(service)
-                ? loadBalancer : serviceLoadBalancers.get(service);
+                ? loadBalancer
+                : serviceLoadBalancers.get(service);
     }
 
     /** The active cluster policy, or null (one attempt per call). */
@@ -223,7 +235,8 @@ public final class Extensions {
     /** The cluster policy {@code service} uses: its own selection, else the global one; may be null. */
     public ClusterPolicy clusterPolicy(String service) {
         return servicePolicies.isEmpty() || !servicePolicies.containsKey(service)
-                ? clusterPolicy : servicePolicies.get(service);
+                ? clusterPolicy
+                : servicePolicies.get(service);
     }
 
     /**
@@ -243,7 +256,8 @@ public final class Extensions {
 
     /** The serializer names {@link #serializerFor} looks for, for messages when none is loaded. */
     public List<String> serializerWanted(String service, String explicit) {
-        if (serviceSerializers.containsKey(service) || !selections.switched(ExtensionPoints.SERIALIZER.key()).isEmpty()) {
+        if (serviceSerializers.containsKey(service)
+                || !selections.switched(ExtensionPoints.SERIALIZER.key()).isEmpty()) {
             return selections.preferences(ExtensionPoints.SERIALIZER.key(), service);
         }
         return explicit != null ? List.of(explicit) : selections.configured(ExtensionPoints.SERIALIZER.key());
@@ -274,10 +288,11 @@ public final class Extensions {
         String loaded = names(ofType(point.type()));
         String what = names.isEmpty()
                 ? "no " + point.type().getSimpleName() + " plugin is loaded"
-                : "no " + point.type().getSimpleName() + " named " + (names.size() == 1 ? "'" + names.get(0) + "'"
-                        : "any of " + names) + " is loaded";
-        return Status.of(Status.Code.FAILED_PRECONDITION).withDescription(what + " (loaded: " + loaded + ") but "
-                + neededFor + " needs one; " + remedies.remedy(point, names));
+                : "no " + point.type().getSimpleName() + " named "
+                        + (names.size() == 1 ? "'" + names.get(0) + "'" : "any of " + names) + " is loaded";
+        return Status.of(Status.Code.FAILED_PRECONDITION)
+                .withDescription(what + " (loaded: " + loaded + ") but " + neededFor + " needs one; "
+                        + remedies.remedy(point, names));
     }
 
     /** Loaded extensions by point, for reports: {@code serializer -> [protostuff (codec-protostuff 0.1.0)]}. */

@@ -58,7 +58,10 @@ final class FolderWatcher implements AutoCloseable {
     }
 
     private WatchKey register(Path p) throws IOException {
-        return p.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+        return p.register(
+                service,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE);
     }
 
@@ -68,8 +71,9 @@ final class FolderWatcher implements AutoCloseable {
                 WatchKey key = service.take();
                 boolean relevant = key != parentKey;
                 for (WatchEvent<?> e : key.pollEvents()) {
-                    if (key == parentKey && (e.kind() == StandardWatchEventKinds.OVERFLOW
-                            || dir.getFileName().equals(e.context()))) {
+                    if (key == parentKey
+                            && (e.kind() == StandardWatchEventKinds.OVERFLOW
+                                    || dir.getFileName().equals(e.context()))) {
                         relevant = true;
                         rewatch();
                     }

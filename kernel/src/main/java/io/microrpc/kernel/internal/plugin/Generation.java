@@ -22,15 +22,40 @@ final class Generation {
     final List<LoadedExtension> extensions;
     /** When it was loaded, on the kernel's ticker. */
     final long loadedNanos;
+
     private final WeakReference<ClassLoader> loaderRef;
 
-    Generation(String id, String version, String file, String hash, PluginManager manager, ClassLoader loader,
-               List<LoadedExtension> extensions, long loadedNanos) {
-        this(SEQUENCE.incrementAndGet(), id, version, file, hash, manager, new WeakReference<>(loader), extensions, loadedNanos);
+    Generation(
+            String id,
+            String version,
+            String file,
+            String hash,
+            PluginManager manager,
+            ClassLoader loader,
+            List<LoadedExtension> extensions,
+            long loadedNanos) {
+        this(
+                SEQUENCE.incrementAndGet(),
+                id,
+                version,
+                file,
+                hash,
+                manager,
+                new WeakReference<>(loader),
+                extensions,
+                loadedNanos);
     }
 
-    private Generation(long number, String id, String version, String file, String hash, PluginManager manager,
-                       WeakReference<ClassLoader> loaderRef, List<LoadedExtension> extensions, long loadedNanos) {
+    private Generation(
+            long number,
+            String id,
+            String version,
+            String file,
+            String hash,
+            PluginManager manager,
+            WeakReference<ClassLoader> loaderRef,
+            List<LoadedExtension> extensions,
+            long loadedNanos) {
         this.number = number;
         this.loadedNanos = loadedNanos;
         this.id = id;

@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,8 @@ final class PluginCalls {
      * @throws ExecutionException with what the code threw, whatever it was
      * @throws Abandoned when it did not finish in time, or the kernel gave up on it
      */
-    <T> T starting(String name, Duration timeout, Code<T> code, Consumer<? super T> undo) throws ExecutionException, Abandoned {
+    <T> T starting(String name, Duration timeout, Code<T> code, Consumer<? super T> undo)
+            throws ExecutionException, Abandoned {
         Call<T> call = new Call<>(this, code, undo);
         Thread t = thread(call, name);
         inFlight.add(call);
@@ -69,7 +70,7 @@ final class PluginCalls {
 
     /** Starts plugin code that stops or unloads something on a new thread; runs even after {@link #abandonAll}. */
     Call<Void> stopping(String name, Code<Void> code) {
-        Call<Void> call = new Call<>(this, code, v -> { });
+        Call<Void> call = new Call<>(this, code, v -> {});
         Thread t = thread(call, name);
         inFlight.add(call);
         t.start();
@@ -106,6 +107,7 @@ final class PluginCalls {
         private final Consumer<? super T> ifAbandoned;
         /** {@link #RUNNING}, {@link #DONE}, or why it was abandoned ({@link #TIMED_OUT} or a reason). */
         private final AtomicReference<Object> state = new AtomicReference<>(RUNNING);
+
         private final CountDownLatch finished = new CountDownLatch(1);
         private final long startNanos = System.nanoTime();
         private volatile Thread thread;
@@ -113,6 +115,7 @@ final class PluginCalls {
         private volatile StackTraceElement[] abandonedAt = new StackTraceElement[0];
         /** Written by the call's thread before it moves to DONE; read by the waiter after. */
         private T value;
+
         private Throwable failure;
 
         private Call(PluginCalls owner, Code<T> code, Consumer<? super T> ifAbandoned) {
@@ -140,16 +143,25 @@ final class PluginCalls {
             value = null;
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             if (f != null) {
-                log.info("{} ended after {} ms, after the kernel had abandoned it: {}", Thread.currentThread().getName(), ms, f.toString());
+                log.info(
+                        "{} ended after {} ms, after the kernel had abandoned it: {}",
+                        Thread.currentThread().getName(),
+                        ms,
+                        f.toString());
                 return;
             }
-            log.info("{} returned after {} ms, after the kernel had abandoned it; undoing what it started",
-                    Thread.currentThread().getName(), ms);
+            log.info(
+                    "{} returned after {} ms, after the kernel had abandoned it; undoing what it started",
+                    Thread.currentThread().getName(),
+                    ms);
             if (v != null) {
                 try {
                     ifAbandoned.accept(v);
                 } catch (Throwable t) {
-                    log.warn("Undoing what {} started failed", Thread.currentThread().getName(), t);
+                    log.warn(
+                            "Undoing what {} started failed",
+                            Thread.currentThread().getName(),
+                            t);
                 }
             }
         }
@@ -212,7 +224,11 @@ final class PluginCalls {
         private final String reason;
 
         Abandoned(String threadName, boolean timedOut, String reason, StackTraceElement[] stack) {
-            super((timedOut ? "still running" : "abandoned: " + reason) + " in thread " + threadName, null, false, true);
+            super(
+                    (timedOut ? "still running" : "abandoned: " + reason) + " in thread " + threadName,
+                    null,
+                    false,
+                    true);
             this.threadName = threadName;
             this.timedOut = timedOut;
             this.reason = timedOut ? "it ran out of time" : reason;
@@ -245,8 +261,13 @@ final class PluginCalls {
             boolean exiting = false;
             for (StackTraceElement e : stack) {
                 String c = e.getClassName();
-                exiting |= c.equals("java.lang.Runtime") && (e.getMethodName().equals("exit") || e.getMethodName().equals("halt"));
-                if (!c.startsWith("java.") && !c.startsWith("jdk.") && !c.startsWith("sun.") && !c.startsWith("org.pf4j.")
+                exiting |= c.equals("java.lang.Runtime")
+                        && (e.getMethodName().equals("exit")
+                                || e.getMethodName().equals("halt"));
+                if (!c.startsWith("java.")
+                        && !c.startsWith("jdk.")
+                        && !c.startsWith("sun.")
+                        && !c.startsWith("org.pf4j.")
                         && !c.startsWith(PluginCalls.class.getPackageName())) {
                     return "at " + frame(e) + (exiting ? ", which called System.exit" : "");
                 }
@@ -256,9 +277,15 @@ final class PluginCalls {
 
         /** {@code com.acme.Codec.start(Codec.java:42)}, without the class loader and module prefixes. */
         private static String frame(StackTraceElement e) {
-            String file = e.getFileName() == null ? "Unknown Source"
+            String file = e.getFileName() == null
+                    ? "Unknown Source"
                     : e.getLineNumber() >= 0 ? e.getFileName() + ':' + e.getLineNumber() : e.getFileName();
-            return e.getClassName() + '.' + e.getMethodName() + '(' + (e.isNativeMethod() ? "Native Method" : file) + ')';
+            return e.getClassName()
+                    + '.'
+                    + e.getMethodName()
+                    + '('
+                    + (e.isNativeMethod() ? "Native Method" : file)
+                    + ')';
         }
     }
 }

@@ -24,14 +24,20 @@ final class PluginFile {
     final String name;
     /** What the folder showed when the file was read. */
     final PluginHost.Observation observation;
+
     final String hash;
     final String id;
     final String version;
     /** Null when the manifest declares a plugin; else why the file is refused. */
     final String invalidReason;
 
-    private PluginFile(Path path, PluginHost.Observation observation, String hash, String id, String version,
-                       String invalidReason) {
+    private PluginFile(
+            Path path,
+            PluginHost.Observation observation,
+            String hash,
+            String id,
+            String version,
+            String invalidReason) {
         this.path = path;
         this.name = path.getFileName().toString();
         this.observation = observation;
@@ -79,13 +85,23 @@ final class PluginFile {
         try (JarFile jf = new JarFile(path.toFile())) {
             manifest = jf.getManifest();
         } catch (IOException e) {
-            return new PluginFile(path, observation, hash, null, null,
+            return new PluginFile(
+                    path,
+                    observation,
+                    hash,
+                    null,
+                    null,
                     UNREADABLE + " (" + e.getMessage() + "); replace it with a complete plugin JAR");
         }
         String id = manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Id");
         String version = manifest == null ? null : manifest.getMainAttributes().getValue("Plugin-Version");
         if (id == null || id.isBlank() || version == null || version.isBlank()) {
-            return new PluginFile(path, observation, hash, id, version,
+            return new PluginFile(
+                    path,
+                    observation,
+                    hash,
+                    id,
+                    version,
                     "not a microrpc plugin: META-INF/MANIFEST.MF needs Plugin-Id and Plugin-Version");
         }
         return new PluginFile(path, observation, hash, id.trim(), version.trim(), null);

@@ -81,23 +81,31 @@ public final class PluginHost {
 
     /** The last content read of each file that stood still, by file name. */
     private final Map<String, PluginFile> files = new TreeMap<>();
+
     private final Map<String, Observation> observed = new HashMap<>();
     private final Map<String, PluginReport> reports = new TreeMap<>();
     private final Map<String, Generation> active = new TreeMap<>();
     private final Map<String, String> failedContent = new HashMap<>();
     /** Plugin ids whose removal is held back, and why. */
     private final Map<String, Hold> holds = new HashMap<>();
+
     private final Retirements retirements;
     private boolean missingFolderLogged;
     /** Set by {@link #beginClose}, from any thread: no plugin code starts any more. */
     private volatile boolean closing;
+
     private volatile List<PluginReport> reportsView = List.of();
     private volatile List<String> generationsView = List.of();
     /** Generations replaced or removed by the reconcile in progress, not yet handed to the retirements. */
     private List<Generation> leaving = List.of();
 
-    public PluginHost(KernelSettings settings, KernelResources resources, ExtensionRegistry registry,
-                      List<LoadedExtension> embedded, SwapListener listener, EventLog events) {
+    public PluginHost(
+            KernelSettings settings,
+            KernelResources resources,
+            ExtensionRegistry registry,
+            List<LoadedExtension> embedded,
+            SwapListener listener,
+            EventLog events) {
         this.settings = settings;
         this.resources = resources;
         this.loader = new PluginLoader(() -> this.settings, resources);
@@ -214,8 +222,8 @@ public final class PluginHost {
      *
      * @return true while a removal is held back for a bounded time
      */
-    private boolean apply(Map<String, PluginFile> present, List<Pending> pending, Set<String> scanned, long now,
-                          boolean immediate) {
+    private boolean apply(
+            Map<String, PluginFile> present, List<Pending> pending, Set<String> scanned, long now, boolean immediate) {
         Map<String, List<PluginFile>> byId = new TreeMap<>();
         List<PluginFile> unreadable = new ArrayList<>();
         for (PluginFile f : present.values()) {
@@ -296,13 +304,20 @@ public final class PluginHost {
         for (PluginFile f : candidates) {
             PluginFile duplicate = firstWithSameVersion(candidates, f);
             if (duplicate != f) {
-                report(f.name, f.report(PluginReport.State.REFUSED, "same plugin id '" + id + "' and version " + f.version
-                        + " as " + duplicate.name + "; remove one of the two JARs"));
+                report(
+                        f.name,
+                        f.report(
+                                PluginReport.State.REFUSED,
+                                "same plugin id '" + id + "' and version " + f.version + " as " + duplicate.name
+                                        + "; remove one of the two JARs"));
                 continue;
             }
             if (chosen != null) {
-                report(f.name, f.report(PluginReport.State.STANDBY, "version " + f.version + " stands by; "
-                        + chosen.version + " is active"));
+                report(
+                        f.name,
+                        f.report(
+                                PluginReport.State.STANDBY,
+                                "version " + f.version + " stands by; " + chosen.version + " is active"));
                 continue;
             }
             if (current != null && current.hash.equals(f.hash)) {
@@ -334,7 +349,10 @@ public final class PluginHost {
             } catch (PluginLoadException ex) {
                 failedContent.put(f.name, f.hash);
                 // What the plugin's own code threw, or where it was stuck, is worth its stack trace.
-                report(f.name, f.report(ex.state, ex.getMessage()), ex.state == PluginReport.State.FAILED ? ex.getCause() : null);
+                report(
+                        f.name,
+                        f.report(ex.state, ex.getMessage()),
+                        ex.state == PluginReport.State.FAILED ? ex.getCause() : null);
                 if (arrivedAfter(f, current)) {
                     failed.add(f.name + ' ' + ex.getMessage());
                 }
@@ -358,8 +376,14 @@ public final class PluginHost {
      * Why {@code current}, which no file of the folder provides any more, should keep serving; null
      * when it should be removed.
      */
-    private Hold holdReason(Generation current, List<String> failed, List<PluginFile> unreadable, List<Pending> pending,
-                            Set<String> scanned, long now, boolean immediate) {
+    private Hold holdReason(
+            Generation current,
+            List<String> failed,
+            List<PluginFile> unreadable,
+            List<Pending> pending,
+            Set<String> scanned,
+            long now,
+            boolean immediate) {
         // Its replacement arrived but cannot run: keep the version that works until the folder is fixed.
         if (!failed.isEmpty()) {
             return new Hold(now, "kept " + current.version + ": " + String.join("; ", failed), false);
@@ -377,18 +401,25 @@ public final class PluginHost {
         Hold previous = holds.get(current.id);
         long since = previous != null && previous.bounded ? previous.since : now;
         if (now - since > settings.pluginsReplaceGrace().toNanos()) {
-            log.warn("Plugin {} {}: no usable replacement arrived within plugins.replace-grace {}; removing it",
-                    current.id, current.version, Durations.format(settings.pluginsReplaceGrace()));
+            log.warn(
+                    "Plugin {} {}: no usable replacement arrived within plugins.replace-grace {}; removing it",
+                    current.id,
+                    current.version,
+                    Durations.format(settings.pluginsReplaceGrace()));
             return null;
         }
         for (Pending p : pending) {
-            if (current.id.equals(p.id) || p.id == null && (p.name.equals(current.file) || PluginFile.stem(p.name).equals(stem))) {
+            if (current.id.equals(p.id)
+                    || p.id == null
+                            && (p.name.equals(current.file)
+                                    || PluginFile.stem(p.name).equals(stem))) {
                 return new Hold(since, "kept " + current.version + " until " + p.name + " is ready", true);
             }
         }
         for (Pending p : pending) {
             if (p.id == null) {
-                return new Hold(since, "kept " + current.version + " until " + p.name + " is ready (it may replace it)", true);
+                return new Hold(
+                        since, "kept " + current.version + " until " + p.name + " is ready (it may replace it)", true);
             }
         }
         if (!scanned.contains(current.file) && (previous == null || previous.bounded)) {
@@ -400,9 +431,13 @@ public final class PluginHost {
                 return new Hold(since, "", true);
             }
             if (needed != null) {
-                return new Hold(since, "kept " + current.version + " for up to plugins.replace-grace ("
-                        + Durations.format(settings.pluginsReplaceGrace()) + ") after " + current.file + " left the folder: it is the only " + needed + "; a replacement put in "
-                        + "meanwhile takes over without a failed call", true);
+                return new Hold(
+                        since,
+                        "kept " + current.version + " for up to plugins.replace-grace ("
+                                + Durations.format(settings.pluginsReplaceGrace()) + ") after " + current.file
+                                + " left the folder: it is the only " + needed + "; a replacement put in "
+                                + "meanwhile takes over without a failed call",
+                        true);
             }
         }
         return null;
@@ -422,8 +457,9 @@ public final class PluginHost {
                 continue;
             }
             boolean anyName = point == ExtensionPoints.LOAD_BALANCER || point == ExtensionPoints.CLUSTER;
-            boolean standIn = others.stream().anyMatch(o -> point.type().isInstance(o.extension())
-                    && (anyName || o.name().equals(le.name())));
+            boolean standIn = others.stream()
+                    .anyMatch(o -> point.type().isInstance(o.extension())
+                            && (anyName || o.name().equals(le.name())));
             if (!standIn) {
                 return point.key() + (anyName ? "" : " '" + le.name() + "'");
             }
@@ -440,8 +476,15 @@ public final class PluginHost {
             return;
         }
         String file = current.file + (scanned.contains(current.file) ? " (previous content)" : " (removed)");
-        reports.put(KEPT_PREFIX + current.id, new PluginReport(file, current.id, current.version, PluginReport.State.KEPT,
-                started(current).extensions(), hold.reason));
+        reports.put(
+                KEPT_PREFIX + current.id,
+                new PluginReport(
+                        file,
+                        current.id,
+                        current.version,
+                        PluginReport.State.KEPT,
+                        started(current).extensions(),
+                        hold.reason));
         if (previous == null || !previous.reason.equals(hold.reason)) {
             if (hold.bounded) {
                 log.info("Plugin {} {}", current.id, hold.reason);
@@ -460,7 +503,8 @@ public final class PluginHost {
     /** Highest version first; the active generation's file first among equal versions. */
     private List<PluginFile> ordered(List<PluginFile> files, Generation current) {
         List<PluginFile> out = new ArrayList<>(files);
-        out.sort(Comparator.<PluginFile, String>comparing(f -> f.version, this::compareVersions).reversed()
+        out.sort(Comparator.<PluginFile, String>comparing(f -> f.version, this::compareVersions)
+                .reversed()
                 .thenComparing(f -> current != null && current.file.equals(f.name) ? 0 : 1)
                 .thenComparing(f -> f.name));
         return out;
@@ -484,7 +528,8 @@ public final class PluginHost {
     }
 
     private PluginReport started(PluginFile f, Generation g) {
-        return new PluginReport(f.name, g.id, g.version, PluginReport.State.STARTED, started(g).extensions(), null);
+        return new PluginReport(
+                f.name, g.id, g.version, PluginReport.State.STARTED, started(g).extensions(), null);
     }
 
     private static PluginReport started(Generation g) {
@@ -502,10 +547,15 @@ public final class PluginHost {
      * is visible while it runs.
      */
     private void showStarting(PluginFile f) {
-        reports.put(f.name, f.report(PluginReport.State.STARTING, "start() running since "
-                + LocalTime.ofInstant(resources.clock().instant(), ZoneId.systemDefault()).withNano(0)
-                + "; at most plugins.start-timeout "
-                + Durations.format(settings.pluginsStartTimeout())));
+        reports.put(
+                f.name,
+                f.report(
+                        PluginReport.State.STARTING,
+                        "start() running since "
+                                + LocalTime.ofInstant(resources.clock().instant(), ZoneId.systemDefault())
+                                        .withNano(0)
+                                + "; at most plugins.start-timeout "
+                                + Durations.format(settings.pluginsStartTimeout())));
         refreshViews();
     }
 
@@ -570,7 +620,10 @@ public final class PluginHost {
     /** Unloads {@code g} once every snapshot published before now has drained. */
     private void retire(Generation g, Generation successor) {
         retirements.generation(g, successor);
-        log.info("Plugin {}: {} -> {}; draining calls of the old generation", g.id, g.version,
+        log.info(
+                "Plugin {}: {} -> {}; draining calls of the old generation",
+                g.id,
+                g.version,
                 successor == null ? "removed" : successor.version);
     }
 
@@ -607,7 +660,9 @@ public final class PluginHost {
         for (LoadedExtension le : embedded) {
             String point = ExtensionPoints.of(le.extension()).get(0).key();
             if (!before.extensionConfig(point, le.name()).equals(next.extensionConfig(point, le.name()))) {
-                log.warn("Extension {} is the application's own: its keys ({}) take effect at restart", le,
+                log.warn(
+                        "Extension {} is the application's own: its keys ({}) take effect at restart",
+                        le,
                         next.extensionConfig(point, le.name()).prefix() + "*");
             }
         }
@@ -615,7 +670,9 @@ public final class PluginHost {
         for (Map.Entry<String, Generation> e : active.entrySet()) {
             Generation g = e.getValue();
             if (g.extensions.stream().anyMatch(fresh::containsKey)) {
-                e.setValue(g.withExtensions(g.extensions.stream().map(le -> fresh.getOrDefault(le, le)).toList()));
+                e.setValue(g.withExtensions(g.extensions.stream()
+                        .map(le -> fresh.getOrDefault(le, le))
+                        .toList()));
             }
         }
         List<LoadedExtension> all = all();
@@ -624,7 +681,8 @@ public final class PluginHost {
         if (!fresh.isEmpty()) {
             List<LoadedExtension> old = new ArrayList<>(fresh.keySet());
             retirements.instances(old);
-            log.info("Restarted {} with their new keys; the previous instances stop once their calls finish",
+            log.info(
+                    "Restarted {} with their new keys; the previous instances stop once their calls finish",
                     fresh.values().stream().map(LoadedExtension::toString).collect(Collectors.joining(", ")));
         }
     }
@@ -689,8 +747,11 @@ public final class PluginHost {
         });
         reportsView = List.copyOf(out);
         List<String> gens = new ArrayList<>();
-        active.values().forEach(g -> gens.add(g + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
-                ? " active, kept" : " active")));
+        active.values()
+                .forEach(g -> gens.add(g
+                        + (holds.containsKey(g.id) && !holds.get(g.id).reason.isEmpty()
+                                ? " active, kept"
+                                : " active")));
         List<Generation> draining = retirements.draining();
         leaving.stream().filter(g -> !draining.contains(g)).forEach(g -> gens.add(g + " draining"));
         draining.forEach(g -> gens.add(g + " draining"));
@@ -742,6 +803,4 @@ public final class PluginHost {
      * {@code plugins.replace-grace}, the others when the folder changes. An empty reason is a silent hold.
      */
     private record Hold(long since, String reason, boolean bounded) {}
-
-
 }

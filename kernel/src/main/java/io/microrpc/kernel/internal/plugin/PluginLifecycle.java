@@ -96,7 +96,9 @@ public final class PluginLifecycle implements AutoCloseable {
         try {
             configWatcher = new FolderWatcher(folder, "microrpc-config-watcher", () -> {
                 if (configScheduled.compareAndSet(false, true)) {
-                    schedule(() -> reloadConfig(reload), settings.pluginsWatchDebounce().toMillis());
+                    schedule(
+                            () -> reloadConfig(reload),
+                            settings.pluginsWatchDebounce().toMillis());
                 }
             });
             log.info("Watching {} for configuration changes (live keys apply at once; docs/CONFIGURATION.md)", file);
@@ -261,8 +263,10 @@ public final class PluginLifecycle implements AutoCloseable {
         } catch (TimeoutException e) {
             Thread t = lifecycleThread;
             StackTraceElement[] where = t == null ? new StackTraceElement[0] : t.getStackTrace();
-            log.warn("Shutdown: the plugin lifecycle thread is still busy (at {}); plugins not stopped yet are left to "
-                    + "the process exit", where.length > 0 ? where[0] : "?");
+            log.warn(
+                    "Shutdown: the plugin lifecycle thread is still busy (at {}); plugins not stopped yet are left to "
+                            + "the process exit",
+                    where.length > 0 ? where[0] : "?");
         } catch (ExecutionException e) {
             log.warn("Shutdown: stopping the plugins failed", e.getCause());
         } catch (InterruptedException e) {

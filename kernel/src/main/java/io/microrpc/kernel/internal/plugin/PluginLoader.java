@@ -65,22 +65,30 @@ final class PluginLoader {
         try {
             return calls.starting("start-" + file.id, timeout, () -> loadCopy(file, copy), g -> {
                 unloadNow(g);
-                log.warn("Plugin {} {}: started after plugins.start-timeout, so it stays FAILED; stopped and unloaded "
-                        + "it again", g.id, g.version);
+                log.warn(
+                        "Plugin {} {}: started after plugins.start-timeout, so it stays FAILED; stopped and unloaded "
+                                + "it again",
+                        g.id,
+                        g.version);
             });
         } catch (ExecutionException e) {
             if (e.getCause() instanceof PluginLoadException p) {
                 throw p;
             }
-            throw new PluginLoadException(PluginReport.State.FAILED, "loading it failed: " + e.getCause(), e.getCause());
+            throw new PluginLoadException(
+                    PluginReport.State.FAILED, "loading it failed: " + e.getCause(), e.getCause());
         } catch (PluginCalls.Abandoned a) {
             if (!a.timedOut()) {
-                throw new PluginLoadException(PluginReport.State.FAILED, "start abandoned " + a.where() + ": " + a.reason(), a);
+                throw new PluginLoadException(
+                        PluginReport.State.FAILED, "start abandoned " + a.where() + ": " + a.reason(), a);
             }
-            throw new PluginLoadException(PluginReport.State.FAILED, "did not finish starting within plugins.start-timeout "
-                    + Durations.format(timeout) + " (stuck " + a.where() + "); its thread " + a.threadName()
-                    + " is abandoned. Fix the plugin (or raise plugins.start-timeout if it is only slow); the kernel "
-                    + "tries this JAR again when the file is replaced, or at restart", a);
+            throw new PluginLoadException(
+                    PluginReport.State.FAILED,
+                    "did not finish starting within plugins.start-timeout "
+                            + Durations.format(timeout) + " (stuck " + a.where() + "); its thread " + a.threadName()
+                            + " is abandoned. Fix the plugin (or raise plugins.start-timeout if it is only slow); the kernel "
+                            + "tries this JAR again when the file is replaced, or at restart",
+                    a);
         }
     }
 
@@ -98,8 +106,11 @@ final class PluginLoader {
         if (wrapper.getPluginState() == PluginState.DISABLED) {
             String requires = wrapper.getDescriptor().getRequires();
             unload(manager, pluginId);
-            throw new PluginLoadException(PluginReport.State.REFUSED, "requires microrpc " + requires
-                    + " but this kernel is " + resources.kernelVersion() + "; use a plugin built for this kernel version", null);
+            throw new PluginLoadException(
+                    PluginReport.State.REFUSED,
+                    "requires microrpc " + requires + " but this kernel is " + resources.kernelVersion()
+                            + "; use a plugin built for this kernel version",
+                    null);
         }
         ClassLoader loader = wrapper.getPluginClassLoader();
         try {
@@ -133,10 +144,21 @@ final class PluginLoader {
         }
         if (started.isEmpty()) {
             unload(manager, pluginId);
-            throw new PluginLoadException(PluginReport.State.REFUSED, "no microrpc extension found: annotate "
-                    + "implementations of io.microrpc.spi points with @org.pf4j.Extension so META-INF/extensions.idx lists them", null);
+            throw new PluginLoadException(
+                    PluginReport.State.REFUSED,
+                    "no microrpc extension found: annotate "
+                            + "implementations of io.microrpc.spi points with @org.pf4j.Extension so META-INF/extensions.idx lists them",
+                    null);
         }
-        return new Generation(pluginId, file.version, file.name, file.hash, manager, loader, started, resources.ticker().nanoTime());
+        return new Generation(
+                pluginId,
+                file.version,
+                file.name,
+                file.hash,
+                manager,
+                loader,
+                started,
+                resources.ticker().nanoTime());
     }
 
     /**
@@ -152,24 +174,34 @@ final class PluginLoader {
         Duration timeout = next.pluginsStartTimeout();
         Extension fresh;
         try {
-            fresh = calls.starting("restart-" + generation.id, timeout, () -> {
-                Extension created;
-                ClassLoader previous = ContextLoader.enter(current.extension());
-                try {
-                    created = generation.manager.getExtensionFactory().create(current.extension().getClass());
-                } catch (Throwable e) {
-                    throw new IllegalArgumentException("cannot create a new instance of " + current + ": " + e, e);
-                } finally {
-                    ContextLoader.exit(previous);
-                }
-                try {
-                    start(created, ExtensionPoints.of(created).get(0), generation.id, next);
-                } catch (Throwable e) {
-                    stopNow(created);
-                    throw new IllegalArgumentException(e instanceof Exception && e.getMessage() != null ? e.getMessage() : e.toString(), e);
-                }
-                return created;
-            }, PluginLoader::stopNow);
+            fresh = calls.starting(
+                    "restart-" + generation.id,
+                    timeout,
+                    () -> {
+                        Extension created;
+                        ClassLoader previous = ContextLoader.enter(current.extension());
+                        try {
+                            created = generation
+                                    .manager
+                                    .getExtensionFactory()
+                                    .create(current.extension().getClass());
+                        } catch (Throwable e) {
+                            throw new IllegalArgumentException(
+                                    "cannot create a new instance of " + current + ": " + e, e);
+                        } finally {
+                            ContextLoader.exit(previous);
+                        }
+                        try {
+                            start(created, ExtensionPoints.of(created).get(0), generation.id, next);
+                        } catch (Throwable e) {
+                            stopNow(created);
+                            throw new IllegalArgumentException(
+                                    e instanceof Exception && e.getMessage() != null ? e.getMessage() : e.toString(),
+                                    e);
+                        }
+                        return created;
+                    },
+                    PluginLoader::stopNow);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IllegalArgumentException iae) {
                 throw iae;
@@ -177,18 +209,24 @@ final class PluginLoader {
             throw new IllegalArgumentException(String.valueOf(e.getCause()), e.getCause());
         } catch (PluginCalls.Abandoned a) {
             if (!a.timedOut()) {
-                throw new IllegalArgumentException(current + ": restart with the new keys abandoned " + a.where() + ": " + a.reason(), a);
+                throw new IllegalArgumentException(
+                        current + ": restart with the new keys abandoned " + a.where() + ": " + a.reason(), a);
             }
-            throw new IllegalArgumentException(current + " did not start with the new keys within plugins.start-timeout "
-                    + Durations.format(timeout) + " (stuck " + a.where() + "; its thread " + a.threadName() + " is abandoned)", a);
+            throw new IllegalArgumentException(
+                    current + " did not start with the new keys within plugins.start-timeout "
+                            + Durations.format(timeout) + " (stuck " + a.where() + "; its thread " + a.threadName()
+                            + " is abandoned)",
+                    a);
         }
         return new LoadedExtension(fresh, current.pluginId(), current.pluginVersion());
     }
 
-    private void start(Extension ext, ExtensionPoints point, String pluginId, KernelSettings settings) throws Exception {
+    private void start(Extension ext, ExtensionPoints point, String pluginId, KernelSettings settings)
+            throws Exception {
         Path data = settings.dataDir().resolve("plugins").resolve(pluginId);
         Files.createDirectories(data);
-        KernelPluginContext context = new KernelPluginContext(settings.extensionConfig(point.key(), ext.name()), resources, data);
+        KernelPluginContext context =
+                new KernelPluginContext(settings.extensionConfig(point.key(), ext.name()), resources, data);
         ClassLoader previous = ContextLoader.enter(ext);
         try {
             ext.start(context);
@@ -236,9 +274,14 @@ final class PluginLoader {
             } catch (ExecutionException ex) {
                 log.warn("Stopping {} failed", s.what, ex.getCause());
             } catch (PluginCalls.Abandoned a) {
-                log.warn("Plugin {}: stop() {} (stuck {}); its thread {} is abandoned, and what it holds stays until the "
-                        + "process exits", s.what, a.timedOut() ? "did not return within " + Durations.format(budget)
-                        : "abandoned", a.where(), a.threadName(), a);
+                log.warn(
+                        "Plugin {}: stop() {} (stuck {}); its thread {} is abandoned, and what it holds stays until the "
+                                + "process exits",
+                        s.what,
+                        a.timedOut() ? "did not return within " + Durations.format(budget) : "abandoned",
+                        a.where(),
+                        a.threadName(),
+                        a);
             }
         }
     }
@@ -278,7 +321,8 @@ final class PluginLoader {
             Files.copy(file.path, tmp, StandardCopyOption.REPLACE_EXISTING);
             if (!PluginFile.sha256(tmp).equals(file.hash)) {
                 Files.deleteIfExists(tmp);
-                throw new IOException(file.name + " changed while it was being copied; it is retried once it stays unchanged");
+                throw new IOException(
+                        file.name + " changed while it was being copied; it is retried once it stays unchanged");
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
         }

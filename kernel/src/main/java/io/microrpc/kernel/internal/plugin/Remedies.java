@@ -48,8 +48,8 @@ public final class Remedies {
         for (String name : names) {
             String jar = seen.get(point.key() + ':' + name);
             if (jar != null) {
-                return "put " + jar + ", which provided '" + name + "', back in " + pluginsDir + "/, or switch " + point.key()
-                        + " to a loaded one";
+                return "put " + jar + ", which provided '" + name + "', back in " + pluginsDir + "/, or switch "
+                        + point.key() + " to a loaded one";
             }
         }
         for (String name : names) {
@@ -58,8 +58,9 @@ public final class Remedies {
                 return "put " + shipped + " in " + pluginsDir + "/";
             }
         }
-        return "no plugin this kernel has loaded provides " + quoted(names) + ": put the JAR of the plugin that does in "
-                + pluginsDir + "/, or switch " + point.key() + " to a loaded one";
+        return "no plugin this kernel has loaded provides " + quoted(names)
+                + ": put the JAR of the plugin that does in " + pluginsDir + "/, or switch " + point.key()
+                + " to a loaded one";
     }
 
     private static String quoted(List<String> names) {

@@ -46,7 +46,10 @@ final class Retirements {
 
     /** The generations still draining. */
     List<Generation> draining() {
-        return waiting.stream().filter(r -> r.generation != null).map(r -> r.generation).toList();
+        return waiting.stream()
+                .filter(r -> r.generation != null)
+                .map(r -> r.generation)
+                .toList();
     }
 
     /**
@@ -94,11 +97,18 @@ final class Retirements {
             unloaded++;
             loader.unload(r.generation);
             if (timedOut && !drained) {
-                log.warn("Plugin {} {}: calls still running after plugins.drain-timeout {}; unloaded anyway",
-                        r.generation.id, r.generation.version, Durations.format(drainTimeout));
+                log.warn(
+                        "Plugin {} {}: calls still running after plugins.drain-timeout {}; unloaded anyway",
+                        r.generation.id,
+                        r.generation.version,
+                        Durations.format(drainTimeout));
             }
-            log.info("Plugin {} {} -> {}: drained in {} ms, unloaded", r.generation.id, r.generation.version,
-                    r.successor == null ? "removed" : r.successor.version, drainMs);
+            log.info(
+                    "Plugin {} {} -> {}: drained in {} ms, unloaded",
+                    r.generation.id,
+                    r.generation.version,
+                    r.successor == null ? "removed" : r.successor.version,
+                    drainMs);
             collected.add(new Collection(r.generation.toString(), r.generation.loaderRef(), now, oldCollections()));
         }
         // Drop drained snapshots now: a replaced snapshot kept in a list pins the plugins it references.
@@ -126,15 +136,20 @@ final class Retirements {
             if (c.loader.get() == null) {
                 log.info("Plugin {}: old class loader collected", c.generation);
                 collected.remove(c);
-            } else if (oldCollections() > c.oldCollectionsAtUnload + 1 && now - c.sinceNanos > TimeUnit.SECONDS.toNanos(5)) {
-                log.warn("Plugin {}: old class loader still reachable after a full collection. Either something keeps a "
-                        + "reference to the plugin (a thread, a static cache, a shutdown hook: a leak that grows with each "
-                        + "swap), or callers still run JIT-compiled code that inlined it (harmless: it goes when the code "
-                        + "is compiled again or the calls stop; docs/HOT-SWAP.md, \"Proving the swap tests\")", c.generation);
+            } else if (oldCollections() > c.oldCollectionsAtUnload + 1
+                    && now - c.sinceNanos > TimeUnit.SECONDS.toNanos(5)) {
+                log.warn(
+                        "Plugin {}: old class loader still reachable after a full collection. Either something keeps a "
+                                + "reference to the plugin (a thread, a static cache, a shutdown hook: a leak that grows with each "
+                                + "swap), or callers still run JIT-compiled code that inlined it (harmless: it goes when the code "
+                                + "is compiled again or the calls stop; docs/HOT-SWAP.md, \"Proving the swap tests\")",
+                        c.generation);
                 collected.remove(c);
             } else if (now - c.sinceNanos > TimeUnit.SECONDS.toNanos(60)) {
-                log.info("Plugin {}: old class loader not collected yet, and no full collection ran since it was "
-                        + "unloaded; not a leak by itself", c.generation);
+                log.info(
+                        "Plugin {}: old class loader not collected yet, and no full collection ran since it was "
+                                + "unloaded; not a leak by itself",
+                        c.generation);
                 collected.remove(c);
             }
         }
@@ -144,9 +159,13 @@ final class Retirements {
     /** Old-generation (full or concurrent) collections so far, over all collectors. */
     private static long oldCollections() {
         long n = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (java.lang.management.GarbageCollectorMXBean gc :
+                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             String name = gc.getName();
-            if (!name.contains("Young") && !name.contains("Scavenge") && !name.contains("Copy") && !name.contains("ParNew")
+            if (!name.contains("Young")
+                    && !name.contains("Scavenge")
+                    && !name.contains("Copy")
+                    && !name.contains("ParNew")
                     && gc.getCollectionCount() > 0) {
                 n += gc.getCollectionCount();
             }
@@ -167,8 +186,12 @@ final class Retirements {
         final List<Extensions> snapshots;
         final long startNanos;
 
-        Retirement(Generation generation, List<LoadedExtension> instances, Generation successor, List<Extensions> snapshots,
-                   long startNanos) {
+        Retirement(
+                Generation generation,
+                List<LoadedExtension> instances,
+                Generation successor,
+                List<Extensions> snapshots,
+                long startNanos) {
             this.generation = generation;
             this.instances = instances;
             this.successor = successor;

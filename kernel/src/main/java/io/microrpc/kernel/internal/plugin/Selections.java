@@ -34,8 +34,11 @@ public final class Selections {
     /** A runtime switch per service and point; an empty list means "the global choice". */
     private final Map<String, Map<String, List<String>>> switchedPerService;
 
-    private Selections(Map<String, List<String>> configured, Map<String, Map<String, List<String>>> configuredPerService,
-                       Map<String, List<String>> switched, Map<String, Map<String, List<String>>> switchedPerService) {
+    private Selections(
+            Map<String, List<String>> configured,
+            Map<String, Map<String, List<String>>> configuredPerService,
+            Map<String, List<String>> switched,
+            Map<String, Map<String, List<String>>> switchedPerService) {
         this.configured = configured;
         this.configuredPerService = configuredPerService;
         this.switched = switched;
@@ -59,8 +62,9 @@ public final class Selections {
 
     private static Map<String, Map<String, List<String>>> configuredPerService(KernelSettings settings) {
         Map<String, Map<String, List<String>>> p = new LinkedHashMap<>();
-        settings.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) ->
-                p.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(point, split(names))));
+        settings.serviceSelections()
+                .forEach((point, byService) -> byService.forEach((service, names) ->
+                        p.computeIfAbsent(service, s -> new LinkedHashMap<>()).put(point, split(names))));
         p.replaceAll((s, m) -> Collections.unmodifiableMap(m));
         return Collections.unmodifiableMap(p);
     }
@@ -84,7 +88,8 @@ public final class Selections {
     public List<String> preferences(String point, String service) {
         Set<String> out = new LinkedHashSet<>();
         if (service != null) {
-            List<String> own = switchedPerService.getOrDefault(service, Map.of()).get(point);
+            List<String> own =
+                    switchedPerService.getOrDefault(service, Map.of()).get(point);
             if (own != null) {
                 out.addAll(own);
             }
@@ -161,8 +166,10 @@ public final class Selections {
         Map<String, Map<String, List<String>>> p = new LinkedHashMap<>();
         switchedPerService.forEach((service, points) -> {
             Map<String, List<String>> kept = new LinkedHashMap<>(points);
-            kept.keySet().removeIf(point -> !Objects.equals(cs.getOrDefault(service, Map.of()).get(point),
-                    configuredPerService.getOrDefault(service, Map.of()).get(point)));
+            kept.keySet()
+                    .removeIf(point -> !Objects.equals(
+                            cs.getOrDefault(service, Map.of()).get(point),
+                            configuredPerService.getOrDefault(service, Map.of()).get(point)));
             if (!kept.isEmpty()) {
                 p.put(service, Collections.unmodifiableMap(kept));
             }
@@ -181,34 +188,48 @@ public final class Selections {
     static void checkProvided(KernelSettings before, KernelSettings next, List<LoadedExtension> loadedExtensions) {
         Map<String, List<String>> loaded = new LinkedHashMap<>();
         for (ExtensionPoints p : ExtensionPoints.values()) {
-            loaded.put(p.key(), loadedExtensions.stream().filter(le -> p.type().isInstance(le.extension()))
-                    .map(LoadedExtension::name).toList());
+            loaded.put(
+                    p.key(),
+                    loadedExtensions.stream()
+                            .filter(le -> p.type().isInstance(le.extension()))
+                            .map(LoadedExtension::name)
+                            .toList());
         }
         Selections was = Selections.from(before);
         Selections will = Selections.from(next);
         List<String> problems = new ArrayList<>();
-        for (ExtensionPoints p : List.of(ExtensionPoints.LOAD_BALANCER, ExtensionPoints.CLUSTER, ExtensionPoints.REGISTRY,
+        for (ExtensionPoints p : List.of(
+                ExtensionPoints.LOAD_BALANCER,
+                ExtensionPoints.CLUSTER,
+                ExtensionPoints.REGISTRY,
                 ExtensionPoints.SERIALIZER)) {
             String key = p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key();
             List<String> names = will.configured(p.key());
-            if (!names.equals(was.configured(p.key())) && !names.isEmpty() && names.stream().noneMatch(loaded.get(p.key())::contains)
+            if (!names.equals(was.configured(p.key()))
+                    && !names.isEmpty()
+                    && names.stream().noneMatch(loaded.get(p.key())::contains)
                     && !(p == ExtensionPoints.REGISTRY && names.equals(List.of("none")))) {
                 problems.add(key + ": '" + String.join(",", names) + "' (expected: a loaded " + p.key() + ": "
                         + orNone(loaded.get(p.key())) + ")");
             }
         }
-        next.serviceSelections().forEach((point, byService) -> byService.forEach((service, names) -> {
-            List<String> listed = split(names);
-            if (!names.equals(before.serviceSelections().getOrDefault(point, Map.of()).get(service)) && !listed.isEmpty()
-                    && listed.stream().noneMatch(loaded.get(point)::contains)) {
-                problems.add((point.equals("serializer") ? "call.serializer" : point) + "[" + service + "]: '" + names
-                        + "' (expected: a loaded " + point + ": " + orNone(loaded.get(point)) + ")");
-            }
-        }));
+        next.serviceSelections()
+                .forEach((point, byService) -> byService.forEach((service, names) -> {
+                    List<String> listed = split(names);
+                    if (!names.equals(before.serviceSelections()
+                                    .getOrDefault(point, Map.of())
+                                    .get(service))
+                            && !listed.isEmpty()
+                            && listed.stream().noneMatch(loaded.get(point)::contains)) {
+                        problems.add((point.equals("serializer") ? "call.serializer" : point) + "[" + service + "]: '"
+                                + names + "' (expected: a loaded " + point + ": " + orNone(loaded.get(point)) + ")");
+                    }
+                }));
         if (!will.filters().equals(was.filters())) {
             for (String f : will.filters()) {
                 if (!loaded.get(ExtensionPoints.FILTER.key()).contains(f)) {
-                    problems.add("filters: '" + f + "' (expected: loaded filters: " + orNone(loaded.get(ExtensionPoints.FILTER.key())) + ")");
+                    problems.add("filters: '" + f + "' (expected: loaded filters: "
+                            + orNone(loaded.get(ExtensionPoints.FILTER.key())) + ")");
                 }
             }
         }
@@ -223,8 +244,11 @@ public final class Selections {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Selections s && configured.equals(s.configured) && configuredPerService.equals(s.configuredPerService)
-                && switched.equals(s.switched) && switchedPerService.equals(s.switchedPerService);
+        return o instanceof Selections s
+                && configured.equals(s.configured)
+                && configuredPerService.equals(s.configuredPerService)
+                && switched.equals(s.switched)
+                && switchedPerService.equals(s.switchedPerService);
     }
 
     @Override

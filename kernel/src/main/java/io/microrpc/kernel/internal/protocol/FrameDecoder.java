@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 public final class FrameDecoder extends ByteToMessageDecoder {
 
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
-    private static final ThrottledLog REJECTIONS = new ThrottledLog(1, TimeUnit.SECONDS,
+    private static final ThrottledLog REJECTIONS = new ThrottledLog(
+            1,
+            TimeUnit.SECONDS,
             n -> log.warn("Closed {} more connections for bad or slow frames in the last second", n));
 
     /** Frames up to this size (header included) never wait on the budget: their cost is bounded per connection. */
@@ -57,7 +59,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public FrameDecoder(int maxFrameSize, FrameLimits limits) {
         this.maxFrameSize = maxFrameSize;
         this.limits = limits;
-        this.frameTimeoutNanos = limits == null || limits.frameTimeout() == null ? 0 : limits.frameTimeout().toNanos();
+        this.frameTimeoutNanos = limits == null || limits.frameTimeout() == null
+                ? 0
+                : limits.frameTimeout().toNanos();
     }
 
     @Override
@@ -71,27 +75,42 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int start = in.readerIndex();
             short magic = in.getShort(start);
             if (magic != Protocol.MAGIC) {
-                reject(ctx, in, String.format("bad magic 0x%04X (expected 0x%04X): the peer does not speak the microrpc protocol",
-                        magic & 0xFFFF, Protocol.MAGIC));
+                reject(
+                        ctx,
+                        in,
+                        String.format(
+                                "bad magic 0x%04X (expected 0x%04X): the peer does not speak the microrpc protocol",
+                                magic & 0xFFFF, Protocol.MAGIC));
                 return;
             }
             byte version = in.getByte(start + 2);
             if (version != Protocol.VERSION) {
-                reject(ctx, in, "unknown protocol version " + version + " (this kernel speaks version " + Protocol.VERSION + ")");
+                reject(
+                        ctx,
+                        in,
+                        "unknown protocol version " + version + " (this kernel speaks version " + Protocol.VERSION
+                                + ")");
                 return;
             }
             int bodyLength = in.getInt(start + Protocol.BODY_LENGTH_OFFSET);
             if (bodyLength < 0 || bodyLength > maxFrameSize - Protocol.HEADER_LENGTH) {
-                reject(ctx, in, "declared frame body of " + (bodyLength & 0xFFFFFFFFL) + " bytes exceeds protocol.max-frame-size "
-                        + maxFrameSize + " (raise protocol.max-frame-size on both sides if such messages are intended)");
+                reject(
+                        ctx,
+                        in,
+                        "declared frame body of " + (bodyLength & 0xFFFFFFFFL)
+                                + " bytes exceeds protocol.max-frame-size " + maxFrameSize
+                                + " (raise protocol.max-frame-size on both sides if such messages are intended)");
                 return;
             }
             int frameLength = Protocol.HEADER_LENGTH + bodyLength;
             if (in.readableBytes() < frameLength) {
                 if (!reserve(frameLength)) {
-                    reject(ctx, in, "no room for a frame of " + frameLength + " bytes: " + limits.bufferedBytes()
-                            + " bytes of incomplete frames are buffered already, of server.max-buffered-bytes "
-                            + limits.maxBufferedBytes());
+                    reject(
+                            ctx,
+                            in,
+                            "no room for a frame of " + frameLength + " bytes: " + limits.bufferedBytes()
+                                    + " bytes of incomplete frames are buffered already, of server.max-buffered-bytes "
+                                    + limits.maxBufferedBytes());
                     return;
                 }
                 break;
@@ -139,7 +158,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             partialSince = System.nanoTime();
         }
         if (timeoutCheck == null) {
-            timeoutCheck = ctx.executor().schedule(() -> checkFrameTimeout(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
+            timeoutCheck =
+                    ctx.executor().schedule(() -> checkFrameTimeout(ctx), frameTimeoutNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -158,8 +178,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         limits.timedOut();
-        reject(ctx, null, "a frame was still incomplete " + Durations.format(Duration.ofNanos(frameTimeoutNanos))
-                + " after its first bytes arrived (server.frame-timeout); the client sends too slowly");
+        reject(
+                ctx,
+                null,
+                "a frame was still incomplete " + Durations.format(Duration.ofNanos(frameTimeoutNanos))
+                        + " after its first bytes arrived (server.frame-timeout); the client sends too slowly");
     }
 
     private void reject(ChannelHandlerContext ctx, ByteBuf in, String reason) {
@@ -169,8 +192,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
         unreserve();
         Object remote = ctx.channel().remoteAddress();
-        REJECTIONS.log(ctx.executor(), more -> log.warn("Closing connection {}: {}{}", remote, reason,
-                ThrottledLog.more(more, "connections closed for bad or slow frames")));
+        REJECTIONS.log(
+                ctx.executor(),
+                more -> log.warn(
+                        "Closing connection {}: {}{}",
+                        remote,
+                        reason,
+                        ThrottledLog.more(more, "connections closed for bad or slow frames")));
         ctx.close();
     }
 

@@ -17,14 +17,15 @@ public final class Frames {
     private Frames() {}
 
     /** Starts a frame: writes the header with body length 0. */
-    public static ByteBuf start(ByteBufAllocator alloc, int bodySizeHint, byte flags, byte serializerId, byte status,
-                                long requestId) {
+    public static ByteBuf start(
+            ByteBufAllocator alloc, int bodySizeHint, byte flags, byte serializerId, byte status, long requestId) {
         ByteBuf buf = alloc.ioBuffer(Protocol.HEADER_LENGTH + bodySizeHint);
         writeHeader(buf, flags, serializerId, status, requestId, 0);
         return buf;
     }
 
-    public static void writeHeader(ByteBuf buf, byte flags, byte serializerId, byte status, long requestId, int bodyLength) {
+    public static void writeHeader(
+            ByteBuf buf, byte flags, byte serializerId, byte status, long requestId, int bodyLength) {
         buf.writeShort(Protocol.MAGIC);
         buf.writeByte(Protocol.VERSION);
         buf.writeByte(flags);
@@ -65,18 +66,29 @@ public final class Frames {
      * An error response. Its body is two strings, the remote exception type (empty when none) and a
      * message, so the caller can read it whatever serializer it used.
      */
-    public static ByteBuf error(ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType) {
+    public static ByteBuf error(
+            ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType) {
         return error(alloc, requestId, serializerId, status, remoteType, false);
     }
 
     /** An error response; {@code refused}: the server did not run the call ({@link Protocol#FLAG_REFUSED}). */
-    public static ByteBuf error(ByteBufAllocator alloc, long requestId, byte serializerId, Status status, String remoteType,
-                                boolean refused) {
+    public static ByteBuf error(
+            ByteBufAllocator alloc,
+            long requestId,
+            byte serializerId,
+            Status status,
+            String remoteType,
+            boolean refused) {
         // Cut before sizing the buffer: an exception message of megabytes must not cost megabytes here.
         String message = truncate(status.description() == null ? "" : status.description(), 4096);
         byte flags = refused ? (byte) (Protocol.FLAG_RESPONSE | Protocol.FLAG_REFUSED) : Protocol.FLAG_RESPONSE;
-        ByteBuf buf = start(alloc, 64 + message.length(), flags, serializerId,
-                (byte) status.code().value(), requestId);
+        ByteBuf buf = start(
+                alloc,
+                64 + message.length(),
+                flags,
+                serializerId,
+                (byte) status.code().value(),
+                requestId);
         writeString(buf, remoteType == null ? "" : remoteType);
         writeString(buf, message);
         buf.setInt(Protocol.BODY_LENGTH_OFFSET, buf.writerIndex() - Protocol.HEADER_LENGTH);

@@ -25,7 +25,8 @@ public final class RequestHeader {
         this.attachments = attachments;
     }
 
-    public static void write(ByteBuf buf, String service, String method, long timeoutNanos, Map<String, String> attachments) {
+    public static void write(
+            ByteBuf buf, String service, String method, long timeoutNanos, Map<String, String> attachments) {
         Frames.writeString(buf, service);
         Frames.writeString(buf, method);
         buf.writeLong(timeoutNanos);

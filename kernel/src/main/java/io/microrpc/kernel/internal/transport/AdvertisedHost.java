@@ -26,21 +26,46 @@ import java.util.Optional;
 public final class AdvertisedHost {
 
     /** Name prefixes of bridges and tunnels that other machines usually cannot reach. */
-    private static final List<String> BRIDGE_PREFIXES = List.of("docker", "br-", "veth", "virbr", "vmnet", "vboxnet",
-            "cni", "flannel", "cali", "tun", "tap", "wg", "tailscale", "zt");
+    private static final List<String> BRIDGE_PREFIXES = List.of(
+            "docker",
+            "br-",
+            "veth",
+            "virbr",
+            "vmnet",
+            "vboxnet",
+            "cni",
+            "flannel",
+            "cali",
+            "tun",
+            "tap",
+            "wg",
+            "tailscale",
+            "zt");
 
     private AdvertisedHost() {}
 
     /** What the choice needs to know of one network interface. */
-    public record Interface(String name, int index, boolean up, boolean loopback, boolean virtual, boolean pointToPoint,
-                            List<InetAddress> addresses) {
+    public record Interface(
+            String name,
+            int index,
+            boolean up,
+            boolean loopback,
+            boolean virtual,
+            boolean pointToPoint,
+            List<InetAddress> addresses) {
 
         public Interface {
             addresses = List.copyOf(addresses);
         }
 
         static Interface of(NetworkInterface n) throws SocketException {
-            return new Interface(n.getName(), n.getIndex(), n.isUp(), n.isLoopback(), n.isVirtual(), n.isPointToPoint(),
+            return new Interface(
+                    n.getName(),
+                    n.getIndex(),
+                    n.isUp(),
+                    n.isLoopback(),
+                    n.isVirtual(),
+                    n.isPointToPoint(),
                     Collections.list(n.getInetAddresses()));
         }
     }
@@ -79,7 +104,10 @@ public final class AdvertisedHost {
                 continue;
             }
             for (InetAddress a : n.addresses()) {
-                if (!a.isLoopbackAddress() && !a.isAnyLocalAddress() && !a.isLinkLocalAddress() && !a.isMulticastAddress()) {
+                if (!a.isLoopbackAddress()
+                        && !a.isAnyLocalAddress()
+                        && !a.isLinkLocalAddress()
+                        && !a.isMulticastAddress()) {
                     candidates.add(new Candidate(n, a, candidates.size()));
                 }
             }

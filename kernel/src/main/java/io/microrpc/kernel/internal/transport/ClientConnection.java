@@ -57,7 +57,12 @@ public final class ClientConnection {
     private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
 
     /** Connection states, visible to callers through {@link #isReady()}. */
-    public enum State { CONNECTING, READY, DRAINING, CLOSED }
+    public enum State {
+        CONNECTING,
+        READY,
+        DRAINING,
+        CLOSED
+    }
 
     private final String address;
     private final String host;
@@ -92,7 +97,8 @@ public final class ClientConnection {
                 .channel(Transports.socketChannelClass())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        settings.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -297,7 +303,8 @@ public final class ClientConnection {
 
     private void failClosed() {
         firstConnect.completeExceptionally(Status.of(Status.Code.UNAVAILABLE)
-                .withDescription("connection to " + address + " closed").asCheapException());
+                .withDescription("connection to " + address + " closed")
+                .asCheapException());
         failPending(Status.of(Status.Code.UNAVAILABLE).withDescription("client closed"));
     }
 
@@ -341,7 +348,10 @@ public final class ClientConnection {
             if (frame.isGoAway()) {
                 frame.release();
                 if (state == State.READY) { // not when closing: a closed connection stays closed
-                    log.info("Server {} is going away; finishing {} pending calls, then reconnecting", address, pending.size());
+                    log.info(
+                            "Server {} is going away; finishing {} pending calls, then reconnecting",
+                            address,
+                            pending.size());
                     state = State.DRAINING;
                     if (pending.isEmpty()) {
                         ctx.close();
@@ -365,8 +375,10 @@ public final class ClientConnection {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
                 if (missedPongs >= maxMissedPongs) {
-                    log.warn("No answer from {} to {} heartbeats; closing the connection and reconnecting",
-                            address, missedPongs);
+                    log.warn(
+                            "No answer from {} to {} heartbeats; closing the connection and reconnecting",
+                            address,
+                            missedPongs);
                     ctx.close();
                     return;
                 }

@@ -62,20 +62,23 @@ public final class ClientTransport implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        CompletableFuture<?>[] closing = connections.values().stream()
-                .map(ClientConnection::close).toArray(CompletableFuture<?>[]::new);
+        CompletableFuture<?>[] closing =
+                connections.values().stream().map(ClientConnection::close).toArray(CompletableFuture<?>[]::new);
         connections.clear();
         try {
             CompletableFuture.allOf(closing).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            log.warn("Client connections did not close within {} s; stopping the IO threads anyway", CLOSE_WAIT_SECONDS);
+            log.warn(
+                    "Client connections did not close within {} s; stopping the IO threads anyway", CLOSE_WAIT_SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         if (!group.shutdownGracefully(0, CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)
                 .awaitUninterruptibly(2 * CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-            log.warn("Client IO threads (microrpc-client-io) did not stop within {} s; leaving them behind: a callback "
-                    + "of a call may be blocking one", 2 * CLOSE_WAIT_SECONDS);
+            log.warn(
+                    "Client IO threads (microrpc-client-io) did not stop within {} s; leaving them behind: a callback "
+                            + "of a call may be blocking one",
+                    2 * CLOSE_WAIT_SECONDS);
         }
     }
 }

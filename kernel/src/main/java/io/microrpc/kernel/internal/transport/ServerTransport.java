@@ -13,8 +13,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
@@ -52,11 +52,15 @@ public final class ServerTransport implements AutoCloseable {
     private final RequestHandler handler;
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
-    private static final ThrottledLog REFUSALS = new ThrottledLog(1, TimeUnit.SECONDS,
-            n -> log.warn("Refused {} more connections in the last second (server.max-connections, "
-                    + "server.max-connections-per-address)", n));
-    private static final ThrottledLog CLOSURES = new ThrottledLog(1, TimeUnit.SECONDS,
-            n -> log.info("{} more connections closed by network errors in the last second", n));
+    private static final ThrottledLog REFUSALS = new ThrottledLog(
+            1,
+            TimeUnit.SECONDS,
+            n -> log.warn(
+                    "Refused {} more connections in the last second (server.max-connections, "
+                            + "server.max-connections-per-address)",
+                    n));
+    private static final ThrottledLog CLOSURES = new ThrottledLog(
+            1, TimeUnit.SECONDS, n -> log.info("{} more connections closed by network errors in the last second", n));
 
     private final ChannelGroup connections = new DefaultChannelGroup("microrpc-server", GlobalEventExecutor.INSTANCE);
     private final ConnectionLimits limits;
@@ -68,9 +72,12 @@ public final class ServerTransport implements AutoCloseable {
         this.handler = handler;
         int maxConnections = ConnectionLimits.underDescriptorLimit(settings.serverMaxConnections());
         if (maxConnections < settings.serverMaxConnections()) {
-            log.info("Accepting at most {} connections, not server.max-connections {}: the process may open {} file "
-                    + "descriptors (ulimit -n), and some are kept for the admin endpoint, plugins and registries",
-                    maxConnections, settings.serverMaxConnections(), ConnectionLimits.maxFileDescriptors());
+            log.info(
+                    "Accepting at most {} connections, not server.max-connections {}: the process may open {} file "
+                            + "descriptors (ulimit -n), and some are kept for the admin endpoint, plugins and registries",
+                    maxConnections,
+                    settings.serverMaxConnections(),
+                    ConnectionLimits.maxFileDescriptors());
         }
         this.limits = new ConnectionLimits(maxConnections, settings.serverMaxConnectionsPerAddress());
         this.frameLimits = new FrameLimits(settings.serverMaxBufferedBytes(), settings.serverFrameTimeout());
@@ -89,8 +96,10 @@ public final class ServerTransport implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
-                        settings.serverWriteBufferLowWater(), settings.serverWriteBufferHighWater()))
+                .childOption(
+                        ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(
+                                settings.serverWriteBufferLowWater(), settings.serverWriteBufferHighWater()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -117,8 +126,13 @@ public final class ServerTransport implements AutoCloseable {
         InetAddress address = remote == null ? null : remote.getAddress();
         String refusal = limits.tryAdmit(address);
         if (refusal != null) {
-            REFUSALS.log(ch.eventLoop(), more -> log.warn("Refusing connection from {}: {}{}", remote, refusal,
-                    ThrottledLog.more(more, "connections refused")));
+            REFUSALS.log(
+                    ch.eventLoop(),
+                    more -> log.warn(
+                            "Refusing connection from {}: {}{}",
+                            remote,
+                            refusal,
+                            ThrottledLog.more(more, "connections refused")));
             ch.config().setOption(ChannelOption.SO_LINGER, 0);
             ch.close();
             return false;
@@ -217,7 +231,10 @@ public final class ServerTransport implements AutoCloseable {
                 return;
             }
             if (frame.isResponse() || frame.isGoAway()) {
-                log.debug("Ignoring unexpected {} from client {}", frame, ctx.channel().remoteAddress());
+                log.debug(
+                        "Ignoring unexpected {} from client {}",
+                        frame,
+                        ctx.channel().remoteAddress());
                 frame.release();
                 return;
             }
@@ -227,8 +244,10 @@ public final class ServerTransport implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent && ((IdleStateEvent) evt).state() == IdleState.READER_IDLE) {
-                log.info("Closing connection {}: nothing received for {} heartbeat intervals",
-                        ctx.channel().remoteAddress(), settings.heartbeatMissedPongs() + 1);
+                log.info(
+                        "Closing connection {}: nothing received for {} heartbeat intervals",
+                        ctx.channel().remoteAddress(),
+                        settings.heartbeatMissedPongs() + 1);
                 ctx.close();
                 return;
             }
@@ -257,8 +276,14 @@ public final class ServerTransport implements AutoCloseable {
         int calls = c.callsInFlight();
         String dropped = calls == 0 ? "" : "; " + calls + " calls were in flight, their answers are dropped";
         if (cause instanceof IOException) {
-            CLOSURES.log(ctx.executor(), more -> log.info("Connection {} closed: {}{}{}", remote, cause.getMessage(), dropped,
-                    ThrottledLog.more(more, "connections closed by network errors")));
+            CLOSURES.log(
+                    ctx.executor(),
+                    more -> log.info(
+                            "Connection {} closed: {}{}{}",
+                            remote,
+                            cause.getMessage(),
+                            dropped,
+                            ThrottledLog.more(more, "connections closed by network errors")));
         } else {
             log.warn("Closed connection {} after an error{}", remote, dropped, cause);
         }

@@ -18,8 +18,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 public final class Transports {
 
-    private static final boolean EPOLL = !"nio".equalsIgnoreCase(System.getProperty("microrpc.transport"))
-            && Epoll.isAvailable();
+    private static final boolean EPOLL =
+            !"nio".equalsIgnoreCase(System.getProperty("microrpc.transport")) && Epoll.isAvailable();
 
     private Transports() {}
 

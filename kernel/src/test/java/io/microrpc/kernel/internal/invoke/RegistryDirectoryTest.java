@@ -35,16 +35,13 @@ class RegistryDirectoryTest {
         }
 
         @Override
-        public void start(PluginContext context) {
-        }
+        public void start(PluginContext context) {}
 
         @Override
-        public void register(ServiceInstance instance) {
-        }
+        public void register(ServiceInstance instance) {}
 
         @Override
-        public void unregister(ServiceInstance instance) {
-        }
+        public void unregister(ServiceInstance instance) {}
 
         @Override
         public Subscription subscribe(String service, Listener listener) {
@@ -70,7 +67,8 @@ class RegistryDirectoryTest {
         PushRegistry registry = new PushRegistry();
         RegistryDirectory d = new RegistryDirectory(SERVICE, transport);
         d.bind(registry);
-        registry.push(provider(7001), provider(7002).toBuilder().protocolVersion(2).build());
+        registry.push(
+                provider(7001), provider(7002).toBuilder().protocolVersion(2).build());
         assertThat(addresses(d)).containsExactly("127.0.0.1:7001");
         // Once it speaks this kernel's version it is used.
         registry.push(provider(7001), provider(7002));

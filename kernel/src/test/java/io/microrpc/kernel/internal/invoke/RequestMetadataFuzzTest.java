@@ -36,14 +36,19 @@ class RequestMetadataFuzzTest {
 
     /** Names a connection resolved before the fuzzed request: some of the seeds use them again. */
     private static final String[][] RESOLVED = {
-        {"io.example.Echo", "echo"}, {"io.microrpc.demo.api.UserService", "getUser"}, {"x", ""}, {"Ünïcödé.Dienst", "方法"},
+        {"io.example.Echo", "echo"},
+        {"io.microrpc.demo.api.UserService", "getUser"},
+        {"x", ""},
+        {"Ünïcödé.Dienst", "方法"},
     };
+
     private static final Mutator MUTATOR = Mutator.of(2048, List.of("echo", "io.example.Echo", "\u00ff\u00fe"));
 
     @Test
     @Timeout(600)
     void mutatedMetadataReadsAsWithoutTheCacheOrIsRefusedAsMalformed() {
-        Map<String, Long> outcomes = Fuzz.of("request-metadata", "kernel", "RequestMetadataFuzzTest", 400_000).run(this::oneBody);
+        Map<String, Long> outcomes = Fuzz.of("request-metadata", "kernel", "RequestMetadataFuzzTest", 400_000)
+                .run(this::oneBody);
 
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {
             assertThat(outcomes).containsKeys("read from the cache", "read plainly", "malformed");
@@ -68,17 +73,24 @@ class RequestMetadataFuzzTest {
         }
         ByteBuf cachedBody = Unpooled.wrappedBuffer(bytes);
         ByteBuf plainBody = Unpooled.wrappedBuffer(bytes);
-        Result cached = read(() -> {
-            names.read(cachedBody);
-            return RequestHeader.readAfterNames(cachedBody, names.service, names.method);
-        }, cachedBody);
-        Result plain = read(() -> RequestHeader.readAfterNames(plainBody, Frames.readString(plainBody),
-                Frames.readString(plainBody)), plainBody);
+        Result cached = read(
+                () -> {
+                    names.read(cachedBody);
+                    return RequestHeader.readAfterNames(cachedBody, names.service, names.method);
+                },
+                cachedBody);
+        Result plain = read(
+                () -> RequestHeader.readAfterNames(
+                        plainBody, Frames.readString(plainBody), Frames.readString(plainBody)),
+                plainBody);
 
         if (!cached.equals(plain)) {
             throw new AssertionError("read through the cache: " + cached + "; read plainly: " + plain);
         }
-        input.outcome(cached.malformed != null ? "malformed" : fromCache(names.service) ? "read from the cache" : "read plainly");
+        input.outcome(
+                cached.malformed != null
+                        ? "malformed"
+                        : fromCache(names.service) ? "read from the cache" : "read plainly");
         // A body of n bytes holds at most n / 4 attachments: a count alone must not size a map.
         input.checkAllocatedAtMost(64 * 1024 + 64L * bytes.length, "heap");
     }
@@ -109,13 +121,22 @@ class RequestMetadataFuzzTest {
         }
     }
 
-    private record Result(String service, String method, long timeoutNanos, Map<String, String> attachments, int payloadAt,
-                          String malformed) {
+    private record Result(
+            String service,
+            String method,
+            long timeoutNanos,
+            Map<String, String> attachments,
+            int payloadAt,
+            String malformed) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Result other && Objects.equals(service, other.service) && Objects.equals(method, other.method)
-                    && timeoutNanos == other.timeoutNanos && Objects.equals(attachments, other.attachments)
-                    && payloadAt == other.payloadAt && Objects.equals(malformed, other.malformed);
+            return o instanceof Result other
+                    && Objects.equals(service, other.service)
+                    && Objects.equals(method, other.method)
+                    && timeoutNanos == other.timeoutNanos
+                    && Objects.equals(attachments, other.attachments)
+                    && payloadAt == other.payloadAt
+                    && Objects.equals(malformed, other.malformed);
         }
 
         @Override
@@ -130,7 +151,8 @@ class RequestMetadataFuzzTest {
         List<Mutator.Field> fields = new ArrayList<>();
         if (r.nextBoolean()) {
             String[] names = RESOLVED[r.nextInt(RESOLVED.length)];
-            Map<String, String> attachments = r.nextInt(4) == 0 ? Map.of(ValidFrames.name(r), ValidFrames.name(r)) : Map.of();
+            Map<String, String> attachments =
+                    r.nextInt(4) == 0 ? Map.of(ValidFrames.name(r), ValidFrames.name(r)) : Map.of();
             ValidFrames.request(b, fields, 0, names[0], names[1], ValidFrames.timeout(r), attachments);
         } else {
             ValidFrames.request(r, b, fields, 0);

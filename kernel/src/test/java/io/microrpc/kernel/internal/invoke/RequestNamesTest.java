@@ -75,9 +75,11 @@ class RequestNamesTest {
 
         ByteBuf truncated = body("io.example.Echo", "echo");
         truncated.writerIndex(2 + "io.example.Echo".length() + 3);
-        assertThatThrownBy(() -> names.read(truncated)).isInstanceOf(MalformedFrameException.class)
+        assertThatThrownBy(() -> names.read(truncated))
+                .isInstanceOf(MalformedFrameException.class)
                 .hasMessageContaining("string of 4 bytes, only 1 left");
-        assertThatThrownBy(() -> names.read(Unpooled.wrappedBuffer(new byte[] {0}))).isInstanceOf(MalformedFrameException.class)
+        assertThatThrownBy(() -> names.read(Unpooled.wrappedBuffer(new byte[] {0})))
+                .isInstanceOf(MalformedFrameException.class)
                 .hasMessageContaining("truncated string length");
     }
 }

@@ -14,7 +14,9 @@ class KernelMetricsTest {
     void callsAreCountedByStatusAndTimedAndRenderedAsPrometheusText() {
         KernelMetrics metrics = new KernelMetrics(true, Ticker.system());
         CallMetrics echo = metrics.calls(KernelMetrics.Side.SERVER, "io.example.Echo", "echo");
-        assertThat(metrics.calls(KernelMetrics.Side.SERVER, "io.example.Echo", "echo")).as("one per method and side").isSameAs(echo);
+        assertThat(metrics.calls(KernelMetrics.Side.SERVER, "io.example.Echo", "echo"))
+                .as("one per method and side")
+                .isSameAs(echo);
         for (int i = 1; i <= 100; i++) {
             echo.record(Status.Code.OK, i * 1_000_000L); // 1..100 ms
         }
@@ -23,25 +25,38 @@ class KernelMetricsTest {
 
         String text = metrics.prometheus();
 
-        assertThat(text).contains("# TYPE microrpc_calls_total counter\n")
-                .contains("microrpc_calls_total{side=\"server\",service=\"io.example.Echo\",method=\"echo\",status=\"OK\"} 100\n")
-                .contains("microrpc_calls_total{side=\"server\",service=\"io.example.Echo\",method=\"echo\",status=\"APPLICATION_ERROR\"} 1\n")
+        assertThat(text)
+                .contains("# TYPE microrpc_calls_total counter\n")
+                .contains(
+                        "microrpc_calls_total{side=\"server\",service=\"io.example.Echo\",method=\"echo\",status=\"OK\"} 100\n")
+                .contains(
+                        "microrpc_calls_total{side=\"server\",service=\"io.example.Echo\",method=\"echo\",status=\"APPLICATION_ERROR\"} 1\n")
                 .doesNotContain("status=\"UNAVAILABLE\"")
                 .contains("# TYPE microrpc_call_latency_seconds summary\n")
-                .contains("microrpc_call_latency_seconds_count{side=\"server\",service=\"io.example.Echo\",method=\"echo\"} 101\n")
-                .contains("microrpc_call_latency_seconds_sum{side=\"server\",service=\"io.example.Echo\",method=\"echo\"} 5.052\n")
+                .contains(
+                        "microrpc_call_latency_seconds_count{side=\"server\",service=\"io.example.Echo\",method=\"echo\"} 101\n")
+                .contains(
+                        "microrpc_call_latency_seconds_sum{side=\"server\",service=\"io.example.Echo\",method=\"echo\"} 5.052\n")
                 .contains("# TYPE microrpc_server_in_flight gauge\nmicrorpc_server_in_flight 3\n");
-        assertThat(text).containsPattern("microrpc_call_latency_seconds\\{side=\"server\",service=\"io.example.Echo\",method=\"echo\","
-                + "quantile=\"0.5\"} 0\\.050\\d+\n");
+        assertThat(text)
+                .containsPattern(
+                        "microrpc_call_latency_seconds\\{side=\"server\",service=\"io.example.Echo\",method=\"echo\","
+                                + "quantile=\"0.5\"} 0\\.050\\d+\n");
         assertThat(metrics.registry().getHistograms()).containsKey("microrpc.server.io.example.Echo.echo.latency");
-        assertThat(metrics.registry().getCounters().get("microrpc.server.io.example.Echo.echo.status.OK").getCount()).isEqualTo(100);
+        assertThat(metrics.registry()
+                        .getCounters()
+                        .get("microrpc.server.io.example.Echo.echo.status.OK")
+                        .getCount())
+                .isEqualTo(100);
     }
 
     @Test
     void anIntervalWithoutCallsHasNoQuantiles() {
         KernelMetrics metrics = new KernelMetrics(true, Ticker.system());
         metrics.calls(KernelMetrics.Side.CLIENT, "s", "m");
-        assertThat(metrics.prometheus()).contains("microrpc_call_latency_seconds{side=\"client\",service=\"s\",method=\"m\",quantile=\"0.5\"} NaN\n")
+        assertThat(metrics.prometheus())
+                .contains(
+                        "microrpc_call_latency_seconds{side=\"client\",service=\"s\",method=\"m\",quantile=\"0.5\"} NaN\n")
                 .contains("microrpc_call_latency_seconds_count{side=\"client\",service=\"s\",method=\"m\"} 0\n");
     }
 
@@ -72,12 +87,17 @@ class KernelMetricsTest {
         assertThat(s.getValues()).hasSize(1000).isSorted();
         r.update(2000);
         now.addAndGet(999_000_000L);
-        assertThat(r.getSnapshot()).as("a read within a second shares the interval").isSameAs(s);
+        assertThat(r.getSnapshot())
+                .as("a read within a second shares the interval")
+                .isSameAs(s);
         assertThat(r.size()).as("size() starts no interval").isEqualTo(1000);
         now.addAndGet(1_000_000L);
         Snapshot next = r.getSnapshot();
-        assertThat(next.size()).as("the next interval: what came after the previous snapshot").isEqualTo(1);
+        assertThat(next.size())
+                .as("the next interval: what came after the previous snapshot")
+                .isEqualTo(1);
         assertThat(next.getMax()).isEqualTo(2000);
-        assertThat(new HdrSnapshot(new org.HdrHistogram.Histogram(3)).getValue(0.99)).isZero();
+        assertThat(new HdrSnapshot(new org.HdrHistogram.Histogram(3)).getValue(0.99))
+                .isZero();
     }
 }

@@ -25,7 +25,8 @@ class ExtensionRegistryTest {
 
     @Test
     void aDrainedSnapshotIsNotKeptWhenAStaleCallerLeasedItJustAsTheHostPurged() {
-        ExtensionRegistry registry = new ExtensionRegistry(KernelSettings.builder().pluginsDir(dir).build(), new EventLog(java.time.Clock.systemUTC()));
+        ExtensionRegistry registry = new ExtensionRegistry(
+                KernelSettings.builder().pluginsDir(dir).build(), new EventLog(java.time.Clock.systemUTC()));
         registry.publish(List.of(new LoadedExtension(new AlternatingBalancer(), "lb-old", "1.0.0")));
 
         WeakReference<Extensions> old = replaceWhileAStaleCallerLeases(registry);

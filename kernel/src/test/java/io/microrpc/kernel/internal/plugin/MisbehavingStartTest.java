@@ -14,9 +14,9 @@ import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.PluginJarBuilder;
 import io.microrpc.kernel.testplugins.EchoServicePlugin;
-import io.microrpc.kernel.testplugins.Misbehaviour;
 import io.microrpc.kernel.testplugins.MisbehavingFilter;
 import io.microrpc.kernel.testplugins.MisbehavingPlugin;
+import io.microrpc.kernel.testplugins.Misbehaviour;
 import io.microrpc.kernel.testplugins.PluginCodec;
 import io.microrpc.kernel.testplugins.TwinCodec;
 import java.io.IOException;
@@ -66,9 +66,14 @@ class MisbehavingStartTest {
     }
 
     private KernelSettings.Builder settings(Duration startTimeout) {
-        return KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").pluginsDir(plugins)
-                .dataDir(dir.resolve("data")).pluginsStartTimeout(startTimeout)
-                .pluginsWatchDebounce(Duration.ofMillis(100)).pluginsReplaceGrace(Duration.ofMillis(200));
+        return KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .pluginsDir(plugins)
+                .dataDir(dir.resolve("data"))
+                .pluginsStartTimeout(startTimeout)
+                .pluginsWatchDebounce(Duration.ofMillis(100))
+                .pluginsReplaceGrace(Duration.ofMillis(200));
     }
 
     private MicroRpc start(KernelSettings s) {
@@ -78,7 +83,10 @@ class MisbehavingStartTest {
     }
 
     private static PluginReport report(MicroRpc rpc, String file) {
-        return rpc.plugins().stream().filter(r -> r.file().equals(file)).findFirst().orElse(null);
+        return rpc.plugins().stream()
+                .filter(r -> r.file().equals(file))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Whether {@code file} has a report other than STARTING: it started, failed or was refused. */
@@ -98,9 +106,14 @@ class MisbehavingStartTest {
         "error:linkage,        extension, java.lang.NoClassDefFoundError: com/acme/missing/Helper",
         "error:oom,            Plugin class, java.lang.OutOfMemoryError: " + Misbehaviour.OOM,
     })
-    void anErrorThrownByStartAtKernelStartFailsThatPluginOnly(String what, String where, String expected) throws Exception {
-        PluginJarBuilder bad = where.equals("extension") ? misbehaving("bad", what)
-                : plugin("bad").pluginClass(MisbehavingPlugin.class).extension(TwinCodec.class).resource(Misbehaviour.RESOURCE, what);
+    void anErrorThrownByStartAtKernelStartFailsThatPluginOnly(String what, String where, String expected)
+            throws Exception {
+        PluginJarBuilder bad = where.equals("extension")
+                ? misbehaving("bad", what)
+                : plugin("bad")
+                        .pluginClass(MisbehavingPlugin.class)
+                        .extension(TwinCodec.class)
+                        .resource(Misbehaviour.RESOURCE, what);
         bad.writeTo(plugins, "bad.jar");
         plugin("good-codec").extension(PluginCodec.class).writeTo(plugins, "good.jar");
 
@@ -108,11 +121,15 @@ class MisbehavingStartTest {
 
         PluginReport r = report(rpc, "bad.jar");
         assertThat(r.state()).isEqualTo(PluginReport.State.FAILED);
-        assertThat(r.reason()).contains(where.equals("extension") ? "an extension failed to start" : "its Plugin class failed to start")
+        assertThat(r.reason())
+                .contains(
+                        where.equals("extension") ? "an extension failed to start" : "its Plugin class failed to start")
                 .contains(expected);
-        assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("bad.jar failed: ").contains(expected));
+        assertThat(events(rpc))
+                .anySatisfy(e -> assertThat(e).startsWith("bad.jar failed: ").contains(expected));
         assertThat(report(rpc, "good.jar").state()).isEqualTo(PluginReport.State.STARTED);
-        assertThat(rpc.extensions().get("serializer")).anySatisfy(s -> assertThat(s).startsWith("plugin-java"));
+        assertThat(rpc.extensions().get("serializer"))
+                .anySatisfy(s -> assertThat(s).startsWith("plugin-java"));
         assertThat(rpc.extensions().get("filter")).isEmpty();
         assertThat(rpc.generations()).singleElement().asString().startsWith("good-codec");
     }
@@ -131,14 +148,18 @@ class MisbehavingStartTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "bad.jar"));
         assertThat(report(rpc, "bad.jar").state()).isEqualTo(PluginReport.State.FAILED);
         assertThat(report(rpc, "bad.jar").reason()).contains("java.lang.OutOfMemoryError: " + Misbehaviour.OOM);
-        assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("bad.jar failed: ").contains("OutOfMemoryError"));
+        assertThat(events(rpc))
+                .anySatisfy(e -> assertThat(e).startsWith("bad.jar failed: ").contains("OutOfMemoryError"));
 
         Files.delete(plugins.resolve("echo.jar"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> rpc.exportedServices().isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> rpc.exportedServices().isEmpty());
         plugin("twin").extension(TwinCodec.class).writeTo(plugins, "twin.jar");
         await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "twin.jar"));
         assertThat(report(rpc, "twin.jar").state()).isEqualTo(PluginReport.State.STARTED);
-        assertThat(Misbehaviour.Record.starts()).as("the bad JAR is not started again").containsExactly("error:oom");
+        assertThat(Misbehaviour.Record.starts())
+                .as("the bad JAR is not started again")
+                .containsExactly("error:oom");
     }
 
     @Test
@@ -151,15 +172,19 @@ class MisbehavingStartTest {
 
         PluginReport r = report(rpc, "a-hang.jar");
         assertThat(r.state()).isEqualTo(PluginReport.State.FAILED);
-        assertThat(r.reason()).contains("did not finish starting within plugins.start-timeout 1s")
+        assertThat(r.reason())
+                .contains("did not finish starting within plugins.start-timeout 1s")
                 .contains("stuck at " + Misbehaviour.class.getName() + ".hang(")
-                .contains("its thread microrpc-plugin-start-hang#").contains("is abandoned");
+                .contains("its thread microrpc-plugin-start-hang#")
+                .contains("is abandoned");
         assertThat(report(rpc, "good.jar").state()).isEqualTo(PluginReport.State.STARTED);
         assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("a-hang.jar failed: did not finish starting"));
 
         Thread stuck = Misbehaviour.Record.threads().get(0);
         assertThat(stuck.getName()).startsWith("microrpc-plugin-start-hang#");
-        assertThat(stuck.isDaemon()).as("a daemon thread: it cannot keep the process alive").isTrue();
+        assertThat(stuck.isDaemon())
+                .as("a daemon thread: it cannot keep the process alive")
+                .isTrue();
         assertThat(stuck.isAlive()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> Misbehaviour.Record.interrupts() > 0);
 
@@ -178,7 +203,8 @@ class MisbehavingStartTest {
         MicroRpc rpc = start(settings(Duration.ofSeconds(30)).build());
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.starts().contains("hang"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Misbehaviour.Record.starts().contains("hang"));
         PluginReport r = report(rpc, "hang.jar");
         assertThat(r.state()).isEqualTo(PluginReport.State.STARTING);
         assertThat(r.reason()).startsWith("start() running since ").endsWith("at most plugins.start-timeout 30s");
@@ -189,7 +215,8 @@ class MisbehavingStartTest {
         MicroRpc rpc = start(settings(Duration.ofSeconds(2)).build());
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.starts().contains("hang"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Misbehaviour.Record.starts().contains("hang"));
         // While it hangs: the status answers at once (GET /plugins, microrpc status read these) ...
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
             rpc.plugins();
@@ -206,7 +233,8 @@ class MisbehavingStartTest {
 
         // And later changes of the folder keep being applied.
         Files.delete(plugins.resolve("twin.jar"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> rpc.extensions().get("serializer").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> rpc.extensions().get("serializer").isEmpty());
         assertThat(Misbehaviour.Record.starts()).containsExactly("hang");
     }
 
@@ -217,9 +245,12 @@ class MisbehavingStartTest {
         MicroRpc rpc = start(settings(Duration.ofMillis(500)).build());
 
         assertThat(report(rpc, "slow.jar").state()).isEqualTo(PluginReport.State.FAILED);
-        assertThat(report(rpc, "slow.jar").reason()).contains("did not finish starting within plugins.start-timeout 500ms");
+        assertThat(report(rpc, "slow.jar").reason())
+                .contains("did not finish starting within plugins.start-timeout 500ms");
         await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.stops() == 1);
-        assertThat(Misbehaviour.Record.interrupts()).as("its thread was interrupted at the timeout").isPositive();
+        assertThat(Misbehaviour.Record.interrupts())
+                .as("its thread was interrupted at the timeout")
+                .isPositive();
         assertThat(rpc.extensions().get("filter")).isEmpty();
         assertThat(report(rpc, "slow.jar").state()).isEqualTo(PluginReport.State.FAILED);
     }
@@ -230,27 +261,38 @@ class MisbehavingStartTest {
         MicroRpc rpc = start(settings(Duration.ofMinutes(5)).build());
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.starts().contains("hang"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Misbehaviour.Record.starts().contains("hang"));
 
         assertTimeoutPreemptively(CLOSE_BOUND, rpc::close);
         assertThat(rpc.generations()).isEmpty();
-        assertThat(report(rpc, "hang.jar").reason()).contains("start abandoned")
+        assertThat(report(rpc, "hang.jar").reason())
+                .contains("start abandoned")
                 .contains("the kernel is shutting down");
     }
 
     @ParameterizedTest
-    @CsvSource({"then:hang, did not start with the new keys within plugins.start-timeout 1s",
-                "then:error:oom, java.lang.OutOfMemoryError: " + Misbehaviour.OOM})
-    void aRestartWithNewKeysThatHangsOrThrowsAnErrorIsRefusedAndTheOldInstanceStays(String what, String expected) throws Exception {
+    @CsvSource({
+        "then:hang, did not start with the new keys within plugins.start-timeout 1s",
+        "then:error:oom, java.lang.OutOfMemoryError: " + Misbehaviour.OOM
+    })
+    void aRestartWithNewKeysThatHangsOrThrowsAnErrorIsRefusedAndTheOldInstanceStays(String what, String expected)
+            throws Exception {
         misbehaving("flaky", what).writeTo(plugins, "flaky.jar");
         MicroRpc rpc = start(settings(Duration.ofSeconds(1)).build());
         assertThat(rpc.extensions().get("filter")).singleElement().asString().startsWith("misbehaving");
 
-        KernelSettings edited = rpc.settings().toBuilder().extensionKey("filter.misbehaving.mode", "other").build();
+        KernelSettings edited = rpc.settings().toBuilder()
+                .extensionKey("filter.misbehaving.mode", "other")
+                .build();
 
-        assertThatThrownBy(() -> rpc.reconfigure(edited)).isInstanceOf(ConfigException.class).hasMessageContaining(expected);
+        assertThatThrownBy(() -> rpc.reconfigure(edited))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
         assertThat(rpc.extensions().get("filter")).singleElement().asString().startsWith("misbehaving");
-        assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("configuration refused: ").contains(expected));
+        assertThat(events(rpc))
+                .anySatisfy(
+                        e -> assertThat(e).startsWith("configuration refused: ").contains(expected));
         assertThat(report(rpc, "flaky.jar").state()).isEqualTo(PluginReport.State.STARTED);
     }
 }

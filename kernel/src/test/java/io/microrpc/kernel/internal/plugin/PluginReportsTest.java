@@ -61,8 +61,13 @@ class PluginReportsTest {
 
     /** Starts a server on the plugins folder; nothing but plugins gives it a serializer. */
     private MicroRpc startServer() {
-        KernelSettings s = KernelSettings.builder().serverPort(0).serializer("plugin-java").pluginsDir(plugins)
-                .pluginsWatch(false).dataDir(dir.resolve("server-data")).build();
+        KernelSettings s = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("plugin-java")
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
+                .dataDir(dir.resolve("server-data"))
+                .build();
         MicroRpc server = MicroRpc.builder().settings(s).start();
         kernels.add(server);
         return server;
@@ -80,15 +85,25 @@ class PluginReportsTest {
         assertThat(good.extensions()).contains("serializer:plugin-java");
 
         server.export(EchoApi.class, new EchoImpl());
-        MicroRpc client = MicroRpc.builder().settings(KernelSettings.builder().serializer("plugin-java")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("client-data")).build())
-                .extension(new PluginCodec()).start();
+        MicroRpc client = MicroRpc.builder()
+                .settings(KernelSettings.builder()
+                        .serializer("plugin-java")
+                        .pluginsDir(dir.resolve("none"))
+                        .dataDir(dir.resolve("client-data"))
+                        .build())
+                .extension(new PluginCodec())
+                .start();
         kernels.add(client);
-        EchoApi echo = client.reference(EchoApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(5)).build());
+        EchoApi echo = client.reference(
+                EchoApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(5))
+                        .build());
 
         assertThat(echo.echo("through the plugin")).isEqualTo("through the plugin");
-        assertThat(PluginProbe.serializerLoaders()).as("class loaders of serializers that ran")
+        assertThat(PluginProbe.serializerLoaders())
+                .as("class loaders of serializers that ran")
                 .anySatisfy(loader -> assertThat(loader).isNotSameAs(PluginCodec.class.getClassLoader()));
     }
 
@@ -128,7 +143,10 @@ class PluginReportsTest {
 
     @Test
     void pluginRequiringANewerKernelIsRefusedNamingBothVersions() throws Exception {
-        plugin("from-the-future").requires(">=99.0.0").extension(TwinCodec.class).writeTo(plugins, "future.jar");
+        plugin("from-the-future")
+                .requires(">=99.0.0")
+                .extension(TwinCodec.class)
+                .writeTo(plugins, "future.jar");
 
         MicroRpc server = startServer();
 
@@ -157,7 +175,10 @@ class PluginReportsTest {
     @Test
     void twoJarsWithTheSamePluginIdAndVersionStartOneAndRefuseTheOther() throws Exception {
         plugin("twin").version("1.0.0").extension(TwinCodec.class).writeTo(plugins, "twin-a.jar");
-        plugin("twin").version("1.0.0").extension(TwinCodec.class).resource("note.txt", "the other copy")
+        plugin("twin")
+                .version("1.0.0")
+                .extension(TwinCodec.class)
+                .resource("note.txt", "the other copy")
                 .writeTo(plugins, "twin-b.jar");
 
         MicroRpc server = startServer();
@@ -170,7 +191,9 @@ class PluginReportsTest {
         PluginReport refused = a.isStarted() ? b : a;
         assertThat(refused.state()).isEqualTo(PluginReport.State.REFUSED);
         assertThat(refused.reason()).contains("same plugin id 'twin'").contains(started.file());
-        assertThat(server.extensions().get("serializer")).filteredOn(s -> s.startsWith("twin")).hasSize(1);
+        assertThat(server.extensions().get("serializer"))
+                .filteredOn(s -> s.startsWith("twin"))
+                .hasSize(1);
         assertGoodPluginServes(server);
     }
 
@@ -205,23 +228,35 @@ class PluginReportsTest {
         new Random(7).nextBytes(random);
         Files.write(plugins.resolve("x.jar"), random);
         plugin(null).extension(TwinCodec.class).writeTo(plugins, "no-id.jar");
-        plugin("from-the-future").requires(">=99.0.0").extension(TwinCodec.class).writeTo(plugins, "future.jar");
+        plugin("from-the-future")
+                .requires(">=99.0.0")
+                .extension(TwinCodec.class)
+                .writeTo(plugins, "future.jar");
         plugin("broken-codec").extension(BrokenStartCodec.class).writeTo(plugins, "broken.jar");
         plugin("empty").writeTo(plugins, "empty.jar");
         Files.write(plugins.resolve("foo.jar.tmp"), random);
 
         MicroRpc server = startServer();
 
-        Map<String, PluginReport.State> states = server.plugins().stream()
-                .collect(Collectors.toMap(PluginReport::file, PluginReport::state));
-        assertThat(states).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "x.jar", PluginReport.State.REFUSED,
-                "no-id.jar", PluginReport.State.REFUSED,
-                "future.jar", PluginReport.State.REFUSED,
-                "broken.jar", PluginReport.State.FAILED,
-                "empty.jar", PluginReport.State.REFUSED,
-                GOOD, PluginReport.State.STARTED));
-        assertThat(server.plugins()).filteredOn(r -> !r.isStarted()).allSatisfy(r -> assertThat(r.reason()).isNotBlank());
+        Map<String, PluginReport.State> states =
+                server.plugins().stream().collect(Collectors.toMap(PluginReport::file, PluginReport::state));
+        assertThat(states)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        "x.jar",
+                        PluginReport.State.REFUSED,
+                        "no-id.jar",
+                        PluginReport.State.REFUSED,
+                        "future.jar",
+                        PluginReport.State.REFUSED,
+                        "broken.jar",
+                        PluginReport.State.FAILED,
+                        "empty.jar",
+                        PluginReport.State.REFUSED,
+                        GOOD,
+                        PluginReport.State.STARTED));
+        assertThat(server.plugins())
+                .filteredOn(r -> !r.isStarted())
+                .allSatisfy(r -> assertThat(r.reason()).isNotBlank());
         assertGoodPluginServes(server);
     }
 }

@@ -13,8 +13,9 @@ class RemediesTest {
     void namesTheJarThatProvidedTheNameBefore() {
         remedies.learned(ExtensionPoints.LOAD_BALANCER, "lowest-port", "lowest-port-1.0.jar", "lb-lowest", "1.0.0");
         assertThat(remedies.remedy(ExtensionPoints.LOAD_BALANCER, List.of("lowest-port")))
-                .isEqualTo("put lowest-port-1.0.jar (plugin lb-lowest 1.0.0), which provided 'lowest-port', back in plugins/, "
-                        + "or switch loadbalancer to a loaded one");
+                .isEqualTo(
+                        "put lowest-port-1.0.jar (plugin lb-lowest 1.0.0), which provided 'lowest-port', back in plugins/, "
+                                + "or switch loadbalancer to a loaded one");
     }
 
     @Test
@@ -28,13 +29,15 @@ class RemediesTest {
     @Test
     void doesNotGuessAPluginForANameNobodyProvided() {
         String remedy = remedies.remedy(ExtensionPoints.LOAD_BALANCER, List.of("lowest-port"));
-        assertThat(remedy).isEqualTo("no plugin this kernel has loaded provides 'lowest-port': put the JAR of the plugin "
-                + "that does in plugins/, or switch loadbalancer to a loaded one");
+        assertThat(remedy)
+                .isEqualTo("no plugin this kernel has loaded provides 'lowest-port': put the JAR of the plugin "
+                        + "that does in plugins/, or switch loadbalancer to a loaded one");
         assertThat(remedy).doesNotContain("plugin-lb");
     }
 
     @Test
     void anyExtensionOfThePointNamesThePointsPlugin() {
-        assertThat(remedies.remedy(ExtensionPoints.LOAD_BALANCER, List.of())).isEqualTo("put plugin-lb-weighted in plugins/");
+        assertThat(remedies.remedy(ExtensionPoints.LOAD_BALANCER, List.of()))
+                .isEqualTo("put plugin-lb-weighted in plugins/");
     }
 }

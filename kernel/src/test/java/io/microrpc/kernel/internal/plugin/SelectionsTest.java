@@ -14,14 +14,19 @@ class SelectionsTest {
     private static final String LB = "loadbalancer";
     private static final String S = "io.example.UserService";
 
-    private final KernelSettings configured = KernelSettings.builder().loadBalancer("p2c,round-robin")
-            .serviceSelection(LB, S, "consistent-hash").build();
+    private final KernelSettings configured = KernelSettings.builder()
+            .loadBalancer("p2c,round-robin")
+            .serviceSelection(LB, S, "consistent-hash")
+            .build();
 
     @Test
     void aSwitchGoesAheadOfTheConfiguredChoiceWhichStaysBehindIt() {
-        Selections s = Selections.from(configured).with(LB, null, List.of("lowest-port")).with(LB, S, List.of("random"));
+        Selections s = Selections.from(configured)
+                .with(LB, null, List.of("lowest-port"))
+                .with(LB, S, List.of("random"));
         assertThat(s.preferences(LB, null)).containsExactly("lowest-port", "p2c", "round-robin");
-        assertThat(s.preferences(LB, S)).containsExactly("random", "consistent-hash", "lowest-port", "p2c", "round-robin");
+        assertThat(s.preferences(LB, S))
+                .containsExactly("random", "consistent-hash", "lowest-port", "p2c", "round-robin");
         assertThat(s.servicesWithOwn(LB)).containsExactly(S);
     }
 
@@ -34,8 +39,11 @@ class SelectionsTest {
 
     @Test
     void anEditedConfigurationReplacesOnlyTheSwitchesOfThePointsItChanged() {
-        Selections s = Selections.from(configured).with(LB, null, List.of("lowest-port")).with("cluster", null, List.of("failfast"));
-        Selections edited = s.reconfigured(configured.toBuilder().loadBalancer("random").build());
+        Selections s = Selections.from(configured)
+                .with(LB, null, List.of("lowest-port"))
+                .with("cluster", null, List.of("failfast"));
+        Selections edited =
+                s.reconfigured(configured.toBuilder().loadBalancer("random").build());
         assertThat(edited.preferences(LB, null)).containsExactly("random");
         assertThat(edited.preferences("cluster", null)).containsExactly("failfast");
         assertThat(s.reconfigured(configured)).isEqualTo(s);
@@ -45,10 +53,14 @@ class SelectionsTest {
     void aChangedChoiceNobodyProvidesIsRefusedNamingTheKey() {
         List<LoadedExtension> loaded = List.of(new LoadedExtension(new AlternatingBalancer(), "lb-test", "1.0.0"));
         String name = new AlternatingBalancer().name();
-        assertThatThrownBy(() -> Selections.checkProvided(configured, configured.toBuilder().loadBalancer("nope").build(), loaded))
-                .isInstanceOf(ConfigException.class).hasMessage("loadbalancer: 'nope' (expected: a loaded loadbalancer: " + name + ")");
+        assertThatThrownBy(() -> Selections.checkProvided(
+                        configured, configured.toBuilder().loadBalancer("nope").build(), loaded))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("loadbalancer: 'nope' (expected: a loaded loadbalancer: " + name + ")");
         // Unchanged choices are not judged (their plugin may be gone), and registry=none means no registry.
-        Selections.checkProvided(configured, configured.toBuilder().registry("none").build(), loaded);
-        Selections.checkProvided(configured, configured.toBuilder().loadBalancer(name).build(), loaded);
+        Selections.checkProvided(
+                configured, configured.toBuilder().registry("none").build(), loaded);
+        Selections.checkProvided(
+                configured, configured.toBuilder().loadBalancer(name).build(), loaded);
     }
 }

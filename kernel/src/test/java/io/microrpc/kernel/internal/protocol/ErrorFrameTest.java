@@ -13,8 +13,12 @@ class ErrorFrameTest {
     @Test
     void aHugeMessageIsCutBeforeAnythingIsAllocatedForIt() {
         String huge = "x".repeat(7 * 1024 * 1024);
-        ByteBuf frame = Frames.error(UnpooledByteBufAllocator.DEFAULT, 5, (byte) 1,
-                Status.of(Status.Code.APPLICATION_ERROR).withDescription(huge), "java.lang.IllegalStateException");
+        ByteBuf frame = Frames.error(
+                UnpooledByteBufAllocator.DEFAULT,
+                5,
+                (byte) 1,
+                Status.of(Status.Code.APPLICATION_ERROR).withDescription(huge),
+                "java.lang.IllegalStateException");
         try {
             assertThat(frame.capacity()).as("buffer capacity").isLessThanOrEqualTo(64 * 1024);
             frame.skipBytes(Protocol.HEADER_LENGTH);

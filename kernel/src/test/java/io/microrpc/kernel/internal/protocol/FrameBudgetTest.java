@@ -71,7 +71,9 @@ class FrameBudgetTest {
 
         EmbeddedChannel third = channel();
         third.writeInbound(header(FrameDecoder.UNBUDGETED_FRAME - Protocol.HEADER_LENGTH));
-        assertThat(third.isActive()).as("a small frame never waits on the budget").isTrue();
+        assertThat(third.isActive())
+                .as("a small frame never waits on the budget")
+                .isTrue();
         third.writeInbound(Unpooled.wrappedBuffer(new byte[FrameDecoder.UNBUDGETED_FRAME - Protocol.HEADER_LENGTH]));
         Frame small = third.readInbound();
         small.release();

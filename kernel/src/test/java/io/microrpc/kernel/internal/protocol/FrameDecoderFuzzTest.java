@@ -60,13 +60,20 @@ class FrameDecoderFuzzTest {
         Map<String, Long> outcomes;
         try (StderrLines log = StderrLines.capture()) {
             this.log = log;
-            outcomes = Fuzz.of("frame-decoder", "kernel", "FrameDecoderFuzzTest", 350_000).run(this::oneStream);
+            outcomes = Fuzz.of("frame-decoder", "kernel", "FrameDecoderFuzzTest", 350_000)
+                    .run(this::oneStream);
         }
 
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {
             // The mutations reach every path, not only the first check.
-            assertThat(outcomes).containsKeys("frames, then waiting", "frames, then closed", "bad magic", "bad version",
-                    "bad length", "valid, unmutated");
+            assertThat(outcomes)
+                    .containsKeys(
+                            "frames, then waiting",
+                            "frames, then closed",
+                            "bad magic",
+                            "bad version",
+                            "bad length",
+                            "valid, unmutated");
         }
     }
 
@@ -77,12 +84,16 @@ class FrameDecoderFuzzTest {
         int maxFrame = r.nextBoolean() ? DEFAULT_MAX_FRAME : Protocol.HEADER_LENGTH + r.nextInt(600);
         Mutator.Seed seed = ValidFrames.stream(r, alloc);
         boolean mutate = r.nextInt(8) != 0;
-        byte[] stream = mutate ? MUTATOR.mutate(r, seed, ValidFrames.stream(r, alloc).bytes()) : seed.bytes();
+        byte[] stream =
+                mutate ? MUTATOR.mutate(r, seed, ValidFrames.stream(r, alloc).bytes()) : seed.bytes();
         int[] pieces = Mutator.splits(r, stream.length, 8);
         input.bytes(stream);
         input.note("max frame size", maxFrame);
-        input.note("reads", Arrays.stream(pieces).allMatch(p -> p == 1) ? pieces.length + " of one byte each"
-                : Arrays.toString(pieces));
+        input.note(
+                "reads",
+                Arrays.stream(pieces).allMatch(p -> p == 1)
+                        ? pieces.length + " of one byte each"
+                        : Arrays.toString(pieces));
 
         Expected expected = Expected.of(stream, maxFrame);
         input.outcome(mutate ? expected.outcome() : "valid, unmutated");
@@ -110,22 +121,34 @@ class FrameDecoderFuzzTest {
                 frames.add(f);
             }
 
-            check(frames.size() == expected.frames.size(), "passed on %s frames (expected: %s)", frames.size(),
+            check(
+                    frames.size() == expected.frames.size(),
+                    "passed on %s frames (expected: %s)",
+                    frames.size(),
                     expected.frames.size());
             for (int i = 0; i < frames.size(); i++) {
                 expected.frames.get(i).checkSameAs(frames.get(i), i);
             }
-            check(openAfterInput != expected.rejected, "connection %s after the input (expected: %s)",
-                    openAfterInput ? "open" : "closed", expected.rejected ? "closed by a rejection" : "open");
-            check(log.lines() - linesBefore <= 1, "%s log lines for one connection (expected: at most 1; the last: %s)",
-                    log.lines() - linesBefore, log.lastLine());
+            check(
+                    openAfterInput != expected.rejected,
+                    "connection %s after the input (expected: %s)",
+                    openAfterInput ? "open" : "closed",
+                    expected.rejected ? "closed by a rejection" : "open");
+            check(
+                    log.lines() - linesBefore <= 1,
+                    "%s log lines for one connection (expected: at most 1; the last: %s)",
+                    log.lines() - linesBefore,
+                    log.lastLine());
         } finally {
             frames.forEach(Frame::release);
             channel.finishAndReleaseAll();
         }
         alloc.assertAllReleased("after the connection closed");
-        check(alloc.largestRequest() <= 2 * stream.length + 4096, "a buffer of %s bytes asked for (expected: at most"
-                + " twice the %s bytes that arrived)", alloc.largestRequest(), stream.length);
+        check(
+                alloc.largestRequest() <= 2 * stream.length + 4096,
+                "a buffer of %s bytes asked for (expected: at most" + " twice the %s bytes that arrived)",
+                alloc.largestRequest(),
+                stream.length);
         // Netty's paranoid leak detector records a stack trace per buffer access: a few KiB per read.
         input.checkAllocatedAtMost(1024 * 1024 + 64 * 1024L * pieces.length, "heap");
     }
@@ -149,7 +172,8 @@ class FrameDecoderFuzzTest {
                 int half = length / 2;
                 CompositeByteBuf c = alloc.compositeBuffer();
                 c.addComponent(true, alloc.heapBuffer(half).writeBytes(stream, offset, half));
-                c.addComponent(true, alloc.directBuffer(length - half).writeBytes(stream, offset + half, length - half));
+                c.addComponent(
+                        true, alloc.directBuffer(length - half).writeBytes(stream, offset + half, length - half));
                 return c;
             }
             default:
@@ -186,9 +210,10 @@ class FrameDecoderFuzzTest {
                 if (b.remaining() < Protocol.HEADER_LENGTH + length) {
                     break;
                 }
-                byte[] body = Arrays.copyOfRange(stream, start + Protocol.HEADER_LENGTH,
-                        start + Protocol.HEADER_LENGTH + (int) length);
-                e.frames.add(new ExpectedFrame(b.get(start + 3), b.get(start + 4), b.get(start + 5), b.getLong(start + 6), body));
+                byte[] body = Arrays.copyOfRange(
+                        stream, start + Protocol.HEADER_LENGTH, start + Protocol.HEADER_LENGTH + (int) length);
+                e.frames.add(new ExpectedFrame(
+                        b.get(start + 3), b.get(start + 4), b.get(start + 5), b.getLong(start + 6), body));
                 b.position(start + Protocol.HEADER_LENGTH + (int) length);
             }
             e.waiting = b.hasRemaining();
@@ -211,12 +236,25 @@ class FrameDecoderFuzzTest {
     private record ExpectedFrame(byte flags, byte serializerId, byte status, long requestId, byte[] body) {
 
         void checkSameAs(Frame f, int index) {
-            check(f.flags() == flags && f.serializerId() == serializerId && f.status() == status && f.requestId() == requestId,
-                    "frame %s: %s (expected: flags=%s, serializer=%s, status=%s, id=%s)", index, f, flags, serializerId, status,
+            check(
+                    f.flags() == flags
+                            && f.serializerId() == serializerId
+                            && f.status() == status
+                            && f.requestId() == requestId,
+                    "frame %s: %s (expected: flags=%s, serializer=%s, status=%s, id=%s)",
+                    index,
+                    f,
+                    flags,
+                    serializerId,
+                    status,
                     requestId);
             byte[] actual = new byte[f.body().readableBytes()];
             f.body().getBytes(f.body().readerIndex(), actual);
-            check(Arrays.equals(actual, body), "frame %s: body %s (expected: %s)", index, ByteBufUtil.hexDump(actual),
+            check(
+                    Arrays.equals(actual, body),
+                    "frame %s: body %s (expected: %s)",
+                    index,
+                    ByteBufUtil.hexDump(actual),
                     ByteBufUtil.hexDump(body));
         }
     }

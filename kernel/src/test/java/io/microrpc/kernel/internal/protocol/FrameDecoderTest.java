@@ -31,7 +31,9 @@ class FrameDecoderTest {
     void releaseEverything() {
         channel.finishAndReleaseAll();
         for (ByteBuf b : handedIn) {
-            assertThat(b.refCnt()).as("refCnt of a buffer handed to the decoder").isZero();
+            assertThat(b.refCnt())
+                    .as("refCnt of a buffer handed to the decoder")
+                    .isZero();
         }
     }
 
@@ -193,7 +195,9 @@ class FrameDecoderTest {
 
         write(buf);
 
-        assertThat(channel.isOpen()).as("a frame of exactly protocol.max-frame-size is allowed").isTrue();
+        assertThat(channel.isOpen())
+                .as("a frame of exactly protocol.max-frame-size is allowed")
+                .isTrue();
         assertThat(readFrame()).isNull();
         write(Unpooled.wrappedBuffer(new byte[maxBody]));
         Frame f = readFrame();

@@ -45,7 +45,9 @@ class FramesTest {
                 refusal = e;
             }
             if (round == 1) {
-                assertThat(allocatedBytes() - before).as("bytes allocated reading 6 bytes").isLessThan(4 * 1024);
+                assertThat(allocatedBytes() - before)
+                        .as("bytes allocated reading 6 bytes")
+                        .isLessThan(4 * 1024);
             }
         }
         assertThat(refusal).hasMessage("65535 attachments declared, but only 4 bytes left (each takes at least 4)");

@@ -56,12 +56,14 @@ class AdvertisedHostTest {
 
     @Test
     void ipv4IsPreferredOverIpv6OnTheSameInterface() {
-        assertThat(chosen(nic("eth0", 2, "2001:db8::7", "fe80::7", "203.0.113.7"))).isEqualTo("203.0.113.7");
+        assertThat(chosen(nic("eth0", 2, "2001:db8::7", "fe80::7", "203.0.113.7")))
+                .isEqualTo("203.0.113.7");
     }
 
     @Test
     void siteLocalIsPreferredOverAPublicAddress() {
-        assertThat(chosen(nic("eth0", 2, "203.0.113.7"), nic("eth1", 3, "10.1.2.3"))).isEqualTo("10.1.2.3");
+        assertThat(chosen(nic("eth0", 2, "203.0.113.7"), nic("eth1", 3, "10.1.2.3")))
+                .isEqualTo("10.1.2.3");
     }
 
     @Test
@@ -69,23 +71,32 @@ class AdvertisedHostTest {
         Interface vpn = new Interface("ppp0", 2, true, false, false, true, addresses("10.8.0.6"));
         Interface alias = new Interface("eth0:1", 3, true, false, true, false, addresses("10.9.0.6"));
         assertThat(chosen(LO, nic("docker0", 3, "172.17.0.1"), vpn, alias, nic("ens5", 4, "203.0.113.9")))
-                .as("a reachable public address on a real NIC beats bridge, tunnel and alias").isEqualTo("203.0.113.9");
-        assertThat(chosen(LO, nic("docker0", 3, "172.17.0.1"))).as("better than nothing").isEqualTo("172.17.0.1");
+                .as("a reachable public address on a real NIC beats bridge, tunnel and alias")
+                .isEqualTo("203.0.113.9");
+        assertThat(chosen(LO, nic("docker0", 3, "172.17.0.1")))
+                .as("better than nothing")
+                .isEqualTo("172.17.0.1");
     }
 
     @Test
     void theLowestInterfaceIndexBreaksATie() {
-        assertThat(chosen(nic("eth1", 5, "10.0.1.5"), nic("eth0", 2, "10.0.0.5"))).isEqualTo("10.0.0.5");
+        assertThat(chosen(nic("eth1", 5, "10.0.1.5"), nic("eth0", 2, "10.0.0.5")))
+                .isEqualTo("10.0.0.5");
     }
 
     @Test
     void anIpv6OnlyMachinePublishesItsAddressWithoutAZone() throws Exception {
-        InetAddress scoped = java.net.Inet6Address.getByAddress(null, InetAddress.getByName("2001:db8::5").getAddress(), 2);
-        Optional<Choice> c = AdvertisedHost.choose(List.of(LO, new Interface("eth0", 2, true, false, false, false,
-                List.of(InetAddress.getByName("fe80::5"), scoped))));
+        InetAddress scoped = java.net.Inet6Address.getByAddress(
+                null, InetAddress.getByName("2001:db8::5").getAddress(), 2);
+        Optional<Choice> c = AdvertisedHost.choose(List.of(
+                LO,
+                new Interface(
+                        "eth0", 2, true, false, false, false, List.of(InetAddress.getByName("fe80::5"), scoped))));
         assertThat(c).map(Choice::host).contains("2001:db8:0:0:0:0:0:5");
         assertThat(c).map(Choice::interfaceName).contains("eth0");
-        assertThat(chosen(nic("eth0", 2, "2001:db8::5", "fd12:3456::5"))).as("unique local first").isEqualTo("fd12:3456:0:0:0:0:0:5");
+        assertThat(chosen(nic("eth0", 2, "2001:db8::5", "fd12:3456::5")))
+                .as("unique local first")
+                .isEqualTo("fd12:3456:0:0:0:0:0:5");
     }
 
     @Test

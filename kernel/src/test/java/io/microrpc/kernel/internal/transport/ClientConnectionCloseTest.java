@@ -61,7 +61,9 @@ class ClientConnectionCloseTest extends ScriptedConnectionTest {
         both.write(ScriptedServer.responseFrame(1, 0));
         both.write(ScriptedServer.goAwayFrame());
         server.write(s, both.toByteArray());
-        assertThat(loopHeld.await(5, TimeUnit.SECONDS)).as("the response reached its listener").isTrue();
+        assertThat(loopHeld.await(5, TimeUnit.SECONDS))
+                .as("the response reached its listener")
+                .isTrue();
 
         Thread closer = new Thread(connection::close, "closer");
         closer.start();
@@ -89,7 +91,8 @@ class ClientConnectionCloseTest extends ScriptedConnectionTest {
     @Test
     void closeDoesNotWaitForABusyEventLoopAndFailsPendingCallsOnceItRuns() throws Exception {
         HeldListener held = new HeldListener();
-        assertThat(connection.send(1, RawClient.request(1, "svc", "m", "arg"), held)).isTrue();
+        assertThat(connection.send(1, RawClient.request(1, "svc", "m", "arg"), held))
+                .isTrue();
         CompletableFuture<Status> waiting = call(2);
         Socket s = server.nextConnection();
         server.readRequest(s);
@@ -109,7 +112,8 @@ class ClientConnectionCloseTest extends ScriptedConnectionTest {
         assertThat(failed.description()).isEqualTo("client closed");
         assertThat(connection.close()).as("a second close()").isSameAs(closing);
         assertThat(connection.send(3, RawClient.request(3, "svc", "m", "arg"), new HeldListener()))
-                .as("send after close").isFalse();
+                .as("send after close")
+                .isFalse();
     }
 
     /**
@@ -120,7 +124,8 @@ class ClientConnectionCloseTest extends ScriptedConnectionTest {
     @Test
     void closeWhileTheLoopHandlesALostChannelCancelsTheReconnect() throws Exception {
         HeldListener held = new HeldListener();
-        assertThat(connection.send(1, RawClient.request(1, "svc", "m", "arg"), held)).isTrue();
+        assertThat(connection.send(1, RawClient.request(1, "svc", "m", "arg"), held))
+                .isTrue();
         Socket s = server.nextConnection();
         server.readRequest(s);
         s.close();
@@ -207,7 +212,9 @@ class ClientConnectionCloseTest extends ScriptedConnectionTest {
         }
 
         void awaitHeld() throws InterruptedException {
-            assertThat(held.await(5, TimeUnit.SECONDS)).as("the event loop reached the listener").isTrue();
+            assertThat(held.await(5, TimeUnit.SECONDS))
+                    .as("the event loop reached the listener")
+                    .isTrue();
         }
 
         void release() {

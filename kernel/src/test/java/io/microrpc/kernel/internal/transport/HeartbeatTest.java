@@ -36,9 +36,14 @@ class HeartbeatTest {
     private static final int MISSED_PONGS = 3;
 
     private final KernelSettings settings = KernelSettings.builder()
-            .heartbeatInterval(INTERVAL).heartbeatMissedPongs(MISSED_PONGS)
-            .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1)).clientIoThreads(1).serverIoThreads(1).serverWorkerThreads(1)
+            .heartbeatInterval(INTERVAL)
+            .heartbeatMissedPongs(MISSED_PONGS)
+            .reconnectInitialBackoff(Duration.ofMillis(50))
+            .reconnectMaxBackoff(Duration.ofMillis(200))
+            .connectTimeout(Duration.ofSeconds(1))
+            .clientIoThreads(1)
+            .serverIoThreads(1)
+            .serverWorkerThreads(1)
             .build();
 
     private ClientTransport client;
@@ -70,8 +75,11 @@ class HeartbeatTest {
         Accepted first = silent.accepted.get(0);
         await().atMost(Duration.ofSeconds(5)).until(() -> first.ended);
         byte[] received = first.bytes();
-        assertThat(received.length).as("bytes the client sent before giving up: %s pings of %s bytes",
-                MISSED_PONGS, Protocol.HEADER_LENGTH).isEqualTo(MISSED_PONGS * Protocol.HEADER_LENGTH);
+        assertThat(received.length)
+                .as(
+                        "bytes the client sent before giving up: %s pings of %s bytes",
+                        MISSED_PONGS, Protocol.HEADER_LENGTH)
+                .isEqualTo(MISSED_PONGS * Protocol.HEADER_LENGTH);
         ByteBuf in = Unpooled.wrappedBuffer(received);
         try {
             for (int i = 0; i < MISSED_PONGS; i++) {
@@ -103,12 +111,14 @@ class HeartbeatTest {
 
         // Ten heartbeat intervals without a call: either side would have closed the connection after
         // four, had the other not answered.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+        await().during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(3))
                 .until(() -> connection.isReady() && server.connectionCount() == 1);
 
         assertThat(connection.sendOneWay(RawClient.request(2, "svc", "m"))).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> callers.size() == 2);
-        assertThat(callers.get(1)).as("the second call came over the same connection (same client port)")
+        assertThat(callers.get(1))
+                .as("the second call came over the same connection (same client port)")
                 .isEqualTo(callers.get(0));
     }
 
@@ -124,7 +134,8 @@ class HeartbeatTest {
 
             raw.awaitClosedByServer();
 
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("closed only after the idle limit")
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("closed only after the idle limit")
                     .isGreaterThanOrEqualTo(INTERVAL.multipliedBy(MISSED_PONGS));
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> server.connectionCount() == 0);

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 abstract class ScriptedConnectionTest {
 
     final KernelSettings settings = KernelSettings.builder()
-            .reconnectInitialBackoff(Duration.ofMillis(50)).reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1)).clientIoThreads(1).build();
+            .reconnectInitialBackoff(Duration.ofMillis(50))
+            .reconnectMaxBackoff(Duration.ofMillis(200))
+            .connectTimeout(Duration.ofSeconds(1))
+            .clientIoThreads(1)
+            .build();
 
     ScriptedServer server;
     ClientTransport client;

@@ -52,8 +52,8 @@ public final class Fuzz {
         this.first = Long.getLong("microrpc.fuzz.first", 0L);
         this.iterations = Long.getLong("microrpc.fuzz.iterations", defaultIterations);
         if (iterations < 0 || first < 0) {
-            throw new IllegalArgumentException("microrpc.fuzz.iterations: " + iterations + ", microrpc.fuzz.first: " + first
-                    + " (expected: >= 0)");
+            throw new IllegalArgumentException("microrpc.fuzz.iterations: " + iterations + ", microrpc.fuzz.first: "
+                    + first + " (expected: >= 0)");
         }
     }
 
@@ -101,11 +101,22 @@ public final class Fuzz {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         long cpuMillis = (meter.cpuNanos() - cpuStarted) / 1_000_000;
-        System.out.printf(Locale.ROOT, "fuzz %s: %,d inputs from #%d, seed %d, %,d ms (%,d ms on this thread's CPU, %,.0f"
+        System.out.printf(
+                Locale.ROOT,
+                "fuzz %s: %,d inputs from #%d, seed %d, %,d ms (%,d ms on this thread's CPU, %,.0f"
                         + " inputs per CPU second); most allocated by one input after the first %,d: %,d bytes (a %,d-byte input);"
                         + " outcomes %s%n",
-                name, iterations, first, seed, millis, cpuMillis, iterations * 1000.0 / Math.max(1, cpuMillis), WARM_UP, maxAllocated,
-                maxAllocatedInputLength, outcomes);
+                name,
+                iterations,
+                first,
+                seed,
+                millis,
+                cpuMillis,
+                iterations * 1000.0 / Math.max(1, cpuMillis),
+                WARM_UP,
+                maxAllocated,
+                maxAllocatedInputLength,
+                outcomes);
         return outcomes;
     }
 
@@ -118,11 +129,24 @@ public final class Fuzz {
     }
 
     private AssertionError failure(long iteration, Input input, Throwable cause) {
-        String hex = input.bytes == null ? "(none reported)" : input.bytes.length + " bytes: " + ByteBufUtil.hexDump(input.bytes);
-        String message = String.format(Locale.ROOT, "fuzz %s failed on input #%d of seed %d: %s%n  input %s%n%s"
+        String hex = input.bytes == null
+                ? "(none reported)"
+                : input.bytes.length + " bytes: " + ByteBufUtil.hexDump(input.bytes);
+        String message = String.format(
+                Locale.ROOT,
+                "fuzz %s failed on input #%d of seed %d: %s%n  input %s%n%s"
                         + "  replay: mvn -o -pl %s -am test -Dsurefire.failIfNoSpecifiedTests=false -Dtest=%s"
                         + " -Dmicrorpc.fuzz.seed=%d -Dmicrorpc.fuzz.first=%d -Dmicrorpc.fuzz.iterations=1",
-                name, iteration, seed, cause, hex, input.notes, module, testSelector, seed, iteration);
+                name,
+                iteration,
+                seed,
+                cause,
+                hex,
+                input.notes,
+                module,
+                testSelector,
+                seed,
+                iteration);
         System.out.println(message); // System.err may be captured (StderrLines)
         return new AssertionError(message, cause);
     }
@@ -188,8 +212,8 @@ public final class Fuzz {
             // Not per call of the target: the fuzzer's own bookkeeping is in the figure too, and small.
             long allocated = fuzz.meter.allocatedBytes() - fuzz.meter.mark;
             if (allocated > limit) {
-                throw new AllocationExceeded(what + ": " + allocated + " bytes allocated for one input (expected: at most "
-                        + limit + ")");
+                throw new AllocationExceeded(
+                        what + ": " + allocated + " bytes allocated for one input (expected: at most " + limit + ")");
             }
         }
 

@@ -24,7 +24,11 @@ public final class Mutator {
         }
     }
 
-    public enum Encoding { U16, I32, VARINT }
+    public enum Encoding {
+        U16,
+        I32,
+        VARINT
+    }
 
     /** A valid input and its length fields, for {@link #mutate}. */
     public record Seed(byte[] bytes, List<Field> fields) {
@@ -33,20 +37,57 @@ public final class Mutator {
         }
     }
 
-    private static final byte[] INTERESTING_BYTES = {0, 1, 0x7F, (byte) 0x80, (byte) 0xFF, (byte) 0xFE, 0x40, 0x10, 0x20};
+    private static final byte[] INTERESTING_BYTES = {0, 1, 0x7F, (byte) 0x80, (byte) 0xFF, (byte) 0xFE, 0x40, 0x10, 0x20
+    };
     private static final int[] INTERESTING_SHORTS = {0, 1, 0x7F, 0x80, 0xFF, 0x100, 0x7FFF, 0x8000, 0xFFFE, 0xFFFF};
-    private static final int[] INTERESTING_INTS = {0, 1, -1, 0x7F, 0x80, 0xFF, 0xFFFF, 0x10000, 0x7FFFFFFF,
-        0x80000000, 0x7FFFFFFE, 0x00800000, 8 * 1024 * 1024 - 18, 8 * 1024 * 1024 - 17, 0x40000000};
+    private static final int[] INTERESTING_INTS = {
+        0,
+        1,
+        -1,
+        0x7F,
+        0x80,
+        0xFF,
+        0xFFFF,
+        0x10000,
+        0x7FFFFFFF,
+        0x80000000,
+        0x7FFFFFFE,
+        0x00800000,
+        8 * 1024 * 1024 - 18,
+        8 * 1024 * 1024 - 17,
+        0x40000000
+    };
     /** Varints at the edges: 2^31 - 1, 2^32 - 1, 2^31 (too long for an int), -1 as ten bytes, overlong zero, unterminated. */
     private static final byte[][] VARINTS = {
         {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07},
         {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F},
         {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x08},
-        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-            (byte) 0xFF, 0x01},
+        {
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            0x01
+        },
         {(byte) 0x80, (byte) 0x80, 0x00},
-        {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF,
-            (byte) 0xFF, (byte) 0xFF, (byte) 0xFF},
+        {
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            (byte) 0xFF
+        },
         {(byte) 0x80, 0x01},
         {0x7F},
     };
@@ -173,13 +214,15 @@ public final class Mutator {
         }
         switch (f.encoding()) {
             case U16: {
-                int value = r.nextInt(3) == 0 ? b.length - f.offset() - 2 + r.nextInt(5) - 2
+                int value = r.nextInt(3) == 0
+                        ? b.length - f.offset() - 2 + r.nextInt(5) - 2
                         : INTERESTING_SHORTS[r.nextInt(INTERESTING_SHORTS.length)];
                 putShort(b, f.offset(), value);
                 return b;
             }
             case I32: {
-                int value = r.nextInt(3) == 0 ? b.length - f.offset() - 4 + r.nextInt(5) - 2
+                int value = r.nextInt(3) == 0
+                        ? b.length - f.offset() - 4 + r.nextInt(5) - 2
                         : INTERESTING_INTS[r.nextInt(INTERESTING_INTS.length)];
                 putInt(b, f.offset(), value);
                 return b;

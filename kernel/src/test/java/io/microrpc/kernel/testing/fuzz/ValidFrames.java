@@ -20,8 +20,17 @@ import java.util.Random;
 public final class ValidFrames {
 
     /** Names that requests carry; the first few are short, one is long, some are not ASCII. */
-    private static final String[] NAMES = {"io.example.Echo", "echo", "io.microrpc.demo.api.UserService", "getUser",
-        "", "x", "Ünïcödé.Dienst", "方法", "a".repeat(300)};
+    private static final String[] NAMES = {
+        "io.example.Echo",
+        "echo",
+        "io.microrpc.demo.api.UserService",
+        "getUser",
+        "",
+        "x",
+        "Ünïcödé.Dienst",
+        "方法",
+        "a".repeat(300)
+    };
 
     private ValidFrames() {}
 
@@ -57,7 +66,8 @@ public final class ValidFrames {
             case 2: {
                 Status.Code code = Status.Code.values()[r.nextInt(Status.Code.values().length)];
                 fields.add(new Mutator.Field(start + Protocol.HEADER_LENGTH, Mutator.Encoding.U16));
-                return Frames.error(alloc, id, (byte) 1, Status.of(code).withDescription(name(r)), name(r), r.nextBoolean());
+                return Frames.error(
+                        alloc, id, (byte) 1, Status.of(code).withDescription(name(r)), name(r), r.nextBoolean());
             }
             case 3: {
                 ByteBuf buf = Frames.start(alloc, 32, Protocol.FLAG_RESPONSE, (byte) 1, (byte) 0, id);
@@ -91,8 +101,14 @@ public final class ValidFrames {
     }
 
     /** Writes the given request metadata as {@link RequestHeader#write} does, noting its length fields. */
-    public static void request(ByteBuf buf, List<Mutator.Field> fields, int base, String service, String method,
-                               long timeoutNanos, Map<String, String> attachments) {
+    public static void request(
+            ByteBuf buf,
+            List<Mutator.Field> fields,
+            int base,
+            String service,
+            String method,
+            long timeoutNanos,
+            Map<String, String> attachments) {
         int at = buf.writerIndex();
         RequestHeader.write(buf, service, method, timeoutNanos, attachments);
         fields.add(new Mutator.Field(base + at, Mutator.Encoding.U16));

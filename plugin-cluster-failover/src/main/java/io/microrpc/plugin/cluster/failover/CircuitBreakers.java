@@ -112,7 +112,11 @@ final class CircuitBreakers {
     }
 
     /** What a call's outcome says about its provider. */
-    enum Outcome { SUCCESS, FAILURE, NEUTRAL }
+    enum Outcome {
+        SUCCESS,
+        FAILURE,
+        NEUTRAL
+    }
 
     /**
      * A provider failed a call when the call was lost on the way (connection gone, no answer in time)
@@ -137,7 +141,11 @@ final class CircuitBreakers {
         };
     }
 
-    private enum State { CLOSED, OPEN, HALF_OPEN }
+    private enum State {
+        CLOSED,
+        OPEN,
+        HALF_OPEN
+    }
 
     /** One endpoint's circuit. Guarded by its own monitor: it is touched only on the failure path. */
     private final class Breaker {
@@ -188,16 +196,23 @@ final class CircuitBreakers {
                 case CLOSED:
                     if (++consecutiveFailures >= failures) {
                         open(now);
-                        log.warn("Circuit of {} opened after {} consecutive failures (last: {}); no calls for {} ms, then one trial",
-                                describe(endpoint), consecutiveFailures, summary(failure), TimeUnit.NANOSECONDS.toMillis(openNanos));
+                        log.warn(
+                                "Circuit of {} opened after {} consecutive failures (last: {}); no calls for {} ms, then one trial",
+                                describe(endpoint),
+                                consecutiveFailures,
+                                summary(failure),
+                                TimeUnit.NANOSECONDS.toMillis(openNanos));
                     }
                     break;
                 case HALF_OPEN:
                     open(now);
-                    log.warn("Circuit of {} opened again: the trial call failed ({})", describe(endpoint), summary(failure));
+                    log.warn(
+                            "Circuit of {} opened again: the trial call failed ({})",
+                            describe(endpoint),
+                            summary(failure));
                     break;
                 default:
-                    // Open: a call that started before it opened finished; nothing changes.
+                // Open: a call that started before it opened finished; nothing changes.
             }
         }
 
@@ -218,8 +233,10 @@ final class CircuitBreakers {
 
     /** The failure when every candidate's circuit is open. */
     static RpcException allOpen(String service, int candidates, long nextTrialNanos) {
-        return Status.of(Status.Code.UNAVAILABLE).withDescription("the circuits of all " + candidates + " providers of "
-                + service + " are open after repeated failures; the next trial call is in "
-                + TimeUnit.NANOSECONDS.toMillis(nextTrialNanos) + " ms (cluster.failover.breaker-* keys)").asCheapException();
+        return Status.of(Status.Code.UNAVAILABLE)
+                .withDescription("the circuits of all " + candidates + " providers of "
+                        + service + " are open after repeated failures; the next trial call is in "
+                        + TimeUnit.NANOSECONDS.toMillis(nextTrialNanos) + " ms (cluster.failover.breaker-* keys)")
+                .asCheapException();
     }
 }

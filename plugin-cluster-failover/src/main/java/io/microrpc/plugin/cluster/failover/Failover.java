@@ -101,7 +101,8 @@ public final class Failover implements ClusterPolicy {
                 chosen = cluster.select(invocation, excluded);
             } catch (RpcException e) {
                 if (blocked > 0 && e.code() == Status.Code.UNAVAILABLE && excluded.size() >= candidates.size()) {
-                    throw CircuitBreakers.allOpen(invocation.service(), candidates.size(), b.nextTrialNanos(candidates));
+                    throw CircuitBreakers.allOpen(
+                            invocation.service(), candidates.size(), b.nextTrialNanos(candidates));
                 }
                 throw e;
             }

@@ -67,7 +67,8 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
     /** An attempt finished. Whatever goes wrong in deciding what next, this call completes. */
     @Override
     public void accept(Object value, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         try {
             policy.breakers().record(current, cause);
             if (cause == null) {
@@ -95,8 +96,10 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
             return;
         }
         if (!budget.tryWithdraw()) {
-            completeExceptionally(withNote(cause, "not retried: the retry budget of " + invocation.service()
-                    + " is spent, too many calls are failing (cluster.failover.budget-ratio)"));
+            completeExceptionally(withNote(
+                    cause,
+                    "not retried: the retry budget of " + invocation.service()
+                            + " is spent, too many calls are failing (cluster.failover.budget-ratio)"));
             return;
         }
         if (tried == null) {
@@ -124,8 +127,9 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         if (lastFailure == null) {
             completeExceptionally(selectFailure);
         } else {
-            completeExceptionally(withNote(lastFailure, "after " + retries + " attempts, no other provider to try ("
-                    + selectFailure.getMessage() + ")"));
+            completeExceptionally(withNote(
+                    lastFailure,
+                    "after " + retries + " attempts, no other provider to try (" + selectFailure.getMessage() + ")"));
         }
     }
 
@@ -136,7 +140,9 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
             return failure;
         }
         Status s = e.status();
-        return s.withDescription((s.description() == null ? "" : s.description() + "; ") + note).withCause(e).asCheapException();
+        return s.withDescription((s.description() == null ? "" : s.description() + "; ") + note)
+                .withCause(e)
+                .asCheapException();
     }
 
     /**
@@ -156,8 +162,9 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         return switch (e.progress()) {
             case NOT_SENT -> code == Status.Code.UNAVAILABLE;
             case REFUSED -> code == Status.Code.UNAVAILABLE || code == Status.Code.RESOURCE_EXHAUSTED;
-            case LOST -> invocation.method().isIdempotent()
-                    && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED);
+            case LOST ->
+                invocation.method().isIdempotent()
+                        && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED);
             case ANSWERED -> false;
         };
     }

@@ -18,7 +18,13 @@ final class FailoverSettings {
     final long breakerOpenNanos;
 
     private FailoverSettings(PluginConfig c) {
-        c.checkKnown("retries", "backoff-initial", "backoff-max", "budget-ratio", "budget-minimum", "breaker-failures",
+        c.checkKnown(
+                "retries",
+                "backoff-initial",
+                "backoff-max",
+                "budget-ratio",
+                "budget-minimum",
+                "breaker-failures",
                 "breaker-open");
         retries = c.getInt("retries", 2);
         if (retries < 0 || retries > 10) {
@@ -49,7 +55,8 @@ final class FailoverSettings {
         }
         breakerFailures = c.getInt("breaker-failures", 5);
         if (breakerFailures < 0) {
-            throw c.invalid("breaker-failures", String.valueOf(breakerFailures), ">= 0; 0 turns the circuit breakers off");
+            throw c.invalid(
+                    "breaker-failures", String.valueOf(breakerFailures), ">= 0; 0 turns the circuit breakers off");
         }
         Duration open = c.getDuration("breaker-open", Duration.ofSeconds(10));
         if (open.isNegative() || open.isZero()) {
@@ -61,5 +68,4 @@ final class FailoverSettings {
     static FailoverSettings parse(PluginConfig config) {
         return new FailoverSettings(config);
     }
-
 }

@@ -36,7 +36,8 @@ final class DroppingServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!socket.isClosed()) {
-            try (Socket s = socket.accept(); InputStream in = s.getInputStream()) {
+            try (Socket s = socket.accept();
+                    InputStream in = s.getInputStream()) {
                 if (in.read() >= 0) {
                     dropped.incrementAndGet();
                 }

@@ -30,10 +30,20 @@ class FailoverPluginJarIT {
     Path dir;
 
     private MicroRpc client(String name, Path plugins, String cluster) {
-        KernelSettings s = KernelSettings.builder().serializer("java-test").pluginsDir(plugins).pluginsWatch(false)
-                .dataDir(dir.resolve(name)).clusterPolicy(cluster)
-                .reconnectInitialBackoff(Duration.ofMillis(20)).reconnectMaxBackoff(Duration.ofMillis(50)).build();
-        return MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).extension(new AlternatingBalancer()).start();
+        KernelSettings s = KernelSettings.builder()
+                .serializer("java-test")
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
+                .dataDir(dir.resolve(name))
+                .clusterPolicy(cluster)
+                .reconnectInitialBackoff(Duration.ofMillis(20))
+                .reconnectMaxBackoff(Duration.ofMillis(50))
+                .build();
+        return MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .extension(new AlternatingBalancer())
+                .start();
     }
 
     /** Calls the idempotent {@code echo}: a lost attempt may be retried. */
@@ -69,12 +79,20 @@ class FailoverPluginJarIT {
         Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "cluster-failover.jar");
 
         try (DroppingServer dropping = new DroppingServer();
-             MicroRpc good = MicroRpc.builder().settings(KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
-                     .serializer("java-test").pluginsDir(dir.resolve("none")).dataDir(dir.resolve("good")).build())
-                     .extension(new JavaTestSerializer()).start()) {
+                MicroRpc good = MicroRpc.builder()
+                        .settings(KernelSettings.builder()
+                                .serverHost("127.0.0.1")
+                                .serverPort(0)
+                                .serializer("java-test")
+                                .pluginsDir(dir.resolve("none"))
+                                .dataDir(dir.resolve("good"))
+                                .build())
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             good.export(EchoApi.class, new EchoImpl());
             ReferenceOptions both = ReferenceOptions.builder()
-                    .addresses(List.of("127.0.0.1:" + good.port(), "127.0.0.1:" + dropping.port())).build();
+                    .addresses(List.of("127.0.0.1:" + good.port(), "127.0.0.1:" + dropping.port()))
+                    .build();
 
             // Control: the same setup without a cluster policy loses calls.
             try (MicroRpc plain = client("plain", dir.resolve("none"), "")) {
@@ -84,20 +102,28 @@ class FailoverPluginJarIT {
 
             int droppedBefore = dropping.dropped();
             try (MicroRpc client = client("failover", plugins, "failover")) {
-                assertThat(client.activeExtensions().get("cluster")).contains("failover").contains("cluster-failover");
+                assertThat(client.activeExtensions().get("cluster"))
+                        .contains("failover")
+                        .contains("cluster-failover");
                 EchoApi echo = client.reference(EchoApi.class, both);
-                assertThat(failures(echo)).as("calls failed with the failover plugin").isZero();
+                assertThat(failures(echo))
+                        .as("calls failed with the failover plugin")
+                        .isZero();
                 assertThat(dropping.dropped() - droppedBefore)
                         .as("calls reached the dropping provider (and were retried on the good one), but its circuit "
-                                + "opened after breaker-failures (5) failures instead of it taking half of " + CALLS + " calls")
-                        .isPositive().isLessThan(CALLS / 10);
+                                + "opened after breaker-failures (5) failures instead of it taking half of " + CALLS
+                                + " calls")
+                        .isPositive()
+                        .isLessThan(CALLS / 10);
             }
 
             // A method that is not idempotent: calls lost on the dropping provider (they may have run)
             // fail rather than run twice, until its circuit opens.
             try (MicroRpc client = client("failover-add", plugins, "failover")) {
                 EchoApi echo = client.reference(EchoApi.class, both);
-                assertThat(addFailures(echo, 40)).as("non-idempotent calls lost after sending, not retried").isPositive();
+                assertThat(addFailures(echo, 40))
+                        .as("non-idempotent calls lost after sending, not retried")
+                        .isPositive();
             }
         }
     }

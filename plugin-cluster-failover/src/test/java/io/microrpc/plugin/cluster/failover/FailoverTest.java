@@ -50,10 +50,18 @@ class FailoverTest {
     }
 
     private Invocation call(boolean idempotent, Duration timeout) {
-        Method m = Arrays.stream(TestInvocation.SampleService.class.getMethods()).filter(x -> x.getName().equals("ping"))
-                .findFirst().orElseThrow();
-        MethodDescriptor md = new MethodDescriptor(TestInvocation.SampleService.class.getName(), m, List.of(), String.class,
-                String.class, CallType.SYNC, idempotent);
+        Method m = Arrays.stream(TestInvocation.SampleService.class.getMethods())
+                .filter(x -> x.getName().equals("ping"))
+                .findFirst()
+                .orElseThrow();
+        MethodDescriptor md = new MethodDescriptor(
+                TestInvocation.SampleService.class.getName(),
+                m,
+                List.of(),
+                String.class,
+                String.class,
+                CallType.SYNC,
+                idempotent);
         return Invocation.of(md, new Object[0], Map.of(), Deadline.after(timeout, context.ticker()));
     }
 
@@ -93,21 +101,26 @@ class FailoverTest {
         Failover f = policy();
         FakeCluster lost = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.LOST);
         assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), lost)).progress())
-                .as("it may have run: not run again").isEqualTo(RpcException.Progress.LOST);
+                .as("it may have run: not run again")
+                .isEqualTo(RpcException.Progress.LOST);
         assertThat(lost.calls).containsExactly(a);
 
         FakeCluster notSent = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.NOT_SENT);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), notSent))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), notSent)))
+                .isEqualTo("answer from 10.0.0.2:7420");
 
         FakeCluster goingAway = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.REFUSED);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), goingAway))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), goingAway)))
+                .isEqualTo("answer from 10.0.0.2:7420");
 
         FakeCluster shedding = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, RpcException.Progress.REFUSED);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), shedding))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), shedding)))
+                .isEqualTo("answer from 10.0.0.2:7420");
 
         FakeCluster relayed = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.ANSWERED);
         assertThat(failure(f.invoke(call(true, Duration.ofSeconds(3)), relayed)).code())
-                .as("a status the service itself answered with is its answer").isEqualTo(Status.Code.UNAVAILABLE);
+                .as("a status the service itself answered with is its answer")
+                .isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(relayed.calls).containsExactly(a);
     }
 
@@ -127,7 +140,8 @@ class FailoverTest {
     @Test
     void applicationErrorsAndBadArgumentsAreNeverRetried() {
         Failover f = policy();
-        for (Status.Code code : List.of(Status.Code.APPLICATION_ERROR, Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED)) {
+        for (Status.Code code :
+                List.of(Status.Code.APPLICATION_ERROR, Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED)) {
             FakeCluster cl = cluster(a, b).fail(a, code);
             assertThat(failure(f.invoke(call(), cl)).code()).isEqualTo(code);
             assertThat(cl.calls).as(code.toString()).containsExactly(a);
@@ -138,18 +152,23 @@ class FailoverTest {
     void deadlineExceededIsRetriedOnlyForIdempotentMethods() throws Exception {
         Failover f = policy();
         FakeCluster cl = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
-        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), cl)).code()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), cl)).code())
+                .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(cl.calls).containsExactly(a);
 
         FakeCluster idempotent = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
-        assertThat(result(f.invoke(call(true, Duration.ofSeconds(3)), idempotent))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(f.invoke(call(true, Duration.ofSeconds(3)), idempotent)))
+                .isEqualTo("answer from 10.0.0.2:7420");
     }
 
     @Test
     void retriesStopAfterTheConfiguredNumberEachOnAProviderNotTriedYet() {
         Failover f = policy("retries", "2", "breaker-failures", "0");
-        FakeCluster cl = cluster(a, b, c, d).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE)
-                .fail(c, Status.Code.UNAVAILABLE).fail(d, Status.Code.UNAVAILABLE);
+        FakeCluster cl = cluster(a, b, c, d)
+                .fail(a, Status.Code.UNAVAILABLE)
+                .fail(b, Status.Code.UNAVAILABLE)
+                .fail(c, Status.Code.UNAVAILABLE)
+                .fail(d, Status.Code.UNAVAILABLE);
 
         RpcException e = failure(f.invoke(call(), cl));
         assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420", "10.0.0.3:7420");
@@ -163,7 +182,9 @@ class FailoverTest {
 
         RpcException e = failure(f.invoke(call(), cl));
         assertThat(cl.calls).containsExactly(a, b);
-        assertThat(e.getMessage()).contains("10.0.0.2:7420 failed with UNAVAILABLE").contains("after 2 attempts, no other provider");
+        assertThat(e.getMessage())
+                .contains("10.0.0.2:7420 failed with UNAVAILABLE")
+                .contains("after 2 attempts, no other provider");
     }
 
     @Test
@@ -172,7 +193,8 @@ class FailoverTest {
         FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
 
         // The backoff is 25-50 ms; 10 ms are left.
-        assertThat(failure(f.invoke(call(false, Duration.ofMillis(10)), cl)).code()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(failure(f.invoke(call(false, Duration.ofMillis(10)), cl)).code())
+                .isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(cl.calls).containsExactly(a);
     }
 
@@ -186,14 +208,17 @@ class FailoverTest {
             assertThat(f.backoffNanos(4)).isBetween(25_000_000L, 50_000_000L);
             assertThat(f.backoffNanos(40)).isBetween(25_000_000L, 50_000_000L);
         }
-        assertThat(policy().backoffNanos(3)).as("backoff-initial=0 retries at once").isZero();
+        assertThat(policy().backoffNanos(3))
+                .as("backoff-initial=0 retries at once")
+                .isZero();
     }
 
     @Test
     void aRetryAfterABackoffRunsOnTheKernelsScheduler() throws Exception {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            context = TestPluginContext.forExtension("cluster", "failover", "backoff-initial", "1ms").withScheduler(scheduler);
+            context = TestPluginContext.forExtension("cluster", "failover", "backoff-initial", "1ms")
+                    .withScheduler(scheduler);
             Failover f = new Failover();
             f.start(context);
             FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
@@ -215,8 +240,9 @@ class FailoverTest {
         RpcException e = failure(f.invoke(call(), cl));
         assertThat(cl.calls).hasSize(5);
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(e.getMessage()).contains("10.0.0.1:7420 failed with UNAVAILABLE").contains("retry budget of "
-                + TestInvocation.SampleService.class.getName() + " is spent");
+        assertThat(e.getMessage())
+                .contains("10.0.0.1:7420 failed with UNAVAILABLE")
+                .contains("retry budget of " + TestInvocation.SampleService.class.getName() + " is spent");
     }
 
     @Test
@@ -299,8 +325,10 @@ class FailoverTest {
         RpcException e = failure(f.invoke(call(), cl));
         assertThat(cl.calls).as("no attempt while open").hasSize(calls);
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
-        assertThat(e.getMessage()).contains("the circuits of all 1 providers of " + TestInvocation.SampleService.class.getName()
-                + " are open").contains("next trial call is in 10000 ms");
+        assertThat(e.getMessage())
+                .contains("the circuits of all 1 providers of " + TestInvocation.SampleService.class.getName()
+                        + " are open")
+                .contains("next trial call is in 10000 ms");
     }
 
     @Test
@@ -318,12 +346,16 @@ class FailoverTest {
 
     @Test
     void invalidSettingsAreRefusedNamingTheKey() {
-        assertThatThrownBy(() -> policy("retries", "-1")).hasMessage("cluster.failover.retries: '-1' (expected: 0-10 retries after the first attempt)");
+        assertThatThrownBy(() -> policy("retries", "-1"))
+                .hasMessage("cluster.failover.retries: '-1' (expected: 0-10 retries after the first attempt)");
         assertThatThrownBy(() -> policy("backoff-initial", "10ms", "backoff-max", "5ms"))
                 .hasMessage("cluster.failover.backoff-max: 'PT0.005S' (expected: >= backoff-initial (PT0.01S))");
-        assertThatThrownBy(() -> policy("budget-ratio", "lots")).hasMessageStartingWith("cluster.failover.budget-ratio: 'lots'");
-        assertThatThrownBy(() -> policy("budget-ratio", "1.5")).hasMessageStartingWith("cluster.failover.budget-ratio: '1.5'");
-        assertThatThrownBy(() -> policy("breaker-failures", "-3")).hasMessageStartingWith("cluster.failover.breaker-failures: '-3'");
+        assertThatThrownBy(() -> policy("budget-ratio", "lots"))
+                .hasMessageStartingWith("cluster.failover.budget-ratio: 'lots'");
+        assertThatThrownBy(() -> policy("budget-ratio", "1.5"))
+                .hasMessageStartingWith("cluster.failover.budget-ratio: '1.5'");
+        assertThatThrownBy(() -> policy("breaker-failures", "-3"))
+                .hasMessageStartingWith("cluster.failover.breaker-failures: '-3'");
         assertThatThrownBy(() -> policy("breaker-open", "0s")).hasMessageStartingWith("cluster.failover.breaker-open:");
     }
 }

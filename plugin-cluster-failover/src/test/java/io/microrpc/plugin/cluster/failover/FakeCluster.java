@@ -63,7 +63,9 @@ class FakeCluster implements Cluster {
                 return e;
             }
         }
-        throw Status.of(Status.Code.UNAVAILABLE).withDescription("no provider left").asException();
+        throw Status.of(Status.Code.UNAVAILABLE)
+                .withDescription("no provider left")
+                .asException();
     }
 
     @Override
@@ -71,9 +73,11 @@ class FakeCluster implements Cluster {
         calls.add(endpoint);
         Status.Code code = failing.get(endpoint);
         if (code == null) {
-            return CompletableFuture.completedFuture("answer from " + endpoint.instance().address());
+            return CompletableFuture.completedFuture(
+                    "answer from " + endpoint.instance().address());
         }
-        RpcException e = Status.of(code).withDescription(endpoint.instance().address() + " failed with " + code)
+        RpcException e = Status.of(code)
+                .withDescription(endpoint.instance().address() + " failed with " + code)
                 .asException(progress.get(endpoint));
         return CompletableFuture.failedFuture(e);
     }

@@ -58,8 +58,22 @@ final class AllowListIdStrategy extends IdStrategy {
     private static final int ID_CLASS_ARRAY = 20;
 
     private static final Map<String, Class<?>> PRIMITIVES = Map.of(
-            "boolean", boolean.class, "byte", byte.class, "char", char.class, "short", short.class,
-            "int", int.class, "long", long.class, "float", float.class, "double", double.class);
+            "boolean",
+            boolean.class,
+            "byte",
+            byte.class,
+            "char",
+            char.class,
+            "short",
+            short.class,
+            "int",
+            int.class,
+            "long",
+            long.class,
+            "float",
+            float.class,
+            "double",
+            double.class);
 
     private final ConcurrentHashMap<Class<?>, HasSchema<?>> pojos = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Class<?>, EnumIO<? extends Enum<?>>> enums = new ConcurrentHashMap<>();
@@ -110,7 +124,10 @@ final class AllowListIdStrategy extends IdStrategy {
     protected <T> HasSchema<T> resolvePojoFrom(Input input, int fieldNumber) throws IOException {
         String name = input.readString();
         Class<?> type = resolve(name, input);
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers()) || type.isArray() || type.isEnum()
+        if (type.isInterface()
+                || Modifier.isAbstract(type.getModifiers())
+                || type.isArray()
+                || type.isEnum()
                 || type.isPrimitive()) {
             throw new IOException("malformed payload: " + name + " cannot be instantiated as an object");
         }
@@ -137,7 +154,8 @@ final class AllowListIdStrategy extends IdStrategy {
     /** A class of the Java platform's own modules (java.*, jdk.*). */
     private static boolean isPlatformClass(Class<?> type) {
         Module module = type.getModule();
-        return module.isNamed() && (module.getName().startsWith("java.") || module.getName().startsWith("jdk."));
+        return module.isNamed()
+                && (module.getName().startsWith("java.") || module.getName().startsWith("jdk."));
     }
 
     @Override

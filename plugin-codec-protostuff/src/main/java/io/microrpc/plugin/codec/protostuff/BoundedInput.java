@@ -58,7 +58,15 @@ final class BoundedInput implements Input {
     private static final int ARRAY_DATA = 2;
     private static final int COLLECTION_NULL_COUNT = 2;
 
-    private enum Expect { NOTHING, COUNT, ARRAY_HEADER, ARRAY_LENGTH, ARRAY_DIMENSIONS_FIELD, ARRAY_DIMENSIONS, DECIMAL }
+    private enum Expect {
+        NOTHING,
+        COUNT,
+        ARRAY_HEADER,
+        ARRAY_LENGTH,
+        ARRAY_DIMENSIONS_FIELD,
+        ARRAY_DIMENSIONS,
+        DECIMAL
+    }
 
     private final ByteArrayInput in;
     private final byte[] body;
@@ -85,8 +93,8 @@ final class BoundedInput implements Input {
         BoundedInput input = new BoundedInput(raw, body, allowed, body.length);
         schema.mergeFrom(input, message);
         if (raw.currentOffset() != body.length) {
-            throw new ProtostuffException("malformed payload: " + (body.length - raw.currentOffset())
-                    + " bytes after the end of the value");
+            throw new ProtostuffException(
+                    "malformed payload: " + (body.length - raw.currentOffset()) + " bytes after the end of the value");
         }
     }
 
@@ -147,7 +155,8 @@ final class BoundedInput implements Input {
                     return Expect.DECIMAL;
                 }
                 return schema instanceof CollectionSchema || schema.typeClass() == Collection.class
-                        ? Expect.COUNT : Expect.NOTHING;
+                        ? Expect.COUNT
+                        : Expect.NOTHING;
             case OBJECT_ID_BIGDECIMAL:
                 return schema.typeClass() == Object.class ? Expect.DECIMAL : Expect.NOTHING;
             case OBJECT_ID_POLYMORPHIC_COLLECTION:
@@ -170,8 +179,9 @@ final class BoundedInput implements Input {
      * never sees it (found by ProtostuffPayloadFuzzTest). This serializer writes bytes as {@code byte[]}.
      */
     private static ProtostuffException byteString(Schema<?> schema, int number) {
-        return new ProtostuffException("malformed payload: protostuff's ByteString" + (schema instanceof ArraySchemas.Base
-                ? " array" : " (type id " + number + ")") + " is not an allowed type; bytes travel as byte[]");
+        return new ProtostuffException("malformed payload: protostuff's ByteString"
+                + (schema instanceof ArraySchemas.Base ? " array" : " (type id " + number + ")")
+                + " is not an allowed type; bytes travel as byte[]");
     }
 
     @Override
@@ -198,8 +208,8 @@ final class BoundedInput implements Input {
             case ARRAY_DIMENSIONS:
                 expect = Expect.NOTHING;
                 if (value < 1 || value > 255) {
-                    throw new ProtostuffException("malformed payload: an array of " + value
-                            + " dimensions (expected: 1-255)");
+                    throw new ProtostuffException(
+                            "malformed payload: an array of " + value + " dimensions (expected: 1-255)");
                 }
                 break;
             default:
@@ -300,8 +310,8 @@ final class BoundedInput implements Input {
             }
             if (WireFormat.getTagWireType(next) == WireFormat.WIRETYPE_END_GROUP) {
                 if (WireFormat.getTagFieldNumber(next) != field) {
-                    throw new ProtostuffException("malformed payload: group " + field + " closed as "
-                            + WireFormat.getTagFieldNumber(next));
+                    throw new ProtostuffException(
+                            "malformed payload: group " + field + " closed as " + WireFormat.getTagFieldNumber(next));
                 }
                 return;
             }

@@ -52,7 +52,7 @@ final class EnumCodec implements ValueCodec {
             expected.append(i == 0 ? "" : ", ").append(((Enum<?>) constants[i]).name());
         }
         expected.append(constants.length > MAX_CONSTANTS_SHOWN ? ", ...]" : "]");
-        return new ProtostuffException("malformed payload: unknown constant " + Shown.quoted(name) + " of enum " + type.getName()
-                + " (expected: " + expected + "; is the other side on another version?)");
+        return new ProtostuffException("malformed payload: unknown constant " + Shown.quoted(name) + " of enum "
+                + type.getName() + " (expected: " + expected + "; is the other side on another version?)");
     }
 }

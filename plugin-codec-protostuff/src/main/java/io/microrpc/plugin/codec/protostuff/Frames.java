@@ -39,9 +39,10 @@ final class Frames {
         for (int shift = 0; shift < 35; shift += 7) {
             int b = in.read();
             if (b < 0) {
-                throw new EOFException(shift == 0
-                        ? "truncated payload: the stream ended where a value was expected"
-                        : "truncated payload: the stream ended inside a value's length");
+                throw new EOFException(
+                        shift == 0
+                                ? "truncated payload: the stream ended where a value was expected"
+                                : "truncated payload: the stream ended inside a value's length");
             }
             if (shift == 28 && (b & 0xF8) != 0) {
                 throw new IOException("malformed payload: a value's length exceeds 2^31 - 1 bytes");
@@ -61,8 +62,8 @@ final class Frames {
     static byte[] readBody(InputStream in, int length) throws IOException {
         byte[] body = in.readNBytes(length);
         if (body.length != length) {
-            throw new EOFException("truncated payload: a value declares " + length + " bytes, only " + body.length
-                    + " remain");
+            throw new EOFException(
+                    "truncated payload: a value declares " + length + " bytes, only " + body.length + " remain");
         }
         return body;
     }

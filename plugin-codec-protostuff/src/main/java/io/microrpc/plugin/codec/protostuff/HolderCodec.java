@@ -37,8 +37,8 @@ final class HolderCodec implements ValueCodec {
         BoundedInput.merge(body, schema, holder, allowed);
         Object value = holder.value;
         if (value != null && !declaredType.isInstance(value)) {
-            throw new IOException("payload holds a " + value.getClass().getName() + " where "
-                    + declaredType.getName() + " is declared");
+            throw new IOException("payload holds a " + value.getClass().getName() + " where " + declaredType.getName()
+                    + " is declared");
         }
         return value;
     }

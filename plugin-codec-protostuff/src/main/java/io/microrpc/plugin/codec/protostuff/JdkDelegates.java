@@ -38,8 +38,12 @@ final class JdkDelegates {
     static Map<Class<?>, HasDelegate<?>> register(IdStrategy strategy) {
         Map<Class<?>, HasDelegate<?>> delegates = new HashMap<>();
         for (Delegate<?> d : new Delegate<?>[] {
-            new InstantDelegate(), new DurationDelegate(), new LocalDateDelegate(), new LocalDateTimeDelegate(),
-            new UuidDelegate(), new BigDecimalDelegate(),
+            new InstantDelegate(),
+            new DurationDelegate(),
+            new LocalDateDelegate(),
+            new LocalDateTimeDelegate(),
+            new UuidDelegate(),
+            new BigDecimalDelegate(),
         }) {
             delegates.put(d.typeClass(), wrap(d, strategy));
         }
@@ -172,7 +176,8 @@ final class JdkDelegates {
 
         @Override
         void put(ByteBuffer buffer, LocalDateTime value) {
-            buffer.putLong(value.toLocalDate().toEpochDay()).putLong(value.toLocalTime().toNanoOfDay());
+            buffer.putLong(value.toLocalDate().toEpochDay())
+                    .putLong(value.toLocalTime().toNanoOfDay());
         }
 
         @Override

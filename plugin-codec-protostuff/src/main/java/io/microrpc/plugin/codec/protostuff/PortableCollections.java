@@ -26,8 +26,8 @@ import java.util.TreeSet;
  */
 final class PortableCollections {
 
-    private static final Set<String> COLLECTIONS = Set.of("ArrayList", "LinkedList", "HashSet", "LinkedHashSet",
-            "TreeSet");
+    private static final Set<String> COLLECTIONS =
+            Set.of("ArrayList", "LinkedList", "HashSet", "LinkedHashSet", "TreeSet");
     private static final Set<String> MAPS = Set.of("HashMap", "LinkedHashMap", "TreeMap");
 
     private PortableCollections() {}

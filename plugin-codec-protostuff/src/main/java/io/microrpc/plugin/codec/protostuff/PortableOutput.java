@@ -46,7 +46,8 @@ final class PortableOutput implements Output {
     @SuppressWarnings("unchecked")
     public <T> void writeObject(int fieldNumber, T value, Schema<T> schema, boolean repeated) throws IOException {
         T portable = value;
-        if (schema.typeClass() == Object.class && value != null
+        if (schema.typeClass() == Object.class
+                && value != null
                 && value.getClass().getDeclaringClass() == Collections.class) {
             portable = (T) PortableCollections.copyOf(value);
         }
@@ -201,8 +202,9 @@ final class PortableOutput implements Output {
     }
 
     @Override
-    public void writeByteRange(boolean utf8String, int fieldNumber, byte[] value, int offset, int length,
-            boolean repeated) throws IOException {
+    public void writeByteRange(
+            boolean utf8String, int fieldNumber, byte[] value, int offset, int length, boolean repeated)
+            throws IOException {
         out.writeByteRange(utf8String, fieldNumber, value, offset, length, repeated);
     }
 

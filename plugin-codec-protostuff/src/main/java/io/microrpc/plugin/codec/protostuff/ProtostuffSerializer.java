@@ -72,12 +72,16 @@ public final class ProtostuffSerializer implements Serializer {
         try {
             codec.write(out, value);
         } catch (StackOverflowError e) {
-            throw new IOException("cannot write a " + value.getClass().getName() + ": it refers to itself or nests "
-                    + "too deeply; protostuff writes trees, not graphs", e);
+            throw new IOException(
+                    "cannot write a " + value.getClass().getName() + ": it refers to itself or nests "
+                            + "too deeply; protostuff writes trees, not graphs",
+                    e);
         } catch (RuntimeException | LinkageError e) {
             // e.g. protostuff cannot build a schema for a JDK class whose fields Java 17 keeps private
-            throw new IOException("cannot write a " + value.getClass().getName() + " declared as "
-                    + declaredType.getName() + " with protostuff: " + e, e);
+            throw new IOException(
+                    "cannot write a " + value.getClass().getName() + " declared as " + declaredType.getName()
+                            + " with protostuff: " + e,
+                    e);
         }
     }
 
@@ -129,12 +133,17 @@ public final class ProtostuffSerializer implements Serializer {
     /** A class protostuff can write field by field without naming it: concrete, not a JDK or collection type. */
     private boolean isPlainClass(Class<?> type) {
         String name = type.getName();
-        return !type.isPrimitive() && !type.isArray() && !type.isInterface()
+        return !type.isPrimitive()
+                && !type.isArray()
+                && !type.isInterface()
                 && !Modifier.isAbstract(type.getModifiers())
-                && !Collection.class.isAssignableFrom(type) && !Map.class.isAssignableFrom(type)
+                && !Collection.class.isAssignableFrom(type)
+                && !Map.class.isAssignableFrom(type)
                 && !Throwable.class.isAssignableFrom(type)
                 && !strategy.isDelegateRegistered(type)
-                && !name.startsWith("java.") && !name.startsWith("javax.") && !name.startsWith("jdk.")
+                && !name.startsWith("java.")
+                && !name.startsWith("javax.")
+                && !name.startsWith("jdk.")
                 && !name.startsWith("sun.");
     }
 

@@ -18,7 +18,8 @@ final class Shown {
 
     /** {@code 'name'}, or {@code 'start...' (100000 characters)}. */
     static String quoted(String s) {
-        return s.length() <= MAX_CHARS ? "'" + s + "'"
+        return s.length() <= MAX_CHARS
+                ? "'" + s + "'"
                 : "'" + s.substring(0, MAX_CHARS) + "...' (" + s.length() + " characters)";
     }
 }

@@ -40,7 +40,8 @@ final class StrictEnumIO<E extends Enum<E>> extends EnumIO<E> {
         }
         if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
             throw new ProtostuffException("malformed payload: enum " + enumClass.getName() + " sent with wire type "
-                    + wireType + " (expected: its constant's name, wire type " + WireFormat.WIRETYPE_LENGTH_DELIMITED + ")");
+                    + wireType + " (expected: its constant's name, wire type " + WireFormat.WIRETYPE_LENGTH_DELIMITED
+                    + ")");
         }
         String name = input.readString();
         E constant = getByAlias(name);

@@ -45,8 +45,8 @@ final class TypeCheckedSchema<T> implements Schema<T> {
         for (io.protostuff.runtime.Field<T> f : schema.getFields()) {
             Field field = byName.get(f.name);
             if (field == null) {
-                throw new IllegalStateException("no Java field behind protostuff field " + schema.typeClass().getName()
-                        + "." + f.name);
+                throw new IllegalStateException("no Java field behind protostuff field "
+                        + schema.typeClass().getName() + "." + f.name);
             }
             if (needsCheck(field.getType())) {
                 if (!field.trySetAccessible()) {
@@ -64,8 +64,7 @@ final class TypeCheckedSchema<T> implements Schema<T> {
             // byte[] is a scalar; every other array is read polymorphically
             return type != byte[].class;
         }
-        return !type.isPrimitive() && type != Object.class && !type.isEnum()
-                && !Modifier.isFinal(type.getModifiers());
+        return !type.isPrimitive() && type != Object.class && !type.isEnum() && !Modifier.isFinal(type.getModifiers());
     }
 
     /** The fields protostuff's RuntimeSchema serializes, by the name it gives them. */

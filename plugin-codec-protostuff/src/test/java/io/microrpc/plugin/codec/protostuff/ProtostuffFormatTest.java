@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** What the protostuff format adds to the serializer contract: its wire shape and its bounds. */
 class ProtostuffFormatTest {
 
-    private static final AllowedTypes USERS = AllowedTypes.builder().add(User.class).add(Gender.class).build();
+    private static final AllowedTypes USERS =
+            AllowedTypes.builder().add(User.class).add(Gender.class).build();
 
     private final ProtostuffSerializer serializer = new ProtostuffSerializer();
 
@@ -55,7 +56,8 @@ class ProtostuffFormatTest {
         assertThat(read(bytes, User.class, USERS)).isEqualTo(user);
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1))
                 .doesNotContain(User.class.getName())
-                .as("enums travel by name").contains("FEMALE");
+                .as("enums travel by name")
+                .contains("FEMALE");
     }
 
     @Test
@@ -74,7 +76,10 @@ class ProtostuffFormatTest {
     @Test
     void aUserIsReadEvenWhenTheAllowedTypesDoNotListIt() throws IOException {
         // The declared type itself may always be instantiated; only payload-named classes need allowing.
-        assertThat(read(write(user(1), User.class), User.class, AllowedTypes.builder().add(Gender.class).build()))
+        assertThat(read(
+                        write(user(1), User.class),
+                        User.class,
+                        AllowedTypes.builder().add(Gender.class).build()))
                 .isEqualTo(user(1));
     }
 
@@ -119,8 +124,9 @@ class ProtostuffFormatTest {
 
         assertThatThrownBy(() -> read(bytes, Gender.class, USERS))
                 .isInstanceOf(IOException.class)
-                .hasMessage("malformed payload: unknown constant 'SECRET' of enum io.microrpc.demo.api.Gender "
-                        + "(expected: one of [FEMALE, MALE, OTHER, UNDISCLOSED]; is the other side on another version?)");
+                .hasMessage(
+                        "malformed payload: unknown constant 'SECRET' of enum io.microrpc.demo.api.Gender "
+                                + "(expected: one of [FEMALE, MALE, OTHER, UNDISCLOSED]; is the other side on another version?)");
     }
 
     @Test
@@ -138,8 +144,10 @@ class ProtostuffFormatTest {
         for (String position : SURVEY_POSITIONS) {
             Survey survey = survey(position, Gender.OTHER);
 
-            assertThat(read(write(survey, Survey.class), Survey.class, SURVEYS)).as(position)
-                    .usingRecursiveComparison().isEqualTo(survey);
+            assertThat(read(write(survey, Survey.class), Survey.class, SURVEYS))
+                    .as(position)
+                    .usingRecursiveComparison()
+                    .isEqualTo(survey);
         }
     }
 
@@ -178,8 +186,10 @@ class ProtostuffFormatTest {
     @Test
     void anEnumInAListSentByNumberIsRefused() throws IOException {
         // A list element is field 1 of the collection: tag 0x0a as a string, 0x08 as a varint.
-        byte[] bytes = replace(write(survey("list", Gender.MALE), Survey.class),
-                concat(new byte[] {0x0a}, lengthDelimited("MALE")), new byte[] {0x08, 0x63});
+        byte[] bytes = replace(
+                write(survey("list", Gender.MALE), Survey.class),
+                concat(new byte[] {0x0a}, lengthDelimited("MALE")),
+                new byte[] {0x08, 0x63});
 
         assertThatThrownBy(() -> read(bytes, Survey.class, SURVEYS))
                 .isInstanceOf(IOException.class)
@@ -210,8 +220,8 @@ class ProtostuffFormatTest {
     void bytesAfterTheEndOfAValueInsideItsFrameAreRefused() throws IOException {
         byte[] bytes = write(user(1), User.class);
         // a stray end-of-group ends the value early; the byte after it is left over
-        byte[] padded = frame(concat(Arrays.copyOfRange(bytes, prefixLength(bytes), bytes.length),
-                new byte[] {0x0c, 0x01}));
+        byte[] padded =
+                frame(concat(Arrays.copyOfRange(bytes, prefixLength(bytes), bytes.length), new byte[] {0x0c, 0x01}));
 
         assertThatThrownBy(() -> read(padded, User.class, USERS))
                 .isInstanceOf(IOException.class)
@@ -234,8 +244,11 @@ class ProtostuffFormatTest {
     void aHugeClassNameIsNamedByItsStartAndLength() {
         // holder field 1 (group) > ObjectSchema's pojo id, field 127 > the name
         String name = "com.example." + "X".repeat(100_000);
-        byte[] body = concat(new byte[] {0x0b, (byte) 0xfa, 0x07}, varint(name.length()),
-                name.getBytes(StandardCharsets.US_ASCII), new byte[] {0x0c});
+        byte[] body = concat(
+                new byte[] {0x0b, (byte) 0xfa, 0x07},
+                varint(name.length()),
+                name.getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0c});
 
         assertThatThrownBy(() -> read(frame(body), Object.class, USERS))
                 .isInstanceOf(IOException.class)
@@ -247,7 +260,9 @@ class ProtostuffFormatTest {
     @Test
     void jdkCollectionsOutsideTheAllowedTypesAreRefusedToo() {
         // A foreign writer may name ConcurrentHashMap by protostuff's short id.
-        byte[] body = concat(new byte[] {0x0b, (byte) 0xd2, 0x01, 17}, "ConcurrentHashMap".getBytes(StandardCharsets.US_ASCII),
+        byte[] body = concat(
+                new byte[] {0x0b, (byte) 0xd2, 0x01, 17},
+                "ConcurrentHashMap".getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0x0c});
 
         assertThatThrownBy(() -> read(frame(body), Object.class, AllowedTypes.jdkOnly()))
@@ -257,14 +272,24 @@ class ProtostuffFormatTest {
 
     @Test
     void aFieldOnlyAcceptsItsDeclaredType() throws IOException {
-        AllowedTypes allowed = AllowedTypes.builder().add(Zoo.class).add(Animal.class).add(Cat.class).add(Cup.class)
-                .add(Shape.class).add(Square.class).add(Saucer.class).add(Shape[].class).build();
+        AllowedTypes allowed = AllowedTypes.builder()
+                .add(Zoo.class)
+                .add(Animal.class)
+                .add(Cat.class)
+                .add(Cup.class)
+                .add(Shape.class)
+                .add(Square.class)
+                .add(Saucer.class)
+                .add(Shape[].class)
+                .build();
         Zoo zoo = new Zoo();
         zoo.pet = new Cat();
         zoo.shape = new Square();
         zoo.shapes = new Shape[] {new Square(), null};
         assertThat(((Zoo) read(write(zoo, Zoo.class), Zoo.class, allowed)).shapes)
-                .satisfiesExactly(s -> assertThat(s).isInstanceOf(Square.class), s -> assertThat(s).isNull());
+                .satisfiesExactly(
+                        s -> assertThat(s).isInstanceOf(Square.class),
+                        s -> assertThat(s).isNull());
         // An array element of the wrong type fails in the JVM's own store check; swap the fields only.
         zoo.shapes = null;
         byte[] bytes = write(zoo, Zoo.class);
@@ -286,9 +311,13 @@ class ProtostuffFormatTest {
     void exceptionsAreNotReadAsValues() {
         // UserNotFoundException is in every UserService's allowed types (a declared exception).
         String name = "io.microrpc.demo.api.UserNotFoundException";
-        byte[] body = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, (byte) name.length()},
-                name.getBytes(StandardCharsets.US_ASCII), new byte[] {0x0c});
-        AllowedTypes allowed = AllowedTypes.builder().add(io.microrpc.demo.api.UserNotFoundException.class).build();
+        byte[] body = concat(
+                new byte[] {0x0b, (byte) 0xfa, 0x07, (byte) name.length()},
+                name.getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0c});
+        AllowedTypes allowed = AllowedTypes.builder()
+                .add(io.microrpc.demo.api.UserNotFoundException.class)
+                .build();
 
         assertThatThrownBy(() -> read(frame(body), Object.class, allowed))
                 .isInstanceOf(IOException.class)
@@ -316,8 +345,8 @@ class ProtostuffFormatTest {
     @Test
     void aRunOfNullsLongerThanTheBudgetIsRefused() throws IOException {
         byte[] list = write(new ArrayList<>(Arrays.asList("a", null)), List.class);
-        byte[] bomb = replace(list, new byte[] {0x10, 0x01, 0x0c}, concat(new byte[] {0x10}, varint(500_000_000),
-                new byte[] {0x0c}));
+        byte[] bomb = replace(
+                list, new byte[] {0x10, 0x01, 0x0c}, concat(new byte[] {0x10}, varint(500_000_000), new byte[] {0x0c}));
 
         assertThatThrownBy(() -> read(bomb, List.class, USERS))
                 .isInstanceOf(IOException.class)
@@ -362,8 +391,11 @@ class ProtostuffFormatTest {
     void longBigDecimalsAreRefusedBeforeTheQuadraticParse() throws IOException {
         String digits = "9".repeat(1_000_000); // about ten seconds in new BigDecimal(String)
         // holder field 1 (group) > ObjectSchema's BigDecimal field 12 > the text
-        byte[] inline = frame(concat(new byte[] {0x0b, 0x62}, varint(digits.length()),
-                digits.getBytes(StandardCharsets.US_ASCII), new byte[] {0x0c}));
+        byte[] inline = frame(concat(
+                new byte[] {0x0b, 0x62},
+                varint(digits.length()),
+                digits.getBytes(StandardCharsets.US_ASCII),
+                new byte[] {0x0c}));
         byte[] delegated = write(new BigDecimal("9".repeat(BoundedInput.MAX_BIG_DECIMAL_CHARS + 1)), Number.class);
 
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
@@ -375,7 +407,8 @@ class ProtostuffFormatTest {
                     .hasMessageContaining("a BigDecimal of 1001 characters");
         });
         BigDecimal longest = new BigDecimal("9".repeat(BoundedInput.MAX_BIG_DECIMAL_CHARS));
-        assertThat(read(write(longest, BigDecimal.class), BigDecimal.class, USERS)).isEqualTo(longest);
+        assertThat(read(write(longest, BigDecimal.class), BigDecimal.class, USERS))
+                .isEqualTo(longest);
     }
 
     /**
@@ -386,10 +419,25 @@ class ProtostuffFormatTest {
      */
     @Test
     void jdkClassesNamedAsPlainObjectsAreRefused() {
-        byte[] instant = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 17}, "java.time.Instant".getBytes(StandardCharsets.US_ASCII),
-                new byte[] {0x08, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff,
-                    (byte) 0xff, 0x7f, 0x0c});
-        byte[] string = concat(new byte[] {0x0b, (byte) 0xfa, 0x07, 16}, "java.lang.String".getBytes(StandardCharsets.US_ASCII),
+        byte[] instant = concat(
+                new byte[] {0x0b, (byte) 0xfa, 0x07, 17},
+                "java.time.Instant".getBytes(StandardCharsets.US_ASCII),
+                new byte[] {
+                    0x08,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    (byte) 0xff,
+                    0x7f,
+                    0x0c
+                });
+        byte[] string = concat(
+                new byte[] {0x0b, (byte) 0xfa, 0x07, 16},
+                "java.lang.String".getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0x0a, 0x03, 'a', 'b', 'c', 0x10, 0x01, 0x0c});
 
         assertThatThrownBy(() -> read(frame(instant), Object.class, USERS))
@@ -413,8 +461,9 @@ class ProtostuffFormatTest {
 
         assertThatThrownBy(() -> read(frame(alone), Object.class, USERS))
                 .isInstanceOf(IOException.class)
-                .hasMessage("malformed payload: protostuff's ByteString (type id 10) is not an allowed type; bytes travel "
-                        + "as byte[]");
+                .hasMessage(
+                        "malformed payload: protostuff's ByteString (type id 10) is not an allowed type; bytes travel "
+                                + "as byte[]");
         assertThatThrownBy(() -> read(frame(array), Object.class, USERS))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("protostuff's ByteString array is not an allowed type");
@@ -429,10 +478,12 @@ class ProtostuffFormatTest {
     @Test
     void aFieldLengthNear2To31IsRefusedBeforeItIsAllocated() throws IOException {
         byte[] name = "java.time.Instant".getBytes(StandardCharsets.US_ASCII);
-        byte[] maxInt = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
-                new byte[] {0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
-        byte[] allocatable = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name,
-                new byte[] {0x0a, (byte) 0xf7, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c}));
+        byte[] maxInt = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name, new byte[] {
+            0x0a, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c
+        }));
+        byte[] allocatable = frame(concat(new byte[] {0x0b, (byte) 0xf2, 0x01, 17}, name, new byte[] {
+            0x0a, (byte) 0xf7, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 0x00, 0x0c
+        }));
         byte[] userName = frame(new byte[] {0x12, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a', 'b'});
 
         assertThatThrownBy(() -> read(maxInt, Object.class, USERS))
@@ -441,8 +492,8 @@ class ProtostuffFormatTest {
         assertThatThrownBy(() -> read(userName, User.class, USERS))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
-                .getThreadMXBean();
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         assertThatThrownBy(() -> read(allocatable, Object.class, USERS))
                 .isInstanceOf(IOException.class)
@@ -459,7 +510,9 @@ class ProtostuffFormatTest {
      */
     @Test
     void aMapValueThatReadsAsNothingIsAnIOExceptionEvenWithAssertionsOn() {
-        byte[] body = concat(new byte[] {0x0b, (byte) 0xd2, 0x01, 7}, "HashMap".getBytes(StandardCharsets.US_ASCII),
+        byte[] body = concat(
+                new byte[] {0x0b, (byte) 0xd2, 0x01, 7},
+                "HashMap".getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0x0b, 0x0b, 0x4a, 0x01, 'a', 0x0c, 0x13, (byte) 0xc2, 0x01, 27},
                 "io.microrpc.demo.api.Gender".getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0x0a, 0x01, 'X', 0x14, 0x0c, 0x0c});
@@ -496,7 +549,9 @@ class ProtostuffFormatTest {
         for (int i = 0; i < 20 && loader.get() != null; i++) {
             System.gc();
         }
-        assertThat(loader.get()).as("the application's class loader, after the serializer was dropped").isNull();
+        assertThat(loader.get())
+                .as("the application's class loader, after the serializer was dropped")
+                .isNull();
     }
 
     private static WeakReference<ClassLoader> useClassFromThrowawayLoader() throws Exception {
@@ -519,7 +574,9 @@ class ProtostuffFormatTest {
         ProtostuffSerializer serializer = new ProtostuffSerializer();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         serializer.write(out, List.of(probe.getConstructor().newInstance()), List.class);
-        Object back = serializer.read(new ByteArrayInputStream(out.toByteArray()), List.class,
+        Object back = serializer.read(
+                new ByteArrayInputStream(out.toByteArray()),
+                List.class,
                 AllowedTypes.builder().add(probe).build());
         assertThat(((List<?>) back).get(0).getClass()).isSameAs(probe);
         loader.close();
@@ -530,8 +587,11 @@ class ProtostuffFormatTest {
 
     private static final List<String> SURVEY_POSITIONS =
             List.of("single", "list", "keys", "values", "array", "any", "anyList");
-    private static final AllowedTypes SURVEYS = AllowedTypes.builder().add(Survey.class).add(Gender.class)
-            .add(Gender[].class).build();
+    private static final AllowedTypes SURVEYS = AllowedTypes.builder()
+            .add(Survey.class)
+            .add(Gender.class)
+            .add(Gender[].class)
+            .build();
 
     static List<String> surveyPositions() {
         return SURVEY_POSITIONS;
@@ -606,9 +666,11 @@ class ProtostuffFormatTest {
     private static byte[] replace(byte[] framed, byte[] from, byte[] to) {
         byte[] body = Arrays.copyOfRange(framed, prefixLength(framed), framed.length);
         int at = indexOf(body, from);
-        assertThat(at).as("pattern %s in %s", Arrays.toString(from), Arrays.toString(body)).isNotNegative();
-        return frame(concat(Arrays.copyOfRange(body, 0, at), to, Arrays.copyOfRange(body, at + from.length,
-                body.length)));
+        assertThat(at)
+                .as("pattern %s in %s", Arrays.toString(from), Arrays.toString(body))
+                .isNotNegative();
+        return frame(
+                concat(Arrays.copyOfRange(body, 0, at), to, Arrays.copyOfRange(body, at + from.length, body.length)));
     }
 
     private static byte[] swap(byte[] bytes, String name, String replacement) {

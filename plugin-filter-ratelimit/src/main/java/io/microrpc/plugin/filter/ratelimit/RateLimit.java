@@ -85,11 +85,14 @@ public final class RateLimit implements Filter {
             return next.invoke(invocation);
         }
         String target = methodLimit ? invocation.service() + '/' + invocation.methodName() : invocation.service();
-        return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription("rate limit of "
-                + target + " exceeded: " + bucket.rate() + " (filter.ratelimit." + keyOf(target) + ", enforced by the "
-                + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")")
+        return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                .withDescription("rate limit of "
+                        + target + " exceeded: " + bucket.rate() + " (filter.ratelimit." + keyOf(target)
+                        + ", enforced by the "
+                        + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")")
                 // The call did not run: a caller's failover may send it to another provider.
-                .asException(settings.side == Side.CLIENT ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));
+                .asException(
+                        settings.side == Side.CLIENT ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));
     }
 
     private String keyOf(String target) {

@@ -43,12 +43,16 @@ final class RateLimitSettings {
             String key = e.getKey();
             if (key.startsWith(LIMIT)) {
                 String target = key.substring(LIMIT.length());
-                if (target.isEmpty() || target.startsWith("/") || target.endsWith("/") || target.indexOf('/') != target.lastIndexOf('/')) {
+                if (target.isEmpty()
+                        || target.startsWith("/")
+                        || target.endsWith("/")
+                        || target.indexOf('/') != target.lastIndexOf('/')) {
                     throw c.invalid(key, e.getValue(), "a key limit.<service> or limit.<service>/<method>");
                 }
                 l.put(target, rate(c, key, e.getValue()));
             } else if (!key.equals("side") && !key.equals("burst") && !key.equals("default")) {
-                throw c.invalid(key, e.getValue(), "one of side, burst, default, limit.<service>, limit.<service>/<method>");
+                throw c.invalid(
+                        key, e.getValue(), "one of side, burst, default, limit.<service>, limit.<service>/<method>");
             }
         }
         limits = Map.copyOf(l);
@@ -65,5 +69,4 @@ final class RateLimitSettings {
             throw c.invalid(key, value, e.getMessage());
         }
     }
-
 }

@@ -31,7 +31,9 @@ class RateLimitTest {
     }
 
     private Invocation call(String method) {
-        return method.equals("lookup") ? TestInvocation.lookup("k") : TestInvocation.of(TestInvocation.SampleService.class, method);
+        return method.equals("lookup")
+                ? TestInvocation.lookup("k")
+                : TestInvocation.of(TestInvocation.SampleService.class, method);
     }
 
     /** Calls {@code method} {@code n} times at the current instant; returns how many were admitted. */
@@ -66,7 +68,9 @@ class RateLimitTest {
         context.advance(Duration.ofMillis(100));
         assertThat(admitted(f, "ping", 20)).isEqualTo(1);
         context.advance(Duration.ofSeconds(10));
-        assertThat(admitted(f, "ping", 20)).as("a long pause refills no more than the burst").isEqualTo(6);
+        assertThat(admitted(f, "ping", 20))
+                .as("a long pause refills no more than the burst")
+                .isEqualTo(6);
         // The service limit covers its methods together.
         context.advance(Duration.ofSeconds(1));
         assertThat(admitted(f, "ping", 3) + admitted(f, "lookup", 10)).isEqualTo(6);
@@ -76,10 +80,14 @@ class RateLimitTest {
     void aMethodLimitIsSeparateFromItsServicesLimit() {
         RateLimit f = filter("limit." + SERVICE, "100/s", "limit." + SERVICE + "/lookup", "2/s", "burst", "0s");
         assertThat(admitted(f, "lookup", 5)).isEqualTo(1);
-        assertThat(admitted(f, "ping", 5)).as("lookup's calls did not use the service's bucket").isEqualTo(1);
+        assertThat(admitted(f, "ping", 5))
+                .as("lookup's calls did not use the service's bucket")
+                .isEqualTo(1);
         context.advance(Duration.ofMillis(40));
         assertThat(admitted(f, "lookup", 5)).as("2/s: not yet").isZero();
-        assertThat(admitted(f, "ping", 5)).as("100/s, no burst: one per instant").isEqualTo(1);
+        assertThat(admitted(f, "ping", 5))
+                .as("100/s, no burst: one per instant")
+                .isEqualTo(1);
         context.advance(Duration.ofMillis(460));
         assertThat(admitted(f, "lookup", 5)).isEqualTo(1);
     }
@@ -106,8 +114,9 @@ class RateLimitTest {
         assertThat(reached).as("the service was not called").hasValue(0);
         assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(e.progress()).as("not run: another provider may take it").isEqualTo(RpcException.Progress.REFUSED);
-        assertThat(e.getMessage()).isEqualTo("RESOURCE_EXHAUSTED: rate limit of " + SERVICE + "/ping exceeded: 1/m "
-                + "(filter.ratelimit.limit." + SERVICE + "/ping, enforced by the server)");
+        assertThat(e.getMessage())
+                .isEqualTo("RESOURCE_EXHAUSTED: rate limit of " + SERVICE + "/ping exceeded: 1/m "
+                        + "(filter.ratelimit.limit." + SERVICE + "/ping, enforced by the server)");
     }
 
     @Test
@@ -120,16 +129,24 @@ class RateLimitTest {
 
     @Test
     void invalidSettingsAreRefusedNamingTheKey() {
-        assertThatThrownBy(() -> filter("limit.a.B", "fast")).hasMessage("filter.ratelimit.limit.a.B: 'fast' (expected: a rate such as 500/s, 20/m or 1/h)");
-        assertThatThrownBy(() -> filter("limit.a.B", "10/d")).hasMessage("filter.ratelimit.limit.a.B: '10/d' (expected: a unit of s, m or h after the '/', e.g. 500/s)");
-        assertThatThrownBy(() -> filter("limit.a.B", "0/s")).hasMessage("filter.ratelimit.limit.a.B: '0/s' (expected: 1 to 1000000000 calls per unit)");
+        assertThatThrownBy(() -> filter("limit.a.B", "fast"))
+                .hasMessage("filter.ratelimit.limit.a.B: 'fast' (expected: a rate such as 500/s, 20/m or 1/h)");
+        assertThatThrownBy(() -> filter("limit.a.B", "10/d"))
+                .hasMessage(
+                        "filter.ratelimit.limit.a.B: '10/d' (expected: a unit of s, m or h after the '/', e.g. 500/s)");
+        assertThatThrownBy(() -> filter("limit.a.B", "0/s"))
+                .hasMessage("filter.ratelimit.limit.a.B: '0/s' (expected: 1 to 1000000000 calls per unit)");
         assertThatThrownBy(() -> filter("limit.a.B", "x/s")).hasMessageContaining("a whole number of calls");
-        assertThatThrownBy(() -> filter("limit.", "1/s")).hasMessageContaining("a key limit.<service> or limit.<service>/<method>");
+        assertThatThrownBy(() -> filter("limit.", "1/s"))
+                .hasMessageContaining("a key limit.<service> or limit.<service>/<method>");
         assertThatThrownBy(() -> filter("limit.a/b/c", "1/s")).hasMessageContaining("a key limit.<service>");
-        assertThatThrownBy(() -> filter("side", "middle")).hasMessage("filter.ratelimit.side: 'middle' (expected: server or client)");
-        assertThatThrownBy(() -> filter("side", "both")).hasMessage("filter.ratelimit.side: 'both' (expected: server or client)");
+        assertThatThrownBy(() -> filter("side", "middle"))
+                .hasMessage("filter.ratelimit.side: 'middle' (expected: server or client)");
+        assertThatThrownBy(() -> filter("side", "both"))
+                .hasMessage("filter.ratelimit.side: 'both' (expected: server or client)");
         assertThatThrownBy(() -> filter("burst", "-1s")).hasMessageStartingWith("filter.ratelimit.burst: ");
-        assertThatThrownBy(() -> filter("limits.a.B", "1/s")).hasMessageContaining("one of side, burst, default, limit.<service>");
+        assertThatThrownBy(() -> filter("limits.a.B", "1/s"))
+                .hasMessageContaining("one of side, burst, default, limit.<service>");
     }
 
     @Test

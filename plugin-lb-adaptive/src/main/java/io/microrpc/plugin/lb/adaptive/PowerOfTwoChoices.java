@@ -74,8 +74,8 @@ public final class PowerOfTwoChoices implements LoadBalancer {
         return Costs.of(seen.read(e.peakEwmaNanos(), now), e.inFlight());
     }
 
-    private static Endpoint cheapestLive(List<Endpoint> candidates, StaleLatencies.Slots slots, long now,
-                                         Endpoint fallback) {
+    private static Endpoint cheapestLive(
+            List<Endpoint> candidates, StaleLatencies.Slots slots, long now, Endpoint fallback) {
         Endpoint best = null;
         double lowest = Double.POSITIVE_INFINITY;
         for (int k = 0, n = candidates.size(); k < n; k++) {

@@ -51,8 +51,12 @@ public final class ShortestResponse implements LoadBalancer {
         return chosen != null ? chosen : pick(candidates, slots, now, random, false);
     }
 
-    private static Endpoint pick(List<Endpoint> candidates, StaleLatencies.Slots slots, long now,
-                                 ThreadLocalRandom random, boolean liveOnly) {
+    private static Endpoint pick(
+            List<Endpoint> candidates,
+            StaleLatencies.Slots slots,
+            long now,
+            ThreadLocalRandom random,
+            boolean liveOnly) {
         Endpoint chosen = null;
         double lowest = Double.POSITIVE_INFINITY;
         int tied = 0;

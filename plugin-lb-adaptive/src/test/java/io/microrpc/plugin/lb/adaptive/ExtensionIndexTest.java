@@ -20,6 +20,10 @@ class ExtensionIndexTest {
                 index.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
         }
-        assertThat(index.toString()).contains(LeastActive.class.getName(), ShortestResponse.class.getName(), PowerOfTwoChoices.class.getName());
+        assertThat(index.toString())
+                .contains(
+                        LeastActive.class.getName(),
+                        ShortestResponse.class.getName(),
+                        PowerOfTwoChoices.class.getName());
     }
 }

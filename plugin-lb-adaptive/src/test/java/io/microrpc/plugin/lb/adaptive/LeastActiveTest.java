@@ -61,15 +61,18 @@ class LeastActiveTest {
     void steersAwayFromASlowNodeInAClosedLoop() {
         int[] received = ClosedLoop.run(lb, new int[] {1, 1, 20}, 12, 5_000);
         double slow = ClosedLoop.share(received, 2);
-        System.out.printf("least-active, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
+        System.out.printf(
+                "least-active, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
                 Arrays.toString(received), slow * 100);
         assertThat(slow).isLessThan(0.10);
     }
 
     @Test
     void refusesConfigurationKeys() {
-        assertThatThrownBy(() -> lb.start(TestPluginContext.forExtension("loadbalancer", "least-active", Map.of("x", "1"))))
+        assertThatThrownBy(() ->
+                        lb.start(TestPluginContext.forExtension("loadbalancer", "least-active", Map.of("x", "1"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loadbalancer.least-active.x: unknown key (expected: none; this extension has no settings)");
+                .hasMessage(
+                        "loadbalancer.least-active.x: unknown key (expected: none; this extension has no settings)");
     }
 }

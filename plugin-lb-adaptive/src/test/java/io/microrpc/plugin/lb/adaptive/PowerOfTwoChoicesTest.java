@@ -41,15 +41,19 @@ class PowerOfTwoChoicesTest {
 
     @Test
     void callsInFlightMakeAFastNodeExpensive() {
-        TestEndpoint fastBusy = TestEndpoint.of("10.0.0.1:7420").peakEwmaNanos(1_000_000).inFlight(30); // 31 ms
-        TestEndpoint slowIdle = TestEndpoint.of("10.0.0.2:7420").peakEwmaNanos(20_000_000).inFlight(0); // 20 ms
+        TestEndpoint fastBusy =
+                TestEndpoint.of("10.0.0.1:7420").peakEwmaNanos(1_000_000).inFlight(30); // 31 ms
+        TestEndpoint slowIdle =
+                TestEndpoint.of("10.0.0.2:7420").peakEwmaNanos(20_000_000).inFlight(0); // 20 ms
         assertThat(count(List.of(fastBusy, slowIdle), slowIdle, 100)).isEqualTo(100);
     }
 
     @Test
     void usesThePeakNotTheAverage() {
-        TestEndpoint spiky = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(1_000_000).peakEwmaNanos(30_000_000);
-        TestEndpoint steady = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(5_000_000).peakEwmaNanos(5_000_000);
+        TestEndpoint spiky =
+                TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(1_000_000).peakEwmaNanos(30_000_000);
+        TestEndpoint steady =
+                TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(5_000_000).peakEwmaNanos(5_000_000);
         assertThat(count(List.of(spiky, steady), steady, 100)).isEqualTo(100);
     }
 
@@ -87,7 +91,8 @@ class PowerOfTwoChoicesTest {
             steady.peakEwmaNanos(steady.peakEwmaNanos() == 5_000_000 ? 5_000_001 : 5_000_000);
             int picks = count(list, spiked, 100);
             // 40 ms × e^(-t/10 s): 14.7 ms at 10 s, 5.4 ms at 20 s, 2.0 ms at 30 s
-            assertThat(picks).as("picks of the spiked node after %s s more", seconds)
+            assertThat(picks)
+                    .as("picks of the spiked node after %s s more", seconds)
                     .isEqualTo(context.millis() - TestPluginContext.START_MILLIS >= 30_000 ? 100 : 0);
         }
     }
@@ -96,7 +101,8 @@ class PowerOfTwoChoicesTest {
     void zeroWeightLosesEveryDraw() {
         TestEndpoint drained1 = TestEndpoint.of("10.0.0.1:7420").weight(0);
         TestEndpoint drained2 = TestEndpoint.of("10.0.0.2:7420").weight(0);
-        TestEndpoint live = TestEndpoint.of("10.0.0.3:7420").latencyNanos(50_000_000).inFlight(10);
+        TestEndpoint live =
+                TestEndpoint.of("10.0.0.3:7420").latencyNanos(50_000_000).inFlight(10);
         assertThat(count(List.of(drained1, live, drained2), live, 1_000)).isEqualTo(1_000);
     }
 
@@ -104,7 +110,8 @@ class PowerOfTwoChoicesTest {
     void steersAwayFromASlowNodeInAClosedLoop() {
         int[] received = ClosedLoop.run(lb, new int[] {1, 1, 20}, 12, 5_000);
         double slow = ClosedLoop.share(received, 2);
-        System.out.printf("p2c, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
+        System.out.printf(
+                "p2c, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
                 Arrays.toString(received), slow * 100);
         assertThat(slow).isLessThan(0.05);
     }

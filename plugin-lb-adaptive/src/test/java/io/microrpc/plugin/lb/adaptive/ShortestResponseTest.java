@@ -20,18 +20,24 @@ class ShortestResponseTest {
 
     @Test
     void picksTheLowestLatencyTimesCallsInFlight() {
-        TestEndpoint slowIdle = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(10_000_000).inFlight(0); // 10 ms
-        TestEndpoint fastBusy = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000).inFlight(9); // 20 ms
-        TestEndpoint fastIdle = TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(2_000_000).inFlight(3); // 8 ms
+        TestEndpoint slowIdle =
+                TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(10_000_000).inFlight(0); // 10 ms
+        TestEndpoint fastBusy =
+                TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000).inFlight(9); // 20 ms
+        TestEndpoint fastIdle =
+                TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(2_000_000).inFlight(3); // 8 ms
         assertThat(lb.select(List.of(slowIdle, fastBusy), call)).isSameAs(slowIdle);
         assertThat(lb.select(List.of(slowIdle, fastBusy, fastIdle), call)).isSameAs(fastIdle);
     }
 
     @Test
     void breaksTiesUniformly() {
-        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(1_000_000).inFlight(1);
-        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000).inFlight(0);
-        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(3_000_000).inFlight(0);
+        TestEndpoint a =
+                TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(1_000_000).inFlight(1);
+        TestEndpoint b =
+                TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000).inFlight(0);
+        TestEndpoint c =
+                TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(3_000_000).inFlight(0);
         int picks = 30_000;
         int aPicks = 0;
         for (int i = 0; i < picks; i++) {
@@ -44,7 +50,8 @@ class ShortestResponseTest {
 
     @Test
     void probesAnUnmeasuredIdleNodeButNotAnUnmeasuredBusyOne() {
-        TestEndpoint measured = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(100_000).inFlight(0);
+        TestEndpoint measured =
+                TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(100_000).inFlight(0);
         TestEndpoint fresh = TestEndpoint.of("10.0.0.2:7420");
         assertThat(lb.select(List.of(measured, fresh), call)).isSameAs(fresh);
         fresh.inFlight(1); // sent one, no answer yet
@@ -60,14 +67,17 @@ class ShortestResponseTest {
         assertThat(lb.select(List.of(once, steady), call)).isSameAs(steady);
         context.advance(Duration.ofSeconds(30));
         steady.latencyEwmaNanos(5_000_001);
-        assertThat(lb.select(List.of(once, steady), call)).as("40 ms × e^-3 = 2 ms").isSameAs(once);
+        assertThat(lb.select(List.of(once, steady), call))
+                .as("40 ms × e^-3 = 2 ms")
+                .isSameAs(once);
     }
 
     @Test
     void steersAwayFromASlowNodeInAClosedLoop() {
         int[] received = ClosedLoop.run(lb, new int[] {1, 1, 20}, 12, 5_000);
         double slow = ClosedLoop.share(received, 2);
-        System.out.printf("shortest-response, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
+        System.out.printf(
+                "shortest-response, service times 1/1/20 ms, 12 callers: %s, slow node share %.1f%%%n",
                 Arrays.toString(received), slow * 100);
         assertThat(slow).isLessThan(0.05);
     }

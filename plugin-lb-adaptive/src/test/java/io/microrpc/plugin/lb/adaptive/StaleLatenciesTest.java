@@ -16,10 +16,14 @@ class StaleLatenciesTest {
     void aFigureThatStandsStillDecaysWithATimeConstantOfTenSeconds() {
         StaleLatencies.Observation o = new StaleLatencies.Observation();
         assertThat(o.read(40_000_000, 5 * S)).isEqualTo(40_000_000);
-        assertThat(o.read(40_000_000, 5 * S + 50_000_000)).as("under 100 ms: not decayed").isEqualTo(40_000_000);
+        assertThat(o.read(40_000_000, 5 * S + 50_000_000))
+                .as("under 100 ms: not decayed")
+                .isEqualTo(40_000_000);
         assertThat(o.read(40_000_000, 15 * S)).isCloseTo(40_000_000 * Math.exp(-1), within(1.0));
         assertThat(o.read(40_000_000, 35 * S)).isCloseTo(40_000_000 * Math.exp(-3), within(1.0));
-        assertThat(o.read(39_000_000, 36 * S)).as("a new figure is taken as it is").isEqualTo(39_000_000);
+        assertThat(o.read(39_000_000, 36 * S))
+                .as("a new figure is taken as it is")
+                .isEqualTo(39_000_000);
         assertThat(o.read(0, 100 * S)).isZero();
     }
 

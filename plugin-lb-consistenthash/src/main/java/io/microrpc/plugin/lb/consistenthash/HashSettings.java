@@ -36,8 +36,8 @@ final class HashSettings {
         String prefix = config.prefix();
         int virtualNodes = config.getInt(VIRTUAL_NODES, DEFAULT_VIRTUAL_NODES);
         if (virtualNodes < 1 || virtualNodes > MAX_VIRTUAL_NODES) {
-            throw new IllegalArgumentException(prefix + VIRTUAL_NODES + ": '" + virtualNodes + "' (expected: 1-"
-                    + MAX_VIRTUAL_NODES + ")");
+            throw new IllegalArgumentException(
+                    prefix + VIRTUAL_NODES + ": '" + virtualNodes + "' (expected: 1-" + MAX_VIRTUAL_NODES + ")");
         }
         double factor = boundedLoadFactor(config);
         Map<String, Map<String, KeySpec>> keys = new HashMap<>();
@@ -48,8 +48,8 @@ final class HashSettings {
             }
             int slash = key.lastIndexOf('/');
             if (!key.startsWith(KEY_PREFIX) || slash <= KEY_PREFIX.length() || slash == key.length() - 1) {
-                throw new IllegalArgumentException(prefix + key + ": unknown key (expected: " + prefix + VIRTUAL_NODES + ", "
-                        + prefix + BOUNDED_LOAD_FACTOR + " or " + prefix + KEY_PREFIX + "<service>/<method>)");
+                throw new IllegalArgumentException(prefix + key + ": unknown key (expected: " + prefix + VIRTUAL_NODES
+                        + ", " + prefix + BOUNDED_LOAD_FACTOR + " or " + prefix + KEY_PREFIX + "<service>/<method>)");
             }
             String service = key.substring(KEY_PREFIX.length(), slash);
             String method = key.substring(slash + 1);
@@ -69,8 +69,8 @@ final class HashSettings {
             factor = Double.NaN;
         }
         if (!(factor == 0 || factor >= 1.0 && factor <= 1000)) {
-            throw new IllegalArgumentException(config.prefix() + BOUNDED_LOAD_FACTOR + ": '" + raw + "' (expected: 0 for "
-                    + "off, or a number from 1.0 to 1000 such as 1.25)");
+            throw new IllegalArgumentException(config.prefix() + BOUNDED_LOAD_FACTOR + ": '" + raw
+                    + "' (expected: 0 for " + "off, or a number from 1.0 to 1000 such as 1.25)");
         }
         return factor;
     }

@@ -15,7 +15,11 @@ final class KeySpec {
 
     static final KeySpec DEFAULT = new KeySpec(Kind.DEFAULT, new int[0], null, "(default: first argument)");
 
-    private enum Kind { DEFAULT, ARGUMENTS, ATTACHMENT }
+    private enum Kind {
+        DEFAULT,
+        ARGUMENTS,
+        ATTACHMENT
+    }
 
     private final Kind kind;
     private final int[] arguments;
@@ -34,7 +38,11 @@ final class KeySpec {
     static KeySpec parse(String source, String value) {
         String v = value.trim();
         if (v.startsWith("attachment:") && v.length() > "attachment:".length()) {
-            return new KeySpec(Kind.ATTACHMENT, new int[0], v.substring("attachment:".length()).trim(), source);
+            return new KeySpec(
+                    Kind.ATTACHMENT,
+                    new int[0],
+                    v.substring("attachment:".length()).trim(),
+                    source);
         }
         if (v.startsWith("arg:")) {
             String[] parts = v.substring("arg:".length()).split(",", -1);
@@ -51,8 +59,8 @@ final class KeySpec {
                 // fall through to the message below
             }
         }
-        throw new IllegalArgumentException(source + ": '" + value + "' (expected: arg:<index>[,<index>...] with indexes "
-                + ">= 0, or attachment:<name>)");
+        throw new IllegalArgumentException(source + ": '" + value
+                + "' (expected: arg:<index>[,<index>...] with indexes " + ">= 0, or attachment:<name>)");
     }
 
     /** The ring position of {@code invocation}'s key. Allocates only to turn a non-string argument into a string. */
@@ -73,7 +81,8 @@ final class KeySpec {
                 return KeyHash.finish(h);
             }
             default:
-                return invocation.argumentCount() > 0 ? KeyHash.of(String.valueOf(invocation.argument(0)))
+                return invocation.argumentCount() > 0
+                        ? KeyHash.of(String.valueOf(invocation.argument(0)))
                         : KeyHash.of(invocation.methodName());
         }
     }
@@ -81,7 +90,8 @@ final class KeySpec {
     private String argument(Invocation invocation, int index) {
         if (index >= invocation.argumentCount()) {
             throw new IllegalArgumentException(source + ": argument " + index + " (expected: an index below "
-                    + invocation.argumentCount() + ", the number of arguments of " + invocation.method().fullName() + ")");
+                    + invocation.argumentCount() + ", the number of arguments of "
+                    + invocation.method().fullName() + ")");
         }
         return String.valueOf(invocation.argument(index));
     }

@@ -24,11 +24,13 @@ final class Ring {
 
     /** The candidates this ring was built for, in their order, and whether each had weight. */
     private final Endpoint[] candidates;
+
     private final boolean[] live;
     /** The endpoints that own points. */
     private final Endpoint[] members;
     /** Sorted ring positions and the endpoint owning each. */
     private final int[] points;
+
     private final Endpoint[] owners;
 
     private Ring(Endpoint[] candidates, boolean[] live, Endpoint[] members, int[] points, Endpoint[] owners) {
@@ -48,9 +50,11 @@ final class Ring {
             anyLive |= live[i];
         }
         final boolean onlyLive = anyLive;
-        Endpoint[] members = Arrays.stream(candidates).filter(e -> !onlyLive || e.weight() > 0)
+        Endpoint[] members = Arrays.stream(candidates)
+                .filter(e -> !onlyLive || e.weight() > 0)
                 // by address: points that collide resolve the same way whatever the candidate order
-                .sorted(Comparator.comparing(Endpoint::address)).toArray(Endpoint[]::new);
+                .sorted(Comparator.comparing(Endpoint::address))
+                .toArray(Endpoint[]::new);
         long[] entries = new long[members.length * virtualNodes];
         MessageDigest md5 = md5();
         int k = 0;
@@ -59,8 +63,10 @@ final class Ring {
             for (int group = 0, made = 0; made < virtualNodes; group++) {
                 byte[] digest = md5.digest((address + '-' + group).getBytes(StandardCharsets.UTF_8));
                 for (int h = 0; h < 4 && made < virtualNodes; h++, made++) {
-                    int point = (digest[3 + h * 4] & 0xFF) << 24 | (digest[2 + h * 4] & 0xFF) << 16
-                            | (digest[1 + h * 4] & 0xFF) << 8 | (digest[h * 4] & 0xFF);
+                    int point = (digest[3 + h * 4] & 0xFF) << 24
+                            | (digest[2 + h * 4] & 0xFF) << 16
+                            | (digest[1 + h * 4] & 0xFF) << 8
+                            | (digest[h * 4] & 0xFF);
                     entries[k++] = (long) point << 32 | m; // sorts by point, then member
                 }
             }

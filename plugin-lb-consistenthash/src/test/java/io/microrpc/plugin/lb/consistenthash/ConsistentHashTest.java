@@ -35,7 +35,8 @@ class ConsistentHashTest {
     private String[] map(ConsistentHash balancer, List<Endpoint> candidates) {
         String[] out = new String[KEYS];
         for (int k = 0; k < KEYS; k++) {
-            out[k] = balancer.select(candidates, TestInvocation.lookup("user-" + k)).address();
+            out[k] = balancer.select(candidates, TestInvocation.lookup("user-" + k))
+                    .address();
         }
         return out;
     }
@@ -50,7 +51,9 @@ class ConsistentHashTest {
             copies.add(((TestEndpoint) e).copy());
         }
         assertThat(map(lb, list)).containsExactly(before);
-        assertThat(map(started(Map.of()), copies)).as("another process, same addresses").containsExactly(before);
+        assertThat(map(started(Map.of()), copies))
+                .as("another process, same addresses")
+                .containsExactly(before);
     }
 
     @Test
@@ -65,11 +68,14 @@ class ConsistentHashTest {
         for (int k = 0; k < KEYS; k++) {
             if (!before[k].equals(after[k])) {
                 moved++;
-                assertThat(before[k]).as("key %s moved though its endpoint stayed", k).isEqualTo(removed.address());
+                assertThat(before[k])
+                        .as("key %s moved though its endpoint stayed", k)
+                        .isEqualTo(removed.address());
             }
         }
         double fraction = moved / (double) KEYS;
-        System.out.printf("consistent-hash: removing 1 of 10 endpoints remapped %.2f%% of %d keys (1/N = 10%%)%n",
+        System.out.printf(
+                "consistent-hash: removing 1 of 10 endpoints remapped %.2f%% of %d keys (1/N = 10%%)%n",
                 fraction * 100, KEYS);
         assertThat(fraction).isGreaterThan(0).isLessThanOrEqualTo(0.10 * 1.5);
     }
@@ -88,7 +94,8 @@ class ConsistentHashTest {
             }
         }
         double fraction = moved / (double) KEYS;
-        System.out.printf("consistent-hash: adding an 11th endpoint remapped %.2f%% of %d keys (1/N = 9.09%%)%n",
+        System.out.printf(
+                "consistent-hash: adding an 11th endpoint remapped %.2f%% of %d keys (1/N = 9.09%%)%n",
                 fraction * 100, KEYS);
         assertThat(fraction).isGreaterThan(0).isLessThanOrEqualTo(1 / 11.0 * 1.5);
     }
@@ -102,7 +109,8 @@ class ConsistentHashTest {
         }
         int max = Collections.max(counts.values());
         int min = Collections.min(counts.values());
-        System.out.printf("consistent-hash: %d keys over 10 endpoints, 160 virtual nodes: min %d, max %d (mean %d)%n",
+        System.out.printf(
+                "consistent-hash: %d keys over 10 endpoints, 160 virtual nodes: min %d, max %d (mean %d)%n",
                 KEYS, min, max, KEYS / 10);
         assertThat(counts).hasSize(10);
         assertThat(max).isLessThan(KEYS / 10 * 13 / 10);
@@ -118,15 +126,18 @@ class ConsistentHashTest {
         // attachment: the tenant decides, not the arguments
         Endpoint acme = configured.select(list, query("acme", "x", 1));
         for (int id = 0; id < 200; id++) {
-            assertThat(configured.select(list, query("acme", "other-" + id, id))).isSameAs(acme);
+            assertThat(configured.select(list, query("acme", "other-" + id, id)))
+                    .isSameAs(acme);
         }
         // a non-string argument hashes by its toString
         assertThat(configured.select(list, TestInvocation.of(SampleService.class, "find", 42L)))
                 .isSameAs(configured.select(list, TestInvocation.of(SampleService.class, "find", 42L)));
         // unconfigured methods: the first argument, or the method name
-        assertThat(configured.select(list, TestInvocation.lookup("user-1"))).isSameAs(lb.select(list, TestInvocation.lookup("user-1")));
+        assertThat(configured.select(list, TestInvocation.lookup("user-1")))
+                .isSameAs(lb.select(list, TestInvocation.lookup("user-1")));
         Invocation ping = TestInvocation.of(SampleService.class, "ping");
-        assertThat(configured.select(list, ping)).isSameAs(configured.select(list, TestInvocation.of(SampleService.class, "ping")));
+        assertThat(configured.select(list, ping))
+                .isSameAs(configured.select(list, TestInvocation.of(SampleService.class, "ping")));
     }
 
     @Test
@@ -140,7 +151,9 @@ class ConsistentHashTest {
             assertThat(byBoth.select(list, query("t", "t", id))).isSameAs(both);
             differentNodes += both != byId.select(list, query("t", "t", id)) ? 1 : 0;
         }
-        assertThat(differentNodes).as("(tenant, id) and (id) are different keys").isGreaterThan(50);
+        assertThat(differentNodes)
+                .as("(tenant, id) and (id) are different keys")
+                .isGreaterThan(50);
     }
 
     @Test
@@ -148,7 +161,10 @@ class ConsistentHashTest {
         ConsistentHash byTenant = started(Map.of("key." + SERVICE + "/query", "attachment:tenant"));
         List<Endpoint> list = List.of(TestEndpoint.many(16));
         Invocation none = TestInvocation.of(SampleService.class, "query", "a", 1L);
-        Invocation empty = TestInvocation.builder(SampleService.class, "query").args("b", 2L).attachment("tenant", "").build();
+        Invocation empty = TestInvocation.builder(SampleService.class, "query")
+                .args("b", 2L)
+                .attachment("tenant", "")
+                .build();
         assertThat(byTenant.select(list, none)).isSameAs(byTenant.select(list, empty));
     }
 
@@ -157,8 +173,9 @@ class ConsistentHashTest {
         ConsistentHash wrong = started(Map.of("key." + SERVICE + "/lookup", "arg:2"));
         assertThatThrownBy(() -> wrong.select(List.of(TestEndpoint.many(3)), TestInvocation.lookup("k")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loadbalancer.consistent-hash.key." + SERVICE + "/lookup: argument 2 (expected: an index below 1, "
-                        + "the number of arguments of " + SERVICE + "/lookup)");
+                .hasMessage("loadbalancer.consistent-hash.key." + SERVICE
+                        + "/lookup: argument 2 (expected: an index below 1, " + "the number of arguments of " + SERVICE
+                        + "/lookup)");
     }
 
     @Test
@@ -187,7 +204,10 @@ class ConsistentHashTest {
         ConsistentHash odd = started(Map.of("virtual-nodes", "7"));
         List<Endpoint> list = List.of(TestEndpoint.many(5));
         for (int k = 0; k < 1_000; k++) {
-            assertThat(list).contains(one.select(list, TestInvocation.lookup("k" + k)), odd.select(list, TestInvocation.lookup("k" + k)));
+            assertThat(list)
+                    .contains(
+                            one.select(list, TestInvocation.lookup("k" + k)),
+                            odd.select(list, TestInvocation.lookup("k" + k)));
         }
     }
 
@@ -216,8 +236,10 @@ class ConsistentHashTest {
                 chosen.inFlight(chosen.inFlight() + 1);
             }
             int max = Arrays.stream(five).mapToInt(TestEndpoint::inFlight).max().orElseThrow();
-            System.out.printf("consistent-hash, bounded-load-factor %s: 50 calls of one key in flight, per node %s%n",
-                    factor, Arrays.stream(five).map(e -> String.valueOf(e.inFlight())).toList());
+            System.out.printf(
+                    "consistent-hash, bounded-load-factor %s: 50 calls of one key in flight, per node %s%n",
+                    factor,
+                    Arrays.stream(five).map(e -> String.valueOf(e.inFlight())).toList());
             assertThat(max).isEqualTo(factor.equals("0") ? 50 : 13);
         }
     }
@@ -237,6 +259,9 @@ class ConsistentHashTest {
     }
 
     private static Invocation query(String tenant, String firstArg, long id) {
-        return TestInvocation.builder(SampleService.class, "query").args(firstArg, id).attachment("tenant", tenant).build();
+        return TestInvocation.builder(SampleService.class, "query")
+                .args(firstArg, id)
+                .attachment("tenant", tenant)
+                .build();
     }
 }

@@ -42,8 +42,9 @@ final class Warmup {
     static Warmup from(PluginConfig config) {
         Duration period = config.getDuration(KEY, DEFAULT_PERIOD);
         if (period.isNegative()) {
-            throw new IllegalArgumentException(config.prefix() + KEY + ": '" + config.get(KEY).orElse("") + "' (expected: a "
-                    + "duration >= 0 such as 10m; 0s turns warm-up off)");
+            throw new IllegalArgumentException(
+                    config.prefix() + KEY + ": '" + config.get(KEY).orElse("") + "' (expected: a "
+                            + "duration >= 0 such as 10m; 0s turns warm-up off)");
         }
         return of(period);
     }

@@ -19,6 +19,7 @@ final class WeightTable {
     private final Endpoint[] endpoints;
     /** Each endpoint's configured weight when the table was built, to notice a change. */
     private final int[] weights;
+
     private final long[] cumulative;
     private final long total;
     private final long validUntilMillis;
@@ -44,8 +45,8 @@ final class WeightTable {
             cumulative[i] = total;
             warming |= warmup.isWarming(endpoints[i], nowMillis);
         }
-        return new WeightTable(endpoints, weights, cumulative, total,
-                warming ? nowMillis + WARMING_REFRESH_MILLIS : Long.MAX_VALUE);
+        return new WeightTable(
+                endpoints, weights, cumulative, total, warming ? nowMillis + WARMING_REFRESH_MILLIS : Long.MAX_VALUE);
     }
 
     /**

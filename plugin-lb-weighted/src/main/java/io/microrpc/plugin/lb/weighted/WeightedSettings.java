@@ -11,8 +11,8 @@ import java.time.Clock;
 final class WeightedSettings {
 
     /** Before {@code start}: the default warm-up on the system clocks. */
-    static final WeightedSettings DEFAULT = new WeightedSettings(Warmup.of(Warmup.DEFAULT_PERIOD), Clock.systemUTC(),
-            Ticker.system());
+    static final WeightedSettings DEFAULT =
+            new WeightedSettings(Warmup.of(Warmup.DEFAULT_PERIOD), Clock.systemUTC(), Ticker.system());
 
     final Warmup warmup;
     final Clock clock;

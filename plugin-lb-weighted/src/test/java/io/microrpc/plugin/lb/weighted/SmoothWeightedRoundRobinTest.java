@@ -52,8 +52,12 @@ class SmoothWeightedRoundRobinTest {
 
     @Test
     void sharesAreExactlyTheWeightsOverWholeCycles() {
-        TestEndpoint[] e = {TestEndpoint.of("10.0.0.1:1").weight(3), TestEndpoint.of("10.0.0.2:1").weight(2),
-            TestEndpoint.of("10.0.0.3:1").weight(1), TestEndpoint.of("10.0.0.4:1").weight(0)};
+        TestEndpoint[] e = {
+            TestEndpoint.of("10.0.0.1:1").weight(3),
+            TestEndpoint.of("10.0.0.2:1").weight(2),
+            TestEndpoint.of("10.0.0.3:1").weight(1),
+            TestEndpoint.of("10.0.0.4:1").weight(0)
+        };
         Map<Endpoint, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < 600; i++) {
             counts.merge(rr.select(List.of(e), call), 1, Integer::sum);
@@ -85,11 +89,13 @@ class SmoothWeightedRoundRobinTest {
         TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
         TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
-        assertThat(sequence(List.of(a, b, c), Map.of(a, "a", b, "b", c, "c"), 3, call)).isEqualTo("aab");
+        assertThat(sequence(List.of(a, b, c), Map.of(a, "a", b, "b", c, "c"), 3, call))
+                .isEqualTo("aab");
 
         TestEndpoint b2 = b.copy();
         TestEndpoint c2 = c.copy();
-        assertThat(sequence(List.of(a, b2, c2), Map.of(a, "a", b2, "b", c2, "c"), 4, call)).isEqualTo("acaa");
+        assertThat(sequence(List.of(a, b2, c2), Map.of(a, "a", b2, "b", c2, "c"), 4, call))
+                .isEqualTo("acaa");
     }
 
     @Test
@@ -98,7 +104,9 @@ class SmoothWeightedRoundRobinTest {
         TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
         Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
-        Invocation other = TestInvocation.builder(TestInvocation.SampleService.class, "ping").service("other").build();
+        Invocation other = TestInvocation.builder(TestInvocation.SampleService.class, "ping")
+                .service("other")
+                .build();
         StringBuilder first = new StringBuilder();
         StringBuilder second = new StringBuilder();
         for (int i = 0; i < 7; i++) {
@@ -135,8 +143,11 @@ class SmoothWeightedRoundRobinTest {
     /** Racing callers may reorder turns, but every pick adds and removes the same total: shares hold. */
     @Test
     void concurrentCallersGetTheWeightedShares() throws Exception {
-        TestEndpoint[] e = {TestEndpoint.of("10.0.0.1:1").weight(5), TestEndpoint.of("10.0.0.2:1").weight(1),
-            TestEndpoint.of("10.0.0.3:1").weight(1)};
+        TestEndpoint[] e = {
+            TestEndpoint.of("10.0.0.1:1").weight(5),
+            TestEndpoint.of("10.0.0.2:1").weight(1),
+            TestEndpoint.of("10.0.0.3:1").weight(1)
+        };
         List<Endpoint> list = List.of(e);
         AtomicIntegerArray counts = new AtomicIntegerArray(3);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -174,13 +185,17 @@ class SmoothWeightedRoundRobinTest {
         for (int[] p : points) {
             context.setMillis(t0 + p[0] * 1000L);
             // a service of its own per clock point: counters start at zero, so a whole cycle is exact
-            Invocation inv = TestInvocation.builder(TestInvocation.SampleService.class, "ping").service("t" + p[0]).build();
+            Invocation inv = TestInvocation.builder(TestInvocation.SampleService.class, "ping")
+                    .service("t" + p[0])
+                    .build();
             int coldPicks = 0;
             int cycle = p[1] + 100;
             for (int i = 0; i < cycle; i++) {
                 coldPicks += rr.select(list, inv) == cold ? 1 : 0;
             }
-            assertThat(coldPicks).as("picks of the cold node in one cycle at +%ss", p[0]).isEqualTo(p[1]);
+            assertThat(coldPicks)
+                    .as("picks of the cold node in one cycle at +%ss", p[0])
+                    .isEqualTo(p[1]);
         }
     }
 
@@ -196,12 +211,17 @@ class SmoothWeightedRoundRobinTest {
         }
         assertThat(coldPicks).isEqualTo(3);
 
-        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "-1s"))))
+        assertThatThrownBy(() ->
+                        started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "-1s"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("loadbalancer.round-robin.warmup: '-1s'").hasMessageContaining("expected");
-        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "soon"))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loadbalancer.round-robin.warmup: 'soon'");
-        assertThatThrownBy(() -> started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warm-up", "1m"))))
+                .hasMessageContaining("loadbalancer.round-robin.warmup: '-1s'")
+                .hasMessageContaining("expected");
+        assertThatThrownBy(() -> started(
+                        TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warmup", "soon"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("loadbalancer.round-robin.warmup: 'soon'");
+        assertThatThrownBy(() ->
+                        started(TestPluginContext.forExtension("loadbalancer", "round-robin", Map.of("warm-up", "1m"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("loadbalancer.round-robin.warm-up: unknown key")
                 .hasMessageContaining("loadbalancer.round-robin.warmup");

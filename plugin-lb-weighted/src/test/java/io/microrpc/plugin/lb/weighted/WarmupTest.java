@@ -28,13 +28,17 @@ class WarmupTest {
 
     @Test
     void unknownStartSmallWeightsAndClockSkew() {
-        assertThat(tenMinutes.effectiveWeight(TestEndpoint.of("10.0.0.1:1").weight(50), T0)).isEqualTo(50);
-        assertThat(tenMinutes.effectiveWeight(TestEndpoint.of("10.0.0.1:1").weight(0).startTimestampMillis(T0), T0 + 1))
+        assertThat(tenMinutes.effectiveWeight(TestEndpoint.of("10.0.0.1:1").weight(50), T0))
+                .isEqualTo(50);
+        assertThat(tenMinutes.effectiveWeight(
+                        TestEndpoint.of("10.0.0.1:1").weight(0).startTimestampMillis(T0), T0 + 1))
                 .isZero();
-        assertThat(tenMinutes.effectiveWeight(TestEndpoint.of("10.0.0.1:1").weight(1).startTimestampMillis(T0), T0 + 1))
+        assertThat(tenMinutes.effectiveWeight(
+                        TestEndpoint.of("10.0.0.1:1").weight(1).startTimestampMillis(T0), T0 + 1))
                 .isEqualTo(1);
         // a provider whose clock is ahead of ours has just started
-        assertThat(tenMinutes.effectiveWeight(TestEndpoint.of("10.0.0.1:1").weight(80).startTimestampMillis(T0 + 5_000), T0))
+        assertThat(tenMinutes.effectiveWeight(
+                        TestEndpoint.of("10.0.0.1:1").weight(80).startTimestampMillis(T0 + 5_000), T0))
                 .isEqualTo(1);
     }
 
@@ -49,11 +53,15 @@ class WarmupTest {
     @Test
     void readsItsKeyWithADefaultAndRefusesNegativePeriods() {
         assertThat(Warmup.from(PluginConfig.empty()).period()).isEqualTo(Duration.ofMinutes(10));
-        assertThat(Warmup.from(PluginConfig.of("loadbalancer.random.", Map.of("warmup", "30s"))).period())
+        assertThat(Warmup.from(PluginConfig.of("loadbalancer.random.", Map.of("warmup", "30s")))
+                        .period())
                 .isEqualTo(Duration.ofSeconds(30));
-        assertThat(Warmup.from(PluginConfig.of("loadbalancer.random.", Map.of("warmup", "0s"))).enabled()).isFalse();
+        assertThat(Warmup.from(PluginConfig.of("loadbalancer.random.", Map.of("warmup", "0s")))
+                        .enabled())
+                .isFalse();
         assertThatThrownBy(() -> Warmup.from(PluginConfig.of("loadbalancer.random.", Map.of("warmup", "-5m"))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("loadbalancer.random.warmup: '-5m' (expected: a duration >= 0 such as 10m; 0s turns warm-up off)");
+                .hasMessage(
+                        "loadbalancer.random.warmup: '-5m' (expected: a duration >= 0 such as 10m; 0s turns warm-up off)");
     }
 }

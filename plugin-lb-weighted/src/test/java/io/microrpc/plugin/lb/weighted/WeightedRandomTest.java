@@ -37,8 +37,11 @@ class WeightedRandomTest {
     @Test
     void sharesFollowTheWeightsWithinStatisticalBoundsOver100kPicks() {
         int[] weights = {1, 2, 3, 4};
-        List<Endpoint> list = List.of(TestEndpoint.of("10.0.0.1:1").weight(1), TestEndpoint.of("10.0.0.2:1").weight(2),
-                TestEndpoint.of("10.0.0.3:1").weight(3), TestEndpoint.of("10.0.0.4:1").weight(4));
+        List<Endpoint> list = List.of(
+                TestEndpoint.of("10.0.0.1:1").weight(1),
+                TestEndpoint.of("10.0.0.2:1").weight(2),
+                TestEndpoint.of("10.0.0.3:1").weight(3),
+                TestEndpoint.of("10.0.0.4:1").weight(4));
         int picks = 100_000;
         int[] counts = counts(list, picks);
         double chiSquare = 0;
@@ -46,8 +49,9 @@ class WeightedRandomTest {
             double expected = picks * weights[i] / 10.0;
             chiSquare += (counts[i] - expected) * (counts[i] - expected) / expected;
         }
-        System.out.printf("weighted random 1:2:3:4 over %d picks: %s, chi-square %.2f%n", picks,
-                java.util.Arrays.toString(counts), chiSquare);
+        System.out.printf(
+                "weighted random 1:2:3:4 over %d picks: %s, chi-square %.2f%n",
+                picks, java.util.Arrays.toString(counts), chiSquare);
         assertThat(chiSquare).isLessThan(CHI_SQUARE_3_DOF_P_1E6);
     }
 

@@ -62,13 +62,17 @@ final class EmbeddedHostProvider implements HostProvider {
             }
 
             @Override
-            public ZooKeeper newZooKeeper(String connect, int sessionTimeout, Watcher watcher, boolean canBeReadOnly,
-                                          ZKClientConfig config) throws Exception {
+            public ZooKeeper newZooKeeper(
+                    String connect, int sessionTimeout, Watcher watcher, boolean canBeReadOnly, ZKClientConfig config)
+                    throws Exception {
                 AtomicReference<Handle> handle = new AtomicReference<>();
-                EmbeddedHostProvider hosts = new EmbeddedHostProvider(port, () -> {
-                    Handle h = handle.get();
-                    return h == null || h.open();
-                }, whileUnavailable);
+                EmbeddedHostProvider hosts = new EmbeddedHostProvider(
+                        port,
+                        () -> {
+                            Handle h = handle.get();
+                            return h == null || h.open();
+                        },
+                        whileUnavailable);
                 Handle h = new Handle(connect, sessionTimeout, watcher, canBeReadOnly, hosts, config);
                 handle.set(h);
                 return h;
@@ -83,8 +87,14 @@ final class EmbeddedHostProvider implements HostProvider {
     private static final class Handle extends ZooKeeper {
         private volatile boolean closing;
 
-        Handle(String connect, int sessionTimeout, Watcher watcher, boolean canBeReadOnly, HostProvider hosts,
-               ZKClientConfig config) throws IOException {
+        Handle(
+                String connect,
+                int sessionTimeout,
+                Watcher watcher,
+                boolean canBeReadOnly,
+                HostProvider hosts,
+                ZKClientConfig config)
+                throws IOException {
             super(connect, sessionTimeout, watcher, canBeReadOnly, hosts, config);
         }
 

@@ -41,6 +41,7 @@ final class EmbeddedZookeeper {
     private static final int MAX_CLIENT_CONNECTIONS = 1000;
     /** How long a start waits for the sessions of gone processes to be closed before accepting clients. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private static final int ZXID_SHIFT = 20;
 
     private final int port;
@@ -101,7 +102,10 @@ final class EmbeddedZookeeper {
         try {
             Files.createDirectories(dataDir);
             lockFile = lock(dataDir);
-            s = new ZooKeeperServer(dataDir.resolve("snapshots").toFile(), dataDir.resolve("log").toFile(), TICK_MILLIS);
+            s = new ZooKeeperServer(
+                    dataDir.resolve("snapshots").toFile(),
+                    dataDir.resolve("log").toFile(),
+                    TICK_MILLIS);
             // Let clients have the session timeout they ask for (ZooKeeper caps it at 20 ticks otherwise).
             s.setMaxSessionTimeout((int) Math.max(20L * TICK_MILLIS, maxSessionTimeout.toMillis()));
             // What factory.startup(s) does, with the clean-up between loading the data and accepting
@@ -114,7 +118,9 @@ final class EmbeddedZookeeper {
             f.start();
         } catch (IOException | RuntimeException e) {
             abandon(f, s, lockFile);
-            throw e instanceof IOException io ? io : new IOException("embedded ZooKeeper failed to start on 127.0.0.1:" + port, e);
+            throw e instanceof IOException io
+                    ? io
+                    : new IOException("embedded ZooKeeper failed to start on 127.0.0.1:" + port, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             abandon(f, s, lockFile);
@@ -123,11 +129,17 @@ final class EmbeddedZookeeper {
         factory = f;
         server = s;
         lock = lockFile;
-        log.info("Started an embedded ZooKeeper server on 127.0.0.1:{} (data in {}); other microrpc processes on "
-                + "this machine use it too. Set registry.zookeeper.address to use an ensemble instead", port, dataDir);
+        log.info(
+                "Started an embedded ZooKeeper server on 127.0.0.1:{} (data in {}); other microrpc processes on "
+                        + "this machine use it too. Set registry.zookeeper.address to use an ensemble instead",
+                port,
+                dataDir);
         if (!closed.isEmpty()) {
-            log.info("Closed {} ZooKeeper sessions restored from {} whose process is gone, with their nodes: {}",
-                    closed.size(), dataDir, String.join("; ", closed));
+            log.info(
+                    "Closed {} ZooKeeper sessions restored from {} whose process is gone, with their nodes: {}",
+                    closed.size(),
+                    dataDir,
+                    String.join("; ", closed));
         }
         return true;
     }
@@ -149,7 +161,8 @@ final class EmbeddedZookeeper {
 
     /** Locks {@code dir}, or fails naming the directory if another server uses it. */
     private FileChannel lock(Path dir) throws IOException {
-        FileChannel channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             if (channel.tryLock() != null) {
                 return channel;
@@ -161,8 +174,9 @@ final class EmbeddedZookeeper {
             throw e;
         }
         channel.close();
-        throw new IOException("the embedded ZooKeeper data directory " + dir + " is in use by another server (on another "
-                + "port than 127.0.0.1:" + port + "?); give each registry.zookeeper.embedded-port its own embedded-data-dir");
+        throw new IOException("the embedded ZooKeeper data directory " + dir
+                + " is in use by another server (on another " + "port than 127.0.0.1:" + port
+                + "?); give each registry.zookeeper.embedded-port its own embedded-data-dir");
     }
 
     private static void abandon(ServerCnxnFactory f, ZooKeeperServer s, FileChannel lockFile) {
@@ -209,7 +223,9 @@ final class EmbeddedZookeeper {
             }
             long session = stat.getEphemeralOwner();
             Optional<ProcessRecord> owner = ProcessRecord.decode(data);
-            if (session != 0 && owner.isPresent() && owner.get().isGone()
+            if (session != 0
+                    && owner.isPresent()
+                    && owner.get().isGone()
                     && db.getSessionWithTimeOuts().containsKey(session)) {
                 List<String> nodes = new ArrayList<>(db.getEphemerals(session));
                 nodes.remove(ProcessRecord.PARENT + "/" + child);
@@ -219,7 +235,8 @@ final class EmbeddedZookeeper {
             }
         }
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-        while (closing.keySet().stream().anyMatch(db.getSessionWithTimeOuts()::containsKey) && System.nanoTime() < deadline) {
+        while (closing.keySet().stream().anyMatch(db.getSessionWithTimeOuts()::containsKey)
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         return List.copyOf(closing.values());

@@ -73,8 +73,11 @@ final class NodeData {
                 }
                 case "version" -> b.version(value);
                 case "group" -> b.group(value);
-                case "serializers" -> b.serializers(Arrays.stream(value.split(",")).map(String::trim)
-                        .filter(s -> !s.isEmpty()).toList());
+                case "serializers" ->
+                    b.serializers(Arrays.stream(value.split(","))
+                            .map(String::trim)
+                            .filter(s -> !s.isEmpty())
+                            .toList());
                 case "protocol" -> {
                     int protocol = parseInt(value, "protocol");
                     if (protocol < 1 || protocol > 255) {
@@ -105,8 +108,12 @@ final class NodeData {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(data)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(data))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new IllegalArgumentException("data is not UTF-8 text");
         }
@@ -147,7 +154,9 @@ final class NodeData {
         if (eq < 0) {
             return null;
         }
-        return List.of(unescape(line.substring(0, eq).strip()), unescape(line.substring(eq + 1).strip()));
+        return List.of(
+                unescape(line.substring(0, eq).strip()),
+                unescape(line.substring(eq + 1).strip()));
     }
 
     private static String unescape(String s) {
@@ -156,11 +165,12 @@ final class NodeData {
             char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length()) {
                 char next = s.charAt(++i);
-                sb.append(switch (next) {
-                    case 'n' -> '\n';
-                    case 'r' -> '\r';
-                    default -> next;
-                });
+                sb.append(
+                        switch (next) {
+                            case 'n' -> '\n';
+                            case 'r' -> '\r';
+                            default -> next;
+                        });
             } else {
                 sb.append(c);
             }

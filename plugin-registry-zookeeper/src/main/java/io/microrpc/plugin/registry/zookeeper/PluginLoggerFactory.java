@@ -69,11 +69,12 @@ public final class PluginLoggerFactory {
         if (!CLIENT_LOGGER.equals(name)) {
             return real;
         }
-        return (Logger) Proxy.newProxyInstance(PluginLoggerFactory.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
+        return (Logger) Proxy.newProxyInstance(
+                PluginLoggerFactory.class.getClassLoader(), new Class<?>[] {Logger.class}, (proxy, method, args) -> {
                     if (isStringWarn(method, args)) {
                         List<Object> values = arguments(args);
-                        if (!values.isEmpty() && values.get(values.size() - 1) instanceof Throwable t
+                        if (!values.isEmpty()
+                                && values.get(values.size() - 1) instanceof Throwable t
                                 && CONNECTION_LOSS.contains(t.getClass().getName())) {
                             values.set(values.size() - 1, t.toString());
                             real.info(args[0] + ": {}", values.toArray());
@@ -96,7 +97,9 @@ public final class PluginLoggerFactory {
     }
 
     private static boolean isStringWarn(Method method, Object[] args) {
-        return method.getName().equals("warn") && args != null && args.length >= 2
+        return method.getName().equals("warn")
+                && args != null
+                && args.length >= 2
                 && method.getParameterTypes()[0] == String.class;
     }
 
@@ -117,7 +120,8 @@ public final class PluginLoggerFactory {
         String name = String.join(".", "org", "slf4j", "LoggerFactory");
         try {
             Class<?> factory = Class.forName(name, true, Logger.class.getClassLoader());
-            return MethodHandles.publicLookup().findStatic(factory, "getLogger", MethodType.methodType(Logger.class, String.class));
+            return MethodHandles.publicLookup()
+                    .findStatic(factory, "getLogger", MethodType.methodType(Logger.class, String.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

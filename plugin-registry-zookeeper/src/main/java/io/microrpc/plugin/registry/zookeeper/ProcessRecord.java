@@ -30,7 +30,9 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
     /** This process. */
     static ProcessRecord current() {
         ProcessHandle self = ProcessHandle.current();
-        return new ProcessRecord(self.pid(), self.info().startInstant().map(Instant::toEpochMilli).orElse(0L),
+        return new ProcessRecord(
+                self.pid(),
+                self.info().startInstant().map(Instant::toEpochMilli).orElse(0L),
                 currentPidNamespace().orElse(""));
     }
 
@@ -58,7 +60,9 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
         try {
             long pid = Long.parseLong(keys.getOrDefault("pid", ""));
             long started = Long.parseLong(keys.getOrDefault("started", "0"));
-            return pid > 0 ? Optional.of(new ProcessRecord(pid, started, keys.getOrDefault("pid-namespace", ""))) : Optional.empty();
+            return pid > 0
+                    ? Optional.of(new ProcessRecord(pid, started, keys.getOrDefault("pid-namespace", "")))
+                    : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -81,7 +85,9 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
         if (startedMillis <= 0) {
             return false;
         }
-        return handle.get().info().startInstant()
+        return handle.get()
+                .info()
+                .startInstant()
                 .map(s -> Math.abs(s.toEpochMilli() - startedMillis) > START_TOLERANCE.toMillis())
                 .orElse(false);
     }
@@ -105,7 +111,8 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
     /** Linux's {@code pid:[4026531836]}; empty elsewhere. */
     private static Optional<String> currentPidNamespace() {
         try {
-            return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
+            return Optional.of(
+                    Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString());
         } catch (Exception | LinkageError e) {
             return Optional.empty();
         }

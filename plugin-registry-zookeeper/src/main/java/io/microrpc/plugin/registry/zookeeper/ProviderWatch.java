@@ -56,9 +56,16 @@ final class ProviderWatch implements Registry.Subscription {
     /** The list last pushed; null before the first push. Touched only by the serial executor. */
     private List<ServiceInstance> pushed;
 
-    ProviderWatch(String service, Registry.Listener listener, CuratorFramework client, Layout layout,
-                  SnapshotStore snapshots, boolean emptyProtection, BooleanSupplier connected, String where,
-                  Executor blockingExecutor) {
+    ProviderWatch(
+            String service,
+            Registry.Listener listener,
+            CuratorFramework client,
+            Layout layout,
+            SnapshotStore snapshots,
+            boolean emptyProtection,
+            BooleanSupplier connected,
+            String where,
+            Executor blockingExecutor) {
         this.service = service;
         this.path = layout.providersPath(service);
         this.listener = listener;
@@ -68,17 +75,18 @@ final class ProviderWatch implements Registry.Subscription {
         this.where = where;
         this.serial = new SerialExecutor(blockingExecutor);
         this.cache = CuratorCache.build(client, path);
-        cache.listenable().addListener(CuratorCacheListener.builder()
-                .forAll((type, before, after) -> {
-                    if (loaded) {
-                        scheduleRefresh();
-                    }
-                })
-                .forInitialized(() -> {
-                    loaded = true;
-                    scheduleRefresh();
-                })
-                .build());
+        cache.listenable()
+                .addListener(CuratorCacheListener.builder()
+                        .forAll((type, before, after) -> {
+                            if (loaded) {
+                                scheduleRefresh();
+                            }
+                        })
+                        .forInitialized(() -> {
+                            loaded = true;
+                            scheduleRefresh();
+                        })
+                        .build());
     }
 
     /** Starts watching; if ZooKeeper is unreachable now, pushes the snapshot meanwhile. */
@@ -116,7 +124,9 @@ final class ProviderWatch implements Registry.Subscription {
         }
         List<ServiceInstance> providers = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
-        cache.stream().filter(d -> !d.getPath().equals(path) && ZKPaths.getPathAndNode(d.getPath()).getPath().equals(path))
+        cache.stream()
+                .filter(d -> !d.getPath().equals(path)
+                        && ZKPaths.getPathAndNode(d.getPath()).getPath().equals(path))
                 .forEach(d -> decode(d, providers, seen));
         reportedMalformed.keySet().retainAll(seen.keySet());
         providers.sort(Comparator.comparing(ServiceInstance::address));
@@ -126,12 +136,19 @@ final class ProviderWatch implements Registry.Subscription {
         }
         if (next.isEmpty() && emptyProtection && pushed != null && !pushed.isEmpty()) {
             if (connected.getAsBoolean()) {
-                log.warn("Empty-push protection: ZooKeeper reports no providers of {} at {}; keeping the {} known "
-                        + "ones until one registers (registry.zookeeper.empty-protection=false turns this off)",
-                        service, path, pushed.size());
+                log.warn(
+                        "Empty-push protection: ZooKeeper reports no providers of {} at {}; keeping the {} known "
+                                + "ones until one registers (registry.zookeeper.empty-protection=false turns this off)",
+                        service,
+                        path,
+                        pushed.size());
             } else {
-                log.warn("Empty-push protection: ignoring an empty provider list for {} while the connection to {} "
-                        + "is down; keeping the {} known providers", service, where, pushed.size());
+                log.warn(
+                        "Empty-push protection: ignoring an empty provider list for {} while the connection to {} "
+                                + "is down; keeping the {} known providers",
+                        service,
+                        where,
+                        pushed.size());
             }
             return;
         }
@@ -157,12 +174,24 @@ final class ProviderWatch implements Registry.Subscription {
         if (closed || loaded || pushed != null) {
             return;
         }
-        snapshots.read(service).ifPresentOrElse(s -> {
-            log.warn("ZooKeeper at {} is unreachable; using the snapshot of {} providers of {} written {} ({}) until it is back",
-                    where, s.providers().size(), service, s.written(), s.file());
-            push(s.providers());
-        }, () -> log.warn("ZooKeeper at {} is unreachable and there is no snapshot of {} ({}); no providers until it is back",
-                where, service, snapshots.file(service)));
+        snapshots
+                .read(service)
+                .ifPresentOrElse(
+                        s -> {
+                            log.warn(
+                                    "ZooKeeper at {} is unreachable; using the snapshot of {} providers of {} written {} ({}) until it is back",
+                                    where,
+                                    s.providers().size(),
+                                    service,
+                                    s.written(),
+                                    s.file());
+                            push(s.providers());
+                        },
+                        () -> log.warn(
+                                "ZooKeeper at {} is unreachable and there is no snapshot of {} ({}); no providers until it is back",
+                                where,
+                                service,
+                                snapshots.file(service)));
     }
 
     private void push(List<ServiceInstance> providers) {

@@ -54,7 +54,10 @@ final class Registrations {
         String path = layout.providerPath(instance);
         byPath.put(path, instance);
         if (!client.getZookeeperClient().isConnected()) {
-            log.warn("ZooKeeper is unreachable; {} will be registered at {} when the connection is back", instance, path);
+            log.warn(
+                    "ZooKeeper is unreachable; {} will be registered at {} when the connection is back",
+                    instance,
+                    path);
             return;
         }
         write(path, instance);
@@ -97,8 +100,11 @@ final class Registrations {
                     log.debug("Not restoring {}: the registry is stopping", e.getValue(), ex);
                     return written;
                 }
-                log.warn("Could not restore the registration of {} at {}; retrying on the next reconnection",
-                        e.getValue(), e.getKey(), ex);
+                log.warn(
+                        "Could not restore the registration of {} at {}; retrying on the next reconnection",
+                        e.getValue(),
+                        e.getKey(),
+                        ex);
             }
         }
         return written;
@@ -114,7 +120,9 @@ final class Registrations {
             return;
         }
         try {
-            client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
+            client.create()
+                    .creatingParentsIfNeeded()
+                    .withMode(CreateMode.EPHEMERAL)
                     .forPath(ProcessRecord.path(session), owner.encode());
         } catch (KeeperException.NodeExistsException e) {
             log.debug("The process record of session 0x{} exists", Long.toHexString(session));
@@ -134,7 +142,10 @@ final class Registrations {
                 current = client.getData().storingStatIn(stat).forPath(path);
             } catch (KeeperException.NoNodeException e) {
                 try {
-                    client.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+                    client.create()
+                            .creatingParentsIfNeeded()
+                            .withMode(CreateMode.EPHEMERAL)
+                            .forPath(path, data);
                     log.info("Registered {} at {}", instance, path);
                     return true;
                 } catch (KeeperException.NodeExistsException raced) {
@@ -150,17 +161,31 @@ final class Registrations {
                     log.info("Updated {} at {}", instance, path);
                     return true;
                 }
-                client.transaction().forOperations(
-                        client.transactionOp().delete().withVersion(stat.getVersion()).forPath(path),
-                        client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(path, data));
-                log.info("Registered {} at {}, taking the node over from {}", instance, path,
-                        stat.getEphemeralOwner() == 0 ? "a persistent node" : "session 0x" + Long.toHexString(stat.getEphemeralOwner()));
+                client.transaction()
+                        .forOperations(
+                                client.transactionOp()
+                                        .delete()
+                                        .withVersion(stat.getVersion())
+                                        .forPath(path),
+                                client.transactionOp()
+                                        .create()
+                                        .withMode(CreateMode.EPHEMERAL)
+                                        .forPath(path, data));
+                log.info(
+                        "Registered {} at {}, taking the node over from {}",
+                        instance,
+                        path,
+                        stat.getEphemeralOwner() == 0
+                                ? "a persistent node"
+                                : "session 0x" + Long.toHexString(stat.getEphemeralOwner()));
                 return true;
-            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException | KeeperException.NodeExistsException raced) {
+            } catch (KeeperException.NoNodeException
+                    | KeeperException.BadVersionException
+                    | KeeperException.NodeExistsException raced) {
                 log.debug("{} changed while registering; attempt {} of {}", path, attempt, ATTEMPTS, raced);
             }
         }
-        throw new IllegalStateException(path + " kept changing while " + instance + " was being registered ("
-                + ATTEMPTS + " attempts); is another process registering the same address?");
+        throw new IllegalStateException(path + " kept changing while " + instance + " was being registered (" + ATTEMPTS
+                + " attempts); is another process registering the same address?");
     }
 }

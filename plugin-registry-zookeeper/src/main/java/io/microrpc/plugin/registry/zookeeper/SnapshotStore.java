@@ -53,7 +53,11 @@ final class SnapshotStore {
     /** Replaces the snapshot of {@code service}; failures are logged, never thrown. */
     void write(String service, List<ServiceInstance> providers) {
         StringBuilder sb = new StringBuilder(64 + providers.size() * 128);
-        sb.append("# microrpc providers of ").append(service).append(", written ").append(clock.instant()).append('\n');
+        sb.append("# microrpc providers of ")
+                .append(service)
+                .append(", written ")
+                .append(clock.instant())
+                .append('\n');
         for (ServiceInstance p : providers) {
             sb.append('[').append(Layout.encode(p.address())).append("]\n");
             sb.append(new String(NodeData.encode(p), StandardCharsets.UTF_8));
@@ -73,8 +77,11 @@ final class SnapshotStore {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            log.warn("Could not write the provider snapshot {}; a restart while ZooKeeper is down would not find "
-                    + "these providers", target, e);
+            log.warn(
+                    "Could not write the provider snapshot {}; a restart while ZooKeeper is down would not find "
+                            + "these providers",
+                    target,
+                    e);
         }
     }
 
@@ -99,7 +106,8 @@ final class SnapshotStore {
             if (line.startsWith("[") && line.endsWith("]")) {
                 if (name != null) {
                     try {
-                        providers.add(NodeData.decode(service, name, body.toString().getBytes(StandardCharsets.UTF_8)));
+                        providers.add(
+                                NodeData.decode(service, name, body.toString().getBytes(StandardCharsets.UTF_8)));
                     } catch (IllegalArgumentException e) {
                         log.warn("Skipping provider [{}] in the snapshot {}: {}", name, f, e.getMessage());
                     }

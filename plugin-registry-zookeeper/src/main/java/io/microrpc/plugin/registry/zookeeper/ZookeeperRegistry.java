@@ -56,6 +56,7 @@ public final class ZookeeperRegistry implements Registry {
     private final ConnectionStateListener stateListener = (client, state) -> stateChanged(state);
     /** Guards starting, connecting and stopping. */
     private final Object lifecycle = new Object();
+
     private boolean started;
     private volatile ZookeeperSettings settings;
     private volatile Executor executor;
@@ -101,7 +102,9 @@ public final class ZookeeperRegistry implements Registry {
             snapshots = new SnapshotStore(s.snapshotDir(), context.clock());
             started = true;
         }
-        log.info("ZooKeeper registry ready; it connects to {} on the first registration or subscription", s.describeAddress());
+        log.info(
+                "ZooKeeper registry ready; it connects to {} on the first registration or subscription",
+                s.describeAddress());
     }
 
     /** The registrations of the connected client: connects first if this is the first use. */
@@ -126,8 +129,10 @@ public final class ZookeeperRegistry implements Registry {
                 embedded = new EmbeddedZookeeper(s.embeddedPort(), s.embeddedDataDir(), s.sessionTimeout());
                 if (provider && !embedded.tryStart()) {
                     portTaken = true;
-                    log.info("127.0.0.1:{} is taken, presumably by another microrpc process's embedded ZooKeeper; "
-                            + "connecting to it as a client", s.embeddedPort());
+                    log.info(
+                            "127.0.0.1:{} is taken, presumably by another microrpc process's embedded ZooKeeper; "
+                                    + "connecting to it as a client",
+                            s.embeddedPort());
                 }
                 connect = embedded.connectString();
             }
@@ -140,12 +145,18 @@ public final class ZookeeperRegistry implements Registry {
                 log.info("Connected to ZooKeeper at {} (root {})", s.describeAddress(), s.root());
             } else {
                 outageSince = started;
-                String why = !s.embedded() ? "registry.zookeeper.address sets the ensemble"
-                        : portTaken && !embedded.running() ? "the port is taken but no ZooKeeper server answers there: "
-                                + "another program on it? registry.zookeeper.embedded-port chooses another"
-                        : "a provider process runs the embedded server: none runs yet, or it is starting";
-                log.warn("ZooKeeper at {} is unreachable after {} ms; carrying on: registrations wait for the connection, "
-                        + "subscriptions use their snapshots ({})", s.describeAddress(), s.connectionTimeout().toMillis(), why);
+                String why = !s.embedded()
+                        ? "registry.zookeeper.address sets the ensemble"
+                        : portTaken && !embedded.running()
+                                ? "the port is taken but no ZooKeeper server answers there: "
+                                        + "another program on it? registry.zookeeper.embedded-port chooses another"
+                                : "a provider process runs the embedded server: none runs yet, or it is starting";
+                log.warn(
+                        "ZooKeeper at {} is unreachable after {} ms; carrying on: registrations wait for the connection, "
+                                + "subscriptions use their snapshots ({})",
+                        s.describeAddress(),
+                        s.connectionTimeout().toMillis(),
+                        why);
             }
         } catch (Exception | Error e) {
             disconnect();
@@ -153,8 +164,12 @@ public final class ZookeeperRegistry implements Registry {
         }
     }
 
-    private static CuratorFramework newClient(String connect, ZookeeperSettings s, Executor executor,
-                                              EmbeddedZookeeper embedded, Runnable whileEmbeddedUnavailable) {
+    private static CuratorFramework newClient(
+            String connect,
+            ZookeeperSettings s,
+            Executor executor,
+            EmbeddedZookeeper embedded,
+            Runnable whileEmbeddedUnavailable) {
         int base = (int) s.retryBase().toMillis();
         CuratorFrameworkFactory.Builder b = CuratorFrameworkFactory.builder()
                 .connectString(connect)
@@ -167,13 +182,16 @@ public final class ZookeeperRegistry implements Registry {
                 .runSafeService(executor);
         if (embedded != null) {
             // One standalone server: nothing to track, and the client waits quietly while it is down.
-            b.ensembleTracker(false).zookeeperFactory(EmbeddedHostProvider.factory(embedded.port(), whileEmbeddedUnavailable));
+            b.ensembleTracker(false)
+                    .zookeeperFactory(EmbeddedHostProvider.factory(embedded.port(), whileEmbeddedUnavailable));
         }
         if (!s.chroot().isEmpty()) {
             // A namespace rather than a chroot in the connect string: Curator creates it if missing.
             b.namespace(s.chroot().substring(1));
         }
-        s.auth().ifPresent(auth -> b.authorization("digest", auth.getBytes(StandardCharsets.UTF_8)).aclProvider(CREATOR_ALL));
+        s.auth()
+                .ifPresent(auth -> b.authorization("digest", auth.getBytes(StandardCharsets.UTF_8))
+                        .aclProvider(CREATOR_ALL));
         return b.build();
     }
 
@@ -207,20 +225,26 @@ public final class ZookeeperRegistry implements Registry {
                 if (outageSince == NO_OUTAGE) {
                     outageSince = ticker.nanoTime();
                     EmbeddedZookeeper e = embedded;
-                    log.warn("Lost the connection to ZooKeeper at {}; reconnecting. Consumers keep the providers they know{}",
-                            settings.describeAddress(), e == null ? ""
-                                    : provider ? "; this process starts the embedded server if its host went away"
-                                    : "; a provider process starts the embedded server again if its host went away");
+                    log.warn(
+                            "Lost the connection to ZooKeeper at {}; reconnecting. Consumers keep the providers they know{}",
+                            settings.describeAddress(),
+                            e == null
+                                    ? ""
+                                    : provider
+                                            ? "; this process starts the embedded server if its host went away"
+                                            : "; a provider process starts the embedded server again if its host went away");
                 }
                 watches.forEach(ProviderWatch::connectionLost);
             }
             case LOST -> {
-                log.info("The ZooKeeper session 0x{} ended (no connection within the session timeout, {} ms); its nodes "
-                        + "are gone, and registrations are written again in a new session", Long.toHexString(lastSession),
+                log.info(
+                        "The ZooKeeper session 0x{} ended (no connection within the session timeout, {} ms); its nodes "
+                                + "are gone, and registrations are written again in a new session",
+                        Long.toHexString(lastSession),
                         settings.sessionTimeout().toMillis());
                 watches.forEach(ProviderWatch::connectionLost);
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -240,12 +264,18 @@ public final class ZookeeperRegistry implements Registry {
             return;
         }
         EmbeddedZookeeper e = embedded;
-        String registered = r.size() == 0 ? ""
+        String registered = r.size() == 0
+                ? ""
                 : written == 0 ? "; registrations intact" : "; " + written + " registrations written again";
-        log.info("Connected to ZooKeeper at {}{} after {} ms ({} 0x{}{}{})", settings.describeAddress(),
-                previous == 0 ? "" : " again", TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - since),
+        log.info(
+                "Connected to ZooKeeper at {}{} after {} ms ({} 0x{}{}{})",
+                settings.describeAddress(),
+                previous == 0 ? "" : " again",
+                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - since),
                 previous == 0 ? "session" : previous == session ? "same session" : "new session",
-                Long.toHexString(session), registered, e != null && e.running() ? "; this process runs the embedded server now" : "");
+                Long.toHexString(session),
+                registered,
+                e != null && e.running() ? "; this process runs the embedded server now" : "");
     }
 
     private long sessionId() {
@@ -273,7 +303,10 @@ public final class ZookeeperRegistry implements Registry {
         } catch (IOException | RuntimeException ex) {
             if (!takeoverFailureLogged) {
                 takeoverFailureLogged = true;
-                log.warn("Could not start the embedded ZooKeeper server on {} (retrying while it is down)", e.connectString(), ex);
+                log.warn(
+                        "Could not start the embedded ZooKeeper server on {} (retrying while it is down)",
+                        e.connectString(),
+                        ex);
             } else {
                 log.debug("Could not start the embedded ZooKeeper server on {}", e.connectString(), ex);
             }
@@ -331,8 +364,16 @@ public final class ZookeeperRegistry implements Registry {
         } catch (Exception e) {
             throw new IllegalStateException("could not connect to ZooKeeper at " + settings.describeAddress(), e);
         }
-        ProviderWatch watch = new ProviderWatch(service, listener, c, layout, snapshots, settings.emptyProtection(),
-                () -> c.getZookeeperClient().isConnected(), settings.describeAddress(), executor);
+        ProviderWatch watch = new ProviderWatch(
+                service,
+                listener,
+                c,
+                layout,
+                snapshots,
+                settings.emptyProtection(),
+                () -> c.getZookeeperClient().isConnected(),
+                settings.describeAddress(),
+                executor);
         watches.add(watch);
         watch.start();
         return () -> {

@@ -28,13 +28,23 @@ final class ZookeeperSettings {
     private final Path snapshotDir;
 
     private ZookeeperSettings(PluginConfig c, Path dataDirectory) {
-        c.checkKnown("address", "root", "session-timeout", "connection-timeout", "retry-base", "retry-max", "auth",
-                "empty-protection", "embedded-port", "embedded-data-dir");
+        c.checkKnown(
+                "address",
+                "root",
+                "session-timeout",
+                "connection-timeout",
+                "retry-base",
+                "retry-max",
+                "auth",
+                "empty-protection",
+                "embedded-port",
+                "embedded-data-dir");
         String address = c.getString("address", "");
         int slash = address.indexOf('/');
         this.connectString = slash < 0 ? address : address.substring(0, slash);
         this.chroot = slash < 0 ? "" : address.substring(slash);
-        if (!chroot.isEmpty() && (chroot.equals("/") || chroot.endsWith("/") || chroot.contains("//") || connectString.isEmpty())) {
+        if (!chroot.isEmpty()
+                && (chroot.equals("/") || chroot.endsWith("/") || chroot.contains("//") || connectString.isEmpty())) {
             throw c.invalid("address", address, "host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/microrpc");
         }
         this.sessionTimeout = positive(c, "session-timeout", Duration.ofSeconds(30));
@@ -134,5 +144,4 @@ final class ZookeeperSettings {
         }
         return d;
     }
-
 }

@@ -18,14 +18,22 @@ public final class EmbeddedProviderMain {
     private EmbeddedProviderMain() {}
 
     public static void main(String[] args) throws Exception {
-        KernelSettings s = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(Path.of(args[1])).pluginsWatch(false).dataDir(Path.of(args[3]))
+        KernelSettings s = KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(Path.of(args[1]))
+                .pluginsWatch(false)
+                .dataDir(Path.of(args[3]))
                 .extensionKey("registry.zookeeper.embedded-port", args[2])
                 .extensionKey("registry.zookeeper.session-timeout", args[4])
                 .extensionKey("registry.zookeeper.connection-timeout", "2s")
                 .extensionKey("registry.zookeeper.retry-base", "100ms")
                 .build();
-        try (MicroRpc kernel = MicroRpc.builder().settings(s).extension(new JavaTestSerializer()).start()) {
+        try (MicroRpc kernel = MicroRpc.builder()
+                .settings(s)
+                .extension(new JavaTestSerializer())
+                .start()) {
             kernel.export(EchoApi.class, new NamedEcho(args[0]));
             System.out.println("EXPORTED " + kernel.port());
             System.out.flush();

@@ -32,28 +32,41 @@ class EmbeddedServerTest {
     }
 
     private static TestContext embedded(Path data, int port) {
-        return TestContext.of(data).with("embedded-port", String.valueOf(port))
-                .with("session-timeout", "4s").with("connection-timeout", "2s").with("retry-base", "100ms");
+        return TestContext.of(data)
+                .with("embedded-port", String.valueOf(port))
+                .with("session-timeout", "4s")
+                .with("connection-timeout", "2s")
+                .with("retry-base", "100ms");
     }
 
     private static Set<Thread> threads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).collect(Collectors.toSet());
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .collect(Collectors.toSet());
     }
 
     @Test
-    void firstProviderRunsTheServerOthersJoinItAndAProviderTakesItOverWhenItGoesAndNothingKeepsRunning() throws Exception {
+    void firstProviderRunsTheServerOthersJoinItAndAProviderTakesItOverWhenItGoesAndNothingKeepsRunning()
+            throws Exception {
         Set<Thread> before = threads();
         int port = freePort();
         ZookeeperRegistry first = ZkTesting.start(embedded(dir.resolve("a"), port));
-        assertThat(dir.resolve("a/zookeeper")).as("start() alone does not connect, nor start a server").doesNotExist();
+        assertThat(dir.resolve("a/zookeeper"))
+                .as("start() alone does not connect, nor start a server")
+                .doesNotExist();
         first.register(instance(SERVICE, 7001));
-        assertThat(dir.resolve("a/zookeeper")).as("data under dataDirectory()/zookeeper").isDirectory();
+        assertThat(dir.resolve("a/zookeeper"))
+                .as("data under dataDirectory()/zookeeper")
+                .isDirectory();
 
         // Session timeout 20 s: the takeover below must not wait for it.
-        ZookeeperRegistry second = ZkTesting.start(embedded(dir.resolve("b"), port).with("session-timeout", "20s"));
+        ZookeeperRegistry second =
+                ZkTesting.start(embedded(dir.resolve("b"), port).with("session-timeout", "20s"));
         Pushes pushes = new Pushes();
         second.subscribe(SERVICE, pushes);
-        assertThat(dir.resolve("b/zookeeper")).as("the second one is only a client").doesNotExist();
+        assertThat(dir.resolve("b/zookeeper"))
+                .as("the second one is only a client")
+                .doesNotExist();
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
         second.register(instance(SERVICE, 7002));
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().size() == 2);
@@ -68,7 +81,8 @@ class EmbeddedServerTest {
             assertThat(dir.resolve("b/zookeeper")).isDirectory();
             assertThat(children(port, "/microrpc/" + SERVICE + "/providers")).containsExactly("127.0.0.1:7002");
         });
-        assertThat(second.client().getZookeeperClient().getZooKeeper().getSessionId()).isNotEqualTo(session);
+        assertThat(second.client().getZookeeperClient().getZooKeeper().getSessionId())
+                .isNotEqualTo(session);
         await().atMost(Duration.ofSeconds(10)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7002")));
         assertThat(pushes.wipedAfterKnowingProviders()).isFalse();
 
@@ -77,11 +91,13 @@ class EmbeddedServerTest {
             s.setReuseAddress(true);
             s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(threads().stream()
-                .filter(t -> !before.contains(t))
-                .map(Thread::getName)
-                .filter(n -> !n.startsWith("test-blocking") && !n.startsWith("awaitility")))
-                .as("threads left running after stop()").isEmpty());
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(threads().stream()
+                                .filter(t -> !before.contains(t))
+                                .map(Thread::getName)
+                                .filter(n -> !n.startsWith("test-blocking") && !n.startsWith("awaitility")))
+                        .as("threads left running after stop()")
+                        .isEmpty());
     }
 
     @Test
@@ -93,15 +109,21 @@ class EmbeddedServerTest {
             Pushes pushes = new Pushes();
             String log = ZkTesting.logOf(() -> {
                 consumer.subscribe(SERVICE, pushes);
-                assertThat(dir.resolve("consumer/zookeeper")).as("a consumer does not run the server").doesNotExist();
+                assertThat(dir.resolve("consumer/zookeeper"))
+                        .as("a consumer does not run the server")
+                        .doesNotExist();
                 provider.register(instance(SERVICE, 7001));
-                await().atMost(Duration.ofSeconds(10)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
             });
             assertThat(dir.resolve("provider/zookeeper")).isDirectory();
-            assertThat(log).contains("ZooKeeper at 127.0.0.1:" + port + " (embedded) is unreachable")
+            assertThat(log)
+                    .contains("ZooKeeper at 127.0.0.1:" + port + " (embedded) is unreachable")
                     .contains("a provider process runs the embedded server");
-            assertThat(log).as("the client made no connection attempt while nothing served the port")
-                    .doesNotContain("Closing socket connection").doesNotContain("Connection refused");
+            assertThat(log)
+                    .as("the client made no connection attempt while nothing served the port")
+                    .doesNotContain("Closing socket connection")
+                    .doesNotContain("Connection refused");
         } finally {
             consumer.stop();
             provider.stop();
@@ -123,17 +145,22 @@ class EmbeddedServerTest {
             // The new version starts the server again from the same data: its session and node are still there.
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
                 assertThat(next.client().getZookeeperClient().isConnected()).isTrue();
-                assertThat(children(port, "/microrpc/" + SERVICE + "/providers")).containsExactly("127.0.0.1:7001");
+                assertThat(children(port, "/microrpc/" + SERVICE + "/providers"))
+                        .containsExactly("127.0.0.1:7001");
             });
-            assertThat(next.client().getZookeeperClient().getZooKeeper().getSessionId()).isEqualTo(session);
+            assertThat(next.client().getZookeeperClient().getZooKeeper().getSessionId())
+                    .isEqualTo(session);
         } finally {
             next.stop();
         }
     }
 
     private static List<String> children(int port, String path) throws Exception {
-        try (CuratorFramework c = CuratorFrameworkFactory.builder().connectString("127.0.0.1:" + port)
-                .retryPolicy(new RetryOneTime(100)).runSafeService(Runnable::run).build()) {
+        try (CuratorFramework c = CuratorFrameworkFactory.builder()
+                .connectString("127.0.0.1:" + port)
+                .retryPolicy(new RetryOneTime(100))
+                .runSafeService(Runnable::run)
+                .build()) {
             c.start();
             c.blockUntilConnected();
             return c.getChildren().forPath(path);
@@ -155,8 +182,12 @@ class EmbeddedServerTest {
             Pushes pushes = new Pushes();
             r.subscribe(SERVICE, pushes);
             await().atMost(Duration.ofSeconds(5)).until(() -> pushes.count() > 0);
-            assertThat(pushes.latest()).as("the ephemeral node went with the closed session").isEmpty();
-            assertThat(children(port, "/microrpc/" + SERVICE)).as("persistent parents stayed").containsExactly("providers");
+            assertThat(pushes.latest())
+                    .as("the ephemeral node went with the closed session")
+                    .isEmpty();
+            assertThat(children(port, "/microrpc/" + SERVICE))
+                    .as("persistent parents stayed")
+                    .containsExactly("providers");
         } finally {
             r.stop();
         }

@@ -22,8 +22,11 @@ class EnsembleTest {
     Path dir;
 
     private TestContext context(String name, TestingCluster cluster) {
-        return TestContext.of(dir.resolve(name)).with("address", cluster.getConnectString())
-                .with("session-timeout", "5s").with("connection-timeout", "5s").with("retry-base", "100ms");
+        return TestContext.of(dir.resolve(name))
+                .with("address", cluster.getConnectString())
+                .with("session-timeout", "5s")
+                .with("connection-timeout", "5s")
+                .with("retry-base", "100ms");
     }
 
     @Test
@@ -42,15 +45,18 @@ class EnsembleTest {
             registries.add(consumer);
             Pushes pushes = new Pushes();
             consumer.subscribe(SERVICE, pushes);
-            await().atMost(Duration.ofSeconds(10)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
 
-            InstanceSpec connectedTo = cluster.findConnectionInstance(consumer.client().getZookeeperClient().getZooKeeper());
+            InstanceSpec connectedTo = cluster.findConnectionInstance(
+                    consumer.client().getZookeeperClient().getZooKeeper());
             assertThat(cluster.killServer(connectedTo)).isTrue();
 
             ZookeeperRegistry late = ZkTesting.start(context("late", cluster));
             registries.add(late);
             late.register(instance(SERVICE, 7002));
-            await().atMost(Duration.ofSeconds(20)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001", "127.0.0.1:7002")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001", "127.0.0.1:7002")));
             assertThat(pushes.wipedAfterKnowingProviders()).isFalse();
         } finally {
             registries.forEach(ZookeeperRegistry::stop);

@@ -19,9 +19,16 @@ class NodeDataTest {
 
     @Test
     void everyFieldRoundTripsIncludingEscapedCharacters() {
-        ServiceInstance i = ServiceInstance.builder(SERVICE, "10.0.0.7", 7420).weight(0).protocolVersion(2).version("2.1").group("g")
-                .serializers(List.of("protostuff")).startTimestampMillis(123L)
-                .metadata("zone", "eu-1").metadata("odd=key", "line1\nline2\\end\r").build();
+        ServiceInstance i = ServiceInstance.builder(SERVICE, "10.0.0.7", 7420)
+                .weight(0)
+                .protocolVersion(2)
+                .version("2.1")
+                .group("g")
+                .serializers(List.of("protostuff"))
+                .startTimestampMillis(123L)
+                .metadata("zone", "eu-1")
+                .metadata("odd=key", "line1\nline2\\end\r")
+                .build();
 
         byte[] data = NodeData.encode(i);
 
@@ -32,7 +39,8 @@ class NodeDataTest {
 
     @Test
     void aHandWrittenNodeWithSpacesCommentsAndUnknownKeysIsAccepted() {
-        ServiceInstance i = decode("10.0.0.7:7420", "# written by hand\n\n weight = 30 \r\nfuture-key=whatever\nserializers= a , b,\n");
+        ServiceInstance i = decode(
+                "10.0.0.7:7420", "# written by hand\n\n weight = 30 \r\nfuture-key=whatever\nserializers= a , b,\n");
 
         assertThat(i.weight()).isEqualTo(30);
         assertThat(i.serializers()).containsExactly("a", "b");
@@ -52,7 +60,8 @@ class NodeDataTest {
 
     @Test
     void ipv6AndPercentEncodedNamesDecode() {
-        ServiceInstance i = ServiceInstance.builder(SERVICE, "fe80::1%eth0", 7420).build();
+        ServiceInstance i =
+                ServiceInstance.builder(SERVICE, "fe80::1%eth0", 7420).build();
         String name = Layout.encode(i.address());
 
         assertThat(name).isEqualTo("fe80::1%25eth0:7420");
@@ -63,7 +72,8 @@ class NodeDataTest {
     void malformedNodesAreRefusedWithTheReason() {
         assertThatThrownBy(() -> decode("no-port", "weight=1")).hasMessage("the node name is not host:port");
         assertThatThrownBy(() -> decode(":7420", "weight=1")).hasMessage("the node name is not host:port");
-        assertThatThrownBy(() -> decode("h:99999", "weight=1")).hasMessage("port in the node name: 99999 (expected: 1-65535)");
+        assertThatThrownBy(() -> decode("h:99999", "weight=1"))
+                .hasMessage("port in the node name: 99999 (expected: 1-65535)");
         assertThatThrownBy(() -> decode("h:%zz", "weight=1")).hasMessage("the node name is not host:port");
         assertThatThrownBy(() -> decode("h:1", "")).hasMessage("no data (expected: key=value lines)");
         assertThatThrownBy(() -> decode("h:1", "weight=-1")).hasMessage("weight: -1 (expected: 0-1000000)");
@@ -73,7 +83,8 @@ class NodeDataTest {
         assertThatThrownBy(() -> decode("h:1", "=1")).hasMessage("line 1 has an empty key");
         assertThatThrownBy(() -> decode("h:1", "protocol=0")).hasMessage("protocol: '0' (expected: 1-255)");
         assertThatThrownBy(() -> decode("h:1", "protocol=256")).hasMessage("protocol: '256' (expected: 1-255)");
-        assertThatThrownBy(() -> decode("h:1", "start-timestamp=soon")).hasMessage("start-timestamp: 'soon' (expected: an integer)");
+        assertThatThrownBy(() -> decode("h:1", "start-timestamp=soon"))
+                .hasMessage("start-timestamp: 'soon' (expected: an integer)");
         assertThatThrownBy(() -> NodeData.decode(SERVICE, "h:1", new byte[] {'w', '=', (byte) 0xc3}))
                 .hasMessage("data is not UTF-8 text");
     }

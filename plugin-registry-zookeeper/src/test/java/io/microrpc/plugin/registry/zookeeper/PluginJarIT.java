@@ -6,23 +6,23 @@ import static org.awaitility.Awaitility.await;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PackagedPlugin;
-import io.microrpc.kernel.testing.CallerLoad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.apache.curator.framework.CuratorFramework;
-import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +34,13 @@ class PluginJarIT {
     Path dir;
 
     private KernelSettings settings(String name, Path plugins, TestingServer server) {
-        return KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(plugins).pluginsWatch(false).dataDir(dir.resolve(name))
+        return KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
+                .dataDir(dir.resolve(name))
                 .extensionKey("registry.zookeeper.address", server.getConnectString())
                 .extensionKey("registry.zookeeper.session-timeout", "4s")
                 .build();
@@ -46,14 +51,24 @@ class PluginJarIT {
         Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "registry-zookeeper.jar");
 
         try (TestingServer server = ZkTesting.server();
-             MicroRpc provider = MicroRpc.builder().settings(settings("p", plugins, server)).extension(new JavaTestSerializer()).start();
-             MicroRpc consumer = MicroRpc.builder().settings(settings("c", plugins, server)).extension(new JavaTestSerializer()).start()) {
+                MicroRpc provider = MicroRpc.builder()
+                        .settings(settings("p", plugins, server))
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc consumer = MicroRpc.builder()
+                        .settings(settings("c", plugins, server))
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             assertThat(consumer.activeExtensions().get("registry")).contains("zookeeper");
             provider.export(EchoApi.class, new EchoImpl());
-            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            EchoApi echo =
+                    consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
 
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> echo.echo("via a plugin JAR").equals("via a plugin JAR"));
-            assertThat(dir.resolve("c/plugins/registry-zookeeper/snapshots")).isDirectoryContaining("glob:**.providers");
+            await().atMost(Duration.ofSeconds(10))
+                    .ignoreExceptions()
+                    .until(() -> echo.echo("via a plugin JAR").equals("via a plugin JAR"));
+            assertThat(dir.resolve("c/plugins/registry-zookeeper/snapshots"))
+                    .isDirectoryContaining("glob:**.providers");
         }
     }
 
@@ -69,18 +84,29 @@ class PluginJarIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        KernelSettings.Builder base = KernelSettings.builder().serverPort(0).serverHost("127.0.0.1").serializer("java-test")
-                .pluginsDir(plugins).pluginsWatch(false)
+        KernelSettings.Builder base = KernelSettings.builder()
+                .serverPort(0)
+                .serverHost("127.0.0.1")
+                .serializer("java-test")
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
                 .extensionKey("registry.zookeeper.embedded-port", String.valueOf(port))
                 .extensionKey("registry.zookeeper.session-timeout", "4s");
-        try (MicroRpc provider = MicroRpc.builder().settings(base.dataDir(dir.resolve("ep")).build())
-                     .extension(new JavaTestSerializer()).start();
-             MicroRpc consumer = MicroRpc.builder().settings(base.dataDir(dir.resolve("ec")).build())
-                     .extension(new JavaTestSerializer()).start()) {
+        try (MicroRpc provider = MicroRpc.builder()
+                        .settings(base.dataDir(dir.resolve("ep")).build())
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc consumer = MicroRpc.builder()
+                        .settings(base.dataDir(dir.resolve("ec")).build())
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             assertThat(provider.plugins()).allMatch(r -> r.isStarted(), "the registry plugin started");
             provider.export(EchoApi.class, new EchoImpl());
-            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
-            await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() -> echo.echo("embedded").equals("embedded"));
+            EchoApi echo =
+                    consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            await().atMost(Duration.ofSeconds(15))
+                    .ignoreExceptions()
+                    .until(() -> echo.echo("embedded").equals("embedded"));
         }
     }
 
@@ -98,58 +124,76 @@ class PluginJarIT {
         String providers = "/microrpc/" + EchoApi.class.getName() + "/providers";
 
         try (TestingServer server = ZkTesting.server();
-             CuratorFramework admin = ZkTesting.client(server);
-             MicroRpc provider = MicroRpc.builder().settings(watching(settings("p", providerPlugins, server)))
-                     .extension(new JavaTestSerializer()).start();
-             MicroRpc consumer = MicroRpc.builder().settings(watching(settings("c", consumerPlugins, server)))
-                     .extension(new JavaTestSerializer()).start()) {
+                CuratorFramework admin = ZkTesting.client(server);
+                MicroRpc provider = MicroRpc.builder()
+                        .settings(watching(settings("p", providerPlugins, server)))
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc consumer = MicroRpc.builder()
+                        .settings(watching(settings("c", consumerPlugins, server)))
+                        .extension(new JavaTestSerializer())
+                        .start()) {
             provider.export(EchoApi.class, new EchoImpl());
             String node = providers + "/127.0.0.1:" + provider.port();
             long firstOwner = admin.checkExists().forPath(node).getEphemeralOwner();
-            EchoApi echo = consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
+            EchoApi echo =
+                    consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
             CallerLoad load = new CallerLoad(echo, 2).start();
             AtomicBoolean nodeMissing = new AtomicBoolean();
             AtomicBoolean watching = new AtomicBoolean(true);
-            Thread watcher = new Thread(() -> {
-                while (watching.get()) {
-                    try {
-                        if (admin.checkExists().forPath(node) == null) {
-                            nodeMissing.set(true);
+            Thread watcher = new Thread(
+                    () -> {
+                        while (watching.get()) {
+                            try {
+                                if (admin.checkExists().forPath(node) == null) {
+                                    nodeMissing.set(true);
+                                }
+                            } catch (Exception e) {
+                                nodeMissing.set(true);
+                            }
                         }
-                    } catch (Exception e) {
-                        nodeMissing.set(true);
-                    }
-                }
-            }, "node-watcher");
+                    },
+                    "node-watcher");
             watcher.start();
             try {
                 replace(newer, providerPlugins.resolve("registry-zookeeper.jar"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> provider.activeExtensions().get("registry").contains("0.1.1")
-                        && provider.generations().size() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> provider.activeExtensions().get("registry").contains("0.1.1")
+                                && provider.generations().size() == 1);
                 long secondOwner = admin.checkExists().forPath(node).getEphemeralOwner();
-                assertThat(secondOwner).as("the new version's session owns the node").isNotEqualTo(firstOwner);
+                assertThat(secondOwner)
+                        .as("the new version's session owns the node")
+                        .isNotEqualTo(firstOwner);
 
                 replace(newer, consumerPlugins.resolve("registry-zookeeper.jar"));
-                await().atMost(Duration.ofSeconds(30)).until(() -> consumer.activeExtensions().get("registry").contains("0.1.1")
-                        && consumer.generations().size() == 1);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> consumer.activeExtensions().get("registry").contains("0.1.1")
+                                && consumer.generations().size() == 1);
                 long before = load.calls();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 100);
                 assertThat(admin.checkExists().forPath(node).getEphemeralOwner())
-                        .as("the old version's session ended without taking the node along").isEqualTo(secondOwner);
+                        .as("the old version's session ended without taking the node along")
+                        .isEqualTo(secondOwner);
             } finally {
                 watching.set(false);
                 watcher.join(5_000);
                 load.stop();
             }
             assertThat(load.failures()).as("failed calls during the swaps").isEmpty();
-            assertThat(nodeMissing).as("the provider's node was missing at some moment").isFalse();
+            assertThat(nodeMissing)
+                    .as("the provider's node was missing at some moment")
+                    .isFalse();
             assertThat(admin.getChildren().forPath(providers)).containsExactly("127.0.0.1:" + provider.port());
-            assertThat(consumer.discoveredProviders().get(EchoApi.class.getName())).hasSize(1);
+            assertThat(consumer.discoveredProviders().get(EchoApi.class.getName()))
+                    .hasSize(1);
         }
     }
 
     private static KernelSettings watching(KernelSettings s) {
-        return s.toBuilder().pluginsWatch(true).pluginsWatchDebounce(Duration.ofMillis(100)).build();
+        return s.toBuilder()
+                .pluginsWatch(true)
+                .pluginsWatchDebounce(Duration.ofMillis(100))
+                .build();
     }
 
     /** Moves a copy of {@code jar} into place at once, as a deployment tool would. */
@@ -166,7 +210,8 @@ class PluginJarIT {
             manifest.getMainAttributes().putValue("Plugin-Version", version);
             try (JarOutputStream os = new JarOutputStream(Files.newOutputStream(out), manifest)) {
                 for (JarEntry e : java.util.Collections.list(in.entries())) {
-                    if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME) || e.getName().equalsIgnoreCase("META-INF/")) {
+                    if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)
+                            || e.getName().equalsIgnoreCase("META-INF/")) {
                         continue;
                     }
                     os.putNextEntry(new JarEntry(e.getName()));

@@ -21,9 +21,11 @@ class PluginLoggerFactoryTest {
             + "except it is a SessionExpiredException or SessionTimeoutException.";
 
     private static Exception endOfStream() throws Exception {
-        Constructor<?> c = Class.forName("org.apache.zookeeper.ClientCnxn$EndOfStreamException").getDeclaredConstructor(String.class);
+        Constructor<?> c = Class.forName("org.apache.zookeeper.ClientCnxn$EndOfStreamException")
+                .getDeclaredConstructor(String.class);
         c.setAccessible(true);
-        return (Exception) c.newInstance("Unable to read additional data from server sessionid 0x1, likely server has closed socket");
+        return (Exception) c.newInstance(
+                "Unable to read additional data from server sessionid 0x1, likely server has closed socket");
     }
 
     @Test
@@ -34,20 +36,25 @@ class PluginLoggerFactoryTest {
             CLIENT.warn("Connecting failed", new ConnectException("Connection refused"));
         });
         assertThat(log.lines()).hasSize(2);
-        assertThat(log).contains("INFO org.apache.zookeeper.ClientCnxn - Session 0x1 for server localhost/127.0.0.1:2181, "
+        assertThat(log)
+                .contains("INFO org.apache.zookeeper.ClientCnxn - Session 0x1 for server localhost/127.0.0.1:2181, "
                         + "Closing socket connection. Attempting reconnect except it is a SessionExpiredException or "
                         + "SessionTimeoutException.: EndOfStreamException: Unable to read additional data from server")
-                .contains("INFO org.apache.zookeeper.ClientCnxn - Connecting failed: java.net.ConnectException: Connection refused")
-                .doesNotContain("WARN").doesNotContain("\tat ");
+                .contains(
+                        "INFO org.apache.zookeeper.ClientCnxn - Connecting failed: java.net.ConnectException: Connection refused")
+                .doesNotContain("WARN")
+                .doesNotContain("\tat ");
     }
 
     @Test
     void otherWarningsOfTheClientAndOtherLoggersAreUntouched() throws Exception {
         String log = ZkTesting.logOf(() -> {
-            CLIENT.warn(WARNING, "1", "localhost/127.0.0.1:2181", new IOException("Packet len 5000000 is out of range!"));
+            CLIENT.warn(
+                    WARNING, "1", "localhost/127.0.0.1:2181", new IOException("Packet len 5000000 is out of range!"));
             CLIENT.warn("Unexpected exception", new IllegalStateException("bug"));
         });
-        assertThat(log).contains("WARN org.apache.zookeeper.ClientCnxn - Session 0x1 for server localhost/127.0.0.1:2181")
+        assertThat(log)
+                .contains("WARN org.apache.zookeeper.ClientCnxn - Session 0x1 for server localhost/127.0.0.1:2181")
                 .contains("java.io.IOException: Packet len 5000000 is out of range!")
                 .contains("WARN org.apache.zookeeper.ClientCnxn - Unexpected exception")
                 .contains("java.lang.IllegalStateException: bug")

@@ -12,7 +12,8 @@ public final class ProviderMain {
     private ProviderMain() {}
 
     public static void main(String[] args) throws Exception {
-        ZookeeperRegistry registry = ZkTesting.start(TestContext.of(Path.of(args[3])).with("address", args[0])
+        ZookeeperRegistry registry = ZkTesting.start(TestContext.of(Path.of(args[3]))
+                .with("address", args[0])
                 .with("session-timeout", ZkTesting.SESSION.toMillis() + "ms"));
         registry.register(ZkTesting.instance(args[1], Integer.parseInt(args[2])));
         System.out.println("REGISTERED");

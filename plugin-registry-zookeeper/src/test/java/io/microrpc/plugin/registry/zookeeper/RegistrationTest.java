@@ -62,9 +62,12 @@ class RegistrationTest {
         assertThat(node).isNotNull();
         assertThat(node.getEphemeralOwner()).as("ephemeral").isNotZero();
         for (String parent : List.of("/microrpc", "/microrpc/" + SERVICE, "/microrpc/" + SERVICE + "/providers")) {
-            assertThat(admin.checkExists().forPath(parent).getEphemeralOwner()).as(parent + " is persistent").isZero();
+            assertThat(admin.checkExists().forPath(parent).getEphemeralOwner())
+                    .as(parent + " is persistent")
+                    .isZero();
         }
-        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8)).isEqualTo("""
+        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8))
+                .isEqualTo("""
                 weight=50
                 version=1.0
                 group=blue
@@ -83,11 +86,14 @@ class RegistrationTest {
         registry.register(a);
         registry.register(b);
         registry.unregister(a);
-        assertThat(admin.getChildren().forPath("/microrpc/" + SERVICE + "/providers")).containsExactly("127.0.0.1:7002");
+        assertThat(admin.getChildren().forPath("/microrpc/" + SERVICE + "/providers"))
+                .containsExactly("127.0.0.1:7002");
 
         registry.stop();
         registry = null;
-        assertThat(admin.getChildren().forPath("/microrpc/" + SERVICE + "/providers")).as("the session closed").isEmpty();
+        assertThat(admin.getChildren().forPath("/microrpc/" + SERVICE + "/providers"))
+                .as("the session closed")
+                .isEmpty();
     }
 
     @Test
@@ -97,7 +103,8 @@ class RegistrationTest {
         long owner = admin.checkExists().forPath(PATH).getEphemeralOwner();
         registry.register(instance(SERVICE, 7001).toBuilder().weight(7).build());
 
-        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8)).startsWith("weight=7\n");
+        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8))
+                .startsWith("weight=7\n");
         assertThat(admin.checkExists().forPath(PATH).getEphemeralOwner()).isEqualTo(owner);
     }
 
@@ -105,7 +112,10 @@ class RegistrationTest {
     void takesOverANodeThatAnotherSessionStillHolds() throws Exception {
         // As when this plugin replaces an older version of itself, or restarts before its old session expired.
         CuratorFramework old = client(server);
-        old.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL).forPath(PATH, "weight=1\n".getBytes(StandardCharsets.UTF_8));
+        old.create()
+                .creatingParentsIfNeeded()
+                .withMode(CreateMode.EPHEMERAL)
+                .forPath(PATH, "weight=1\n".getBytes(StandardCharsets.UTF_8));
 
         registry = start(context(dir, server));
         registry.register(instance(SERVICE, 7001));
@@ -113,8 +123,11 @@ class RegistrationTest {
         assertThat(admin.checkExists().forPath(PATH).getEphemeralOwner()).isEqualTo(mine);
 
         old.close();
-        assertThat(admin.checkExists().forPath(PATH)).as("the old session ending leaves the node").isNotNull();
-        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8)).startsWith("weight=50\n");
+        assertThat(admin.checkExists().forPath(PATH))
+                .as("the old session ending leaves the node")
+                .isNotNull();
+        assertThat(new String(admin.getData().forPath(PATH), StandardCharsets.UTF_8))
+                .startsWith("weight=50\n");
     }
 
     @Test
@@ -126,19 +139,26 @@ class RegistrationTest {
             old.register(instance(SERVICE, 7001));
             registry = start(context(dir, server));
             registry.register(instance(SERVICE, 7001));
-            long successor = registry.client().getZookeeperClient().getZooKeeper().getSessionId();
+            long successor =
+                    registry.client().getZookeeperClient().getZooKeeper().getSessionId();
             old.retire();
 
             long oldSession = old.client().getZookeeperClient().getZooKeeper().getSessionId();
             old.client().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
-            await().atMost(Duration.ofSeconds(10)).until(() -> old.client().getZookeeperClient().isConnected()
-                    && old.client().getZookeeperClient().getZooKeeper().getSessionId() != oldSession);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                    assertThat(admin.checkExists().forPath(PATH).getEphemeralOwner()).isEqualTo(successor));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> old.client().getZookeeperClient().isConnected()
+                            && old.client().getZookeeperClient().getZooKeeper().getSessionId() != oldSession);
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(
+                            () -> assertThat(admin.checkExists().forPath(PATH).getEphemeralOwner())
+                                    .isEqualTo(successor));
         } finally {
             old.stop();
         }
-        assertThat(admin.checkExists().forPath(PATH)).as("stopping the retired one leaves the node").isNotNull();
+        assertThat(admin.checkExists().forPath(PATH))
+                .as("stopping the retired one leaves the node")
+                .isNotNull();
     }
 
     @Test
@@ -155,8 +175,12 @@ class RegistrationTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             Stat stat = admin.checkExists().forPath(PATH);
             assertThat(stat).isNotNull();
-            assertThat(stat.getEphemeralOwner()).isNotEqualTo(first)
-                    .isEqualTo(registry.client().getZookeeperClient().getZooKeeper().getSessionId());
+            assertThat(stat.getEphemeralOwner())
+                    .isNotEqualTo(first)
+                    .isEqualTo(registry.client()
+                            .getZookeeperClient()
+                            .getZooKeeper()
+                            .getSessionId());
         });
         // The server ends the expired session later; the node, now the new session's, must stay.
         await().atMost(Duration.ofSeconds(10)).until(() -> admin.checkExists().forPath("/sentinel") == null);
@@ -167,12 +191,15 @@ class RegistrationTest {
     void registrationsMadeWhileZooKeeperIsDownAreWrittenWhenItIsBack() throws Exception {
         registry = start(context(dir, server));
         server.stop();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !registry.client().getZookeeperClient().isConnected());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !registry.client().getZookeeperClient().isConnected());
         registry.register(instance(SERVICE, 7001));
         server.restart();
 
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(admin.checkExists().forPath(PATH)).isNotNull());
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> assertThat(admin.checkExists().forPath(PATH)).isNotNull());
     }
 
     @Test
@@ -180,7 +207,8 @@ class RegistrationTest {
         registry = start(context(dir, server));
         registry.register(instance(SERVICE, 7001));
         server.stop();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !registry.client().getZookeeperClient().isConnected());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> !registry.client().getZookeeperClient().isConnected());
 
         long t0 = System.nanoTime();
         registry.stop();
@@ -190,10 +218,13 @@ class RegistrationTest {
 
     @Test
     void chrootFromTheAddressIsUsedAndCreated() throws Exception {
-        registry = start(context(dir, server).with("address", server.getConnectString() + "/apps/rpc").with("root", "/svc"));
+        registry = start(context(dir, server)
+                .with("address", server.getConnectString() + "/apps/rpc")
+                .with("root", "/svc"));
         registry.register(instance(SERVICE, 7001));
 
-        assertThat(admin.checkExists().forPath("/apps/rpc/svc/" + SERVICE + "/providers/127.0.0.1:7001")).isNotNull();
+        assertThat(admin.checkExists().forPath("/apps/rpc/svc/" + SERVICE + "/providers/127.0.0.1:7001"))
+                .isNotNull();
         assertThat(admin.checkExists().forPath("/microrpc")).isNull();
     }
 
@@ -203,13 +234,16 @@ class RegistrationTest {
         registry.register(instance(SERVICE, 7001));
 
         CuratorFramework authed = org.apache.curator.framework.CuratorFrameworkFactory.builder()
-                .connectString(server.getConnectString()).retryPolicy(new org.apache.curator.retry.RetryOneTime(100))
-                .authorization("digest", "rpc:s3cret".getBytes(StandardCharsets.UTF_8)).build();
+                .connectString(server.getConnectString())
+                .retryPolicy(new org.apache.curator.retry.RetryOneTime(100))
+                .authorization("digest", "rpc:s3cret".getBytes(StandardCharsets.UTF_8))
+                .build();
         authed.start();
         List<ACL> acl;
         try {
             acl = authed.getACL().forPath(PATH);
-            assertThat(authed.getACL().forPath("/microrpc").get(0).getId().getScheme()).isEqualTo("digest");
+            assertThat(authed.getACL().forPath("/microrpc").get(0).getId().getScheme())
+                    .isEqualTo("digest");
         } finally {
             authed.close();
         }

@@ -60,7 +60,8 @@ class SubscriptionTest {
     }
 
     private static void awaitAddresses(Pushes pushes, String... addresses) {
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pushes.addresses()).containsExactly(addresses));
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(pushes.addresses()).containsExactly(addresses));
     }
 
     @Test
@@ -79,7 +80,8 @@ class SubscriptionTest {
         // A provider whose session ends (a stopped or killed process) leaves within the session timeout.
         p1.stop();
         long t0 = System.nanoTime();
-        await().atMost(ZkTesting.SESSION).untilAsserted(() -> assertThat(pushes.addresses()).containsExactly("127.0.0.1:7002"));
+        await().atMost(ZkTesting.SESSION)
+                .untilAsserted(() -> assertThat(pushes.addresses()).containsExactly("127.0.0.1:7002"));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(ZkTesting.SESSION);
     }
 
@@ -103,7 +105,8 @@ class SubscriptionTest {
 
         // What an operator does with zkCli: set <node> with the weight line changed.
         String path = PROVIDERS + "/127.0.0.1:7001";
-        String data = new String(admin.getData().forPath(path), StandardCharsets.UTF_8).replace("weight=50", "weight=5");
+        String data =
+                new String(admin.getData().forPath(path), StandardCharsets.UTF_8).replace("weight=50", "weight=5");
         admin.setData().forPath(path, data.getBytes(StandardCharsets.UTF_8));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.latest().get(0).weight() == 5);
@@ -112,7 +115,9 @@ class SubscriptionTest {
     @Test
     void malformedNodesAreSkippedAndNamedInTheLog() throws Exception {
         String log = ZkTesting.logOf(() -> {
-            admin.create().creatingParentsIfNeeded().forPath(PROVIDERS + "/10.0.0.9:7000", "weight=heavy\n".getBytes(StandardCharsets.UTF_8));
+            admin.create()
+                    .creatingParentsIfNeeded()
+                    .forPath(PROVIDERS + "/10.0.0.9:7000", "weight=heavy\n".getBytes(StandardCharsets.UTF_8));
             admin.create().forPath(PROVIDERS + "/not-an-address", "weight=1\n".getBytes(StandardCharsets.UTF_8));
             admin.create().forPath(PROVIDERS + "/10.0.0.9:7001", new byte[] {(byte) 0xff, (byte) 0xfe, 0});
             admin.create().forPath(PROVIDERS + "/10.0.0.9:7002", new byte[0]);
@@ -122,18 +127,26 @@ class SubscriptionTest {
             awaitAddresses(pushes, "127.0.0.1:7001");
 
             // Garbage arriving later does not break the subscription either.
-            admin.create().forPath(PROVIDERS + "/10.0.0.9:7003", "garbage without an equals sign".getBytes(StandardCharsets.UTF_8));
+            admin.create()
+                    .forPath(
+                            PROVIDERS + "/10.0.0.9:7003",
+                            "garbage without an equals sign".getBytes(StandardCharsets.UTF_8));
             registry("p2").register(instance(SERVICE, 7002));
             awaitAddresses(pushes, "127.0.0.1:7001", "127.0.0.1:7002");
         });
 
-        assertThat(log).contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7000 of " + SERVICE + ": weight: 'heavy' (expected: an integer)")
+        assertThat(log)
+                .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7000 of " + SERVICE
+                        + ": weight: 'heavy' (expected: an integer)")
                 .contains("Skipping provider node " + PROVIDERS + "/not-an-address")
-                .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7001 of " + SERVICE + ": data is not UTF-8 text")
+                .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7001 of " + SERVICE
+                        + ": data is not UTF-8 text")
                 .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7002 of " + SERVICE + ": no data")
-                .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7003 of " + SERVICE + ": line 1 is not key=value");
+                .contains("Skipping provider node " + PROVIDERS + "/10.0.0.9:7003 of " + SERVICE
+                        + ": line 1 is not key=value");
         assertThat(log.split("Skipping provider node " + PROVIDERS + "/10.0.0.9:7000", -1))
-                .as("logged once per node version, not on every change").hasSize(2);
+                .as("logged once per node version, not on every change")
+                .hasSize(2);
     }
 
     @Test
@@ -146,7 +159,8 @@ class SubscriptionTest {
 
         String log = ZkTesting.logOf(() -> {
             p.unregister(instance(SERVICE, 7001));
-            await().atMost(Duration.ofSeconds(5)).until(() -> admin.getChildren().forPath(PROVIDERS).isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> admin.getChildren().forPath(PROVIDERS).isEmpty());
             // A later provider is pushed: the protection holds back only the empty list.
             registry("p2").register(instance(SERVICE, 7002));
             awaitAddresses(pushes, "127.0.0.1:7002");
@@ -160,7 +174,8 @@ class SubscriptionTest {
         ZookeeperRegistry p = registry("p");
         p.register(instance(SERVICE, 7001));
         Pushes pushes = new Pushes();
-        registry(context(dir.resolve("c"), server).with("empty-protection", "false")).subscribe(SERVICE, pushes);
+        registry(context(dir.resolve("c"), server).with("empty-protection", "false"))
+                .subscribe(SERVICE, pushes);
         awaitAddresses(pushes, "127.0.0.1:7001");
 
         p.unregister(instance(SERVICE, 7001));
@@ -197,15 +212,18 @@ class SubscriptionTest {
         awaitAddresses(pushes, "127.0.0.1:7001", "127.0.0.1:7002");
 
         server.stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !consumer.client().getZookeeperClient().isConnected());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !consumer.client().getZookeeperClient().isConnected());
         // Past the session timeout: Curator gives the sessions up (LOST) and will start new ones.
-        await().pollDelay(ZkTesting.SESSION.plusMillis(500)).atMost(ZkTesting.SESSION.plusSeconds(5))
+        await().pollDelay(ZkTesting.SESSION.plusMillis(500))
+                .atMost(ZkTesting.SESSION.plusSeconds(5))
                 .until(() -> !consumer.client().getZookeeperClient().isConnected());
         assertThat(pushes.addresses()).containsExactly("127.0.0.1:7001", "127.0.0.1:7002");
 
         server.restart();
         await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
-            assertThat(admin.getChildren().forPath(PROVIDERS)).containsExactlyInAnyOrder("127.0.0.1:7001", "127.0.0.1:7002");
+            assertThat(admin.getChildren().forPath(PROVIDERS))
+                    .containsExactlyInAnyOrder("127.0.0.1:7001", "127.0.0.1:7002");
             for (ZookeeperRegistry r : List.of(p1, p2)) {
                 long session = r.client().getZookeeperClient().getZooKeeper().getSessionId();
                 assertThat(admin.getChildren().forPath(PROVIDERS).stream().map(n -> owner(PROVIDERS + "/" + n)))
@@ -215,7 +233,9 @@ class SubscriptionTest {
         // The providers registered again one after the other, and the consumer's watch follows them a
         // moment later: wait for its push rather than assume it already came (it lags under load).
         awaitAddresses(pushes, "127.0.0.1:7001", "127.0.0.1:7002");
-        assertThat(pushes.wipedAfterKnowingProviders()).as("no empty list was pushed: %s", pushes.all()).isFalse();
+        assertThat(pushes.wipedAfterKnowingProviders())
+                .as("no empty list was pushed: %s", pushes.all())
+                .isFalse();
 
         // And the subscription is live again.
         registry("p3").register(instance(SERVICE, 7003));
@@ -240,8 +260,9 @@ class SubscriptionTest {
         first.subscribe(SERVICE, before);
         awaitAddresses(before, "127.0.0.1:7001", "127.0.0.1:7002");
         Path snapshot = new SnapshotStore(dir.resolve("c").resolve("snapshots"), null).file(SERVICE);
-        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(snapshot)
-                && Files.readString(snapshot).contains("[127.0.0.1:7002]"));
+        await().atMost(Duration.ofSeconds(5))
+                .until(() ->
+                        Files.exists(snapshot) && Files.readString(snapshot).contains("[127.0.0.1:7002]"));
         first.stop();
         registries.remove(first);
 
@@ -250,7 +271,8 @@ class SubscriptionTest {
         String log = ZkTesting.logOf(() -> {
             long t0 = System.nanoTime();
             ZookeeperRegistry restarted = registry(consumerContext);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("start waits at most the connection timeout")
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .as("start waits at most the connection timeout")
                     .isLessThan(Duration.ofSeconds(5));
             restarted.subscribe(SERVICE, after);
             awaitAddresses(after, "127.0.0.1:7001", "127.0.0.1:7002");
@@ -267,14 +289,17 @@ class SubscriptionTest {
     @Test
     void snapshotRoundTripsEveryField() throws Exception {
         SnapshotStore store = new SnapshotStore(dir, java.time.Clock.systemUTC());
-        ServiceInstance odd = ServiceInstance.builder(SERVICE, "fe80::1", 7002).metadata("note", "a=b\nc\\d").build();
+        ServiceInstance odd = ServiceInstance.builder(SERVICE, "fe80::1", 7002)
+                .metadata("note", "a=b\nc\\d")
+                .build();
         store.write(SERVICE, List.of(instance(SERVICE, 7001), odd));
 
-        assertThat(store.read(SERVICE)).hasValueSatisfying(s ->
-                assertThat(s.providers()).containsExactly(instance(SERVICE, 7001), odd));
+        assertThat(store.read(SERVICE))
+                .hasValueSatisfying(s -> assertThat(s.providers()).containsExactly(instance(SERVICE, 7001), odd));
         assertThat(store.read("io.example.Other")).isEmpty();
         try (var files = Files.list(dir)) {
-            assertThat(files.map(f -> f.getFileName().toString())).as("no temporary file left")
+            assertThat(files.map(f -> f.getFileName().toString()))
+                    .as("no temporary file left")
                     .containsExactly(store.file(SERVICE).getFileName().toString());
         }
     }
@@ -285,12 +310,19 @@ class SubscriptionTest {
         // the server times out because the handle is closed without telling it (its socket just drops).
         Pushes pushes = new Pushes();
         registry("p1").register(instance(SERVICE, 7001));
-        CuratorFramework ghost = org.apache.curator.framework.CuratorFrameworkFactory.newClient(server.getConnectString(),
-                (int) ZkTesting.SESSION.toMillis(), 1000, new org.apache.curator.retry.RetryOneTime(100));
+        CuratorFramework ghost = org.apache.curator.framework.CuratorFrameworkFactory.newClient(
+                server.getConnectString(),
+                (int) ZkTesting.SESSION.toMillis(),
+                1000,
+                new org.apache.curator.retry.RetryOneTime(100));
         ghost.start();
         ghost.blockUntilConnected();
-        ghost.create().withMode(CreateMode.EPHEMERAL).forPath(PROVIDERS + "/127.0.0.1:7009",
-                new String(NodeData.encode(instance(SERVICE, 7009)), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        ghost.create()
+                .withMode(CreateMode.EPHEMERAL)
+                .forPath(
+                        PROVIDERS + "/127.0.0.1:7009",
+                        new String(NodeData.encode(instance(SERVICE, 7009)), StandardCharsets.UTF_8)
+                                .getBytes(StandardCharsets.UTF_8));
         registry("c").subscribe(SERVICE, pushes);
         awaitAddresses(pushes, "127.0.0.1:7001", "127.0.0.1:7009");
 

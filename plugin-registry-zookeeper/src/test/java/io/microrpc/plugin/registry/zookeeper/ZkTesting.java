@@ -27,7 +27,8 @@ final class ZkTesting {
     }
 
     static TestContext context(Path dir, TestingServer server) {
-        return TestContext.of(dir).with("address", server.getConnectString())
+        return TestContext.of(dir)
+                .with("address", server.getConnectString())
                 .with("session-timeout", SESSION.toMillis() + "ms")
                 .with("connection-timeout", "1s")
                 .with("retry-base", "100ms")
@@ -46,17 +47,27 @@ final class ZkTesting {
     }
 
     static CuratorFramework client(String connect) throws InterruptedException {
-        CuratorFramework c = CuratorFrameworkFactory.builder().connectString(connect).sessionTimeoutMs(5_000)
-                .connectionTimeoutMs(2_000).retryPolicy(new RetryOneTime(100)).runSafeService(Runnable::run).build();
+        CuratorFramework c = CuratorFrameworkFactory.builder()
+                .connectString(connect)
+                .sessionTimeoutMs(5_000)
+                .connectionTimeoutMs(2_000)
+                .retryPolicy(new RetryOneTime(100))
+                .runSafeService(Runnable::run)
+                .build();
         c.start();
         c.blockUntilConnected();
         return c;
     }
 
     static ServiceInstance instance(String service, int port) {
-        return ServiceInstance.builder(service, "127.0.0.1", port).weight(50).version("1.0").group("blue")
-                .serializers(List.of("protostuff", "java-test")).startTimestampMillis(1_700_000_000_000L)
-                .metadata("zone", "eu-1").build();
+        return ServiceInstance.builder(service, "127.0.0.1", port)
+                .weight(50)
+                .version("1.0")
+                .group("blue")
+                .serializers(List.of("protostuff", "java-test"))
+                .startTimestampMillis(1_700_000_000_000L)
+                .metadata("zone", "eu-1")
+                .build();
     }
 
     /** Captures what slf4j-simple writes (to System.err) while {@code body} runs. */

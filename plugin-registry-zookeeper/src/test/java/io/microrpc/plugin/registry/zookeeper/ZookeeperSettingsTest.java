@@ -47,18 +47,23 @@ class ZookeeperSettingsTest {
 
     @Test
     void invalidValuesNameTheKeyTheValueAndTheExpectation() {
-        assertThatThrownBy(() -> parse(Map.of("address", "zk1:2181/"))).hasMessage(
-                "registry.zookeeper.address: 'zk1:2181/' (expected: host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/microrpc)");
+        assertThatThrownBy(() -> parse(Map.of("address", "zk1:2181/")))
+                .hasMessage(
+                        "registry.zookeeper.address: 'zk1:2181/' (expected: host:port[,host:port...][/chroot], e.g. zk1:2181,zk2:2181/microrpc)");
         assertThatThrownBy(() -> parse(Map.of("session-timeout", "0s")))
-                .hasMessage("registry.zookeeper.session-timeout: '0s' (expected: a positive duration such as 250ms or 30s)");
+                .hasMessage(
+                        "registry.zookeeper.session-timeout: '0s' (expected: a positive duration such as 250ms or 30s)");
         assertThatThrownBy(() -> parse(Map.of("connection-timeout", "soon")))
                 .hasMessageStartingWith("registry.zookeeper.connection-timeout: 'soon'");
-        assertThatThrownBy(() -> parse(Map.of("retry-max", "30"))).hasMessage("registry.zookeeper.retry-max: '30' (expected: 0-29 retries)");
+        assertThatThrownBy(() -> parse(Map.of("retry-max", "30")))
+                .hasMessage("registry.zookeeper.retry-max: '30' (expected: 0-29 retries)");
         assertThatThrownBy(() -> parse(Map.of("root", "microrpc")))
-                .hasMessage("registry.zookeeper.root: 'microrpc' (expected: an absolute ZooKeeper path such as /microrpc)");
+                .hasMessage(
+                        "registry.zookeeper.root: 'microrpc' (expected: an absolute ZooKeeper path such as /microrpc)");
         assertThatThrownBy(() -> parse(Map.of("auth", "nopassword")))
                 .hasMessage("registry.zookeeper.auth: '<hidden>' (expected: user:password for a digest ACL)");
-        assertThatThrownBy(() -> parse(Map.of("embedded-port", "0"))).hasMessage("registry.zookeeper.embedded-port: '0' (expected: 1-65535)");
+        assertThatThrownBy(() -> parse(Map.of("embedded-port", "0")))
+                .hasMessage("registry.zookeeper.embedded-port: '0' (expected: 1-65535)");
         assertThatThrownBy(() -> parse(Map.of("empty-protection", "maybe")))
                 .hasMessage("registry.zookeeper.empty-protection: 'maybe' (expected: true or false)");
     }

@@ -91,7 +91,8 @@ final class DefaultUserService implements UserService {
                         + storedUsers + " (the limit is " + settings.key(DemoSettings.MAX_USERS) + ")");
             }
             if (bytes > settings.maxStoredBytes - storedBytes) {
-                throw full("the demo UserService stores at most " + settings.maxStoredBytes + " bytes of users and holds "
+                throw full("the demo UserService stores at most " + settings.maxStoredBytes
+                        + " bytes of users and holds "
                         + storedBytes + " in " + storedUsers + " users; this one needs " + bytes + " (the limit is "
                         + settings.key(DemoSettings.MAX_STORED_BYTES) + ")");
             }
@@ -128,13 +129,16 @@ final class DefaultUserService implements UserService {
     }
 
     private static RpcException invalid(String description) {
-        return Status.of(Status.Code.INVALID_ARGUMENT).withDescription(description).asCheapException();
+        return Status.of(Status.Code.INVALID_ARGUMENT)
+                .withDescription(description)
+                .asCheapException();
     }
 
     /** The store is full: a refusal the caller may retry elsewhere, or here after a restart of the plugin. */
     private static RpcException full(String description) {
-        return Status.of(Status.Code.RESOURCE_EXHAUSTED).withDescription(description + "; the store is emptied when "
-                + "the plugin restarts").asCheapException();
+        return Status.of(Status.Code.RESOURCE_EXHAUSTED)
+                .withDescription(description + "; the store is emptied when " + "the plugin restarts")
+                .asCheapException();
     }
 
     /** The user that {@code id} (>= 0) names when nobody created one under it: same id, same fields. */

@@ -33,8 +33,10 @@ public final class DemoServices implements ServiceProvider {
     public void start(PluginContext context) {
         DemoSettings settings = DemoSettings.parse(context.config());
         services = List.of(
-                ServiceDefinition.of(EchoService.class, new DefaultEchoService()).onIoThread(),
-                ServiceDefinition.of(UserService.class, new DefaultUserService(settings)).onIoThread());
+                ServiceDefinition.of(EchoService.class, new DefaultEchoService())
+                        .onIoThread(),
+                ServiceDefinition.of(UserService.class, new DefaultUserService(settings))
+                        .onIoThread());
     }
 
     @Override

@@ -21,6 +21,7 @@ final class UserBounds {
      * strings take; the Latin-1 strings of compact strings take 1, so the estimate is an upper bound.
      */
     static final long USER_BYTES = 256;
+
     static final long STRING_BYTES = 48;
     static final long TAG_BYTES = 8;
     static final long ATTRIBUTE_BYTES = 48;
@@ -38,7 +39,8 @@ final class UserBounds {
     void checkCounts(User user) {
         List<String> tags = user.getTags();
         if (tags != null && tags.size() > settings.maxTags) {
-            throw invalid("user.tags: " + tags.size() + " tags " + expected(settings.maxTags + " tags", DemoSettings.MAX_TAGS));
+            throw invalid("user.tags: " + tags.size() + " tags "
+                    + expected(settings.maxTags + " tags", DemoSettings.MAX_TAGS));
         }
         Map<String, String> attributes = user.getAttributes();
         if (attributes != null && attributes.size() > settings.maxAttributes) {
@@ -92,6 +94,8 @@ final class UserBounds {
 
     /** Without a stack trace: a refusal is an expected answer to bad input, not a failure of this code. */
     private static RpcException invalid(String description) {
-        return Status.of(Status.Code.INVALID_ARGUMENT).withDescription(description).asCheapException();
+        return Status.of(Status.Code.INVALID_ARGUMENT)
+                .withDescription(description)
+                .asCheapException();
     }
 }

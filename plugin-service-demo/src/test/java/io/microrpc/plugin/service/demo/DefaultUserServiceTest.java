@@ -30,7 +30,9 @@ class DefaultUserServiceTest {
     void getUserIsDeterministicAndFillsEveryField() {
         User user = service.getUser(42);
 
-        assertThat(user).isEqualTo(service.getUser(42)).isEqualTo(new DefaultUserService(DemoSettings.DEFAULTS).getUser(42));
+        assertThat(user)
+                .isEqualTo(service.getUser(42))
+                .isEqualTo(new DefaultUserService(DemoSettings.DEFAULTS).getUser(42));
         assertThat(user.getId()).isEqualTo(42);
         assertThat(user.getName()).isEqualTo("user-42");
         assertThat(user.getEmail()).isEqualTo("user42@example.com");
@@ -64,15 +66,17 @@ class DefaultUserServiceTest {
         List<User> page = service.listUser(2);
 
         assertThat(page).hasSize(UserService.PAGE_SIZE).hasSize(15);
-        assertThat(page).extracting(User::getId).containsExactly(
-                30L, 31L, 32L, 33L, 34L, 35L, 36L, 37L, 38L, 39L, 40L, 41L, 42L, 43L, 44L);
+        assertThat(page)
+                .extracting(User::getId)
+                .containsExactly(30L, 31L, 32L, 33L, 34L, 35L, 36L, 37L, 38L, 39L, 40L, 41L, 42L, 43L, 44L);
         assertThat(page.get(12)).isEqualTo(service.getUser(42));
     }
 
     @Test
     void listUserRefusesNegativePages() {
         assertThatThrownBy(() -> service.listUser(-1))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
                 .hasMessage("INVALID_ARGUMENT: page: -1 (expected: >= 0)");
     }
 
@@ -101,7 +105,8 @@ class DefaultUserServiceTest {
     @Test
     void createUserRefusesNull() {
         assertThatThrownBy(() -> service.createUser(null))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
                 .hasMessage("INVALID_ARGUMENT: user: null (expected: a user to store)");
     }
 
@@ -113,9 +118,11 @@ class DefaultUserServiceTest {
         user.setName("x".repeat(7 * 1024 * 1024));
 
         assertThatThrownBy(() -> service.createUser(user))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
-                .hasMessage("INVALID_ARGUMENT: user.name: 7340032 characters (expected: at most 256 characters; the limit "
-                        + "is service.demo.max-string-length)");
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.INVALID_ARGUMENT))
+                .hasMessage(
+                        "INVALID_ARGUMENT: user.name: 7340032 characters (expected: at most 256 characters; the limit "
+                                + "is service.demo.max-string-length)");
         assertThat(service.storedUsers()).isZero();
         assertThat(service.storedBytes()).isZero();
     }
@@ -125,19 +132,31 @@ class DefaultUserServiceTest {
         DefaultUserService small = service("max-string-length", "3");
         String four = "abcd";
         List<Consumer<User>> oversized = List.of(
-                u -> u.setName(four), u -> u.setEmail(four), u -> u.setCity(four), u -> u.setCountry(four),
+                u -> u.setName(four),
+                u -> u.setEmail(four),
+                u -> u.setCity(four),
+                u -> u.setCountry(four),
                 u -> u.setTags(new ArrayList<>(List.of("ok", four))),
-                u -> u.setAttributes(Map.of(four, "ok")), u -> u.setAttributes(Map.of("ok", four)));
-        List<String> fields = List.of("user.name", "user.email", "user.city", "user.country", "user.tags[1]",
-                "user.attributes key", "user.attributes value");
+                u -> u.setAttributes(Map.of(four, "ok")),
+                u -> u.setAttributes(Map.of("ok", four)));
+        List<String> fields = List.of(
+                "user.name",
+                "user.email",
+                "user.city",
+                "user.country",
+                "user.tags[1]",
+                "user.attributes key",
+                "user.attributes value");
 
         for (int i = 0; i < oversized.size(); i++) {
             User user = fittingUser();
             oversized.get(i).accept(user);
-            assertThatThrownBy(() -> small.createUser(user)).as(fields.get(i))
+            assertThatThrownBy(() -> small.createUser(user))
+                    .as(fields.get(i))
                     .isInstanceOf(RpcException.class)
-                    .hasMessage("INVALID_ARGUMENT: " + fields.get(i) + ": 4 characters (expected: at most 3 characters; "
-                            + "the limit is service.demo.max-string-length)");
+                    .hasMessage(
+                            "INVALID_ARGUMENT: " + fields.get(i) + ": 4 characters (expected: at most 3 characters; "
+                                    + "the limit is service.demo.max-string-length)");
         }
         assertThat(small.createUser(fittingUser())).as("a user at every limit").isPositive();
     }
@@ -151,10 +170,12 @@ class DefaultUserServiceTest {
         attributes.setAttributes(Map.of("a", "1", "b", "2"));
 
         assertThatThrownBy(() -> small.createUser(tags))
-                .hasMessage("INVALID_ARGUMENT: user.tags: 3 tags (expected: at most 2 tags; the limit is service.demo.max-tags)");
+                .hasMessage(
+                        "INVALID_ARGUMENT: user.tags: 3 tags (expected: at most 2 tags; the limit is service.demo.max-tags)");
         assertThatThrownBy(() -> small.createUser(attributes))
-                .hasMessage("INVALID_ARGUMENT: user.attributes: 2 attributes (expected: at most 1 attributes; the limit is "
-                        + "service.demo.max-attributes)");
+                .hasMessage(
+                        "INVALID_ARGUMENT: user.attributes: 2 attributes (expected: at most 1 attributes; the limit is "
+                                + "service.demo.max-attributes)");
     }
 
     @Test
@@ -168,12 +189,15 @@ class DefaultUserServiceTest {
         }
 
         assertThatThrownBy(() -> service.createUser(user))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
-                .hasMessage("RESOURCE_EXHAUSTED: the demo UserService stores at most 100000 users and holds 100000 (the limit "
-                        + "is service.demo.max-users); the store is emptied when the plugin restarts");
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                .hasMessage(
+                        "RESOURCE_EXHAUSTED: the demo UserService stores at most 100000 users and holds 100000 (the limit "
+                                + "is service.demo.max-users); the store is emptied when the plugin restarts");
         assertThat(service.storedUsers()).isEqualTo(100_000);
         assertThat(service.getUser(first).getName()).as("nothing is evicted").isEqualTo("kept");
-        assertThat(service.getUser(first + 100_000).getName()).as("the refused user got no id")
+        assertThat(service.getUser(first + 100_000).getName())
+                .as("the refused user got no id")
                 .isEqualTo("user-" + (first + 100_000));
     }
 
@@ -187,8 +211,10 @@ class DefaultUserServiceTest {
         small.createUser(user);
 
         assertThatThrownBy(() -> small.createUser(user))
-                .isInstanceOfSatisfying(RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
-                .hasMessage("RESOURCE_EXHAUSTED: the demo UserService stores at most " + (2 * size + size / 2) + " bytes of "
+                .isInstanceOfSatisfying(
+                        RpcException.class, e -> assertThat(e.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+                .hasMessage("RESOURCE_EXHAUSTED: the demo UserService stores at most " + (2 * size + size / 2)
+                        + " bytes of "
                         + "users and holds " + 2 * size + " in 2 users; this one needs " + size + " (the limit is "
                         + "service.demo.max-stored-bytes); the store is emptied when the plugin restarts");
         assertThat(small.storedBytes()).isEqualTo(2 * size);
@@ -204,10 +230,18 @@ class DefaultUserServiceTest {
         UserBounds bounds = new UserBounds(DemoSettings.DEFAULTS);
 
         assertThat(bounds.check(new User())).isEqualTo(UserBounds.USER_BYTES);
-        assertThat(bounds.check(user)).isEqualTo(UserBounds.USER_BYTES
-                + UserBounds.STRING_BYTES + 6
-                + UserBounds.TAG_BYTES + UserBounds.STRING_BYTES + 4
-                + UserBounds.ATTRIBUTE_BYTES + UserBounds.STRING_BYTES + 2 + UserBounds.STRING_BYTES + 4);
+        assertThat(bounds.check(user))
+                .isEqualTo(UserBounds.USER_BYTES
+                        + UserBounds.STRING_BYTES
+                        + 6
+                        + UserBounds.TAG_BYTES
+                        + UserBounds.STRING_BYTES
+                        + 4
+                        + UserBounds.ATTRIBUTE_BYTES
+                        + UserBounds.STRING_BYTES
+                        + 2
+                        + UserBounds.STRING_BYTES
+                        + 4);
     }
 
     @Test

@@ -53,14 +53,26 @@ class DemoPluginJarIT {
 
         // Lowered limits, so the test reaches them in a few calls; the default ones are proven in
         // DefaultUserServiceTest.
-        providerSettings = KernelSettings.builder().serverHost("127.0.0.1").serverPort(0)
-                .pluginsDir(plugins).pluginsWatch(false).configWatch(false).dataDir(dir.resolve("provider"))
+        providerSettings = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
+                .configWatch(false)
+                .dataDir(dir.resolve("provider"))
                 .extensionKey("service.demo.max-users", "3")
                 .extensionKey("service.demo.max-string-length", "64")
                 .build();
         provider = MicroRpc.builder().settings(providerSettings).start();
-        client = MicroRpc.builder().settings(KernelSettings.builder().pluginsDir(clientPlugins).pluginsWatch(false)
-                .configWatch(false).dataDir(dir.resolve("client")).build()).exportServicePlugins(false).start();
+        client = MicroRpc.builder()
+                .settings(KernelSettings.builder()
+                        .pluginsDir(clientPlugins)
+                        .pluginsWatch(false)
+                        .configWatch(false)
+                        .dataDir(dir.resolve("client"))
+                        .build())
+                .exportServicePlugins(false)
+                .start();
         assertThat(provider.exportedServices()).contains(USERS, EchoService.class.getName());
         String address = "127.0.0.1:" + provider.port();
         users = client.reference(UserService.class, address);
@@ -83,8 +95,9 @@ class DemoPluginJarIT {
         User huge = user("x".repeat(7 * 1024 * 1024));
         RpcException tooLong = catchThrowableOfType(RpcException.class, () -> users.createUser(huge));
         assertThat(tooLong.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(tooLong.getMessage()).contains("user.name: 7340032 characters (expected: at most 64 characters; "
-                + "the limit is service.demo.max-string-length)");
+        assertThat(tooLong.getMessage())
+                .contains("user.name: 7340032 characters (expected: at most 64 characters; "
+                        + "the limit is service.demo.max-string-length)");
         assertThat(echo.echo("after the huge name")).isEqualTo("after the huge name");
 
         long first = users.createUser(user("ada"));
@@ -92,9 +105,12 @@ class DemoPluginJarIT {
         users.createUser(user("barbara"));
         RpcException full = catchThrowableOfType(RpcException.class, () -> users.createUser(user("one too many")));
         assertThat(full.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(full.getMessage()).contains("stores at most 3 users and holds 3 (the limit is service.demo.max-users)");
+        assertThat(full.getMessage())
+                .contains("stores at most 3 users and holds 3 (the limit is service.demo.max-users)");
 
-        assertThat(users.getUser(first).getName()).as("a valid call after the refusals").isEqualTo("ada");
+        assertThat(users.getUser(first).getName())
+                .as("a valid call after the refusals")
+                .isEqualTo("ada");
         assertThat(users.listUser(0)).hasSize(UserService.PAGE_SIZE);
     }
 
@@ -103,21 +119,31 @@ class DemoPluginJarIT {
         for (String name : new String[] {"ada", "grace", "barbara"}) {
             users.createUser(user(name));
         }
-        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused"))).code())
+        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused")))
+                        .code())
                 .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
         // An edit restarts the plugin with the new keys: a new, empty store with the new limit.
-        assertThat(provider.reconfigure(providerSettings.toBuilder().extensionKey("service.demo.max-users", "1").build()))
+        assertThat(provider.reconfigure(providerSettings.toBuilder()
+                        .extensionKey("service.demo.max-users", "1")
+                        .build()))
                 .containsExactly("service.demo.max-users: 3 -> 1");
         users.createUser(user("first of the new store"));
-        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused"))).getMessage())
+        assertThat(catchThrowableOfType(RpcException.class, () -> users.createUser(user("refused")))
+                        .getMessage())
                 .contains("stores at most 1 users and holds 1");
 
-        assertThat(catchThrowableOfType(ConfigException.class, () -> provider.reconfigure(providerSettings.toBuilder()
-                .extensionKey("service.demo.max-users", "lots").build())))
+        assertThat(catchThrowableOfType(
+                        ConfigException.class,
+                        () -> provider.reconfigure(providerSettings.toBuilder()
+                                .extensionKey("service.demo.max-users", "lots")
+                                .build())))
                 .hasMessageContaining("service.demo.max-users: 'lots' (expected: an integer)");
-        assertThat(catchThrowableOfType(ConfigException.class, () -> provider.reconfigure(providerSettings.toBuilder()
-                .extensionKey("service.demo.max-user", "5").build())))
+        assertThat(catchThrowableOfType(
+                        ConfigException.class,
+                        () -> provider.reconfigure(providerSettings.toBuilder()
+                                .extensionKey("service.demo.max-user", "5")
+                                .build())))
                 .hasMessageContaining("service.demo.max-user: unknown key");
         assertThat(echo.echo("still serving")).isEqualTo("still serving");
     }
@@ -144,7 +170,8 @@ class DemoPluginJarIT {
             assertThat(valid.requestId()).isEqualTo(3);
             assertThat(valid.status()).isEqualTo(Status.Code.OK);
         }
-        assertThat(users.getUser(DefaultUserService.FIRST_CREATED_ID).getGender()).isEqualTo(Gender.MALE);
+        assertThat(users.getUser(DefaultUserService.FIRST_CREATED_ID).getGender())
+                .isEqualTo(Gender.MALE);
     }
 
     private static Path codecJar() {

@@ -39,7 +39,8 @@ class DemoServicesTest {
 
     @Test
     void anUnknownKeyRefusesTheStart() {
-        assertThatThrownBy(() -> new DemoServices().start(TestPluginContext.forExtension("service", "demo", "max-user", "1")))
+        assertThatThrownBy(() ->
+                        new DemoServices().start(TestPluginContext.forExtension("service", "demo", "max-user", "1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("service.demo.max-user: unknown key (expected: one of [service.demo.max-attributes, "
                         + "service.demo.max-stored-bytes, service.demo.max-string-length, service.demo.max-tags, "

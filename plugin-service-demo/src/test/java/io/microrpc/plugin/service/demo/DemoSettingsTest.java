@@ -38,11 +38,14 @@ class DemoSettingsTest {
         assertThatThrownBy(() -> parse("max-string-length", "0"))
                 .hasMessage("service.demo.max-string-length: '0' (expected: >= 1 characters)");
         assertThatThrownBy(() -> parse("max-tags", "-5")).hasMessageContaining("service.demo.max-tags: '-5'");
-        assertThatThrownBy(() -> parse("max-attributes", "-5")).hasMessageContaining("service.demo.max-attributes: '-5'");
+        assertThatThrownBy(() -> parse("max-attributes", "-5"))
+                .hasMessageContaining("service.demo.max-attributes: '-5'");
         assertThatThrownBy(() -> parse("max-stored-bytes", "64GB?"))
-                .hasMessage("service.demo.max-stored-bytes: '64GB?' (expected: a size in bytes such as 67108864, 512KiB or 64MiB)");
+                .hasMessage(
+                        "service.demo.max-stored-bytes: '64GB?' (expected: a size in bytes such as 67108864, 512KiB or 64MiB)");
         assertThatThrownBy(() -> parse("max-stored-bytes", "MiB")).hasMessageContaining("'MiB'");
-        assertThatThrownBy(() -> parse("max-stored-bytes", "99999999999999999GiB")).hasMessageContaining("expected: a size");
+        assertThatThrownBy(() -> parse("max-stored-bytes", "99999999999999999GiB"))
+                .hasMessageContaining("expected: a size");
     }
 
     private static DemoSettings parse(String key, String value) {

@@ -23,8 +23,16 @@ import java.util.Set;
  */
 final class AllowedGraph {
 
-    private static final Set<Class<?>> SCALARS = Set.of(Boolean.class, Byte.class, Short.class, Character.class,
-            Integer.class, Long.class, Float.class, Double.class, String.class);
+    private static final Set<Class<?>> SCALARS = Set.of(
+            Boolean.class,
+            Byte.class,
+            Short.class,
+            Character.class,
+            Integer.class,
+            Long.class,
+            Float.class,
+            Double.class,
+            String.class);
 
     private final AllowedTypes allowed;
     private final Map<Class<?>, List<Field>> fields = new HashMap<>();
@@ -72,7 +80,8 @@ final class AllowedGraph {
             Class<?> component = c.getComponentType();
             return component.isPrimitive() || isAllowed(component) || component == Object.class;
         }
-        Class<?> enumType = c.isEnum() ? c : c.getSuperclass() != null && c.getSuperclass().isEnum() ? c.getSuperclass() : null;
+        Class<?> enumType =
+                c.isEnum() ? c : c.getSuperclass() != null && c.getSuperclass().isEnum() ? c.getSuperclass() : null;
         return enumType != null && allowed.contains(enumType);
     }
 

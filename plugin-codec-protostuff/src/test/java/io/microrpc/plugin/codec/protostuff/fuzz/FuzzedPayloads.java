@@ -34,6 +34,7 @@ final class FuzzedPayloads {
     private final List<String> named = names(ALLOWED);
     /** Names to put in their place. */
     private final List<String> substitutes = substitutes(named);
+
     private final Mutator mutator = Mutator.of(4096, substitutesAndTags(substitutes));
     private final List<Seed> corpus = corpus();
 
@@ -60,7 +61,9 @@ final class FuzzedPayloads {
                 return seed.bytes(); // valid: must read, and write back
             case 1:
             case 2:
-                return mutator.mutate(r, new Mutator.Seed(seed.bytes(), List.of(new Mutator.Field(0, Mutator.Encoding.VARINT))),
+                return mutator.mutate(
+                        r,
+                        new Mutator.Seed(seed.bytes(), List.of(new Mutator.Field(0, Mutator.Encoding.VARINT))),
                         other.bytes());
             case 3:
             case 4: {
@@ -77,7 +80,8 @@ final class FuzzedPayloads {
                 // One argument mutated, every value's length prefix right: the bytes reach protostuff.
                 List<byte[]> arguments = new ArrayList<>(seed.arguments());
                 int i = r.nextInt(arguments.size());
-                byte[] otherArgument = other.arguments().get(r.nextInt(other.arguments().size()));
+                byte[] otherArgument =
+                        other.arguments().get(r.nextInt(other.arguments().size()));
                 arguments.set(i, mutator.mutate(r, new Mutator.Seed(orEmpty(arguments.get(i))), otherArgument));
                 return frame(arguments);
             }
@@ -112,7 +116,8 @@ final class FuzzedPayloads {
         System.arraycopy(body, 0, out, 0, hit[0]);
         out[hit[0]] = (byte) substitute.length;
         System.arraycopy(substitute, 0, out, hit[0] + 1, substitute.length);
-        System.arraycopy(body, hit[0] + 1 + hit[1], out, hit[0] + 1 + substitute.length, body.length - hit[0] - 1 - hit[1]);
+        System.arraycopy(
+                body, hit[0] + 1 + hit[1], out, hit[0] + 1 + substitute.length, body.length - hit[0] - 1 - hit[1]);
         return out;
     }
 
@@ -196,14 +201,35 @@ final class FuzzedPayloads {
                 "io.microrpc.plugin.codec.protostuff.fuzz.Canary$Collection",
                 "io.microrpc.plugin.codec.protostuff.fuzz.Canary$SubUser",
                 // JDK classes deserialization attacks use, or that must never be built from bytes.
-                "java.lang.ProcessBuilder", "java.lang.Runtime", "java.lang.Thread", "java.lang.Class", "java.lang.Object",
-                "java.io.File", "java.net.URL", "java.net.URLClassLoader", "javax.management.BadAttributeValueExpException",
-                "java.util.PriorityQueue", "java.util.concurrent.ConcurrentHashMap", "java.util.Collections$UnmodifiableList",
-                "sun.misc.Unsafe", "jdk.internal.misc.Unsafe", "java.lang.invoke.MethodHandle",
-                "ConcurrentHashMap", "EnumMap", "EnumSet", "Properties", "Vector", "Stack",
+                "java.lang.ProcessBuilder",
+                "java.lang.Runtime",
+                "java.lang.Thread",
+                "java.lang.Class",
+                "java.lang.Object",
+                "java.io.File",
+                "java.net.URL",
+                "java.net.URLClassLoader",
+                "javax.management.BadAttributeValueExpException",
+                "java.util.PriorityQueue",
+                "java.util.concurrent.ConcurrentHashMap",
+                "java.util.Collections$UnmodifiableList",
+                "sun.misc.Unsafe",
+                "jdk.internal.misc.Unsafe",
+                "java.lang.invoke.MethodHandle",
+                "ConcurrentHashMap",
+                "EnumMap",
+                "EnumSet",
+                "Properties",
+                "Vector",
+                "Stack",
                 // Not on the class path at all.
-                "org.apache.commons.collections.functors.InvokerTransformer", "com.sun.rowset.JdbcRowSetImpl",
-                "[Ljava.lang.Object;", "[I", "int", "void", ""));
+                "org.apache.commons.collections.functors.InvokerTransformer",
+                "com.sun.rowset.JdbcRowSetImpl",
+                "[Ljava.lang.Object;",
+                "[I",
+                "int",
+                "void",
+                ""));
         names.addAll(named); // allowed, but of another shape: type confusion
         return List.copyOf(names);
     }

@@ -28,7 +28,8 @@ public final class FuzzedValues {
 
     /** The methods of {@link FuzzedApi}, in a fixed order (reflection's is unspecified). */
     public static final List<Method> METHODS = Arrays.stream(FuzzedApi.class.getMethods())
-            .sorted(Comparator.comparing(Method::getName)).toList();
+            .sorted(Comparator.comparing(Method::getName))
+            .toList();
 
     private FuzzedValues() {}
 
@@ -68,13 +69,23 @@ public final class FuzzedValues {
             case "scalars": {
                 byte[] bytes = new byte[r.nextInt(12)];
                 r.nextBytes(bytes);
-                return new Object[] {text(r), r.nextInt(), r.nextLong(), r.nextDouble() * 1e6, r.nextBoolean(),
-                    r.nextInt(5) == 0 ? null : bytes, gender(r)};
+                return new Object[] {
+                    text(r),
+                    r.nextInt(),
+                    r.nextLong(),
+                    r.nextDouble() * 1e6,
+                    r.nextBoolean(),
+                    r.nextInt(5) == 0 ? null : bytes,
+                    gender(r)
+                };
             }
             case "values":
-                return new Object[] {Instant.ofEpochSecond(r.nextInt(), r.nextInt(1_000_000_000)),
-                    Duration.ofMillis(r.nextInt()), new BigDecimal(BigInteger.valueOf(r.nextLong()), r.nextInt(20) - 10),
-                    new UUID(r.nextLong(), r.nextLong())};
+                return new Object[] {
+                    Instant.ofEpochSecond(r.nextInt(), r.nextInt(1_000_000_000)),
+                    Duration.ofMillis(r.nextInt()),
+                    new BigDecimal(BigInteger.valueOf(r.nextLong()), r.nextInt(20) - 10),
+                    new UUID(r.nextLong(), r.nextLong())
+                };
             default:
                 throw new IllegalArgumentException("no arguments for " + m);
         }

@@ -55,12 +55,14 @@ class ProtostuffPayloadFuzzTest {
     @Test
     @Timeout(600)
     void mutatedArgumentsAreReadWithinTheAllowListOrRefusedWithAnIOException() {
-        Map<String, Long> outcomes = Fuzz.of("protostuff-arguments", "plugin-codec-protostuff", "ProtostuffPayloadFuzzTest",
-                300_000).run(this::oneCall);
+        Map<String, Long> outcomes = Fuzz.of(
+                        "protostuff-arguments", "plugin-codec-protostuff", "ProtostuffPayloadFuzzTest", 300_000)
+                .run(this::oneCall);
 
         assertThat(Canary.touched()).as("a canary class was touched").isFalse();
         if (outcomes.values().stream().mapToLong(Long::longValue).sum() >= 10_000) {
-            assertThat(outcomes).containsKeys("read", "refused: class not allowed", "refused: malformed", "refused: truncated");
+            assertThat(outcomes)
+                    .containsKeys("read", "refused: class not allowed", "refused: malformed", "refused: truncated");
         }
     }
 
@@ -102,7 +104,8 @@ class ProtostuffPayloadFuzzTest {
         byte[] second;
         try {
             first = FuzzedPayloads.write(arguments, types);
-            second = FuzzedPayloads.write(PayloadCodecs.readArguments(Unpooled.wrappedBuffer(first), SERIALIZER, types, ALLOWED), types);
+            second = FuzzedPayloads.write(
+                    PayloadCodecs.readArguments(Unpooled.wrappedBuffer(first), SERIALIZER, types, ALLOWED), types);
         } catch (IOException | RuntimeException e) {
             throw new AssertionError("arguments that were read cannot be written back and read again: " + e, e);
         }
@@ -124,7 +127,6 @@ class ProtostuffPayloadFuzzTest {
         return Arrays.equals(x, y);
     }
 
-
     private static String refusal(IOException e) {
         String m = String.valueOf(e.getMessage());
         if (m.contains("not an allowed type")) {
@@ -135,5 +137,4 @@ class ProtostuffPayloadFuzzTest {
         }
         return "refused: malformed";
     }
-
 }

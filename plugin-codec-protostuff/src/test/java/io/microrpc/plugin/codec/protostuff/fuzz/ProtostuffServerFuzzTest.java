@@ -61,11 +61,16 @@ class ProtostuffServerFuzzTest {
 
     private static final int BATCH = 16;
     private static final String SERVICE = FuzzedApi.class.getName();
-    private static final Set<Status.Code> CLEAN = EnumSet.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT,
-            Status.Code.NOT_FOUND, Status.Code.DEADLINE_EXCEEDED);
+    private static final Set<Status.Code> CLEAN = EnumSet.of(
+            Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND, Status.Code.DEADLINE_EXCEEDED);
     /** A mangled stream may also change a request's serializer id. */
-    private static final Set<Status.Code> CLEAN_MANGLED = EnumSet.of(Status.Code.OK, Status.Code.INVALID_ARGUMENT,
-            Status.Code.NOT_FOUND, Status.Code.DEADLINE_EXCEEDED, Status.Code.UNIMPLEMENTED);
+    private static final Set<Status.Code> CLEAN_MANGLED = EnumSet.of(
+            Status.Code.OK,
+            Status.Code.INVALID_ARGUMENT,
+            Status.Code.NOT_FOUND,
+            Status.Code.DEADLINE_EXCEEDED,
+            Status.Code.UNIMPLEMENTED);
+
     private static final Mutator STREAM_MUTATOR = Mutator.of(64 * 1024, List.of("MR"));
     private static final Mutator METADATA_MUTATOR = Mutator.of(4096, List.of(SERVICE, "users", "anything"));
 
@@ -79,12 +84,22 @@ class ProtostuffServerFuzzTest {
 
     @BeforeEach
     void start() {
-        KernelSettings settings = KernelSettings.builder().serverPort(0).serializer("protostuff")
-                .pluginsDir(dir.resolve("none")).dataDir(dir.resolve("server-data")).build();
-        server = MicroRpc.builder().settings(settings).extension(new ProtostuffSerializer()).start();
+        KernelSettings settings = KernelSettings.builder()
+                .serverPort(0)
+                .serializer("protostuff")
+                .pluginsDir(dir.resolve("none"))
+                .dataDir(dir.resolve("server-data"))
+                .build();
+        server = MicroRpc.builder()
+                .settings(settings)
+                .extension(new ProtostuffSerializer())
+                .start();
         server.export(FuzzedApi.class, new EchoingApi());
-        client = MicroRpc.builder().settings(settings.toBuilder().dataDir(dir.resolve("client-data")).build())
-                .extension(new ProtostuffSerializer()).start();
+        client = MicroRpc.builder()
+                .settings(
+                        settings.toBuilder().dataDir(dir.resolve("client-data")).build())
+                .extension(new ProtostuffSerializer())
+                .start();
     }
 
     @AfterEach
@@ -102,22 +117,36 @@ class ProtostuffServerFuzzTest {
         Map<String, Long> outcomes;
         long errorsLogged;
         try (StderrLines log = StderrLines.capture("after an error")) {
-            outcomes = Fuzz.of("protostuff-server", "plugin-codec-protostuff", "ProtostuffServerFuzzTest", 2_500).run(this::oneBatch);
+            outcomes = Fuzz.of("protostuff-server", "plugin-codec-protostuff", "ProtostuffServerFuzzTest", 2_500)
+                    .run(this::oneBatch);
             errorsLogged = log.watchedLines();
         }
-        long requests = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("request"))
-                .mapToLong(Map.Entry::getValue).sum();
+        long requests = outcomes.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("request"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         System.out.printf("fuzz protostuff-server: %,d requests in all%n", requests);
 
-        assertThat(errorsLogged).as("connections closed after an exception in the server's pipeline").isZero();
+        assertThat(errorsLogged)
+                .as("connections closed after an exception in the server's pipeline")
+                .isZero();
         if (requests >= 10_000) {
-            assertThat(outcomes).containsKeys("request: OK", "request: INVALID_ARGUMENT", "request: NOT_FOUND",
-                    "request: DEADLINE_EXCEEDED", "mangled: closed");
+            assertThat(outcomes)
+                    .containsKeys(
+                            "request: OK",
+                            "request: INVALID_ARGUMENT",
+                            "request: NOT_FOUND",
+                            "request: DEADLINE_EXCEEDED",
+                            "mangled: closed");
         }
         assertThat(Canary.touched()).as("a canary class was touched").isFalse();
         User user = FuzzedValues.user(new Random(1));
-        FuzzedApi api = client.reference(FuzzedApi.class, ReferenceOptions.builder()
-                .address("127.0.0.1:" + server.port()).timeout(Duration.ofSeconds(10)).build());
+        FuzzedApi api = client.reference(
+                FuzzedApi.class,
+                ReferenceOptions.builder()
+                        .address("127.0.0.1:" + server.port())
+                        .timeout(Duration.ofSeconds(10))
+                        .build());
         assertThat(api.user(user)).as("a valid call after the fuzzing").isEqualTo(user);
     }
 
@@ -152,8 +181,16 @@ class ProtostuffServerFuzzTest {
     private byte[] request(Random r, long id, FuzzedPayloads.Seed seed) {
         ByteBuf metadata = Unpooled.buffer();
         List<Mutator.Field> fields = new ArrayList<>();
-        ValidFrames.request(metadata, fields, 0, SERVICE, seed.method().getName(), r.nextInt(16) == 0 ? ValidFrames.timeout(r)
-                : Duration.ofSeconds(30).toNanos(), r.nextInt(8) == 0 ? Map.of("trace-id", "t" + id) : Map.of());
+        ValidFrames.request(
+                metadata,
+                fields,
+                0,
+                SERVICE,
+                seed.method().getName(),
+                r.nextInt(16) == 0
+                        ? ValidFrames.timeout(r)
+                        : Duration.ofSeconds(30).toNanos(),
+                r.nextInt(8) == 0 ? Map.of("trace-id", "t" + id) : Map.of());
         byte[] meta = ByteBufUtil.getBytes(metadata);
         if (r.nextInt(8) == 0) {
             meta = METADATA_MUTATOR.mutate(r, new Mutator.Seed(meta, fields), null);
@@ -178,8 +215,10 @@ class ProtostuffServerFuzzTest {
                 response = connection.read();
             } catch (EOFException | SocketException e) {
                 connection = null;
-                throw new AssertionError("the server closed a connection that sent only well-framed requests; "
-                        + "unanswered: " + waiting, e);
+                throw new AssertionError(
+                        "the server closed a connection that sent only well-framed requests; " + "unanswered: "
+                                + waiting,
+                        e);
             }
             String method = waiting.remove(response.requestId());
             if (method == null || !response.isResponse()) {
@@ -218,8 +257,8 @@ class ProtostuffServerFuzzTest {
 
     private static void check(RawFrame response, String method, Set<Status.Code> allowed) {
         if (!allowed.contains(response.status())) {
-            throw new AssertionError("request " + response.requestId() + " to " + method + " answered " + response.status()
-                    + ": " + response.errorMessage());
+            throw new AssertionError("request " + response.requestId() + " to " + method + " answered "
+                    + response.status() + ": " + response.errorMessage());
         }
     }
 }
