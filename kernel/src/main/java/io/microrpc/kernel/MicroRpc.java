@@ -23,7 +23,7 @@ import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.ServiceDefinition;
 import io.microrpc.spi.ServiceInstance;
 import io.microrpc.spi.Ticker;
@@ -113,7 +113,7 @@ public final class MicroRpc implements AutoCloseable {
                 : next -> {};
         try {
             Files.createDirectories(settings.dataDir());
-            for (Extension e : b.extensions) {
+            for (Pluggable e : b.extensions) {
                 startEmbedded(e);
             }
         } catch (IOException e) {
@@ -158,7 +158,7 @@ public final class MicroRpc implements AutoCloseable {
         return KernelResources.version();
     }
 
-    private void startEmbedded(Extension e) {
+    private void startEmbedded(Pluggable e) {
         List<ExtensionPoints> points = ExtensionPoints.of(e);
         if (points.isEmpty()) {
             throw new IllegalArgumentException("extension: " + e.getClass().getName()
@@ -479,14 +479,15 @@ public final class MicroRpc implements AutoCloseable {
 
     /** The active filters in the order calls pass them, each with its side, e.g. {@code ratelimit (...) server}. */
     private static String describeFilters(Extensions ext) {
-        java.util.LinkedHashSet<io.microrpc.spi.Filter> active = new java.util.LinkedHashSet<>(ext.clientFilters());
-        active.addAll(ext.serverFilters());
+        List<io.microrpc.spi.Filter> active = ext.filters();
         if (active.isEmpty()) {
             return "-";
         }
         List<String> out = new ArrayList<>();
         for (io.microrpc.spi.Filter f : active) {
-            out.add(ext.describe(f) + " " + f.side().name().toLowerCase(java.util.Locale.ROOT));
+            boolean client = f instanceof io.microrpc.spi.ClientFilter;
+            boolean server = f instanceof io.microrpc.spi.ServerFilter;
+            out.add(ext.describe(f) + " " + (client && server ? "both" : client ? "client" : "server"));
         }
         return String.join(", ", out);
     }
@@ -689,7 +690,7 @@ public final class MicroRpc implements AutoCloseable {
         private KernelSettings settings = KernelSettings.defaults();
         private Ticker ticker = Ticker.system();
         private Clock clock = Clock.systemUTC();
-        private final List<Extension> extensions = new ArrayList<>();
+        private final List<Pluggable> extensions = new ArrayList<>();
         private boolean loadPlugins = true;
         private boolean exportServicePlugins = true;
         private Path configFile;
@@ -733,7 +734,7 @@ public final class MicroRpc implements AutoCloseable {
         }
 
         /** Adds an extension from the application's own class path, beside those of plugins. */
-        public Builder extension(Extension extension) {
+        public Builder extension(Pluggable extension) {
             extensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }

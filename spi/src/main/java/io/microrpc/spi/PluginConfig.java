@@ -12,7 +12,7 @@ import java.util.Optional;
  * named {@code zookeeper} of point {@code registry}, the file line
  * {@code registry.zookeeper.address=zk1:2181} becomes the key {@code address}.
  *
- * <p>Immutable. Extensions parse it once, in {@link Extension#start}, into typed settings of their
+ * <p>Immutable. Extensions parse it once, in {@link Pluggable#start}, into typed settings of their
  * own; the typed getters fail with a message that names the full key, the value and what was expected.
  */
 public final class PluginConfig {
@@ -65,6 +65,35 @@ public final class PluginConfig {
         } catch (NumberFormatException e) {
             throw invalid(key, value.get(), "an integer");
         }
+    }
+
+    public long getLong(String key, long defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.get());
+        } catch (NumberFormatException e) {
+            throw invalid(key, value.get(), "an integer");
+        }
+    }
+
+    /** A finite decimal number such as {@code 0.2} or {@code 1.5}. */
+    public double getDouble(String key, double defaultValue) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            double d = Double.parseDouble(value.get());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw invalid(key, value.get(), "a decimal number such as 0.2");
     }
 
     public boolean getBoolean(String key, boolean defaultValue) {

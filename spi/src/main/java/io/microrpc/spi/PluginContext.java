@@ -16,7 +16,7 @@ public interface PluginContext {
 
     /**
      * A shared scheduler for short, non-blocking periodic tasks. The kernel owns it: do not shut it
-     * down; cancel your tasks in {@link Extension#stop}.
+     * down; cancel your tasks in {@link Pluggable#stop}.
      */
     ScheduledExecutorService scheduler();
 

@@ -10,7 +10,7 @@ import java.util.List;
  * are called on a kernel thread, never an IO thread. Listeners are called on the registry's own
  * notification thread, one notification at a time per subscription, and must not block.
  */
-public interface Registry extends Extension {
+public interface Registry extends Pluggable {
 
     void register(ServiceInstance instance) throws Exception;
 

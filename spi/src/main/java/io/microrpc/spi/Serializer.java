@@ -19,7 +19,7 @@ import java.io.OutputStream;
  * {@link AllowedTypes#resolve} returns; a payload naming any other class is refused with an
  * {@link IOException} whose message names the class. Never load a class named by the payload.
  */
-public interface Serializer extends Extension {
+public interface Serializer extends Pluggable {
 
     /**
      * The id carried in every frame header. Stable for the life of the format: a new version of a

@@ -9,7 +9,7 @@ import java.util.List;
  * <p>{@link #services()} is called on a kernel thread after {@link #start}; the implementations it
  * returns are called concurrently from worker threads and must be thread-safe.
  */
-public interface ServiceProvider extends Extension {
+public interface ServiceProvider extends Pluggable {
 
     List<ServiceDefinition<?>> services();
 }

@@ -100,20 +100,14 @@ public final class Status {
         return new Status(code, description, newCause);
     }
 
-    /** An exception carrying this status, with a stack trace; {@link RpcException.Progress#ANSWERED}. */
-    public RpcException asException() {
-        return new RpcException(this, null, true, RpcException.Progress.ANSWERED);
-    }
-
     /**
-     * An exception carrying this status without filling in a stack trace: for expected failures on
-     * hot paths (timeouts, an unreachable node), where the trace costs more than it tells.
+     * The exception for a failure with this status that got as far as {@code progress}, which decides
+     * whether a cluster policy may retry it elsewhere: say it every time, since a purely local failure
+     * (no serializer loaded, no provider reachable) is {@link RpcException.Progress#NOT_SENT} and safe to
+     * retry, while an answer from the service is {@link RpcException.Progress#ANSWERED} and never is.
+     * Without a stack trace: these are expected failures, often on hot paths, where the trace costs more
+     * than it tells; {@link #withCause} keeps the underlying exception's.
      */
-    public RpcException asCheapException() {
-        return new RpcException(this, null, false, RpcException.Progress.ANSWERED);
-    }
-
-    /** A cheap exception (no stack trace) for a call that got as far as {@code progress}. */
     public RpcException asException(RpcException.Progress progress) {
         return new RpcException(this, null, false, java.util.Objects.requireNonNull(progress, "progress"));
     }

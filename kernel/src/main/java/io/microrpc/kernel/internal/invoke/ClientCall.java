@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientCall implements ResponseListener, TimerTask {
 
+    private final CallContext call;
     private final EndpointImpl endpoint;
     private final long requestId;
     private final MethodDescriptor method;
@@ -34,6 +35,7 @@ final class ClientCall implements ResponseListener, TimerTask {
     private volatile Timeout timeout;
 
     ClientCall(
+            CallContext call,
             EndpointImpl endpoint,
             long requestId,
             MethodDescriptor method,
@@ -41,6 +43,7 @@ final class ClientCall implements ResponseListener, TimerTask {
             AllowedTypes allowedTypes,
             Ticker ticker,
             long timeoutNanos) {
+        this.call = call;
         this.endpoint = endpoint;
         this.requestId = requestId;
         this.method = method;
@@ -71,7 +74,7 @@ final class ClientCall implements ResponseListener, TimerTask {
                                     .withDescription("cannot read the result of " + method.fullName() + " from "
                                             + endpoint.address() + " with serializer " + serializer.name() + ": "
                                             + e.getMessage())
-                                    .asException(),
+                                    .asException(RpcException.Progress.ANSWERED),
                             false);
                     return;
                 }
@@ -112,16 +115,23 @@ final class ClientCall implements ResponseListener, TimerTask {
                 false);
     }
 
-    /** The deadline passed: forget the request and fail the call. */
+    /** The deadline passed: forget the request, tell the server to drop it, and fail the call. */
     @Override
     public void run(Timeout t) {
-        endpoint.connection().cancel(requestId);
+        endpoint.connection().cancel(requestId, true);
         fail(
                 Status.of(Status.Code.DEADLINE_EXCEEDED)
                         .withDescription(method.fullName() + " did not complete within "
                                 + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms on " + endpoint.address())
                         .asException(RpcException.Progress.LOST),
                 false);
+    }
+
+    /** The caller cancelled: forget the request, tell the server to drop it, and fail with {@code e}. */
+    void cancel(RpcException e) {
+        cancelTimer();
+        endpoint.connection().cancel(requestId, true);
+        fail(e, true);
     }
 
     /** Fails the call before it was sent. */
@@ -141,6 +151,7 @@ final class ClientCall implements ResponseListener, TimerTask {
         if (future.complete(value)) {
             long now = ticker.nanoTime();
             endpoint.callFinished(now - startNanos, true, now);
+            call.finished(this, null);
         }
     }
 
@@ -149,6 +160,7 @@ final class ClientCall implements ResponseListener, TimerTask {
         if (future.completeExceptionally(error)) {
             long now = ticker.nanoTime();
             endpoint.callFinished(now - startNanos, endpointHealthy, now);
+            call.finished(this, error);
         }
     }
 }

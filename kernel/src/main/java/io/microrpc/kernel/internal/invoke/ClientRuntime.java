@@ -10,10 +10,12 @@ import io.netty.util.HashedWheelTimer;
 import io.netty.util.Timer;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,6 +39,8 @@ public final class ClientRuntime implements AutoCloseable {
     private final KernelMetrics metrics;
     /** Services with a reference, by direct addresses or through the registry. */
     private final Set<String> referenced = ConcurrentHashMap.newKeySet();
+    /** The handlers of the live references, told when the extensions change; a dropped proxy is forgotten. */
+    private final Set<ReferenceInvoker> handlers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public ClientRuntime(
             KernelSettings settings,
@@ -52,6 +56,13 @@ public final class ClientRuntime implements AutoCloseable {
         this.transport = new ClientTransport(settings);
         // 10 ms ticks: timeouts are precise to a tick, and the wheel costs O(1) per call.
         this.timer = new HashedWheelTimer(new KernelThreadFactory("microrpc-timer"), 10, TimeUnit.MILLISECONDS, 1024);
+        extensions.onPublish(next -> {
+            List<ReferenceInvoker> live;
+            synchronized (handlers) {
+                live = new ArrayList<>(handlers);
+            }
+            live.forEach(h -> h.extensionsChanged(next));
+        });
     }
 
     /**
@@ -84,6 +95,7 @@ public final class ClientRuntime implements AutoCloseable {
         awaitFirstConnection(directory);
         ReferenceInvoker handler = new ReferenceInvoker(
                 model, directory, extensions, settings, ticker, timer, timeout, serializer, metrics);
+        handlers.add(handler);
         Object proxy = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, handler);
         return type.cast(proxy);
     }

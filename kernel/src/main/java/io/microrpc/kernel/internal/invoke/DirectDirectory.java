@@ -11,6 +11,7 @@ final class DirectDirectory implements Directory {
 
     private final List<EndpointImpl> endpoints;
     private final List<Endpoint> single;
+    private final ReadyEndpoints ready = new ReadyEndpoints();
 
     DirectDirectory(String service, List<HostPort> addresses, ClientTransport transport) {
         List<EndpointImpl> list = new ArrayList<>();
@@ -28,7 +29,7 @@ final class DirectDirectory implements Directory {
         if (single != null) {
             return endpoints.get(0).isReady() ? single : List.of();
         }
-        return Directory.readyOf(endpoints);
+        return ready.of(endpoints);
     }
 
     @Override

@@ -6,19 +6,11 @@ import java.util.List;
 /** The endpoints of one reference: from direct addresses or a registry subscription. Thread-safe. */
 interface Directory extends AutoCloseable {
 
-    /** The endpoints that can take a call now (connected, not going away). */
+    /**
+     * The endpoints that can take a call now (connected, not going away): immutable, and the same list
+     * object while they and their weights stay the same ({@link ReadyEndpoints}).
+     */
     List<Endpoint> ready();
-
-    /** The ready ones of {@code endpoints}, in order. */
-    static List<Endpoint> readyOf(List<EndpointImpl> endpoints) {
-        List<Endpoint> ready = new java.util.ArrayList<>(endpoints.size());
-        for (EndpointImpl e : endpoints) {
-            if (e.isReady()) {
-                ready.add(e);
-            }
-        }
-        return ready;
-    }
 
     /** Every known endpoint, ready or not, for messages. */
     List<? extends Endpoint> all();

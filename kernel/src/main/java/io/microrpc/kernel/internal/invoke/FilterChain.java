@@ -8,28 +8,39 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Runs an invocation through an ordered list of filters, then the terminal invoker. An exception a
- * filter throws fails that call only.
+ * Runs an invocation through an ordered list of filters of one stage (client call, client attempt or
+ * server), then the terminal invoker. An exception a filter throws fails that call only.
  */
 final class FilterChain {
 
+    /** How a stage calls one of its filters, e.g. {@code ClientFilter::invokeAttempt}. */
+    @FunctionalInterface
+    interface Stage<F extends Filter, C> {
+        CompletableFuture<Object> invoke(F filter, C context, Invocation invocation, Invoker next);
+    }
+
     private FilterChain() {}
 
-    static CompletableFuture<Object> invoke(List<Filter> filters, Invocation invocation, Invoker terminal) {
+    static <F extends Filter, C> CompletableFuture<Object> invoke(
+            List<F> filters, Stage<F, C> stage, C context, Invocation invocation, Invoker terminal) {
         if (filters.isEmpty()) {
             return terminal.invoke(invocation);
         }
-        return new Step(filters, 0, terminal).invoke(invocation);
+        return new Step<>(filters, 0, stage, context, terminal).invoke(invocation);
     }
 
-    private static final class Step implements Invoker {
-        private final List<Filter> filters;
+    private static final class Step<F extends Filter, C> implements Invoker {
+        private final List<F> filters;
         private final int index;
+        private final Stage<F, C> stage;
+        private final C context;
         private final Invoker terminal;
 
-        Step(List<Filter> filters, int index, Invoker terminal) {
+        Step(List<F> filters, int index, Stage<F, C> stage, C context, Invoker terminal) {
             this.filters = filters;
             this.index = index;
+            this.stage = stage;
+            this.context = context;
             this.terminal = terminal;
         }
 
@@ -38,10 +49,11 @@ final class FilterChain {
             if (index == filters.size()) {
                 return terminal.invoke(invocation);
             }
-            Filter filter = filters.get(index);
+            F filter = filters.get(index);
             ClassLoader previous = ContextLoader.enter(filter);
             try {
-                CompletableFuture<Object> f = filter.invoke(invocation, new Step(filters, index + 1, terminal));
+                CompletableFuture<Object> f = stage.invoke(
+                        filter, context, invocation, new Step<>(filters, index + 1, stage, context, terminal));
                 return f != null
                         ? f
                         : CompletableFuture.failedFuture(new IllegalStateException(

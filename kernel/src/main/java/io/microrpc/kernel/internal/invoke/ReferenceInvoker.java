@@ -13,13 +13,14 @@ import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.protocol.RequestHeader;
 import io.microrpc.kernel.internal.transport.ClientConnection;
 import io.microrpc.spi.CallType;
-import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClientFilter;
 import io.microrpc.spi.ClusterPolicy;
 import io.microrpc.spi.Deadline;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.MethodDescriptor;
+import io.microrpc.spi.Providers;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Serializer;
 import io.microrpc.spi.Status;
@@ -29,10 +30,11 @@ import io.netty.util.Timer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -92,11 +94,12 @@ final class ReferenceInvoker implements InvocationHandler {
         }
         MethodDescriptor descriptor = mm.descriptor();
         Invocation invocation = Invocation.of(descriptor, args, Map.of(), Deadline.after(timeout, ticker));
-        CompletableFuture<Object> result = start(invocation, mm.metrics(metrics, KernelMetrics.Side.CLIENT));
+        CallContext call = new CallContext(descriptor, invocation.deadline());
+        start(call, invocation, mm.metrics(metrics, KernelMetrics.Side.CLIENT));
         if (descriptor.callType() == CallType.ASYNC) {
-            return result;
+            return call.future;
         }
-        return await(result);
+        return await(call.future);
     }
 
     /**
@@ -105,12 +108,12 @@ final class ReferenceInvoker implements InvocationHandler {
      * client CPU samples).
      */
     private MethodModel method(Method method) {
-        java.util.IdentityHashMap<Method, MethodModel> known = byIdentity;
+        IdentityHashMap<Method, MethodModel> known = byIdentity;
         MethodModel mm = known.get(method);
         if (mm == null) {
             mm = model.method(method);
             if (mm != null) {
-                java.util.IdentityHashMap<Method, MethodModel> copy = new java.util.IdentityHashMap<>(known);
+                IdentityHashMap<Method, MethodModel> copy = new IdentityHashMap<>(known);
                 copy.put(method, mm);
                 byIdentity = copy;
             }
@@ -118,31 +121,34 @@ final class ReferenceInvoker implements InvocationHandler {
         return mm;
     }
 
-    private volatile java.util.IdentityHashMap<Method, MethodModel> byIdentity = new java.util.IdentityHashMap<>();
+    private volatile IdentityHashMap<Method, MethodModel> byIdentity = new IdentityHashMap<>();
 
-    /** Runs the call on one leased snapshot of the extensions, released when the call completes. */
-    private CompletableFuture<Object> start(Invocation invocation, CallMetrics callMetrics) {
+    /**
+     * Runs the call on one leased snapshot of the extensions, released when the call completes, and
+     * completes the caller's future.
+     */
+    private void start(CallContext call, Invocation invocation, CallMetrics callMetrics) {
         long started = callMetrics == null ? 0 : ticker.nanoTime();
         Extensions ext = extensions.acquire();
         CompletableFuture<Object> result;
         try {
-            result = FilterChain.invoke(ext.clientFilters(), invocation, inv -> cluster(ext, inv));
+            result = FilterChain.invoke(
+                    ext.clientCallFilters(), ClientFilter::invoke, call, invocation, inv -> cluster(ext, call, inv));
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
-        if (result.isDone()) {
+        result.whenComplete((value, error) -> {
             ext.release();
+            Throwable failure = unwrap(error);
             if (callMetrics != null) {
-                record(callMetrics, result.isCompletedExceptionally() ? failure(result) : null, started);
+                record(callMetrics, failure, started);
             }
-            return result;
-        }
-        return result.whenComplete((v, e) -> {
-            ext.release();
-            if (callMetrics != null) {
-                record(callMetrics, e, started);
-            }
+            call.future.completeFromCall(value, failure);
         });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
     private void record(CallMetrics callMetrics, Throwable failure, long started) {
@@ -153,34 +159,23 @@ final class ReferenceInvoker implements InvocationHandler {
             RpcException e = RpcException.find(failure);
             code = e != null
                     ? e.code()
-                    : failure instanceof java.util.concurrent.CancellationException
-                            ? Status.Code.CANCELLED
-                            : Status.Code.UNKNOWN;
+                    : failure instanceof CancellationException ? Status.Code.CANCELLED : Status.Code.UNKNOWN;
         }
         callMetrics.record(code, ticker.nanoTime() - started);
     }
 
-    private static Throwable failure(CompletableFuture<Object> done) {
-        try {
-            done.getNow(null);
-            return null;
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        }
-    }
-
-    private CompletableFuture<Object> cluster(Extensions ext, Invocation invocation) {
+    private CompletableFuture<Object> cluster(Extensions ext, CallContext call, Invocation invocation) {
         ClusterPolicy policy = ext.clusterPolicy(model.name());
         try {
             if (policy != null) {
                 ClassLoader previous = ContextLoader.enter(policy);
                 try {
-                    return policy.invoke(invocation, new BoundCluster(ext));
+                    return policy.invoke(call, invocation, new BoundProviders(ext, call));
                 } finally {
                     ContextLoader.exit(previous);
                 }
             }
-            return send(ext, select(ext, invocation, List.of()), invocation);
+            return attempt(ext, call, select(ext, call, invocation, List.of()), invocation);
         } catch (RpcException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -191,21 +186,27 @@ final class ReferenceInvoker implements InvocationHandler {
             return result.get();
         } catch (ExecutionException e) {
             throw e.getCause();
+        } catch (CancellationException e) {
+            throw Status.of(Status.Code.CANCELLED)
+                    .withDescription("the call was cancelled")
+                    .asException(RpcException.Progress.LOST);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result.cancel(false);
             throw Status.of(Status.Code.CANCELLED)
                     .withDescription("interrupted while waiting for the result")
-                    .asException();
+                    .asException(RpcException.Progress.LOST);
         }
     }
 
-    /** The cluster as a policy sees it during one call: bound to that call's leased snapshot. */
-    private final class BoundCluster implements Cluster {
+    /** The providers as a cluster policy sees them during one call: bound to that call and its snapshot. */
+    private final class BoundProviders implements Providers {
         private final Extensions ext;
+        private final CallContext call;
 
-        BoundCluster(Extensions ext) {
+        BoundProviders(Extensions ext, CallContext call) {
             this.ext = ext;
+            this.call = call;
         }
 
         @Override
@@ -215,12 +216,12 @@ final class ReferenceInvoker implements InvocationHandler {
 
         @Override
         public Endpoint select(Invocation invocation, Collection<Endpoint> excluded) {
-            return ReferenceInvoker.this.select(ext, invocation, excluded);
+            return ReferenceInvoker.this.select(ext, call, invocation, excluded);
         }
 
         @Override
-        public CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
-            return send(ext, endpoint, invocation);
+        public CompletableFuture<Object> attempt(Endpoint endpoint, Invocation invocation) {
+            return ReferenceInvoker.this.attempt(ext, call, endpoint, invocation);
         }
 
         @Override
@@ -229,46 +230,123 @@ final class ReferenceInvoker implements InvocationHandler {
         }
     }
 
-    private Endpoint select(Extensions ext, Invocation invocation, Collection<Endpoint> excluded) {
+    private Endpoint select(Extensions ext, CallContext call, Invocation invocation, Collection<Endpoint> excluded) {
         List<Endpoint> ready = directory.ready();
+        int available = ready.size();
+        Endpoint only = available == 1 ? ready.get(0) : null;
         if (!excluded.isEmpty()) {
-            ready = new ArrayList<>(ready);
-            ready.removeAll(excluded);
+            available = 0;
+            for (Endpoint e : ready) {
+                if (!excluded.contains(e)) {
+                    available++;
+                    only = e;
+                }
+            }
         }
-        if (ready.isEmpty()) {
+        if (available == 0) {
             throw Status.of(Status.Code.UNAVAILABLE)
-                    .withDescription("no provider of " + model.name() + " is reachable (" + directory.describe()
-                            + "); check that a provider runs there and the address is right")
+                    .withDescription("no provider of " + model.name() + " is reachable ("
+                            + (excluded.isEmpty() ? "" : "excluding " + excluded.size() + " that failed this call; ")
+                            + directory.describe() + "); check that a provider runs there and the address is right")
                     .asException(RpcException.Progress.NOT_SENT);
         }
-        if (ready.size() == 1) {
-            return ready.get(0);
+        if (available == 1) {
+            return only;
         }
         LoadBalancer lb = ext.loadBalancer(model.name());
         if (lb == null) {
             throw ext.missing(
                             ExtensionPoints.LOAD_BALANCER,
                             ext.selections().preferences(ExtensionPoints.LOAD_BALANCER.key(), model.name()),
-                            "choosing among " + ready.size() + " providers of " + model.name())
-                    .asException();
+                            "choosing among " + available + " providers of " + model.name())
+                    .asException(RpcException.Progress.NOT_SENT);
         }
         Endpoint chosen;
         ClassLoader previous = ContextLoader.enter(lb);
         try {
-            chosen = lb.select(ready, invocation);
+            chosen = selector(lb, ready).select(call, invocation, excluded);
+        } catch (RuntimeException | LinkageError e) {
+            throw Status.of(Status.Code.INTERNAL)
+                    .withDescription("load balancer '" + lb.name() + "' failed to choose a provider of "
+                            + model.name() + ": " + e)
+                    .withCause(e)
+                    .asException(RpcException.Progress.NOT_SENT);
         } finally {
             ContextLoader.exit(previous);
         }
-        if (chosen == null || !ready.contains(chosen)) {
+        if (chosen == null || !ready.contains(chosen) || excluded.contains(chosen)) {
             throw Status.of(Status.Code.INTERNAL)
                     .withDescription("load balancer '" + lb.name() + "' returned " + chosen
-                            + ", which is not one of the candidates")
-                    .asException();
+                            + ", which is not one of the candidates"
+                            + (excluded.isEmpty() ? "" : " it was left (excluded: " + excluded + ")"))
+                    .asException(RpcException.Progress.NOT_SENT);
         }
         return chosen;
     }
 
-    private CompletableFuture<Object> send(Extensions ext, Endpoint endpoint, Invocation invocation) {
+    /**
+     * The selector of {@code lb} for {@code ready}: the cached one while both are the same objects,
+     * else a new one from {@link LoadBalancer#newSelector}, handed the one it replaces when the balancer
+     * is the same. So a balancer hears of every change of the candidates, and of nothing else.
+     */
+    private LoadBalancer.Selector selector(LoadBalancer lb, List<Endpoint> ready) {
+        Selection s = selection;
+        if (s != null && s.lb == lb && s.candidates == ready) {
+            return s.selector;
+        }
+        synchronized (this) {
+            s = selection;
+            if (s != null && s.lb == lb && s.candidates == ready) {
+                return s.selector;
+            }
+            LoadBalancer.Selector next = lb.newSelector(model.name(), ready, s != null && s.lb == lb ? s.selector : null);
+            if (next == null) {
+                throw new IllegalStateException("newSelector returned null (expected: a selector)");
+            }
+            selection = new Selection(lb, ready, next);
+            return next;
+        }
+    }
+
+    /** The current load balancer's selector, for the current candidates. */
+    private record Selection(LoadBalancer lb, List<Endpoint> candidates, LoadBalancer.Selector selector) {}
+
+    private volatile Selection selection;
+
+    /**
+     * Drops the cached selector when {@code next} has another load balancer for this service, so a
+     * replaced balancer (and its plugin's class loader) is not held by a reference nobody calls.
+     */
+    void extensionsChanged(Extensions next) {
+        Selection s = selection;
+        if (s != null && next.loadBalancer(model.name()) != s.lb) {
+            synchronized (this) {
+                if (selection == s) {
+                    selection = null;
+                }
+            }
+        }
+    }
+
+    /** One attempt on {@code endpoint}: the attempt filters, then the send. */
+    private CompletableFuture<Object> attempt(
+            Extensions ext, CallContext call, Endpoint endpoint, Invocation invocation) {
+        AttemptContext attempt = call.nextAttempt(endpoint);
+        if (attempt == null) {
+            return CompletableFuture.failedFuture(Status.of(Status.Code.CANCELLED)
+                    .withDescription(invocation.method().fullName() + " was cancelled; no new attempt")
+                    .asException(RpcException.Progress.NOT_SENT));
+        }
+        return FilterChain.invoke(
+                ext.clientAttemptFilters(),
+                ClientFilter::invokeAttempt,
+                attempt,
+                invocation,
+                inv -> send(ext, attempt, endpoint, inv));
+    }
+
+    private CompletableFuture<Object> send(
+            Extensions ext, AttemptContext attempt, Endpoint endpoint, Invocation invocation) {
         MethodDescriptor method = invocation.method();
         Serializer serializer = ext.serializerFor(model.name(), serializerName);
         if (serializer == null) {
@@ -324,7 +402,15 @@ final class ReferenceInvoker implements InvocationHandler {
                     ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(notReady(connection, method));
         }
-        ClientCall call = new ClientCall(target, id, method, serializer, model.allowedTypes(), ticker, remaining);
+        ClientCall call = new ClientCall(
+                attempt.call(), target, id, method, serializer, model.allowedTypes(), ticker, remaining);
+        if (!attempt.call().started(call)) {
+            frame.release();
+            call.failUnsent(Status.of(Status.Code.CANCELLED)
+                    .withDescription(method.fullName() + " was cancelled; not sent")
+                    .asException(RpcException.Progress.NOT_SENT));
+            return call.future;
+        }
         call.timeout(timer.newTimeout(call, remaining, TimeUnit.NANOSECONDS));
         if (!connection.send(id, frame, call)) {
             call.failUnsent(notReady(connection, method));

@@ -29,6 +29,7 @@ final class RegistryDirectory implements Directory {
     private final String service;
     private final ClientTransport transport;
     private volatile List<EndpointImpl> endpoints = List.of();
+    private final ReadyEndpoints ready = new ReadyEndpoints();
     private Registry registry;
     private Registry.Subscription subscription;
     private long generation;
@@ -121,7 +122,7 @@ final class RegistryDirectory implements Directory {
 
     @Override
     public List<Endpoint> ready() {
-        return Directory.readyOf(endpoints);
+        return ready.of(endpoints);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.spi.ClusterPolicy;
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Filter;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.Registry;
@@ -19,10 +19,10 @@ public enum ExtensionPoints {
     SERVICE("service", ServiceProvider.class, "a service plugin such as plugin-service-demo");
 
     private final String key;
-    private final Class<? extends Extension> type;
+    private final Class<? extends Pluggable> type;
     private final String suggestedPlugin;
 
-    ExtensionPoints(String key, Class<? extends Extension> type, String suggestedPlugin) {
+    ExtensionPoints(String key, Class<? extends Pluggable> type, String suggestedPlugin) {
         this.key = key;
         this.type = type;
         this.suggestedPlugin = suggestedPlugin;
@@ -33,7 +33,7 @@ public enum ExtensionPoints {
         return key;
     }
 
-    public Class<? extends Extension> type() {
+    public Class<? extends Pluggable> type() {
         return type;
     }
 
@@ -43,7 +43,7 @@ public enum ExtensionPoints {
     }
 
     /** The points {@code extension} implements (usually one). */
-    public static List<ExtensionPoints> of(Extension extension) {
+    public static List<ExtensionPoints> of(Pluggable extension) {
         List<ExtensionPoints> points = new java.util.ArrayList<>(1);
         for (ExtensionPoints p : values()) {
             if (p.type.isInstance(extension)) {

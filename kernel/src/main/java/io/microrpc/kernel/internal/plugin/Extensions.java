@@ -1,11 +1,16 @@
 package io.microrpc.kernel.internal.plugin;
 
+import io.microrpc.spi.ClientFilter;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.ClusterPolicy;
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Filter;
+import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Invoker;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.Serializer;
+import io.microrpc.spi.ServerFilter;
 import io.microrpc.spi.ServiceProvider;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
@@ -48,8 +53,10 @@ public final class Extensions {
     private final Map<String, Serializer> serviceSerializers = new HashMap<>();
     private final Serializer switchedSerializer;
     private final Serializer configuredSerializer;
-    private final List<Filter> clientFilters;
-    private final List<Filter> serverFilters;
+    private final List<Filter> filters;
+    private final List<ClientFilter> clientCallFilters;
+    private final List<ClientFilter> clientAttemptFilters;
+    private final List<ServerFilter> serverFilters;
     private final List<ServiceProvider> serviceProviders;
     private final List<String> fallbacks = new ArrayList<>();
     /** Calls using this snapshot now; see {@link ExtensionRegistry#acquire()}. */
@@ -98,20 +105,41 @@ public final class Extensions {
                 .filter(f -> named.isEmpty() || named.contains(f.name()))
                 .sorted(Comparator.comparingInt(Filter::order).thenComparing(Filter::name))
                 .collect(Collectors.toList());
-        this.clientFilters = filters.stream()
-                .filter(f -> f.side().includes(Filter.Side.CLIENT))
-                .collect(Collectors.toUnmodifiableList());
+        this.filters = List.copyOf(filters);
+        List<ClientFilter> client = filters.stream()
+                .filter(ClientFilter.class::isInstance)
+                .map(ClientFilter.class::cast)
+                .toList();
+        // A stage a filter does not override only passes the call on: the hot path skips it.
+        this.clientCallFilters = client.stream()
+                .filter(f -> overrides(f, "invoke"))
+                .toList();
+        this.clientAttemptFilters = client.stream()
+                .filter(f -> overrides(f, "invokeAttempt"))
+                .toList();
         this.serverFilters = filters.stream()
-                .filter(f -> f.side().includes(Filter.Side.SERVER))
-                .collect(Collectors.toUnmodifiableList());
+                .filter(ServerFilter.class::isInstance)
+                .map(ServerFilter.class::cast)
+                .toList();
         this.serviceProviders = List.copyOf(ofType(ServiceProvider.class));
+    }
+
+    private static boolean overrides(ClientFilter filter, String stage) {
+        try {
+            return filter.getClass()
+                            .getMethod(stage, ClientRequestContext.class, Invocation.class, Invoker.class)
+                            .getDeclaringClass()
+                    != ClientFilter.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
     }
 
     public static Extensions of(List<LoadedExtension> all, Selections selections, Remedies remedies) {
         return new Extensions(all, selections, remedies);
     }
 
-    private <T extends Extension> List<T> ofType(Class<T> type) {
+    private <T extends Pluggable> List<T> ofType(Class<T> type) {
         List<T> out = new ArrayList<>();
         for (LoadedExtension e : all) {
             if (type.isInstance(e.extension())) {
@@ -126,7 +154,7 @@ public final class Extensions {
      * preference, or with {@code anyLoaded} when none of the preferences is loaded, the first loaded one
      * by name; else null (calls needing it then fail fast, naming what is missing).
      */
-    private <T extends Extension> T active(ExtensionPoints point, Class<T> type, String service, boolean anyLoaded) {
+    private <T extends Pluggable> T active(ExtensionPoints point, Class<T> type, String service, boolean anyLoaded) {
         List<String> preferences = selections.preferences(point.key(), service);
         List<T> candidates = ofType(type);
         T chosen = null;
@@ -139,7 +167,7 @@ public final class Extensions {
         }
         if (chosen == null && (preferences.isEmpty() || anyLoaded)) {
             chosen = candidates.stream()
-                    .min(Comparator.comparing(Extension::name))
+                    .min(Comparator.comparing(Pluggable::name))
                     .orElse(null);
         }
         if (chosen != null && !preferences.isEmpty() && !preferences.get(0).equals(chosen.name())) {
@@ -182,8 +210,8 @@ public final class Extensions {
         return List.copyOf(fallbacks);
     }
 
-    private static String names(List<? extends Extension> list) {
-        return list.isEmpty() ? "none" : list.stream().map(Extension::name).collect(Collectors.joining(", "));
+    private static String names(List<? extends Pluggable> list) {
+        return list.isEmpty() ? "none" : list.stream().map(Pluggable::name).collect(Collectors.joining(", "));
     }
 
     public List<LoadedExtension> all() {
@@ -268,11 +296,22 @@ public final class Extensions {
         return registry;
     }
 
-    public List<Filter> clientFilters() {
-        return clientFilters;
+    /** The active filters of either side, in order. */
+    public List<Filter> filters() {
+        return filters;
     }
 
-    public List<Filter> serverFilters() {
+    /** The active client filters that act on the call as a whole, in order. */
+    public List<ClientFilter> clientCallFilters() {
+        return clientCallFilters;
+    }
+
+    /** The active client filters that act on each attempt, in order. */
+    public List<ClientFilter> clientAttemptFilters() {
+        return clientAttemptFilters;
+    }
+
+    public List<ServerFilter> serverFilters() {
         return serverFilters;
     }
 
@@ -311,7 +350,7 @@ public final class Extensions {
     }
 
     /** {@code e} with the plugin it came from, e.g. {@code p2c (lb-adaptive 0.1.0)}; {@code -} for null. */
-    public String describe(Extension e) {
+    public String describe(Pluggable e) {
         if (e == null) {
             return "-";
         }

@@ -1,6 +1,6 @@
 package io.microrpc.kernel.internal.plugin;
 
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Pluggable;
 
 /**
  * A started extension and where it came from: a plugin id and version (or the embedding application),
@@ -8,17 +8,17 @@ import io.microrpc.spi.Extension;
  */
 public final class LoadedExtension {
 
-    private final Extension extension;
+    private final Pluggable extension;
     private final String pluginId;
     private final String pluginVersion;
 
-    public LoadedExtension(Extension extension, String pluginId, String pluginVersion) {
+    public LoadedExtension(Pluggable extension, String pluginId, String pluginVersion) {
         this.extension = extension;
         this.pluginId = pluginId;
         this.pluginVersion = pluginVersion;
     }
 
-    public Extension extension() {
+    public Pluggable extension() {
         return extension;
     }
 

@@ -3,7 +3,7 @@ package io.microrpc.kernel.internal.plugin;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.Durations;
-import io.microrpc.spi.Extension;
+import io.microrpc.spi.Pluggable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,14 +120,14 @@ final class PluginLoader {
             throw new PluginLoadException(PluginReport.State.FAILED, "its Plugin class failed to start: " + e, e);
         }
         List<LoadedExtension> started = new ArrayList<>();
-        Extension starting = null;
+        Pluggable starting = null;
         try {
             for (Object o : manager.getExtensions(pluginId)) {
-                List<ExtensionPoints> points = o instanceof Extension ? ExtensionPoints.of((Extension) o) : List.of();
+                List<ExtensionPoints> points = o instanceof Pluggable ? ExtensionPoints.of((Pluggable) o) : List.of();
                 if (points.isEmpty()) {
                     continue;
                 }
-                starting = (Extension) o;
+                starting = (Pluggable) o;
                 start(starting, points.get(0), pluginId, settings.get());
                 started.add(new LoadedExtension(starting, pluginId, file.version));
                 starting = null;
@@ -172,13 +172,13 @@ final class PluginLoader {
      */
     LoadedExtension restart(Generation generation, LoadedExtension current, KernelSettings next) {
         Duration timeout = next.pluginsStartTimeout();
-        Extension fresh;
+        Pluggable fresh;
         try {
             fresh = calls.starting(
                     "restart-" + generation.id,
                     timeout,
                     () -> {
-                        Extension created;
+                        Pluggable created;
                         ClassLoader previous = ContextLoader.enter(current.extension());
                         try {
                             created = generation
@@ -221,7 +221,7 @@ final class PluginLoader {
         return new LoadedExtension(fresh, current.pluginId(), current.pluginVersion());
     }
 
-    private void start(Extension ext, ExtensionPoints point, String pluginId, KernelSettings settings)
+    private void start(Pluggable ext, ExtensionPoints point, String pluginId, KernelSettings settings)
             throws Exception {
         Path data = settings.dataDir().resolve("plugins").resolve(pluginId);
         Files.createDirectories(data);
@@ -338,7 +338,7 @@ final class PluginLoader {
     }
 
     /** Stops {@code e} on the calling thread; logs what it throws, whatever it is. */
-    private static void stopNow(Extension e) {
+    private static void stopNow(Pluggable e) {
         ClassLoader previous = ContextLoader.enter(e);
         try {
             e.stop();

@@ -43,6 +43,10 @@ public final class Frame {
         return (flags & Protocol.FLAG_REFUSED) != 0;
     }
 
+    public boolean isCancel() {
+        return (flags & Protocol.FLAG_CANCEL) != 0;
+    }
+
     public boolean isGoAway() {
         return (flags & Protocol.FLAG_GOAWAY) != 0;
     }

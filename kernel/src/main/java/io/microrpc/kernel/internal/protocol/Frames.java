@@ -55,6 +55,13 @@ public final class Frames {
         return buf;
     }
 
+    /** The client's notice that it no longer wants the answer to request {@code id}. */
+    public static ByteBuf cancel(ByteBufAllocator alloc, long id) {
+        ByteBuf buf = alloc.ioBuffer(Protocol.HEADER_LENGTH);
+        writeHeader(buf, Protocol.FLAG_CANCEL, (byte) 0, (byte) 0, id, 0);
+        return buf;
+    }
+
     /** The server's notice that it is going away: finish what you sent, send nothing new. */
     public static ByteBuf goAway(ByteBufAllocator alloc) {
         ByteBuf buf = alloc.ioBuffer(Protocol.HEADER_LENGTH);

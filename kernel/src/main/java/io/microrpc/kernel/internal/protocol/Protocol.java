@@ -8,7 +8,7 @@ package io.microrpc.kernel.internal.protocol;
  * offset size field
  *   0     2   magic 0x4D52 ("MR")
  *   2     1   protocol version (1)
- *   3     1   flags: RESPONSE, HEARTBEAT, ONE_WAY, GOAWAY
+ *   3     1   flags: RESPONSE, HEARTBEAT, ONE_WAY, GOAWAY, REFUSED, CANCEL
  *   4     1   serializer id
  *   5     1   status code (responses; 0 in requests)
  *   6     8   request id
@@ -29,6 +29,11 @@ public final class Protocol {
     public static final byte FLAG_GOAWAY = 0x08;
     /** On an error response: the server did not run the call (it is safe to send it elsewhere). */
     public static final byte FLAG_REFUSED = 0x10;
+    /**
+     * A client's notice that it no longer wants the answer to request {@code id} (cancelled, or its
+     * deadline passed): the server does not start it if it has not, and sends no response.
+     */
+    public static final byte FLAG_CANCEL = 0x20;
 
     /** Longest service, method, attachment key or value, in UTF-8 bytes. */
     public static final int MAX_SHORT_STRING = 0xFFFF;

@@ -4,6 +4,7 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.FrameDecoder;
 import io.microrpc.kernel.internal.protocol.Frames;
+import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -64,6 +65,8 @@ public final class ClientConnection {
         CLOSED
     }
 
+    private static final AtomicLong STATE_CHANGES = new AtomicLong();
+
     private final String address;
     private final String host;
     private final int port;
@@ -112,6 +115,22 @@ public final class ClientConnection {
 
     public String address() {
         return address;
+    }
+
+    /**
+     * Changes of any connection's state so far, in this process: a caller that computed something from
+     * connection states (the ready endpoints of a service) reuses it while this count stays the same.
+     */
+    public static long stateChanges() {
+        return STATE_CHANGES.get();
+    }
+
+    /** Event loop only. */
+    private void setState(State next) {
+        if (state != next) {
+            state = next;
+            STATE_CHANGES.incrementAndGet();
+        }
     }
 
     public State state() {
@@ -180,7 +199,23 @@ public final class ClientConnection {
 
     /** Forgets request {@code id} (it timed out or was cancelled); true if it was still pending. */
     public boolean cancel(long id) {
+        return cancel(id, false);
+    }
+
+    /**
+     * Forgets request {@code id}; with {@code tellServer}, and if it was still pending, also sends the
+     * server a {@code CANCEL} frame so it drops the call (best effort: nothing is sent on a connection
+     * that is not open). True if it was still pending.
+     */
+    public boolean cancel(long id, boolean tellServer) {
         boolean removed = pending.remove(id) != null;
+        if (removed && tellServer) {
+            WriteQueue w = writes;
+            Channel ch = channel;
+            if (w != null && ch != null && state != State.CLOSED) {
+                w.enqueue(Frames.cancel(ch.alloc(), id));
+            }
+        }
         if (removed && state == State.DRAINING) {
             execute(this::closeIfDrained);
         }
@@ -211,7 +246,7 @@ public final class ClientConnection {
         try {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
-            state = State.CLOSED;
+            setState(State.CLOSED);
             failClosed();
             closed.complete(null);
         }
@@ -250,7 +285,7 @@ public final class ClientConnection {
         }
         channel = ch;
         writes = new WriteQueue(ch);
-        state = State.READY;
+        setState(State.READY);
         backoff.reset();
         ch.closeFuture().addListener(f -> onClosed());
         log.debug("Connected to {}", address);
@@ -261,7 +296,7 @@ public final class ClientConnection {
         if (state == State.CLOSED) {
             return; // closeNow failed the pending calls and wants no reconnect
         }
-        state = State.CONNECTING;
+        setState(State.CONNECTING);
         failPending(Status.of(Status.Code.UNAVAILABLE)
                 .withDescription("connection to " + address + " closed before the response arrived"));
         log.info("Connection to {} closed; reconnecting", address);
@@ -283,7 +318,7 @@ public final class ClientConnection {
         if (state == State.CLOSED) {
             return;
         }
-        state = State.CLOSED;
+        setState(State.CLOSED);
         if (reconnect != null) {
             reconnect.cancel(false);
             reconnect = null;
@@ -304,7 +339,7 @@ public final class ClientConnection {
     private void failClosed() {
         firstConnect.completeExceptionally(Status.of(Status.Code.UNAVAILABLE)
                 .withDescription("connection to " + address + " closed")
-                .asCheapException());
+                .asException(RpcException.Progress.NOT_SENT));
         failPending(Status.of(Status.Code.UNAVAILABLE).withDescription("client closed"));
     }
 
@@ -352,7 +387,7 @@ public final class ClientConnection {
                             "Server {} is going away; finishing {} pending calls, then reconnecting",
                             address,
                             pending.size());
-                    state = State.DRAINING;
+                    setState(State.DRAINING);
                     if (pending.isEmpty()) {
                         ctx.close();
                     }

@@ -4,6 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** One accepted connection, as the request dispatcher sees it. Thread-safe. */
@@ -12,6 +15,8 @@ public final class ServerConnection {
     private final Channel channel;
     private final WriteQueue writes;
     private final AtomicInteger calls = new AtomicInteger();
+    /** What to do when the client cancels a call in flight, by request id. */
+    private final Map<Long, Runnable> cancellable = new ConcurrentHashMap<>();
     private Object handlerState;
     private Throwable closeCause;
 
@@ -41,6 +46,33 @@ public final class ServerConnection {
         calls.decrementAndGet();
     }
 
+    /**
+     * Runs {@code onCancel} if the client cancels request {@code id} (a {@code CANCEL} frame) or the
+     * connection closes before {@link #untrack} is called for it.
+     */
+    public void track(long id, Runnable onCancel) {
+        cancellable.put(id, onCancel);
+    }
+
+    public void untrack(long id, Runnable onCancel) {
+        cancellable.remove(id, onCancel);
+    }
+
+    /** The client cancelled request {@code id}. Event loop. */
+    void cancel(long id) {
+        Runnable r = cancellable.remove(id);
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    /** The connection closed: every call still on it is cancelled. Event loop. */
+    void cancelAll() {
+        for (Long id : cancellable.keySet()) {
+            cancel(id);
+        }
+    }
+
     /** Calls received on this connection and not yet answered. */
     public int callsInFlight() {
         return calls.get();
@@ -56,6 +88,11 @@ public final class ServerConnection {
 
     public String remoteAddress() {
         return String.valueOf(channel.remoteAddress());
+    }
+
+    /** The client's address, or null if the channel has none (an embedded channel in tests). */
+    public InetSocketAddress remoteSocketAddress() {
+        return channel.remoteAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     /**

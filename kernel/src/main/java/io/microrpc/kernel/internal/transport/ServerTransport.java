@@ -202,6 +202,9 @@ public final class ServerTransport implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             ServerConnection c = ctx.channel().attr(CONNECTION).get();
+            if (c != null) {
+                c.cancelAll();
+            }
             Throwable cause = c == null ? null : c.closeCause();
             if (cause != null) {
                 logClosure(ctx, c, cause);
@@ -227,6 +230,15 @@ public final class ServerTransport implements AutoCloseable {
                 frame.release();
                 if (!frame.isResponse()) {
                     ctx.writeAndFlush(Frames.heartbeat(ctx.alloc(), id, true), ctx.voidPromise());
+                }
+                return;
+            }
+            if (frame.isCancel()) {
+                long id = frame.requestId();
+                frame.release();
+                ServerConnection c = ctx.channel().attr(CONNECTION).get();
+                if (c != null) {
+                    c.cancel(id);
                 }
                 return;
             }

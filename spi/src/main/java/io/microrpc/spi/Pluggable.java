@@ -3,7 +3,9 @@ package io.microrpc.spi;
 import org.pf4j.ExtensionPoint;
 
 /**
- * The common shape of every microrpc extension.
+ * The common shape of everything a plugin provides to the kernel (an extension of one of its points):
+ * a name that configuration picks it by, and a start and stop. Implementations are annotated with PF4J's
+ * {@code @org.pf4j.Extension} so the plugin manager finds them.
  *
  * <p>The kernel calls {@link #start} once per instance, on a kernel thread, before the instance serves
  * its first call, and {@link #stop} once after its last call has finished (in-flight calls hold the
@@ -20,7 +22,7 @@ import org.pf4j.ExtensionPoint;
  * refuses the new keys: the kernel keeps the old instance and reports the exception's message, so name
  * the key and what was expected ({@link PluginConfig#invalid}, {@link PluginConfig#checkKnown}).
  */
-public interface Extension extends ExtensionPoint {
+public interface Pluggable extends ExtensionPoint {
 
     /**
      * The stable, short name that configuration uses to pick this extension, e.g. {@code protostuff}
