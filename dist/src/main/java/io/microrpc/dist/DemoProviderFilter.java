@@ -1,9 +1,10 @@
 package io.microrpc.dist;
 
-import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
+import io.microrpc.spi.ServerFilter;
+import io.microrpc.spi.ServerRequestContext;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * answer back by a fixed delay on the kernel's scheduler, blocking no thread. Outermost, so the delay
  * and the count cover every call. Thread-safe.
  */
-final class DemoProviderFilter implements Filter {
+final class DemoProviderFilter implements ServerFilter {
 
     static final String NAME = "demo-provider";
 
@@ -31,11 +32,6 @@ final class DemoProviderFilter implements Filter {
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Side side() {
-        return Side.SERVER;
     }
 
     @Override
@@ -58,7 +54,7 @@ final class DemoProviderFilter implements Filter {
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+    public CompletableFuture<Object> invoke(ServerRequestContext context, Invocation invocation, Invoker next) {
         calls.increment();
         CompletableFuture<Object> result = next.invoke(invocation);
         if (delayNanos == 0) {

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.JavaTestSerializer;
-import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.RpcException.Progress;
+import io.microrpc.spi.ServerFilter;
+import io.microrpc.spi.ServerRequestContext;
 import io.microrpc.spi.Status;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,7 +41,7 @@ class CallProgressTest {
     Path dir;
 
     /** A server filter that turns {@code refusedByFilter} away before it runs, as a rate limit would. */
-    private static final class Refuser implements Filter {
+    private static final class Refuser implements ServerFilter {
         @Override
         public String name() {
             return "refuser";
@@ -50,12 +51,7 @@ class CallProgressTest {
         public void start(PluginContext context) {}
 
         @Override
-        public Side side() {
-            return Side.SERVER;
-        }
-
-        @Override
-        public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+        public CompletableFuture<Object> invoke(ServerRequestContext context, Invocation invocation, Invoker next) {
             if (invocation.methodName().equals("refusedByFilter")) {
                 return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
                         .withDescription("over the limit")
@@ -133,6 +129,9 @@ class CallProgressTest {
     void everyProgressHasItsMeaningInTheSpi() {
         assertThat(List.of(Progress.values()))
                 .containsExactly(Progress.NOT_SENT, Progress.REFUSED, Progress.LOST, Progress.ANSWERED);
-        assertThat(Status.of(Status.Code.INTERNAL).asException().progress()).isEqualTo(Progress.ANSWERED);
+        assertThat(Status.of(Status.Code.INTERNAL)
+                        .asException(Progress.NOT_SENT)
+                        .progress())
+                .isEqualTo(Progress.NOT_SENT);
     }
 }

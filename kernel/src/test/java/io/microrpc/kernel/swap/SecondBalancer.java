@@ -1,7 +1,6 @@
 package io.microrpc.kernel.swap;
 
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import java.util.List;
 
@@ -15,8 +14,13 @@ public final class SecondBalancer implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        SwapProbe.served("lb-first", "any", getClass().getClassLoader());
-        return candidates.get(0);
+    public Selector newSelector(String service, List<Endpoint> all, Selector previous) {
+        return (context, invocation, excluded) -> {
+            List<Endpoint> candidates = excluded.isEmpty()
+                    ? all
+                    : all.stream().filter(e -> !excluded.contains(e)).toList();
+            SwapProbe.served("lb-first", "any", getClass().getClassLoader());
+            return candidates.get(0);
+        };
     }
 }

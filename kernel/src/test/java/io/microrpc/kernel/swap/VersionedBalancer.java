@@ -1,7 +1,6 @@
 package io.microrpc.kernel.swap;
 
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
 import java.io.IOException;
@@ -34,9 +33,14 @@ public final class VersionedBalancer implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        SwapProbe.served("lb", version, getClass().getClassLoader());
-        return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+    public Selector newSelector(String service, List<Endpoint> all, Selector previous) {
+        return (context, invocation, excluded) -> {
+            List<Endpoint> candidates = excluded.isEmpty()
+                    ? all
+                    : all.stream().filter(e -> !excluded.contains(e)).toList();
+            SwapProbe.served("lb", version, getClass().getClassLoader());
+            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        };
     }
 
     /** The version written into the test JAR as the resource {@code swap-version.txt}. */

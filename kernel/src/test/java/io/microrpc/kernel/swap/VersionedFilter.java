@@ -1,6 +1,7 @@
 package io.microrpc.kernel.swap;
 
-import io.microrpc.spi.Filter;
+import io.microrpc.spi.ClientFilter;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
@@ -9,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** A client filter packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
 @org.pf4j.Extension
-public final class VersionedFilter implements Filter {
+public final class VersionedFilter implements ClientFilter {
 
     private volatile String version = "unknown";
 
@@ -19,17 +20,12 @@ public final class VersionedFilter implements Filter {
     }
 
     @Override
-    public Side side() {
-        return Side.CLIENT;
-    }
-
-    @Override
     public void start(PluginContext context) throws IOException {
         version = VersionedBalancer.readVersion(getClass());
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+    public CompletableFuture<Object> invoke(ClientRequestContext context, Invocation invocation, Invoker next) {
         SwapProbe.served("filter", version, getClass().getClassLoader());
         return next.invoke(invocation.withAttachment("filter-version", version));
     }

@@ -1,9 +1,10 @@
 package io.microrpc.kernel.swap;
 
-import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.ClusterPolicy;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.PluginContext;
+import io.microrpc.spi.Providers;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +26,8 @@ public final class VersionedPolicy implements ClusterPolicy {
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Cluster cluster) {
+    public CompletableFuture<Object> invoke(ClientRequestContext context, Invocation invocation, Providers providers) {
         SwapProbe.served("policy", version, getClass().getClassLoader());
-        return cluster.invoke(cluster.select(invocation, List.of()), invocation);
+        return providers.attempt(providers.select(invocation, List.of()), invocation);
     }
 }

@@ -1,7 +1,6 @@
 package io.microrpc.kernel.testing;
 
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,7 +19,12 @@ public final class AlternatingBalancer implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+    public Selector newSelector(String service, List<Endpoint> all, Selector previous) {
+        return (context, invocation, excluded) -> {
+            List<Endpoint> candidates = excluded.isEmpty()
+                    ? all
+                    : all.stream().filter(e -> !excluded.contains(e)).toList();
+            return candidates.get(Math.floorMod(next.getAndIncrement(), candidates.size()));
+        };
     }
 }

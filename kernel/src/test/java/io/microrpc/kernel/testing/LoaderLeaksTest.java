@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
 import java.lang.ref.WeakReference;
@@ -58,8 +57,13 @@ public class LoaderLeaksTest {
         }
 
         @Override
-        public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-            return candidates.get(0);
+        public Selector newSelector(String service, List<Endpoint> all, Selector previous) {
+            return (context, invocation, excluded) -> {
+                List<Endpoint> candidates = excluded.isEmpty()
+                        ? all
+                        : all.stream().filter(e -> !excluded.contains(e)).toList();
+                return candidates.get(0);
+            };
         }
     }
 

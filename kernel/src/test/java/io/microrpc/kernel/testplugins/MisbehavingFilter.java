@@ -1,6 +1,7 @@
 package io.microrpc.kernel.testplugins;
 
-import io.microrpc.spi.Filter;
+import io.microrpc.spi.ClientFilter;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** A client filter whose {@code start()} misbehaves as its JAR says ({@link Misbehaviour}). */
 @org.pf4j.Extension
-public final class MisbehavingFilter implements Filter {
+public final class MisbehavingFilter implements ClientFilter {
 
     /** Starts in this class loader: each plugin JAR loaded gets its own count. */
     private static final AtomicInteger STARTS = new AtomicInteger();
@@ -17,11 +18,6 @@ public final class MisbehavingFilter implements Filter {
     @Override
     public String name() {
         return "misbehaving";
-    }
-
-    @Override
-    public Side side() {
-        return Side.CLIENT;
     }
 
     @Override
@@ -35,7 +31,7 @@ public final class MisbehavingFilter implements Filter {
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
+    public CompletableFuture<Object> invoke(ClientRequestContext context, Invocation invocation, Invoker next) {
         return next.invoke(invocation);
     }
 }

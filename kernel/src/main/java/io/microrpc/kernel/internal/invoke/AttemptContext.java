@@ -40,7 +40,8 @@ final class AttemptContext implements ClientRequestContext {
     public InetSocketAddress remoteAddress() {
         InetSocketAddress a = remoteAddress;
         if (a == null) {
-            a = InetSocketAddress.createUnresolved(endpoint.instance().host(), endpoint.instance().port());
+            a = InetSocketAddress.createUnresolved(
+                    endpoint.instance().host(), endpoint.instance().port());
             remoteAddress = a;
         }
         return a;

@@ -40,7 +40,8 @@ public final class ClientRuntime implements AutoCloseable {
     /** Services with a reference, by direct addresses or through the registry. */
     private final Set<String> referenced = ConcurrentHashMap.newKeySet();
     /** The handlers of the live references, told when the extensions change; a dropped proxy is forgotten. */
-    private final Set<ReferenceInvoker> handlers = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+    private final Set<ReferenceInvoker> handlers =
+            Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public ClientRuntime(
             KernelSettings settings,

@@ -267,8 +267,8 @@ final class ReferenceInvoker implements InvocationHandler {
             chosen = selector(lb, ready).select(call, invocation, excluded);
         } catch (RuntimeException | LinkageError e) {
             throw Status.of(Status.Code.INTERNAL)
-                    .withDescription("load balancer '" + lb.name() + "' failed to choose a provider of "
-                            + model.name() + ": " + e)
+                    .withDescription("load balancer '" + lb.name() + "' failed to choose a provider of " + model.name()
+                            + ": " + e)
                     .withCause(e)
                     .asException(RpcException.Progress.NOT_SENT);
         } finally {
@@ -299,7 +299,8 @@ final class ReferenceInvoker implements InvocationHandler {
             if (s != null && s.lb == lb && s.candidates == ready) {
                 return s.selector;
             }
-            LoadBalancer.Selector next = lb.newSelector(model.name(), ready, s != null && s.lb == lb ? s.selector : null);
+            LoadBalancer.Selector next =
+                    lb.newSelector(model.name(), ready, s != null && s.lb == lb ? s.selector : null);
             if (next == null) {
                 throw new IllegalStateException("newSelector returned null (expected: a selector)");
             }
@@ -402,8 +403,8 @@ final class ReferenceInvoker implements InvocationHandler {
                     ? CompletableFuture.completedFuture(null)
                     : CompletableFuture.failedFuture(notReady(connection, method));
         }
-        ClientCall call = new ClientCall(
-                attempt.call(), target, id, method, serializer, model.allowedTypes(), ticker, remaining);
+        ClientCall call =
+                new ClientCall(attempt.call(), target, id, method, serializer, model.allowedTypes(), ticker, remaining);
         if (!attempt.call().started(call)) {
             frame.release();
             call.failUnsent(Status.of(Status.Code.CANCELLED)

@@ -147,7 +147,10 @@ final class ServerCall implements ServerRequestContext, Runnable {
                 try {
                     l.run();
                 } catch (RuntimeException e) {
-                    log.warn("A cancellation listener of {} threw", method.descriptor().fullName(), e);
+                    log.warn(
+                            "A cancellation listener of {} threw",
+                            method.descriptor().fullName(),
+                            e);
                 }
             }
         }

@@ -1,9 +1,9 @@
 package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.spi.ClusterPolicy;
-import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Filter;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.Serializer;
 import io.microrpc.spi.ServiceProvider;

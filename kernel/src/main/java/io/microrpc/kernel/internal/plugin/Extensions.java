@@ -3,11 +3,11 @@ package io.microrpc.kernel.internal.plugin;
 import io.microrpc.spi.ClientFilter;
 import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.ClusterPolicy;
-import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.Serializer;
 import io.microrpc.spi.ServerFilter;
@@ -111,12 +111,10 @@ public final class Extensions {
                 .map(ClientFilter.class::cast)
                 .toList();
         // A stage a filter does not override only passes the call on: the hot path skips it.
-        this.clientCallFilters = client.stream()
-                .filter(f -> overrides(f, "invoke"))
-                .toList();
-        this.clientAttemptFilters = client.stream()
-                .filter(f -> overrides(f, "invokeAttempt"))
-                .toList();
+        this.clientCallFilters =
+                client.stream().filter(f -> overrides(f, "invoke")).toList();
+        this.clientAttemptFilters =
+                client.stream().filter(f -> overrides(f, "invokeAttempt")).toList();
         this.serverFilters = filters.stream()
                 .filter(ServerFilter.class::isInstance)
                 .map(ServerFilter.class::cast)

@@ -17,6 +17,7 @@ public final class ServerConnection {
     private final AtomicInteger calls = new AtomicInteger();
     /** What to do when the client cancels a call in flight, by request id. */
     private final Map<Long, Runnable> cancellable = new ConcurrentHashMap<>();
+
     private Object handlerState;
     private Throwable closeCause;
 

@@ -237,6 +237,6 @@ final class CircuitBreakers {
                 .withDescription("the circuits of all " + candidates + " providers of "
                         + service + " are open after repeated failures; the next trial call is in "
                         + TimeUnit.NANOSECONDS.toMillis(nextTrialNanos) + " ms (cluster.failover.breaker-* keys)")
-                .asCheapException();
+                .asException(RpcException.Progress.NOT_SENT);
     }
 }

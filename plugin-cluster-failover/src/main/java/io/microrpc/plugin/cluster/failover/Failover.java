@@ -1,10 +1,11 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.ClusterPolicy;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.PluginContext;
+import io.microrpc.spi.Providers;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
@@ -48,10 +49,10 @@ public final class Failover implements ClusterPolicy {
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Cluster cluster) {
+    public CompletableFuture<Object> invoke(ClientRequestContext context, Invocation invocation, Providers providers) {
         RetryBudget budget = budget(invocation.service());
         budget.deposit();
-        return new FailoverCall(this, invocation, cluster, budget).start();
+        return new FailoverCall(this, context, invocation, providers, budget).start();
     }
 
     private RetryBudget budget(String service) {
@@ -81,13 +82,13 @@ public final class Failover implements ClusterPolicy {
      *
      * @throws RpcException {@code UNAVAILABLE} when none is left, saying whether circuits are why
      */
-    Endpoint select(Invocation invocation, Cluster cluster, Collection<Endpoint> tried) {
+    Endpoint select(Invocation invocation, Providers providers, Collection<Endpoint> tried) {
         CircuitBreakers b = breakers;
         if (b.allClosed()) {
-            return cluster.select(invocation, tried);
+            return providers.select(invocation, tried);
         }
         List<Endpoint> excluded = new ArrayList<>(tried);
-        List<Endpoint> candidates = cluster.candidates();
+        List<Endpoint> candidates = providers.candidates();
         int blocked = 0;
         for (Endpoint e : candidates) {
             if (!tried.contains(e) && b.blocks(e)) {
@@ -98,7 +99,7 @@ public final class Failover implements ClusterPolicy {
         while (true) {
             Endpoint chosen;
             try {
-                chosen = cluster.select(invocation, excluded);
+                chosen = providers.select(invocation, excluded);
             } catch (RpcException e) {
                 if (blocked > 0 && e.code() == Status.Code.UNAVAILABLE && excluded.size() >= candidates.size()) {
                     throw CircuitBreakers.allOpen(

@@ -1,8 +1,9 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Providers;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.util.ArrayList;
@@ -10,93 +11,99 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
- * One call under the failover policy: this future completes with the first successful attempt's
+ * One call under the failover policy: its {@link #result} completes with the first successful attempt's
  * result, or with the failure that ended the retries. Attempts run one after another, so the fields
  * are touched by one thread at a time (each attempt's completion happens-after its start).
  */
-final class FailoverCall extends CompletableFuture<Object> implements BiConsumer<Object, Throwable> {
+final class FailoverCall {
 
+    private final CompletableFuture<Object> result = new CompletableFuture<>();
     private final Failover policy;
+    private final ClientRequestContext context;
     private final Invocation invocation;
-    private final Cluster cluster;
+    private final Providers providers;
     private final RetryBudget budget;
     private Endpoint current;
     private List<Endpoint> tried;
     private int retries;
     private Throwable lastFailure;
 
-    FailoverCall(Failover policy, Invocation invocation, Cluster cluster, RetryBudget budget) {
+    FailoverCall(
+            Failover policy,
+            ClientRequestContext context,
+            Invocation invocation,
+            Providers providers,
+            RetryBudget budget) {
         this.policy = policy;
+        this.context = context;
         this.invocation = invocation;
-        this.cluster = cluster;
+        this.providers = providers;
         this.budget = budget;
     }
 
     CompletableFuture<Object> start() {
         attempt();
-        return this;
+        return result;
     }
 
     /** Never throws: whatever goes wrong completes this call, so no caller waits for ever. */
     private void attempt() {
         Endpoint e;
         try {
-            e = policy.select(invocation, cluster, tried == null ? List.of() : tried);
+            e = policy.select(invocation, providers, tried == null ? List.of() : tried);
         } catch (RpcException ex) {
             fail(ex);
             return;
         } catch (RuntimeException | Error ex) {
-            completeExceptionally(ex); // a load balancer plugin's bug, for instance
+            result.completeExceptionally(ex); // a load balancer plugin's bug, for instance
             return;
         }
         current = e;
         CompletableFuture<Object> attempt;
         try {
-            attempt = cluster.invoke(e, invocation);
+            attempt = providers.attempt(e, invocation);
         } catch (RuntimeException | Error ex) {
             policy.breakers().record(e, ex); // releases a half-open trial permit without judging the provider
-            completeExceptionally(ex);
+            result.completeExceptionally(ex);
             return;
         }
-        attempt.whenComplete(this);
+        attempt.whenComplete(this::attemptDone);
     }
 
     /** An attempt finished. Whatever goes wrong in deciding what next, this call completes. */
-    @Override
-    public void accept(Object value, Throwable failure) {
+    private void attemptDone(Object value, Throwable failure) {
         Throwable cause =
                 failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         try {
             policy.breakers().record(current, cause);
             if (cause == null) {
-                complete(value);
+                result.complete(value);
                 return;
             }
             retryOrFail(cause);
         } catch (RuntimeException | Error e) {
             if (cause == null) {
-                complete(value);
+                result.complete(value);
             } else {
-                completeExceptionally(cause);
+                result.completeExceptionally(cause);
             }
         }
     }
 
     private void retryOrFail(Throwable cause) {
-        if (!retryable(cause) || retries >= policy.settings().retries || isDone()) {
-            completeExceptionally(cause);
+        if (!retryable(cause) || retries >= policy.settings().retries || context.isCancelled()) {
+            result.completeExceptionally(cause);
             return;
         }
         long delay = policy.backoffNanos(retries + 1);
         if (delay >= invocation.deadline().remainingNanos()) {
-            completeExceptionally(cause); // no time left for another attempt
+            result.completeExceptionally(cause); // no time left for another attempt
             return;
         }
         if (!budget.tryWithdraw()) {
-            completeExceptionally(withNote(
+            result.completeExceptionally(withNote(
                     cause,
                     "not retried: the retry budget of " + invocation.service()
                             + " is spent, too many calls are failing (cluster.failover.budget-ratio)"));
@@ -115,7 +122,7 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         try {
             policy.scheduler().schedule(this::attempt, delay, TimeUnit.NANOSECONDS);
         } catch (RuntimeException ex) {
-            completeExceptionally(cause); // the kernel's scheduler is shut down: the kernel is closing
+            result.completeExceptionally(cause); // the kernel's scheduler is shut down: the kernel is closing
         }
     }
 
@@ -125,9 +132,9 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
      */
     private void fail(Throwable selectFailure) {
         if (lastFailure == null) {
-            completeExceptionally(selectFailure);
+            result.completeExceptionally(selectFailure);
         } else {
-            completeExceptionally(withNote(
+            result.completeExceptionally(withNote(
                     lastFailure,
                     "after " + retries + " attempts, no other provider to try (" + selectFailure.getMessage() + ")"));
         }
@@ -142,7 +149,7 @@ final class FailoverCall extends CompletableFuture<Object> implements BiConsumer
         Status s = e.status();
         return s.withDescription((s.description() == null ? "" : s.description() + "; ") + note)
                 .withCause(e)
-                .asCheapException();
+                .asException(e.progress());
     }
 
     /**

@@ -40,14 +40,9 @@ final class FailoverSettings {
         }
         backoffInitialNanos = initial.toNanos();
         backoffMaxNanos = max.toNanos();
-        String ratio = c.getString("budget-ratio", "0.2");
-        try {
-            budgetRatio = Double.parseDouble(ratio);
-        } catch (NumberFormatException e) {
-            throw c.invalid("budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
-        }
+        budgetRatio = c.getDouble("budget-ratio", 0.2);
         if (!(budgetRatio >= 0 && budgetRatio <= 1)) {
-            throw c.invalid("budget-ratio", ratio, "a number between 0 and 1, e.g. 0.2");
+            throw c.invalid("budget-ratio", c.getString("budget-ratio", ""), "a number between 0 and 1, e.g. 0.2");
         }
         budgetMinimum = c.getInt("budget-minimum", 10);
         if (budgetMinimum < 0) {

@@ -45,8 +45,8 @@ class FailoverTest {
         return f;
     }
 
-    private FakeCluster cluster(TestEndpoint... endpoints) {
-        return new FakeCluster(context.ticker(), endpoints);
+    private FakeProviders cluster(TestEndpoint... endpoints) {
+        return new FakeProviders(context.ticker(), endpoints);
     }
 
     private Invocation call(boolean idempotent, Duration timeout) {
@@ -70,6 +70,10 @@ class FailoverTest {
         return call(true, Duration.ofSeconds(3));
     }
 
+    private static CompletableFuture<Object> invoke(Failover f, Invocation invocation, FakeProviders providers) {
+        return f.invoke(FakeProviders.context(invocation), invocation, providers);
+    }
+
     private static Object result(CompletableFuture<Object> f) throws Exception {
         assertThat(f).as("completes without real time passing").isDone();
         return f.get(0, TimeUnit.SECONDS);
@@ -90,35 +94,36 @@ class FailoverTest {
     @Test
     void anUnavailableProviderIsRetriedOnAnotherOne() throws Exception {
         Failover f = policy();
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
 
-        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(invoke(f, call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
         assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420");
     }
 
     @Test
     void aLostCallIsRetriedOnlyIfTheMethodIsIdempotentWhileOneNotSentOrRefusedAlwaysIs() throws Exception {
         Failover f = policy();
-        FakeCluster lost = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.LOST);
-        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), lost)).progress())
+        FakeProviders lost = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.LOST);
+        assertThat(failure(invoke(f, call(false, Duration.ofSeconds(3)), lost)).progress())
                 .as("it may have run: not run again")
                 .isEqualTo(RpcException.Progress.LOST);
         assertThat(lost.calls).containsExactly(a);
 
-        FakeCluster notSent = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.NOT_SENT);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), notSent)))
+        FakeProviders notSent = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.NOT_SENT);
+        assertThat(result(invoke(f, call(false, Duration.ofSeconds(3)), notSent)))
                 .isEqualTo("answer from 10.0.0.2:7420");
 
-        FakeCluster goingAway = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.REFUSED);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), goingAway)))
+        FakeProviders goingAway = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.REFUSED);
+        assertThat(result(invoke(f, call(false, Duration.ofSeconds(3)), goingAway)))
                 .isEqualTo("answer from 10.0.0.2:7420");
 
-        FakeCluster shedding = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, RpcException.Progress.REFUSED);
-        assertThat(result(f.invoke(call(false, Duration.ofSeconds(3)), shedding)))
+        FakeProviders shedding = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, RpcException.Progress.REFUSED);
+        assertThat(result(invoke(f, call(false, Duration.ofSeconds(3)), shedding)))
                 .isEqualTo("answer from 10.0.0.2:7420");
 
-        FakeCluster relayed = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.ANSWERED);
-        assertThat(failure(f.invoke(call(true, Duration.ofSeconds(3)), relayed)).code())
+        FakeProviders relayed = cluster(a, b).fail(a, Status.Code.UNAVAILABLE, RpcException.Progress.ANSWERED);
+        assertThat(failure(invoke(f, call(true, Duration.ofSeconds(3)), relayed))
+                        .code())
                 .as("a status the service itself answered with is its answer")
                 .isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(relayed.calls).containsExactly(a);
@@ -127,13 +132,13 @@ class FailoverTest {
     @Test
     void aBrokenLoadBalancerOrClusterFailsTheCallInsteadOfLeavingItPending() {
         Failover f = policy();
-        io.microrpc.spi.Cluster broken = new FakeCluster(context.ticker(), a, b) {
+        io.microrpc.spi.Cluster broken = new FakeProviders(context.ticker(), a, b) {
             @Override
             public CompletableFuture<Object> invoke(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
                 throw new IllegalStateException("timer stopped");
             }
         };
-        CompletableFuture<Object> r = f.invoke(call(), broken);
+        CompletableFuture<Object> r = invoke(f, call(), broken);
         assertThat(r).isCompletedExceptionally();
     }
 
@@ -142,8 +147,8 @@ class FailoverTest {
         Failover f = policy();
         for (Status.Code code :
                 List.of(Status.Code.APPLICATION_ERROR, Status.Code.INVALID_ARGUMENT, Status.Code.RESOURCE_EXHAUSTED)) {
-            FakeCluster cl = cluster(a, b).fail(a, code);
-            assertThat(failure(f.invoke(call(), cl)).code()).isEqualTo(code);
+            FakeProviders cl = cluster(a, b).fail(a, code);
+            assertThat(failure(invoke(f, call(), cl)).code()).isEqualTo(code);
             assertThat(cl.calls).as(code.toString()).containsExactly(a);
         }
     }
@@ -151,26 +156,26 @@ class FailoverTest {
     @Test
     void deadlineExceededIsRetriedOnlyForIdempotentMethods() throws Exception {
         Failover f = policy();
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
-        assertThat(failure(f.invoke(call(false, Duration.ofSeconds(3)), cl)).code())
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
+        assertThat(failure(invoke(f, call(false, Duration.ofSeconds(3)), cl)).code())
                 .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(cl.calls).containsExactly(a);
 
-        FakeCluster idempotent = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
-        assertThat(result(f.invoke(call(true, Duration.ofSeconds(3)), idempotent)))
+        FakeProviders idempotent = cluster(a, b).fail(a, Status.Code.DEADLINE_EXCEEDED);
+        assertThat(result(invoke(f, call(true, Duration.ofSeconds(3)), idempotent)))
                 .isEqualTo("answer from 10.0.0.2:7420");
     }
 
     @Test
     void retriesStopAfterTheConfiguredNumberEachOnAProviderNotTriedYet() {
         Failover f = policy("retries", "2", "breaker-failures", "0");
-        FakeCluster cl = cluster(a, b, c, d)
+        FakeProviders cl = cluster(a, b, c, d)
                 .fail(a, Status.Code.UNAVAILABLE)
                 .fail(b, Status.Code.UNAVAILABLE)
                 .fail(c, Status.Code.UNAVAILABLE)
                 .fail(d, Status.Code.UNAVAILABLE);
 
-        RpcException e = failure(f.invoke(call(), cl));
+        RpcException e = failure(invoke(f, call(), cl));
         assertThat(cl.calledAddresses()).containsExactly("10.0.0.1:7420", "10.0.0.2:7420", "10.0.0.3:7420");
         assertThat(e.getMessage()).as("the last attempt's failure").contains("10.0.0.3:7420");
     }
@@ -178,9 +183,9 @@ class FailoverTest {
     @Test
     void whenEveryProviderWasTriedTheLastFailureIsReported() {
         Failover f = policy("retries", "5", "breaker-failures", "0");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
 
-        RpcException e = failure(f.invoke(call(), cl));
+        RpcException e = failure(invoke(f, call(), cl));
         assertThat(cl.calls).containsExactly(a, b);
         assertThat(e.getMessage())
                 .contains("10.0.0.2:7420 failed with UNAVAILABLE")
@@ -190,10 +195,10 @@ class FailoverTest {
     @Test
     void noRetryWhenTheBackoffWouldOutlastTheDeadline() {
         Failover f = policy("backoff-initial", "50ms", "backoff-max", "50ms");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
 
         // The backoff is 25-50 ms; 10 ms are left.
-        assertThat(failure(f.invoke(call(false, Duration.ofMillis(10)), cl)).code())
+        assertThat(failure(invoke(f, call(false, Duration.ofMillis(10)), cl)).code())
                 .isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(cl.calls).containsExactly(a);
     }
@@ -221,8 +226,8 @@ class FailoverTest {
                     .withScheduler(scheduler);
             Failover f = new Failover();
             f.start(context);
-            FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
-            assertThat(f.invoke(call(), cl).get(10, TimeUnit.SECONDS)).isEqualTo("answer from 10.0.0.2:7420");
+            FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+            assertThat(invoke(f, call(), cl).get(10, TimeUnit.SECONDS)).isEqualTo("answer from 10.0.0.2:7420");
         } finally {
             scheduler.shutdownNow();
         }
@@ -232,12 +237,12 @@ class FailoverTest {
     void theRetryBudgetStopsRetryStorms() {
         // Two retries banked, and calls add none: the third failing call is not retried.
         Failover f = policy("retries", "1", "budget-minimum", "2", "budget-ratio", "0", "breaker-failures", "0");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
-        f.invoke(call(), cl);
-        f.invoke(call(), cl);
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE).fail(b, Status.Code.UNAVAILABLE);
+        invoke(f, call(), cl);
+        invoke(f, call(), cl);
         assertThat(cl.calls).hasSize(4);
 
-        RpcException e = failure(f.invoke(call(), cl));
+        RpcException e = failure(invoke(f, call(), cl));
         assertThat(cl.calls).hasSize(5);
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(e.getMessage())
@@ -262,37 +267,37 @@ class FailoverTest {
     @Test
     void aProviderThatKeepsFailingIsLeftOutUntilItsTrialSucceeds() throws Exception {
         Failover f = policy("retries", "0", "breaker-failures", "3", "breaker-open", "10s");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
         for (int i = 0; i < 3; i++) {
-            failure(f.invoke(call(), cl));
+            failure(invoke(f, call(), cl));
         }
         assertThat(cl.calls).containsExactly(a, a, a);
 
         // Open: calls go to b without touching a.
         for (int i = 0; i < 5; i++) {
-            assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+            assertThat(result(invoke(f, call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
         }
         assertThat(cl.calls).hasSize(8).endsWith(b, b, b, b, b);
 
         // After breaker-open, one trial; it fails: open again.
         context.advance(Duration.ofSeconds(10));
-        failure(f.invoke(call(), cl));
+        failure(invoke(f, call(), cl));
         assertThat(cl.calls.get(8)).isEqualTo(a);
-        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
+        assertThat(result(invoke(f, call(), cl))).isEqualTo("answer from 10.0.0.2:7420");
 
         // Healed: the next trial succeeds and closes the circuit.
         cl.heal(a);
         context.advance(Duration.ofSeconds(10));
-        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
+        assertThat(result(invoke(f, call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
         assertThat(f.breakers().allClosed()).isTrue();
-        assertThat(result(f.invoke(call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
+        assertThat(result(invoke(f, call(), cl))).isEqualTo("answer from 10.0.0.1:7420");
     }
 
     @Test
     void aTrialThatEndsWithoutAVerdictLetsTheNextCallTryAgain() {
         Failover f = policy("retries", "0", "breaker-failures", "1", "breaker-open", "1s");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
-        failure(f.invoke(call(), cl));
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        failure(invoke(f, call(), cl));
         context.advance(Duration.ofSeconds(1));
         CircuitBreakers breakers = f.breakers();
         assertThat(breakers.tryAcquire(a)).isTrue();
@@ -305,8 +310,8 @@ class FailoverTest {
     @Test
     void whileItsTrialRunsAHalfOpenProviderGetsNoOtherCall() {
         Failover f = policy("retries", "0", "breaker-failures", "1", "breaker-open", "1s");
-        FakeCluster cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
-        failure(f.invoke(call(), cl));
+        FakeProviders cl = cluster(a, b).fail(a, Status.Code.UNAVAILABLE);
+        failure(invoke(f, call(), cl));
         context.advance(Duration.ofSeconds(1));
         CircuitBreakers breakers = f.breakers();
         assertThat(breakers.tryAcquire(a)).as("the trial permit").isTrue();
@@ -317,12 +322,12 @@ class FailoverTest {
     @Test
     void whenEveryCircuitIsOpenCallsFailFastSayingWhy() {
         Failover f = policy("retries", "2", "breaker-failures", "2", "breaker-open", "10s");
-        FakeCluster cl = cluster(a).fail(a, Status.Code.UNAVAILABLE);
-        failure(f.invoke(call(), cl));
-        failure(f.invoke(call(), cl));
+        FakeProviders cl = cluster(a).fail(a, Status.Code.UNAVAILABLE);
+        failure(invoke(f, call(), cl));
+        failure(invoke(f, call(), cl));
         int calls = cl.calls.size();
 
-        RpcException e = failure(f.invoke(call(), cl));
+        RpcException e = failure(invoke(f, call(), cl));
         assertThat(cl.calls).as("no attempt while open").hasSize(calls);
         assertThat(e.code()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(e.getMessage())
@@ -335,9 +340,9 @@ class FailoverTest {
     void answersRefusalsAndLocalFailuresDoNotOpenACircuit() throws Exception {
         for (RpcException.Progress howFar : List.of(RpcException.Progress.ANSWERED, RpcException.Progress.REFUSED)) {
             Failover f = policy("retries", "0", "breaker-failures", "2");
-            FakeCluster cl = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, howFar);
+            FakeProviders cl = cluster(a, b).fail(a, Status.Code.RESOURCE_EXHAUSTED, howFar);
             for (int i = 0; i < 10; i++) {
-                failure(f.invoke(call(), cl));
+                failure(invoke(f, call(), cl));
             }
             assertThat(f.breakers().allClosed()).as(howFar.toString()).isTrue();
             assertThat(cl.calls).containsOnly(a);

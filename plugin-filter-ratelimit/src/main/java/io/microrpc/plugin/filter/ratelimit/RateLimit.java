@@ -1,10 +1,13 @@
 package io.microrpc.plugin.filter.ratelimit;
 
-import io.microrpc.spi.Filter;
+import io.microrpc.spi.ClientFilter;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.RpcException;
+import io.microrpc.spi.ServerFilter;
+import io.microrpc.spi.ServerRequestContext;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
 import java.util.HashMap;
@@ -17,7 +20,8 @@ import org.pf4j.Extension;
  * The {@code ratelimit} filter: calls beyond the configured rate of their method or service fail at
  * once with {@code RESOURCE_EXHAUSTED}, naming the limit and its key, without reaching the service. On
  * the server (the default) it sheds load a provider cannot take; on the client it keeps a caller from
- * overrunning a service.
+ * overrunning a service; with {@code side=both}, each side has buckets of its own. On the client it
+ * counts calls, not attempts: a retry does not take a second permit.
  *
  * <p>A method's own limit ({@code limit.<service>/<method>}) applies to that method alone; a service's
  * ({@code limit.<service>}) to all its other methods together; {@code default} gives every other service
@@ -25,7 +29,7 @@ import org.pf4j.Extension;
  * filters ({@link #order}), so rejected calls cost nothing else. Thread-safe; never blocks.
  */
 @Extension
-public final class RateLimit implements Filter {
+public final class RateLimit implements ClientFilter, ServerFilter {
 
     /** Limits of one service, resolved once per service name. */
     private static final class ServiceLimits {
@@ -40,7 +44,8 @@ public final class RateLimit implements Filter {
 
     private static final ServiceLimits NONE = new ServiceLimits(null, Map.of());
 
-    private final ConcurrentHashMap<String, ServiceLimits> byService = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServiceLimits> serverLimits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServiceLimits> clientLimits = new ConcurrentHashMap<>();
     private volatile RateLimitSettings settings;
     private volatile Ticker ticker;
 
@@ -62,16 +67,20 @@ public final class RateLimit implements Filter {
     }
 
     @Override
-    public Side side() {
-        RateLimitSettings s = settings;
-        return s == null ? Side.SERVER : s.side;
+    public CompletableFuture<Object> invoke(ServerRequestContext context, Invocation invocation, Invoker next) {
+        return settings.server ? limit(serverLimits, "server", invocation, next) : next.invoke(invocation);
     }
 
     @Override
-    public CompletableFuture<Object> invoke(Invocation invocation, Invoker next) {
-        ServiceLimits limits = byService.get(invocation.service());
+    public CompletableFuture<Object> invoke(ClientRequestContext context, Invocation invocation, Invoker next) {
+        return settings.client ? limit(clientLimits, "client", invocation, next) : next.invoke(invocation);
+    }
+
+    private CompletableFuture<Object> limit(
+            ConcurrentHashMap<String, ServiceLimits> bySide, String side, Invocation invocation, Invoker next) {
+        ServiceLimits limits = bySide.get(invocation.service());
         if (limits == null) {
-            limits = byService.computeIfAbsent(invocation.service(), this::resolve);
+            limits = bySide.computeIfAbsent(invocation.service(), this::resolve);
         }
         if (limits == NONE) {
             return next.invoke(invocation);
@@ -88,11 +97,9 @@ public final class RateLimit implements Filter {
         return CompletableFuture.failedFuture(Status.of(Status.Code.RESOURCE_EXHAUSTED)
                 .withDescription("rate limit of "
                         + target + " exceeded: " + bucket.rate() + " (filter.ratelimit." + keyOf(target)
-                        + ", enforced by the "
-                        + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                        + ", enforced by the " + side + ")")
                 // The call did not run: a caller's failover may send it to another provider.
-                .asException(
-                        settings.side == Side.CLIENT ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));
+                .asException(side.equals("client") ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));
     }
 
     private String keyOf(String target) {

@@ -1,6 +1,5 @@
 package io.microrpc.plugin.filter.ratelimit;
 
-import io.microrpc.spi.Filter;
 import io.microrpc.spi.PluginConfig;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,7 +14,11 @@ final class RateLimitSettings {
 
     static final String LIMIT = "limit.";
 
-    final Filter.Side side;
+    /** Whether calls this kernel serves are limited. */
+    final boolean server;
+    /** Whether calls this kernel makes are limited. */
+    final boolean client;
+
     final long burstNanos;
     /** The rate of every service without a limit of its own; null = none. */
     final Rate defaultRate;
@@ -24,12 +27,22 @@ final class RateLimitSettings {
 
     private RateLimitSettings(PluginConfig c) {
         String s = c.getString("side", "server");
-        // No "both": a filter is not told which side a call is on, so one bucket would count calls in and
-        // out together, halving the rate each way.
+        // Each side keeps buckets of its own, so "both" limits a kernel's outgoing and incoming calls
+        // separately, each at the configured rate.
         switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "server" -> side = Filter.Side.SERVER;
-            case "client" -> side = Filter.Side.CLIENT;
-            default -> throw c.invalid("side", s, "server or client");
+            case "server" -> {
+                server = true;
+                client = false;
+            }
+            case "client" -> {
+                server = false;
+                client = true;
+            }
+            case "both" -> {
+                server = true;
+                client = true;
+            }
+            default -> throw c.invalid("side", s, "server, client or both");
         }
         Duration burst = c.getDuration("burst", Duration.ofSeconds(1));
         if (burst.isNegative()) {

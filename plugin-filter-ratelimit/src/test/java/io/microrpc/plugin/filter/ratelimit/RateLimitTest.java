@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
-import io.microrpc.spi.Filter;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.Invoker;
+import io.microrpc.spi.RequestContext;
 import io.microrpc.spi.RpcException;
+import io.microrpc.spi.ServerRequestContext;
 import io.microrpc.spi.Status;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -40,7 +44,7 @@ class RateLimitTest {
     private int admitted(RateLimit f, String method, int n) {
         int before = passed.get();
         for (int i = 0; i < n; i++) {
-            CompletableFuture<Object> r = f.invoke(call(method), inv -> {
+            CompletableFuture<Object> r = serve(f, call(method), inv -> {
                 passed.incrementAndGet();
                 return CompletableFuture.completedFuture("ok");
             });
@@ -48,6 +52,37 @@ class RateLimitTest {
         }
         return passed.get() - before;
     }
+
+    private static CompletableFuture<Object> serve(RateLimit f, Invocation invocation, Invoker next) {
+        return f.invoke(SERVER_CALL, invocation, next);
+    }
+
+    /** Calls {@code method} {@code n} times on {@code side} at the current instant; returns how many were admitted. */
+    private int admittedOn(RequestContext.Side side, RateLimit f, String method, int n) {
+        int before = passed.get();
+        for (int i = 0; i < n; i++) {
+            Invoker next = inv -> {
+                passed.incrementAndGet();
+                return CompletableFuture.completedFuture("ok");
+            };
+            Invocation invocation = call(method);
+            CompletableFuture<Object> r = side == RequestContext.Side.SERVER
+                    ? f.invoke(SERVER_CALL, invocation, next)
+                    : f.invoke(CLIENT_CALL, invocation, next);
+            assertThat(r).isDone();
+        }
+        return passed.get() - before;
+    }
+
+    private static final ServerRequestContext SERVER_CALL = (ServerRequestContext) Proxy.newProxyInstance(
+            RateLimitTest.class.getClassLoader(), new Class<?>[] {ServerRequestContext.class}, (p, m, a) -> {
+                throw new UnsupportedOperationException(m.getName());
+            });
+
+    private static final ClientRequestContext CLIENT_CALL = (ClientRequestContext) Proxy.newProxyInstance(
+            RateLimitTest.class.getClassLoader(), new Class<?>[] {ClientRequestContext.class}, (p, m, a) -> {
+                throw new UnsupportedOperationException(m.getName());
+            });
 
     private static RpcException rejection(CompletableFuture<Object> r) {
         try {
@@ -106,7 +141,7 @@ class RateLimitTest {
         RateLimit f = filter("limit." + SERVICE + "/ping", "1/m", "burst", "0s");
         admitted(f, "ping", 1);
         AtomicInteger reached = new AtomicInteger();
-        CompletableFuture<Object> r = f.invoke(call("ping"), inv -> {
+        CompletableFuture<Object> r = serve(f, call("ping"), inv -> {
             reached.incrementAndGet();
             return CompletableFuture.completedFuture("ok");
         });
@@ -120,11 +155,32 @@ class RateLimitTest {
     }
 
     @Test
-    void sideAndOrderAreAsConfigured() {
-        assertThat(filter().side()).isEqualTo(Filter.Side.SERVER);
-        assertThat(filter("side", "client").side()).isEqualTo(Filter.Side.CLIENT);
-        assertThat(filter("side", "Client").side()).isEqualTo(Filter.Side.CLIENT);
-        assertThat(filter().order()).as("outermost").isNegative();
+    void eachSideIsLimitedOnlyWhenConfiguredAndWithBucketsOfItsOwn() {
+        String[] oneAMinute = {"limit." + SERVICE + "/ping", "1/m", "burst", "0s"};
+        RateLimit server = filter(oneAMinute);
+        assertThat(admittedOn(RequestContext.Side.SERVER, server, "ping", 3)).isEqualTo(1);
+        assertThat(admittedOn(RequestContext.Side.CLIENT, server, "ping", 3))
+                .as("not limited")
+                .isEqualTo(3);
+
+        RateLimit client = filter(concat(oneAMinute, "side", "Client"));
+        assertThat(admittedOn(RequestContext.Side.CLIENT, client, "ping", 3)).isEqualTo(1);
+        assertThat(admittedOn(RequestContext.Side.SERVER, client, "ping", 3))
+                .as("not limited")
+                .isEqualTo(3);
+
+        RateLimit both = filter(concat(oneAMinute, "side", "both"));
+        assertThat(admittedOn(RequestContext.Side.CLIENT, both, "ping", 3)).isEqualTo(1);
+        assertThat(admittedOn(RequestContext.Side.SERVER, both, "ping", 3))
+                .as("the server's bucket is not the client's")
+                .isEqualTo(1);
+        assertThat(server.order()).as("outermost").isNegative();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
@@ -141,9 +197,7 @@ class RateLimitTest {
                 .hasMessageContaining("a key limit.<service> or limit.<service>/<method>");
         assertThatThrownBy(() -> filter("limit.a/b/c", "1/s")).hasMessageContaining("a key limit.<service>");
         assertThatThrownBy(() -> filter("side", "middle"))
-                .hasMessage("filter.ratelimit.side: 'middle' (expected: server or client)");
-        assertThatThrownBy(() -> filter("side", "both"))
-                .hasMessage("filter.ratelimit.side: 'both' (expected: server or client)");
+                .hasMessage("filter.ratelimit.side: 'middle' (expected: server, client or both)");
         assertThatThrownBy(() -> filter("burst", "-1s")).hasMessageStartingWith("filter.ratelimit.burst: ");
         assertThatThrownBy(() -> filter("limits.a.B", "1/s"))
                 .hasMessageContaining("one of side, burst, default, limit.<service>");

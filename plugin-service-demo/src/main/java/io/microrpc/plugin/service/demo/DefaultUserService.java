@@ -131,14 +131,14 @@ final class DefaultUserService implements UserService {
     private static RpcException invalid(String description) {
         return Status.of(Status.Code.INVALID_ARGUMENT)
                 .withDescription(description)
-                .asCheapException();
+                .asException(RpcException.Progress.ANSWERED);
     }
 
     /** The store is full: a refusal the caller may retry elsewhere, or here after a restart of the plugin. */
     private static RpcException full(String description) {
         return Status.of(Status.Code.RESOURCE_EXHAUSTED)
                 .withDescription(description + "; the store is emptied when " + "the plugin restarts")
-                .asCheapException();
+                .asException(RpcException.Progress.ANSWERED);
     }
 
     /** The user that {@code id} (>= 0) names when nobody created one under it: same id, same fields. */

@@ -96,6 +96,6 @@ final class UserBounds {
     private static RpcException invalid(String description) {
         return Status.of(Status.Code.INVALID_ARGUMENT)
                 .withDescription(description)
-                .asCheapException();
+                .asException(RpcException.Progress.ANSWERED);
     }
 }

@@ -1,11 +1,15 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.spi.Cluster;
+import io.microrpc.spi.ClientRequestContext;
+import io.microrpc.spi.Deadline;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.MethodDescriptor;
+import io.microrpc.spi.Providers;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,7 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A cluster whose endpoints answer as the test says: each endpoint fails with a status or succeeds.
  * Selection is deterministic: the first endpoint (in list order) that is not excluded.
  */
-class FakeCluster implements Cluster {
+class FakeProviders implements Providers {
 
     private final List<Endpoint> endpoints;
     private final Map<Endpoint, Status.Code> failing = new HashMap<>();
@@ -26,7 +30,7 @@ class FakeCluster implements Cluster {
     private final Ticker ticker;
     final List<Endpoint> calls = new CopyOnWriteArrayList<>();
 
-    FakeCluster(Ticker ticker, Endpoint... endpoints) {
+    FakeProviders(Ticker ticker, Endpoint... endpoints) {
         this.ticker = ticker;
         this.endpoints = List.of(endpoints);
     }
@@ -35,18 +39,18 @@ class FakeCluster implements Cluster {
      * {@code endpoint} fails every call with {@code code} until {@link #heal}: as a lost call (sent, no
      * answer) for {@code UNAVAILABLE} and {@code DEADLINE_EXCEEDED}, as an answer for any other code.
      */
-    synchronized FakeCluster fail(Endpoint endpoint, Status.Code code) {
+    synchronized FakeProviders fail(Endpoint endpoint, Status.Code code) {
         boolean lost = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
         return fail(endpoint, code, lost ? RpcException.Progress.LOST : RpcException.Progress.ANSWERED);
     }
 
-    synchronized FakeCluster fail(Endpoint endpoint, Status.Code code, RpcException.Progress howFar) {
+    synchronized FakeProviders fail(Endpoint endpoint, Status.Code code, RpcException.Progress howFar) {
         failing.put(endpoint, code);
         progress.put(endpoint, howFar);
         return this;
     }
 
-    synchronized FakeCluster heal(Endpoint endpoint) {
+    synchronized FakeProviders heal(Endpoint endpoint) {
         failing.remove(endpoint);
         return this;
     }
@@ -65,11 +69,11 @@ class FakeCluster implements Cluster {
         }
         throw Status.of(Status.Code.UNAVAILABLE)
                 .withDescription("no provider left")
-                .asException();
+                .asException(RpcException.Progress.NOT_SENT);
     }
 
     @Override
-    public synchronized CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
+    public synchronized CompletableFuture<Object> attempt(Endpoint endpoint, Invocation invocation) {
         calls.add(endpoint);
         Status.Code code = failing.get(endpoint);
         if (code == null) {
@@ -91,5 +95,52 @@ class FakeCluster implements Cluster {
         List<String> out = new ArrayList<>();
         calls.forEach(e -> out.add(e.instance().address()));
         return out;
+    }
+
+    /** The context of a call of {@code invocation}, cancelled by {@link ClientRequestContext#cancel()}. */
+    static ClientRequestContext context(Invocation invocation) {
+        return new ClientRequestContext() {
+            private volatile boolean cancelled;
+
+            @Override
+            public MethodDescriptor method() {
+                return invocation.method();
+            }
+
+            @Override
+            public Deadline deadline() {
+                return invocation.deadline();
+            }
+
+            @Override
+            public InetSocketAddress remoteAddress() {
+                return null;
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return cancelled;
+            }
+
+            @Override
+            public int attempt() {
+                return 0;
+            }
+
+            @Override
+            public Endpoint endpoint() {
+                return null;
+            }
+
+            @Override
+            public Throwable retryCause() {
+                return null;
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+            }
+        };
     }
 }
