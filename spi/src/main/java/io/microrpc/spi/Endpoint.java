@@ -22,6 +22,16 @@ public interface Endpoint {
         return instance().weight();
     }
 
+    /**
+     * Whether {@code endpoint} is to take calls by its weight: true above 0. Weight 0 is how an operator
+     * or a registry drains a provider; a load balancer sends such an endpoint nothing while a candidate it
+     * may choose has weight, and chooses among all of them when none has, because the call must go
+     * somewhere. The one place that rule's test is written, for every strategy to share.
+     */
+    static boolean hasWeight(Endpoint endpoint) {
+        return endpoint.weight() > 0;
+    }
+
     /** Calls sent to this endpoint that have not completed yet. */
     int inFlight();
 

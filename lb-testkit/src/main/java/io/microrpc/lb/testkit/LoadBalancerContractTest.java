@@ -1,9 +1,9 @@
 package io.microrpc.lb.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
@@ -11,6 +11,7 @@ import io.microrpc.spi.PluginContext;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,11 +28,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract every {@link LoadBalancer} passes, whatever its strategy: it returns one of the
- * candidates it was given (the very object, not an equal one), handles one and many candidates,
- * refuses none, copes with a fresh and changing candidate list on every call (as the kernel hands
- * it), with all-zero weights, with many threads calling at once while statistics change, and does no
+ * The contract every {@link LoadBalancer} passes, whatever its strategy: its selectors return one of
+ * the candidates they were made for (the very object, not an equal one) and never one of the {@code
+ * excluded}, handle two and many candidates, keep working when rebuilt with {@code previous} as the
+ * candidates change (and the replaced one keeps working for callers that still hold it), cope with
+ * all-zero weights, with many threads calling at once while statistics change, and do no
  * allocation-heavy work per pick.
+ *
+ * <p>{@link #pick} asks for selectors as the kernel does: a new one, handed the one it replaces, when
+ * the candidate list object changes.
  *
  * <p>Subclass it in the strategy's tests and implement {@link #newBalancer()}; override
  * {@link #newContext()} to start the balancer with configuration, and {@link #maxBytesPerPick()} if the
@@ -60,6 +65,9 @@ public abstract class LoadBalancerContractTest {
     protected double maxBytesPerPick() {
         return 64;
     }
+
+    /** The service the suite's selectors are made for. */
+    protected static final String SERVICE = TestEndpoint.DEFAULT_SERVICE;
 
     /** Starts {@code lb} with {@code context}, as the kernel does once before the first call. */
     protected static <T extends LoadBalancer> T started(T lb, PluginContext context) {
@@ -93,10 +101,52 @@ public abstract class LoadBalancerContractTest {
         return out;
     }
 
-    /** Picks once and checks the result is one of {@code candidates}, by identity. */
+    /** The candidates of the last {@link #pick} and their selector; guarded by {@code this}. */
+    private List<Endpoint> lastCandidates;
+
+    private LoadBalancer.Selector lastSelector;
+
+    /**
+     * The selector for {@code candidates}, made as the kernel makes it: the last one while the list is
+     * the same object, else a new one from {@link LoadBalancer#newSelector} handed the one it replaces.
+     */
+    protected synchronized LoadBalancer.Selector selectorFor(List<Endpoint> candidates) {
+        if (candidates != lastCandidates) {
+            lastSelector = newSelector(candidates, lastSelector);
+            lastCandidates = candidates;
+        }
+        return lastSelector;
+    }
+
+    /** {@code balancer.newSelector} for {@link #SERVICE}, checked not to be null. */
+    protected LoadBalancer.Selector newSelector(List<Endpoint> candidates, LoadBalancer.Selector previous) {
+        LoadBalancer.Selector selector = balancer.newSelector(SERVICE, candidates, previous);
+        assertThat(selector).as("%s.newSelector(...)", balancer.name()).isNotNull();
+        return selector;
+    }
+
+    /** Picks once for a first attempt and checks the result is one of {@code candidates}, by identity. */
     protected Endpoint pick(List<Endpoint> candidates, Invocation invocation) {
-        Endpoint chosen = balancer.select(candidates, invocation);
+        return pick(selectorFor(candidates), candidates, invocation, List.of());
+    }
+
+    /** Picks once with {@code excluded} and checks the result is one of {@code candidates} and not excluded. */
+    protected Endpoint pick(List<Endpoint> candidates, Invocation invocation, Collection<Endpoint> excluded) {
+        return pick(selectorFor(candidates), candidates, invocation, excluded);
+    }
+
+    protected static Endpoint pick(
+            LoadBalancer.Selector selector,
+            List<Endpoint> candidates,
+            Invocation invocation,
+            Collection<Endpoint> excluded) {
+        Endpoint chosen = selector.select(TestInvocation.callContext(invocation), invocation, excluded);
         assertIsCandidate(chosen, candidates);
+        for (Endpoint e : excluded) {
+            if (e == chosen) {
+                throw new AssertionError("selected " + chosen + ", which is excluded: " + excluded);
+            }
+        }
         return chosen;
     }
 
@@ -123,6 +173,26 @@ public abstract class LoadBalancerContractTest {
         return pool;
     }
 
+    /**
+     * Some of {@code candidates}, at least one left out, and sometimes an endpoint that is no candidate
+     * (a failed one that has left since); a list or a set.
+     */
+    private static Collection<Endpoint> randomExcluded(
+            List<Endpoint> candidates, TestEndpoint[] pool, SplittableRandom random) {
+        List<Endpoint> excluded = new ArrayList<>();
+        int keep = random.nextInt(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            if (i != keep && random.nextBoolean()) {
+                excluded.add(candidates.get(i));
+            }
+        }
+        Endpoint other = pool[random.nextInt(pool.length)];
+        if (random.nextInt(4) == 0 && !candidates.contains(other)) {
+            excluded.add(other);
+        }
+        return random.nextBoolean() ? List.copyOf(excluded) : Set.copyOf(excluded);
+    }
+
     private static List<Endpoint> randomSubset(TestEndpoint[] pool, SplittableRandom random, int minSize) {
         List<Endpoint> all = new ArrayList<>(Arrays.asList(pool));
         int size = minSize + random.nextInt(pool.length - minSize + 1);
@@ -143,24 +213,32 @@ public abstract class LoadBalancerContractTest {
         assertThat(newBalancer().name()).isEqualTo(balancer.name());
     }
 
+    /** Every candidate but one excluded: that one, even with weight 0 while the excluded have weight. */
     @Test
-    void returnsTheOnlyCandidate() {
-        TestEndpoint only = TestEndpoint.of("10.0.0.1:7420");
-        for (Invocation inv : invocations(50)) {
-            assertThat(balancer.select(List.of(only), inv)).isSameAs(only);
+    void picksTheOnlyCandidateNotExcluded() {
+        TestEndpoint[] pool = variedEndpoints(5, 17);
+        pool[3].weight(0);
+        List<Endpoint> candidates = List.of(pool);
+        for (TestEndpoint left : pool) {
+            List<Endpoint> excluded = new ArrayList<>(candidates);
+            excluded.remove(left);
+            for (Invocation inv : invocations(50)) {
+                assertThat(pick(candidates, inv, excluded)).isSameAs(left);
+            }
         }
     }
 
-    /**
-     * The kernel never calls a balancer without candidates (it fails the call with UNAVAILABLE first,
-     * and picks the only one itself), but a balancer called that way must say so clearly rather than
-     * fail with an index error or return null.
-     */
     @Test
-    void refusesAnEmptyCandidateListWithAClearMessage() {
-        assertThatThrownBy(() -> balancer.select(List.of(), TestInvocation.lookup("k")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("candidates");
+    void neverReturnsAnExcludedEndpoint() {
+        TestEndpoint[] pool = variedEndpoints(20, 43);
+        SplittableRandom random = new SplittableRandom(9);
+        Invocation[] calls = invocations(100);
+        for (int round = 0; round < 2_000; round++) {
+            List<Endpoint> candidates = randomSubset(pool, random, 2);
+            for (int i = 0; i < 10; i++) {
+                pick(candidates, calls[random.nextInt(calls.length)], randomExcluded(candidates, pool, random));
+            }
+        }
     }
 
     @Test
@@ -198,11 +276,12 @@ public abstract class LoadBalancerContractTest {
                 .hasSizeGreaterThan(1);
     }
 
+    /** A new list object per call: a selector rebuilt with {@code previous} a thousand times keeps working. */
     @Test
-    void acceptsAFreshListOfTheSameEndpointsOnEveryCall() {
+    void keepsWorkingWhenRebuiltWithPreviousForEveryCall() {
         TestEndpoint[] pool = TestEndpoint.many(5);
         for (Invocation inv : invocations(1_000)) {
-            pick(new ArrayList<>(Arrays.asList(pool)), inv);
+            pick(List.copyOf(Arrays.asList(pool)), inv);
         }
     }
 
@@ -222,6 +301,13 @@ public abstract class LoadBalancerContractTest {
             pick(replaced, inv);
             pick(grown, inv);
         }
+        // A caller that read a selector just before it was replaced still uses it.
+        LoadBalancer.Selector old = selectorFor(first);
+        selectorFor(grown);
+        for (Invocation inv : invocations(200)) {
+            pick(old, first, inv, List.of());
+            pick(old, first, inv, List.of(pool[0]));
+        }
     }
 
     @Test
@@ -232,6 +318,7 @@ public abstract class LoadBalancerContractTest {
                 TestEndpoint.of("10.0.0.3:7420").weight(0));
         for (Invocation inv : invocations(300)) {
             pick(candidates, inv);
+            pick(candidates, inv, List.of(candidates.get(1)));
         }
     }
 
@@ -240,16 +327,24 @@ public abstract class LoadBalancerContractTest {
         TestEndpoint[] pool = variedEndpoints(8, 3);
         List<Endpoint> candidates = new ArrayList<>(Arrays.asList(pool));
         List<Endpoint> before = List.copyOf(candidates);
+        List<Endpoint> view = java.util.Collections.unmodifiableList(candidates);
         for (Invocation inv : invocations(500)) {
-            pick(java.util.Collections.unmodifiableList(candidates), inv);
+            pick(view, inv);
+            pick(view, inv, java.util.Collections.unmodifiableSet(Set.of(pool[0])));
         }
         assertThat(candidates).containsExactlyElementsOf(before);
     }
 
-    /** 8 threads × 10,000 picks from changing subsets while another thread changes the statistics. */
+    /**
+     * 8 threads × 10,000 picks, half from one selector they share, half from selectors of their own
+     * rebuilt with {@code previous} as their subsets change (as several references to one service do),
+     * some with an endpoint excluded, while another thread changes the statistics.
+     */
     @Test
     void isSafeUnderConcurrentCallers() throws Exception {
         TestEndpoint[] pool = variedEndpoints(16, 11);
+        List<Endpoint> all = List.of(pool);
+        LoadBalancer.Selector shared = newSelector(all, null);
         Invocation[] calls = invocations(64);
         int threads = 8;
         ExecutorService executor = Executors.newFixedThreadPool(threads + 1);
@@ -278,12 +373,18 @@ public abstract class LoadBalancerContractTest {
                     SplittableRandom random = new SplittableRandom(seed);
                     go.await();
                     List<Endpoint> candidates = randomSubset(pool, random, 2);
+                    LoadBalancer.Selector own = newSelector(candidates, null);
                     int done = 0;
                     for (int i = 0; i < 10_000; i++) {
                         if (i % 500 == 0) {
                             candidates = randomSubset(pool, random, 2);
+                            own = newSelector(candidates, own);
                         }
-                        pick(candidates, calls[random.nextInt(calls.length)]);
+                        boolean mine = (i & 1) == 0;
+                        List<Endpoint> from = mine ? candidates : all;
+                        Collection<Endpoint> excluded =
+                                i % 8 < 2 ? List.of(from.get(random.nextInt(from.size()))) : List.of();
+                        pick(mine ? own : shared, from, calls[random.nextInt(calls.length)], excluded);
                         done++;
                     }
                     return done;
@@ -306,7 +407,7 @@ public abstract class LoadBalancerContractTest {
 
     /**
      * Allocation per pick in steady state, measured with the JVM's per-thread allocation counter over
-     * 100,000 picks after as many to warm up (JIT). The kernel's own list of candidates is not counted.
+     * 100,000 picks of one selector, first attempts (nothing excluded), after as many to warm up (JIT).
      */
     @Test
     void allocatesLittlePerPickInSteadyState() {
@@ -321,17 +422,22 @@ public abstract class LoadBalancerContractTest {
         for (TestEndpoint e : pool) {
             e.weight(Math.max(1, e.weight()));
         }
-        List<Endpoint> candidates = List.of(pool);
+        LoadBalancer.Selector selector = newSelector(List.of(pool), null);
         Invocation[] calls = invocations(64);
+        ClientRequestContext[] contexts = new ClientRequestContext[calls.length];
+        for (int i = 0; i < calls.length; i++) {
+            contexts[i] = TestInvocation.callContext(calls[i]);
+        }
+        List<Endpoint> none = List.of();
         int picks = 100_000;
         long sink = 0;
         for (int i = 0; i < picks; i++) {
-            sink += balancer.select(candidates, calls[i & 63]).inFlight();
+            sink += selector.select(contexts[i & 63], calls[i & 63], none).inFlight();
         }
         long thread = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < picks; i++) {
-            sink += balancer.select(candidates, calls[i & 63]).inFlight();
+            sink += selector.select(contexts[i & 63], calls[i & 63], none).inFlight();
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         double perPick = (double) allocated / picks;

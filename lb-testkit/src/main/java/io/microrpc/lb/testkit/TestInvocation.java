@@ -1,11 +1,14 @@
 package io.microrpc.lb.testkit;
 
 import io.microrpc.spi.CallType;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.Ticker;
 import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -14,7 +17,8 @@ import java.util.Objects;
 
 /**
  * Builds {@link Invocation}s the way the kernel would for a method of an RPC interface: the service
- * name is the interface's name (unless {@link Builder#service} says otherwise), the deadline 30 s away.
+ * name is the interface's name (unless {@link Builder#service} says otherwise), the deadline 30 s away;
+ * and the {@link ClientRequestContext} a load balancer's selector gets with one ({@link #callContext}).
  *
  * <pre>{@code
  * Invocation call = TestInvocation.of(SampleService.class, "lookup", "user-17");
@@ -49,6 +53,55 @@ public final class TestInvocation {
 
     public static Builder builder(Class<?> api, String method) {
         return new Builder(api, method);
+    }
+
+    /**
+     * The context of {@code invocation}'s call as a whole, as the kernel hands it to a selector: attempt
+     * 0, no endpoint, no retry cause, not cancelled; {@link ClientRequestContext#cancel()} does nothing.
+     */
+    public static ClientRequestContext callContext(Invocation invocation) {
+        return new CallContext(invocation);
+    }
+
+    /** Immutable. */
+    private record CallContext(Invocation invocation) implements ClientRequestContext {
+        @Override
+        public MethodDescriptor method() {
+            return invocation.method();
+        }
+
+        @Override
+        public Deadline deadline() {
+            return invocation.deadline();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return null;
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return false;
+        }
+
+        @Override
+        public int attempt() {
+            return 0;
+        }
+
+        @Override
+        public Endpoint endpoint() {
+            return null;
+        }
+
+        @Override
+        public Throwable retryCause() {
+            return null;
+        }
+
+        @Override
+        public void cancel() {}
     }
 
     /** Not thread-safe; {@link #build()} returns an immutable invocation. */

@@ -1,10 +1,12 @@
 package io.microrpc.plugin.lb.adaptive;
 
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Ticker;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pf4j.Extension;
@@ -13,20 +15,21 @@ import org.pf4j.Extension;
  * Power of two choices with peak-EWMA latency ({@code p2c}), as in Finagle and Linkerd: draw two
  * distinct candidates at random and take the cheaper, cost = peak EWMA × (calls in flight + 1)
  * ({@link Costs}). The peak EWMA jumps up at once when a node turns slow, so a slow node is avoided
- * within a call or two; a figure that has gone stale decays ({@link StaleLatencies}), so a node is
- * tried again after a while. Sampling two instead of scanning all keeps a pick O(1) and avoids the herd
- * behaviour of "always the best" (every client piling onto the same node). An unmeasured idle node
- * costs 0, so new nodes get probed. The recommended default for fleets of unequal nodes.
+ * within a call or two; a figure that has gone stale decays ({@link StaleLatencies}, handed from a
+ * selector to the one that replaces it), so a node is tried again after a while. Sampling two instead
+ * of scanning all keeps a pick O(1) and avoids the herd behaviour of "always the best" (every client
+ * piling onto the same node). An unmeasured idle node costs 0, so new nodes get probed. The recommended
+ * default for fleets of unequal nodes.
  *
  * <p>Weight 0 takes no traffic: a drawn weight-0 node loses; if both drawn have weight 0, the cheapest
- * node with weight is found by a scan (every node, if none has weight).
+ * node with weight is found by a scan (every node, if none has weight). A retry draws its two among the
+ * candidates not excluded.
  *
- * <p>Thread-safe without locks; O(1) and no allocation per pick while the candidates stay the same.
+ * <p>Thread-safe without locks. A first attempt's pick is O(1) without allocation; a retry's is O(n).
  */
 @Extension
 public final class PowerOfTwoChoices implements LoadBalancer {
 
-    private final PerService<StaleLatencies> latencies = new PerService<>(s -> new StaleLatencies());
     private volatile Ticker ticker = Ticker.system();
 
     @Override
@@ -42,52 +45,103 @@ public final class PowerOfTwoChoices implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        Candidates.checkNotEmpty(candidates);
-        int n = candidates.size();
-        if (n == 1) {
-            return candidates.get(0);
-        }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        int i = random.nextInt(n);
-        int j = random.nextInt(n - 1);
-        if (j >= i) {
-            j++;
-        }
-        Endpoint a = candidates.get(i);
-        Endpoint b = candidates.get(j);
-        boolean aLive = Candidates.live(a);
-        boolean bLive = Candidates.live(b);
-        if (aLive && bLive) {
-            StaleLatencies.Slots slots = latencies.get(invocation.service()).forPair(candidates, i, j);
-            long now = ticker.nanoTime();
-            // On a tie a wins; a is itself a uniform draw, so ties stay unbiased.
-            return cost(a, slots.observations[i], now) <= cost(b, slots.observations[j], now) ? a : b;
-        }
-        if (aLive || bLive) {
-            return aLive ? a : b;
-        }
-        return cheapestLive(candidates, latencies.get(invocation.service()).forAll(candidates), ticker.nanoTime(), a);
+    public LoadBalancer.Selector newSelector(
+            String service, List<Endpoint> candidates, LoadBalancer.Selector previous) {
+        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
+        StaleLatencies carried = previous instanceof P2cSelector p ? p.latencies : null;
+        return new P2cSelector(endpoints, StaleLatencies.of(endpoints, carried), ticker);
     }
 
-    private static double cost(Endpoint e, StaleLatencies.Observation seen, long now) {
-        return Costs.of(seen.read(e.peakEwmaNanos(), now), e.inFlight());
-    }
+    /** The candidates and their latency observations. Thread-safe. */
+    private static final class P2cSelector implements LoadBalancer.Selector {
+        private final Endpoint[] endpoints;
+        final StaleLatencies latencies;
+        private final Ticker ticker;
 
-    private static Endpoint cheapestLive(
-            List<Endpoint> candidates, StaleLatencies.Slots slots, long now, Endpoint fallback) {
-        Endpoint best = null;
-        double lowest = Double.POSITIVE_INFINITY;
-        for (int k = 0, n = candidates.size(); k < n; k++) {
-            Endpoint e = candidates.get(k);
-            if (Candidates.live(e)) {
-                double c = cost(e, slots.observations[k], now);
-                if (best == null || c < lowest) {
-                    best = e;
-                    lowest = c;
+        P2cSelector(Endpoint[] endpoints, StaleLatencies latencies, Ticker ticker) {
+            this.endpoints = endpoints;
+            this.latencies = latencies;
+            this.ticker = ticker;
+        }
+
+        @Override
+        public Endpoint select(ClientRequestContext context, Invocation invocation, Collection<Endpoint> excluded) {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            int i;
+            int j;
+            if (excluded.isEmpty()) {
+                int n = endpoints.length;
+                i = random.nextInt(n);
+                j = random.nextInt(n - 1);
+            } else {
+                int left = 0;
+                for (Endpoint e : endpoints) {
+                    left += excluded.contains(e) ? 0 : 1;
+                }
+                if (left < 2) {
+                    return nth(0, excluded);
+                }
+                i = random.nextInt(left);
+                j = random.nextInt(left - 1);
+            }
+            if (j >= i) {
+                j++;
+            }
+            if (!excluded.isEmpty()) {
+                i = indexOfNth(i, excluded);
+                j = indexOfNth(j, excluded);
+            }
+            Endpoint a = endpoints[i];
+            Endpoint b = endpoints[j];
+            boolean aLive = Endpoint.hasWeight(a);
+            boolean bLive = Endpoint.hasWeight(b);
+            if (aLive && bLive) {
+                long now = ticker.nanoTime();
+                // On a tie a wins; a is itself a uniform draw, so ties stay unbiased.
+                return cost(i, now) <= cost(j, now) ? a : b;
+            }
+            if (aLive || bLive) {
+                return aLive ? a : b;
+            }
+            return cheapestLive(excluded, ticker.nanoTime(), a);
+        }
+
+        private double cost(int index, long now) {
+            Endpoint e = endpoints[index];
+            return Costs.of(latencies.at(index).read(e.peakEwmaNanos(), now), e.inFlight());
+        }
+
+        /** The index of the {@code n}-th (from 0) candidate not in {@code excluded}. */
+        private int indexOfNth(int n, Collection<Endpoint> excluded) {
+            int seen = 0;
+            for (int k = 0; k < endpoints.length; k++) {
+                if (!excluded.contains(endpoints[k]) && seen++ == n) {
+                    return k;
                 }
             }
+            throw new IllegalArgumentException("excluded: " + excluded.size() + " endpoints leave fewer than "
+                    + (n + 1) + " of " + endpoints.length + " candidates (expected: at least one left; the kernel "
+                    + "fails the attempt before it asks a load balancer)");
         }
-        return best != null ? best : fallback;
+
+        private Endpoint nth(int n, Collection<Endpoint> excluded) {
+            return endpoints[indexOfNth(n, excluded)];
+        }
+
+        private Endpoint cheapestLive(Collection<Endpoint> excluded, long now, Endpoint fallback) {
+            Endpoint best = null;
+            double lowest = Double.POSITIVE_INFINITY;
+            for (int k = 0; k < endpoints.length; k++) {
+                Endpoint e = endpoints[k];
+                if (Endpoint.hasWeight(e) && (excluded.isEmpty() || !excluded.contains(e))) {
+                    double c = cost(k, now);
+                    if (best == null || c < lowest) {
+                        best = e;
+                        lowest = c;
+                    }
+                }
+            }
+            return best != null ? best : fallback;
+        }
     }
 }

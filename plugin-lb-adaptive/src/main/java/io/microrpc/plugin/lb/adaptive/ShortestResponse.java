@@ -1,10 +1,12 @@
 package io.microrpc.plugin.lb.adaptive;
 
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Ticker;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pf4j.Extension;
@@ -13,17 +15,15 @@ import org.pf4j.Extension;
  * Shortest expected response ({@code shortest-response}): the candidate with the lowest latency EWMA ×
  * (calls in flight + 1) ({@link Costs}), ties broken uniformly at random. Unlike {@link LeastActive} it
  * tells a node that is busy because it is slow from one that is busy because it is fast. A figure that
- * has gone stale decays ({@link StaleLatencies}), so a node that looked slow once is tried again after
- * a while (Dubbo's version resets its window every 30 s for the same reason). Weight 0 takes no traffic
- * unless every candidate has weight 0.
+ * has gone stale decays ({@link StaleLatencies}, handed from a selector to the one that replaces it), so
+ * a node that looked slow once is tried again after a while (Dubbo's version resets its window every
+ * 30 s for the same reason). Weight 0 takes no traffic unless every candidate left has weight 0.
  *
- * <p>One pass with reservoir sampling for ties: O(n), no allocation while the candidates stay the same.
- * Thread-safe without locks.
+ * <p>One pass with reservoir sampling for ties: O(n), no allocation. Thread-safe without locks.
  */
 @Extension
 public final class ShortestResponse implements LoadBalancer {
 
-    private final PerService<StaleLatencies> latencies = new PerService<>(s -> new StaleLatencies());
     private volatile Ticker ticker = Ticker.system();
 
     @Override
@@ -39,44 +39,56 @@ public final class ShortestResponse implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        Candidates.checkNotEmpty(candidates);
-        if (candidates.size() == 1) {
-            return candidates.get(0);
-        }
-        StaleLatencies.Slots slots = latencies.get(invocation.service()).forAll(candidates);
-        long now = ticker.nanoTime();
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        Endpoint chosen = pick(candidates, slots, now, random, true);
-        return chosen != null ? chosen : pick(candidates, slots, now, random, false);
+    public LoadBalancer.Selector newSelector(
+            String service, List<Endpoint> candidates, LoadBalancer.Selector previous) {
+        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
+        StaleLatencies carried = previous instanceof ShortestResponseSelector p ? p.latencies : null;
+        return new ShortestResponseSelector(endpoints, StaleLatencies.of(endpoints, carried), ticker);
     }
 
-    private static Endpoint pick(
-            List<Endpoint> candidates,
-            StaleLatencies.Slots slots,
-            long now,
-            ThreadLocalRandom random,
-            boolean liveOnly) {
-        Endpoint chosen = null;
-        double lowest = Double.POSITIVE_INFINITY;
-        int tied = 0;
-        for (int i = 0, n = candidates.size(); i < n; i++) {
-            Endpoint e = candidates.get(i);
-            if (liveOnly && !Candidates.live(e)) {
-                continue;
-            }
-            double cost = Costs.of(slots.observations[i].read(e.latencyEwmaNanos(), now), e.inFlight());
-            if (cost < lowest) {
-                lowest = cost;
-                chosen = e;
-                tied = 1;
-            } else if (cost == lowest) {
-                tied++;
-                if (random.nextInt(tied) == 0) {
+    /** The candidates and their latency observations. Thread-safe. */
+    private static final class ShortestResponseSelector implements LoadBalancer.Selector {
+        private final Endpoint[] endpoints;
+        final StaleLatencies latencies;
+        private final Ticker ticker;
+
+        ShortestResponseSelector(Endpoint[] endpoints, StaleLatencies latencies, Ticker ticker) {
+            this.endpoints = endpoints;
+            this.latencies = latencies;
+            this.ticker = ticker;
+        }
+
+        @Override
+        public Endpoint select(ClientRequestContext context, Invocation invocation, Collection<Endpoint> excluded) {
+            long now = ticker.nanoTime();
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            Endpoint chosen = pick(excluded, now, random, true);
+            return chosen != null ? chosen : pick(excluded, now, random, false);
+        }
+
+        private Endpoint pick(Collection<Endpoint> excluded, long now, ThreadLocalRandom random, boolean weightedOnly) {
+            boolean retry = !excluded.isEmpty();
+            Endpoint chosen = null;
+            double lowest = Double.POSITIVE_INFINITY;
+            int tied = 0;
+            for (int i = 0; i < endpoints.length; i++) {
+                Endpoint e = endpoints[i];
+                if (weightedOnly && !Endpoint.hasWeight(e) || retry && excluded.contains(e)) {
+                    continue;
+                }
+                double cost = Costs.of(latencies.at(i).read(e.latencyEwmaNanos(), now), e.inFlight());
+                if (cost < lowest) {
+                    lowest = cost;
                     chosen = e;
+                    tied = 1;
+                } else if (cost == lowest) {
+                    tied++;
+                    if (random.nextInt(tied) == 0) {
+                        chosen = e;
+                    }
                 }
             }
+            return chosen;
         }
-        return chosen;
     }
 }

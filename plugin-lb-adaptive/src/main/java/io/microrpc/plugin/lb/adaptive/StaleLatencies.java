@@ -2,7 +2,6 @@ package io.microrpc.plugin.lb.adaptive;
 
 import io.microrpc.spi.Endpoint;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -20,10 +19,11 @@ import java.util.Map;
  * is decayed. For a node that really is slow this means one probe call every τ × ln(slow / fast)
  * (about 37 s for 20 ms against 0.5 ms), as in Finagle.
  *
- * <p>Thread-safe without locks. Observations sit in arrays aligned with the candidate list
- * ({@link Slots}, immutable arrays of mutable observations), rebuilt (allocating) only when the
- * candidates change; observations of endpoints that stay are carried over. Racing callers may update
- * an observation at the same time; either write is a fine answer.
+ * <p>One per selector, built with it (allocating) and then only read: an {@link Observation} per
+ * candidate, in the candidates' order, taken over from the selector it replaces for the endpoints that
+ * stay (the very objects: a new endpoint object is a new connection with figures of its own). Thread-safe
+ * without locks; racing callers may update an observation at the same time, and either write is a fine
+ * answer.
  */
 final class StaleLatencies {
 
@@ -34,61 +34,33 @@ final class StaleLatencies {
     /** How long a computed decay factor is reused, to keep {@code Math.exp} off most picks. */
     private static final long FACTOR_REUSE_NANOS = 20_000_000;
 
-    private volatile Slots slots = new Slots(new Endpoint[0], new Observation[0]);
+    private final Endpoint[] endpoints;
+    private final Observation[] observations;
 
-    /** Observations for {@code candidates}, checked only at the two positions a pair draw uses: O(1). */
-    Slots forPair(List<Endpoint> candidates, int i, int j) {
-        Slots s = slots;
-        Endpoint[] e = s.endpoints;
-        if (e.length == candidates.size() && e[i] == candidates.get(i) && e[j] == candidates.get(j)) {
-            return s;
-        }
-        return rebuild(candidates);
+    private StaleLatencies(Endpoint[] endpoints, Observation[] observations) {
+        this.endpoints = endpoints;
+        this.observations = observations;
     }
 
-    /** Observations for {@code candidates}, checked at every position: O(n) reference comparisons. */
-    Slots forAll(List<Endpoint> candidates) {
-        Slots s = slots;
-        Endpoint[] e = s.endpoints;
-        int n = e.length;
-        if (n == candidates.size()) {
-            int k = 0;
-            while (k < n && e[k] == candidates.get(k)) {
-                k++;
-            }
-            if (k == n) {
-                return s;
-            }
-        }
-        return rebuild(candidates);
-    }
-
-    private Slots rebuild(List<Endpoint> candidates) {
-        Slots old = slots;
+    /** Observations for {@code endpoints}, those of {@code previous} (null for none) carried over by identity. */
+    static StaleLatencies of(Endpoint[] endpoints, StaleLatencies previous) {
         Map<Endpoint, Observation> kept = new IdentityHashMap<>();
-        for (int k = 0; k < old.endpoints.length; k++) {
-            kept.put(old.endpoints[k], old.observations[k]);
+        if (previous != null) {
+            for (int k = 0; k < previous.endpoints.length; k++) {
+                kept.put(previous.endpoints[k], previous.observations[k]);
+            }
         }
-        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
         Observation[] observations = new Observation[endpoints.length];
         for (int k = 0; k < endpoints.length; k++) {
             Observation o = kept.get(endpoints[k]);
             observations[k] = o != null ? o : new Observation();
         }
-        Slots s = new Slots(endpoints, observations);
-        slots = s;
-        return s;
+        return new StaleLatencies(endpoints, observations);
     }
 
-    /** Candidates and their observations, index by index. */
-    static final class Slots {
-        final Endpoint[] endpoints;
-        final Observation[] observations;
-
-        Slots(Endpoint[] endpoints, Observation[] observations) {
-            this.endpoints = endpoints;
-            this.observations = observations;
-        }
+    /** The observation of candidate {@code index}. */
+    Observation at(int index) {
+        return observations[index];
     }
 
     /** The last figure seen for one endpoint and since when it has not changed. */

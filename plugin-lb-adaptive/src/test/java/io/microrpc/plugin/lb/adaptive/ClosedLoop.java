@@ -30,6 +30,7 @@ final class ClosedLoop {
         Invocation call = TestInvocation.lookup("k");
         int[] received = new int[n];
         PriorityQueue<long[]> running = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+        KernelLike kernel = new KernelLike(lb);
         int free = callers;
         for (long now = 0; now < ticks; now++) {
             while (!running.isEmpty() && running.peek()[0] <= now) {
@@ -38,7 +39,7 @@ final class ClosedLoop {
                 free++;
             }
             for (; free > 0; free--) {
-                Endpoint chosen = lb.select(candidates, call);
+                Endpoint chosen = kernel.select(candidates, call);
                 int i = Arrays.asList(endpoints).indexOf(chosen);
                 received[i]++;
                 endpoints[i].inFlight(++inFlight[i]);

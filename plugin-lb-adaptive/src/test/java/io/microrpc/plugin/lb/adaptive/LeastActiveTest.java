@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class LeastActiveTest {
 
     private final LeastActive lb = new LeastActive();
+    private final KernelLike kernel = new KernelLike(lb);
     private final Invocation call = TestInvocation.lookup("k");
 
     @Test
@@ -25,10 +26,10 @@ class LeastActiveTest {
         TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").inFlight(0);
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").inFlight(5);
         for (int i = 0; i < 1_000; i++) {
-            assertThat(lb.select(List.of(a, b, c), call)).isSameAs(b);
+            assertThat(kernel.select(List.of(a, b, c), call)).isSameAs(b);
         }
         b.inFlight(4);
-        assertThat(lb.select(List.of(a, b, c), call)).isSameAs(a);
+        assertThat(kernel.select(List.of(a, b, c), call)).isSameAs(a);
     }
 
     @Test
@@ -40,7 +41,7 @@ class LeastActiveTest {
         int picks = 100_000;
         int heavyPicks = 0;
         for (int i = 0; i < picks; i++) {
-            Endpoint chosen = lb.select(list, call);
+            Endpoint chosen = kernel.select(list, call);
             assertThat(chosen).isNotSameAs(busy);
             heavyPicks += chosen == heavy ? 1 : 0;
         }
@@ -52,7 +53,21 @@ class LeastActiveTest {
         TestEndpoint drained = TestEndpoint.of("10.0.0.1:7420").weight(0).inFlight(0);
         TestEndpoint live = TestEndpoint.of("10.0.0.2:7420").weight(10).inFlight(50);
         for (int i = 0; i < 100; i++) {
-            assertThat(lb.select(List.of(drained, live), call)).isSameAs(live);
+            assertThat(kernel.select(List.of(drained, live), call)).isSameAs(live);
+        }
+    }
+
+    @Test
+    void aRetryTakesTheLeastActiveOfTheCandidatesLeft() {
+        TestEndpoint idle = TestEndpoint.of("10.0.0.1:7420").inFlight(0);
+        TestEndpoint calm = TestEndpoint.of("10.0.0.2:7420").inFlight(2);
+        TestEndpoint busy = TestEndpoint.of("10.0.0.3:7420").inFlight(9);
+        TestEndpoint drained = TestEndpoint.of("10.0.0.4:7420").inFlight(0).weight(0);
+        List<Endpoint> list = List.of(idle, calm, busy, drained);
+        for (int i = 0; i < 100; i++) {
+            assertThat(kernel.select(list, call, List.of(idle))).isSameAs(calm);
+            assertThat(kernel.select(list, call, java.util.Set.of(idle, calm))).isSameAs(busy);
+            assertThat(kernel.select(list, call, List.of(idle, calm, busy))).isSameAs(drained);
         }
     }
 

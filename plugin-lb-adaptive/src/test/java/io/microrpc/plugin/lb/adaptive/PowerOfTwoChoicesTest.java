@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 class PowerOfTwoChoicesTest {
 
     private final PowerOfTwoChoices lb = new PowerOfTwoChoices();
+    private final KernelLike kernel = new KernelLike(lb);
     private final Invocation call = TestInvocation.lookup("k");
 
     private int count(List<Endpoint> list, Endpoint target, int picks) {
         int hits = 0;
         for (int i = 0; i < picks; i++) {
-            hits += lb.select(list, call) == target ? 1 : 0;
+            hits += kernel.select(list, call) == target ? 1 : 0;
         }
         return hits;
     }
@@ -37,6 +38,27 @@ class PowerOfTwoChoicesTest {
         assertThat(count(list, slow, 10_000)).isZero();
         // fast1 wins both of its pairs, fast2 wins one of its two: 2/3 and 1/3
         assertThat(count(list, fast1, 30_000) / 30_000.0).isCloseTo(2 / 3.0, within(0.02));
+    }
+
+    /** A retry draws its two among the candidates left: without fast1, the draw is fast2 against slow. */
+    @Test
+    void aRetryDrawsAmongTheCandidatesLeft() {
+        TestEndpoint fast1 = TestEndpoint.of("10.0.0.1:7420").latencyNanos(1_000_000);
+        TestEndpoint fast2 = TestEndpoint.of("10.0.0.2:7420").latencyNanos(1_200_000);
+        TestEndpoint slow = TestEndpoint.of("10.0.0.3:7420").latencyNanos(21_000_000);
+        TestEndpoint drained =
+                TestEndpoint.of("10.0.0.4:7420").latencyNanos(100_000).weight(0);
+        List<Endpoint> list = List.of(fast1, slow, fast2);
+        List<Endpoint> withDrained = List.of(fast1, slow, drained, fast2);
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(kernel.select(list, call, List.of(fast1))).isSameAs(fast2);
+            assertThat(kernel.select(list, call, List.of(fast1, fast2))).isSameAs(slow);
+        }
+        for (int i = 0; i < 1_000; i++) {
+            assertThat(kernel.select(withDrained, call, List.of(fast1, fast2))).isSameAs(slow);
+            assertThat(kernel.select(withDrained, call, List.of(fast1, fast2, slow)))
+                    .isSameAs(drained);
+        }
     }
 
     @Test

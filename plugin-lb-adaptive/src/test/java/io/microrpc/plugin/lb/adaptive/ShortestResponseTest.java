@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class ShortestResponseTest {
 
     private final ShortestResponse lb = new ShortestResponse();
+    private final KernelLike kernel = new KernelLike(lb);
     private final Invocation call = TestInvocation.lookup("k");
 
     @Test
@@ -26,8 +27,8 @@ class ShortestResponseTest {
                 TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000).inFlight(9); // 20 ms
         TestEndpoint fastIdle =
                 TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(2_000_000).inFlight(3); // 8 ms
-        assertThat(lb.select(List.of(slowIdle, fastBusy), call)).isSameAs(slowIdle);
-        assertThat(lb.select(List.of(slowIdle, fastBusy, fastIdle), call)).isSameAs(fastIdle);
+        assertThat(kernel.select(List.of(slowIdle, fastBusy), call)).isSameAs(slowIdle);
+        assertThat(kernel.select(List.of(slowIdle, fastBusy, fastIdle), call)).isSameAs(fastIdle);
     }
 
     @Test
@@ -41,7 +42,7 @@ class ShortestResponseTest {
         int picks = 30_000;
         int aPicks = 0;
         for (int i = 0; i < picks; i++) {
-            Endpoint chosen = lb.select(List.of(a, b, c), call);
+            Endpoint chosen = kernel.select(List.of(a, b, c), call);
             assertThat(chosen).isNotSameAs(c);
             aPicks += chosen == a ? 1 : 0;
         }
@@ -53,9 +54,9 @@ class ShortestResponseTest {
         TestEndpoint measured =
                 TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(100_000).inFlight(0);
         TestEndpoint fresh = TestEndpoint.of("10.0.0.2:7420");
-        assertThat(lb.select(List.of(measured, fresh), call)).isSameAs(fresh);
+        assertThat(kernel.select(List.of(measured, fresh), call)).isSameAs(fresh);
         fresh.inFlight(1); // sent one, no answer yet
-        assertThat(lb.select(List.of(measured, fresh), call)).isSameAs(measured);
+        assertThat(kernel.select(List.of(measured, fresh), call)).isSameAs(measured);
     }
 
     @Test
@@ -64,12 +65,40 @@ class ShortestResponseTest {
         lb.start(context);
         TestEndpoint once = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(40_000_000);
         TestEndpoint steady = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(5_000_000);
-        assertThat(lb.select(List.of(once, steady), call)).isSameAs(steady);
+        assertThat(kernel.select(List.of(once, steady), call)).isSameAs(steady);
         context.advance(Duration.ofSeconds(30));
         steady.latencyEwmaNanos(5_000_001);
-        assertThat(lb.select(List.of(once, steady), call))
+        assertThat(kernel.select(List.of(once, steady), call))
                 .as("40 ms × e^-3 = 2 ms")
                 .isSameAs(once);
+    }
+
+    /** The observations go on in the next selector: a new node joining does not make old figures fresh. */
+    @Test
+    void aStaleFigureStaysStaleWhenTheCandidatesChange() {
+        TestPluginContext context = TestPluginContext.empty();
+        lb.start(context);
+        TestEndpoint once = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(40_000_000);
+        TestEndpoint steady = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(5_000_000);
+        assertThat(kernel.select(List.of(once, steady), call)).isSameAs(steady);
+        context.advance(Duration.ofSeconds(30));
+        steady.latencyEwmaNanos(5_000_001);
+        TestEndpoint joined = TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(50_000_000);
+        assertThat(kernel.select(List.of(joined, once, steady), call))
+                .as("40 ms × e^-3 = 2 ms, stale since the first selector")
+                .isSameAs(once);
+    }
+
+    @Test
+    void aRetryTakesTheBestOfTheCandidatesLeft() {
+        TestEndpoint best = TestEndpoint.of("10.0.0.1:7420").latencyEwmaNanos(1_000_000);
+        TestEndpoint second = TestEndpoint.of("10.0.0.2:7420").latencyEwmaNanos(2_000_000);
+        TestEndpoint drained =
+                TestEndpoint.of("10.0.0.3:7420").latencyEwmaNanos(500_000).weight(0);
+        List<Endpoint> list = List.of(best, second, drained);
+        assertThat(kernel.select(list, call)).isSameAs(best);
+        assertThat(kernel.select(list, call, List.of(best))).isSameAs(second);
+        assertThat(kernel.select(list, call, List.of(best, second))).isSameAs(drained);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.spi.Endpoint;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StaleLatenciesTest {
@@ -29,14 +28,11 @@ class StaleLatenciesTest {
 
     @Test
     void observationsFollowTheirEndpointsWhenTheCandidatesChange() {
-        StaleLatencies latencies = new StaleLatencies();
         TestEndpoint[] e = TestEndpoint.many(3);
-        StaleLatencies.Slots first = latencies.forAll(List.of(e));
-        assertThat(latencies.forPair(List.of(e), 0, 2)).isSameAs(first);
-        List<Endpoint> reordered = List.of(e[2], e[0]);
-        StaleLatencies.Slots second = latencies.forPair(reordered, 0, 1);
-        assertThat(second).isNotSameAs(first);
-        assertThat(second.observations[0]).isSameAs(first.observations[2]);
-        assertThat(second.observations[1]).isSameAs(first.observations[0]);
+        StaleLatencies first = StaleLatencies.of(new Endpoint[] {e[0], e[1], e[2]}, null);
+        StaleLatencies second = StaleLatencies.of(new Endpoint[] {e[2], e[0], e[1].copy()}, first);
+        assertThat(second.at(0)).isSameAs(first.at(2));
+        assertThat(second.at(1)).isSameAs(first.at(0));
+        assertThat(second.at(2)).as("a new endpoint object: a new observation").isNotSameAs(first.at(1));
     }
 }

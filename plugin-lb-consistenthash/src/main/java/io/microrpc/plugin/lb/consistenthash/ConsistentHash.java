@@ -1,11 +1,13 @@
 package io.microrpc.plugin.lb.consistenthash;
 
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
+import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -19,17 +21,18 @@ import org.pf4j.Extension;
  * {@code bounded-load-factor} (default off): with c, e.g. 1.25, an endpoint already holding more than
  * c × the average calls in flight is skipped and the ring is walked on to the next one, which keeps a
  * hot key from overloading its node (consistent hashing with bounded loads, Mirrokni et al. 2016).
- * Weight 0 takes no traffic unless every candidate has weight 0; other weights are not used.
+ * Weight 0 takes no traffic unless every candidate left has weight 0; other weights are not used.
  *
- * <p>Thread-safe without locks: per service, an immutable ring is cached ({@link RingCache}) and rebuilt
- * only when the candidates change; checking that is one pass of reference comparisons. A pick is a hash
- * of the key and a binary search, no allocation when the key is a string or an attachment; with bounded
- * load, one more pass to sum the calls in flight.
+ * <p>A retry walks the ring on from the key's point past the excluded endpoints, to the endpoint the
+ * key would have on a ring without them: the same minimal remapping as removing them.
+ *
+ * <p>Thread-safe without locks. A selector builds its ring once; a pick is a hash of the key and a
+ * binary search, no allocation when the key is a string or an attachment; with bounded load, one more
+ * pass to sum the calls in flight.
  */
 @Extension
 public final class ConsistentHash implements LoadBalancer {
 
-    private final ConcurrentHashMap<String, RingCache> rings = new ConcurrentHashMap<>();
     private volatile HashSettings settings = HashSettings.DEFAULT;
 
     @Override
@@ -43,50 +46,117 @@ public final class ConsistentHash implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        Candidates.checkNotEmpty(candidates);
-        if (candidates.size() == 1) {
-            return candidates.get(0);
-        }
+    public LoadBalancer.Selector newSelector(
+            String service, List<Endpoint> candidates, LoadBalancer.Selector previous) {
         HashSettings s = settings;
-        int position = s.keyOf(invocation.service(), invocation.methodName()).hash(invocation);
-        Ring ring = ringCache(invocation.service()).ring(candidates, s.virtualNodes);
-        int index = ring.locate(position);
-        Endpoint primary = ring.owner(index);
-        return s.boundedLoadFactor == 0 ? primary : bounded(ring, index, primary, s.boundedLoadFactor);
+        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
+        return new RingSelector(
+                endpoints, Ring.of(endpoints, s.virtualNodes), s.virtualNodes, s.keysOf(service), s.boundedLoadFactor);
     }
 
-    private RingCache ringCache(String service) {
-        RingCache cache = rings.get(service);
-        return cache != null ? cache : rings.computeIfAbsent(service, k -> new RingCache());
-    }
+    /** The ring of one candidate list. Thread-safe. */
+    private static final class RingSelector implements LoadBalancer.Selector {
+        private final Endpoint[] candidates;
+        private final Ring ring;
+        private final int virtualNodes;
+        /** The service's configured keys, by method name. */
+        private final Map<String, KeySpec> keys;
+        /** 0 when off. */
+        private final double boundedLoadFactor;
+        /** The ring of every candidate, built when a retry has excluded every member of {@link #ring}. */
+        private volatile Ring everyone;
 
-    /**
-     * The first endpoint clockwise from {@code index} with room for one more call: at most
-     * ceil(c × (calls in flight + 1) / members) after it. Some member always has room (the least loaded
-     * holds at most the average), but the counts move while we read them: if the walk finds none, the
-     * primary takes the call.
-     */
-    private static Endpoint bounded(Ring ring, int index, Endpoint primary, double factor) {
-        Endpoint[] members = ring.members();
-        long total = 0;
-        for (Endpoint e : members) {
-            total += Math.max(e.inFlight(), 0);
+        RingSelector(
+                Endpoint[] candidates,
+                Ring ring,
+                int virtualNodes,
+                Map<String, KeySpec> keys,
+                double boundedLoadFactor) {
+            this.candidates = candidates;
+            this.ring = ring;
+            this.virtualNodes = virtualNodes;
+            this.keys = keys;
+            this.boundedLoadFactor = boundedLoadFactor;
         }
-        long capacity = (long) Math.ceil(factor * (total + 1) / members.length);
-        if (primary.inFlight() + 1 <= capacity) {
-            return primary;
+
+        @Override
+        public Endpoint select(ClientRequestContext context, Invocation invocation, Collection<Endpoint> excluded) {
+            KeySpec key = keys.getOrDefault(invocation.methodName(), KeySpec.DEFAULT);
+            int position = key.hash(invocation);
+            if (excluded.isEmpty() && boundedLoadFactor == 0) {
+                return ring.owner(ring.locate(position));
+            }
+            Ring r = ring;
+            if (!excluded.isEmpty() && !anyLeft(r.members(), excluded)) {
+                // Only candidates with weight 0 are left; the call must go somewhere.
+                r = everyone();
+                if (!anyLeft(r.members(), excluded)) {
+                    throw new IllegalArgumentException("excluded: all " + candidates.length + " candidates "
+                            + "(expected: at least one left; the kernel fails the attempt before it asks a load "
+                            + "balancer)");
+                }
+            }
+            return walk(r, r.locate(position), excluded);
         }
-        Endpoint rejected = primary;
-        for (int step = 1, size = ring.size(); step < size; step++) {
-            Endpoint e = ring.owner((index + step) % size);
-            if (e != rejected) {
-                if (e.inFlight() + 1 <= capacity) {
+
+        private Ring everyone() {
+            Ring all = everyone;
+            if (all == null) {
+                all = Ring.ofAll(candidates, virtualNodes);
+                everyone = all;
+            }
+            return all;
+        }
+
+        private static boolean anyLeft(Endpoint[] members, Collection<Endpoint> excluded) {
+            for (Endpoint e : members) {
+                if (!excluded.contains(e)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The first endpoint clockwise from {@code index} that is not excluded and, with bounded load,
+         * has room for one more call: at most ceil(c × (calls in flight + 1) / members) after it, counted
+         * over the members not excluded. Some member always has room (the least loaded holds at most the
+         * average), but the counts move while we read them: if the walk finds none, the first member not
+         * excluded takes the call. At least one member must be left.
+         */
+        private Endpoint walk(Ring r, int index, Collection<Endpoint> excluded) {
+            boolean retry = !excluded.isEmpty();
+            long capacity = Long.MAX_VALUE;
+            if (boundedLoadFactor != 0) {
+                long total = 0;
+                int members = 0;
+                for (Endpoint e : r.members()) {
+                    if (!retry || !excluded.contains(e)) {
+                        total += Math.max(e.inFlight(), 0);
+                        members++;
+                    }
+                }
+                capacity = (long) Math.ceil(boundedLoadFactor * (total + 1) / members);
+            }
+            Endpoint first = null;
+            Endpoint last = null;
+            for (int step = 0, size = r.size(); step < size; step++) {
+                Endpoint e = r.owner((index + step) % size);
+                if (e == last) {
+                    continue; // the same owner's next point: already looked at
+                }
+                last = e;
+                if (retry && excluded.contains(e)) {
+                    continue;
+                }
+                if (e.inFlight() + 1L <= capacity) {
                     return e;
                 }
-                rejected = e;
+                if (first == null) {
+                    first = e;
+                }
             }
+            return first;
         }
-        return primary;
     }
 }

@@ -75,13 +75,8 @@ final class HashSettings {
         return factor;
     }
 
-    /** The key of calls to {@code service}'s {@code method}: two lookups in immutable maps, no allocation. */
-    KeySpec keyOf(String service, String method) {
-        Map<String, KeySpec> methods = keys.get(service);
-        if (methods == null) {
-            return KeySpec.DEFAULT;
-        }
-        KeySpec spec = methods.get(method);
-        return spec != null ? spec : KeySpec.DEFAULT;
+    /** The keys configured for {@code service}'s methods, by method name; immutable, empty if none. */
+    Map<String, KeySpec> keysOf(String service) {
+        return keys.getOrDefault(service, Map.of());
     }
 }

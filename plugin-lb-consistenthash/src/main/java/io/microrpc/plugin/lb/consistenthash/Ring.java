@@ -6,26 +6,19 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 
 /**
  * A ketama hash ring: each endpoint owns {@code virtualNodes} points, four per MD5 digest of
  * {@code "<host:port>-<i>"}, so an endpoint's points depend on its address only. Adding or removing one
  * of N endpoints therefore moves only the keys between its points and their neighbours, about 1/N of
- * them. Endpoints with weight 0 get no points while another has weight.
+ * them; and walking on from a key's point to the next point of another owner finds the owner the key
+ * would have without the first one.
  *
- * <p>Immutable and thread-safe. Built for one candidate list; {@link #matches} tells whether a later
- * list is the same one, so the ring (n × virtualNodes points, a few milliseconds to build at 100
- * endpoints) is rebuilt only when the candidates change.
+ * <p>Immutable and thread-safe. Built once per selector (n × virtualNodes points, a few milliseconds at
+ * 100 endpoints).
  */
 final class Ring {
 
-    static final Ring EMPTY = new Ring(new Endpoint[0], new boolean[0], new Endpoint[0], new int[0], new Endpoint[0]);
-
-    /** The candidates this ring was built for, in their order, and whether each had weight. */
-    private final Endpoint[] candidates;
-
-    private final boolean[] live;
     /** The endpoints that own points. */
     private final Endpoint[] members;
     /** Sorted ring positions and the endpoint owning each. */
@@ -33,28 +26,29 @@ final class Ring {
 
     private final Endpoint[] owners;
 
-    private Ring(Endpoint[] candidates, boolean[] live, Endpoint[] members, int[] points, Endpoint[] owners) {
-        this.candidates = candidates;
-        this.live = live;
+    private Ring(Endpoint[] members, int[] points, Endpoint[] owners) {
         this.members = members;
         this.points = points;
         this.owners = owners;
     }
 
-    static Ring build(List<Endpoint> candidateList, int virtualNodes) {
-        Endpoint[] candidates = candidateList.toArray(new Endpoint[0]);
-        boolean[] live = new boolean[candidates.length];
-        boolean anyLive = false;
-        for (int i = 0; i < candidates.length; i++) {
-            live[i] = candidates[i].weight() > 0;
-            anyLive |= live[i];
-        }
-        final boolean onlyLive = anyLive;
-        Endpoint[] members = Arrays.stream(candidates)
-                .filter(e -> !onlyLive || e.weight() > 0)
-                // by address: points that collide resolve the same way whatever the candidate order
-                .sorted(Comparator.comparing(Endpoint::address))
-                .toArray(Endpoint[]::new);
+    /** The ring of the candidates with weight, or of every candidate when none has weight. */
+    static Ring of(Endpoint[] candidates, int virtualNodes) {
+        boolean anyWeight = Arrays.stream(candidates).anyMatch(Endpoint::hasWeight);
+        return anyWeight
+                ? build(Arrays.stream(candidates).filter(Endpoint::hasWeight).toArray(Endpoint[]::new), virtualNodes)
+                : build(candidates, virtualNodes);
+    }
+
+    /** The ring of every candidate, weight or not. */
+    static Ring ofAll(Endpoint[] candidates, int virtualNodes) {
+        return build(candidates, virtualNodes);
+    }
+
+    private static Ring build(Endpoint[] chosen, int virtualNodes) {
+        Endpoint[] members = chosen.clone();
+        // by address: points that collide resolve the same way whatever the candidate order
+        Arrays.sort(members, Comparator.comparing(Endpoint::address));
         long[] entries = new long[members.length * virtualNodes];
         MessageDigest md5 = md5();
         int k = 0;
@@ -78,7 +72,7 @@ final class Ring {
             points[i] = (int) (entries[i] >> 32);
             owners[i] = members[(int) entries[i]];
         }
-        return new Ring(candidates, live, members, points, owners);
+        return new Ring(members, points, owners);
     }
 
     private static MessageDigest md5() {
@@ -87,21 +81,6 @@ final class Ring {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is missing, though every Java platform must provide it", e);
         }
-    }
-
-    /** True when {@code list} holds the very endpoints this ring was built for, in order, with the same weight state. */
-    boolean matches(List<Endpoint> list) {
-        int n = candidates.length;
-        if (list.size() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            Endpoint e = list.get(i);
-            if (e != candidates[i] || (e.weight() > 0) != live[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The index of the first point at or after {@code position}, wrapping round to 0. */

@@ -7,10 +7,13 @@ import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestInvocation.SampleService;
 import io.microrpc.lb.testkit.TestPluginContext;
+import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -31,14 +34,25 @@ class ConsistentHashTest {
 
     private final ConsistentHash lb = started(Map.of());
 
-    /** Address each of the 10,000 keys maps to. */
+    /** Address each of the 10,000 keys maps to, through one selector for {@code candidates}. */
     private String[] map(ConsistentHash balancer, List<Endpoint> candidates) {
+        return map(balancer.newSelector(SERVICE, candidates, null), List.of());
+    }
+
+    private static String[] map(LoadBalancer.Selector selector, Collection<Endpoint> excluded) {
         String[] out = new String[KEYS];
         for (int k = 0; k < KEYS; k++) {
-            out[k] = balancer.select(candidates, TestInvocation.lookup("user-" + k))
+            Invocation call = TestInvocation.lookup("user-" + k);
+            out[k] = selector.select(TestInvocation.callContext(call), call, excluded)
                     .address();
         }
         return out;
+    }
+
+    /** One pick by a new selector of {@code balancer} for {@code candidates}. */
+    private static Endpoint select(ConsistentHash balancer, List<Endpoint> candidates, Invocation call) {
+        return balancer.newSelector(SERVICE, candidates, null)
+                .select(TestInvocation.callContext(call), call, List.of());
     }
 
     @Test
@@ -124,20 +138,20 @@ class ConsistentHashTest {
                 "key." + SERVICE + "/find", "arg:0"));
         List<Endpoint> list = List.of(TestEndpoint.many(16));
         // attachment: the tenant decides, not the arguments
-        Endpoint acme = configured.select(list, query("acme", "x", 1));
+        Endpoint acme = select(configured, list, query("acme", "x", 1));
         for (int id = 0; id < 200; id++) {
-            assertThat(configured.select(list, query("acme", "other-" + id, id)))
+            assertThat(select(configured, list, query("acme", "other-" + id, id)))
                     .isSameAs(acme);
         }
         // a non-string argument hashes by its toString
-        assertThat(configured.select(list, TestInvocation.of(SampleService.class, "find", 42L)))
-                .isSameAs(configured.select(list, TestInvocation.of(SampleService.class, "find", 42L)));
+        assertThat(select(configured, list, TestInvocation.of(SampleService.class, "find", 42L)))
+                .isSameAs(select(configured, list, TestInvocation.of(SampleService.class, "find", 42L)));
         // unconfigured methods: the first argument, or the method name
-        assertThat(configured.select(list, TestInvocation.lookup("user-1")))
-                .isSameAs(lb.select(list, TestInvocation.lookup("user-1")));
+        assertThat(select(configured, list, TestInvocation.lookup("user-1")))
+                .isSameAs(select(lb, list, TestInvocation.lookup("user-1")));
         Invocation ping = TestInvocation.of(SampleService.class, "ping");
-        assertThat(configured.select(list, ping))
-                .isSameAs(configured.select(list, TestInvocation.of(SampleService.class, "ping")));
+        assertThat(select(configured, list, ping))
+                .isSameAs(select(configured, list, TestInvocation.of(SampleService.class, "ping")));
     }
 
     @Test
@@ -147,9 +161,9 @@ class ConsistentHashTest {
         List<Endpoint> list = List.of(TestEndpoint.many(32));
         int differentNodes = 0;
         for (int id = 0; id < 100; id++) {
-            Endpoint both = byBoth.select(list, query("t", "t", id));
-            assertThat(byBoth.select(list, query("t", "t", id))).isSameAs(both);
-            differentNodes += both != byId.select(list, query("t", "t", id)) ? 1 : 0;
+            Endpoint both = select(byBoth, list, query("t", "t", id));
+            assertThat(select(byBoth, list, query("t", "t", id))).isSameAs(both);
+            differentNodes += both != select(byId, list, query("t", "t", id)) ? 1 : 0;
         }
         assertThat(differentNodes)
                 .as("(tenant, id) and (id) are different keys")
@@ -165,13 +179,13 @@ class ConsistentHashTest {
                 .args("b", 2L)
                 .attachment("tenant", "")
                 .build();
-        assertThat(byTenant.select(list, none)).isSameAs(byTenant.select(list, empty));
+        assertThat(select(byTenant, list, none)).isSameAs(select(byTenant, list, empty));
     }
 
     @Test
     void anArgumentIndexBeyondTheMethodsArgumentsFailsNamingTheKey() {
         ConsistentHash wrong = started(Map.of("key." + SERVICE + "/lookup", "arg:2"));
-        assertThatThrownBy(() -> wrong.select(List.of(TestEndpoint.many(3)), TestInvocation.lookup("k")))
+        assertThatThrownBy(() -> select(wrong, List.of(TestEndpoint.many(3)), TestInvocation.lookup("k")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("loadbalancer.consistent-hash.key." + SERVICE
                         + "/lookup: argument 2 (expected: an index below 1, " + "the number of arguments of " + SERVICE
@@ -203,11 +217,13 @@ class ConsistentHashTest {
         ConsistentHash one = started(Map.of("virtual-nodes", "1"));
         ConsistentHash odd = started(Map.of("virtual-nodes", "7"));
         List<Endpoint> list = List.of(TestEndpoint.many(5));
+        LoadBalancer.Selector withOne = one.newSelector(SERVICE, list, null);
+        LoadBalancer.Selector withSeven = odd.newSelector(SERVICE, list, null);
         for (int k = 0; k < 1_000; k++) {
+            Invocation call = TestInvocation.lookup("k" + k);
+            ClientRequestContext context = TestInvocation.callContext(call);
             assertThat(list)
-                    .contains(
-                            one.select(list, TestInvocation.lookup("k" + k)),
-                            odd.select(list, TestInvocation.lookup("k" + k)));
+                    .contains(withOne.select(context, call, List.of()), withSeven.select(context, call, List.of()));
         }
     }
 
@@ -229,10 +245,10 @@ class ConsistentHashTest {
         for (String factor : List.of("0", "1.25")) {
             ConsistentHash balancer = started(Map.of("bounded-load-factor", factor));
             TestEndpoint[] five = TestEndpoint.many(5);
-            List<Endpoint> list = List.of(five);
+            LoadBalancer.Selector selector = balancer.newSelector(SERVICE, List.of(five), null);
             Invocation hot = TestInvocation.lookup("celebrity");
             for (int i = 0; i < 50; i++) {
-                TestEndpoint chosen = (TestEndpoint) balancer.select(list, hot);
+                TestEndpoint chosen = (TestEndpoint) selector.select(TestInvocation.callContext(hot), hot, List.of());
                 chosen.inFlight(chosen.inFlight() + 1);
             }
             int max = Arrays.stream(five).mapToInt(TestEndpoint::inFlight).max().orElseThrow();
@@ -249,13 +265,52 @@ class ConsistentHashTest {
         ConsistentHash balancer = started(Map.of("bounded-load-factor", "1.25"));
         List<Endpoint> list = List.of(TestEndpoint.many(5));
         Invocation call = TestInvocation.lookup("user-7");
-        TestEndpoint primary = (TestEndpoint) balancer.select(list, call);
+        TestEndpoint primary = (TestEndpoint) select(balancer, list, call);
         primary.inFlight(10); // capacity: ceil(1.25 × 11 / 5) = 3
-        Endpoint next = balancer.select(list, call);
+        Endpoint next = select(balancer, list, call);
         assertThat(next).isNotSameAs(primary);
-        assertThat(balancer.select(list, call)).as("the walk is deterministic").isSameAs(next);
+        assertThat(select(balancer, list, call)).as("the walk is deterministic").isSameAs(next);
         primary.inFlight(0);
-        assertThat(balancer.select(list, call)).isSameAs(primary);
+        assertThat(select(balancer, list, call)).isSameAs(primary);
+    }
+
+    /**
+     * A retry walks on past the failed node to the one the key would have without it: for every key,
+     * the same node as a ring of the others gives, so a retry moves only the failed node's keys.
+     */
+    @Test
+    void aRetryGoesWhereTheKeyWouldGoWithoutTheExcludedNodes() {
+        List<Endpoint> ten = List.of(TestEndpoint.many(10));
+        LoadBalancer.Selector all = lb.newSelector(SERVICE, ten, null);
+        for (List<Endpoint> failed : List.of(List.of(ten.get(3)), List.of(ten.get(3), ten.get(7)))) {
+            List<Endpoint> rest = new ArrayList<>(ten);
+            rest.removeAll(failed);
+            assertThat(map(all, failed))
+                    .as("keys with %s excluded", failed)
+                    .containsExactly(map(lb, List.copyOf(rest)));
+        }
+    }
+
+    /** With bounded load, a retry also skips the excluded, and counts capacity over the nodes left. */
+    @Test
+    void boundedLoadOnARetrySkipsTheExcluded() {
+        ConsistentHash balancer = started(Map.of("bounded-load-factor", "1.25"));
+        TestEndpoint[] five = TestEndpoint.many(5);
+        LoadBalancer.Selector selector = balancer.newSelector(SERVICE, List.of(five), null);
+        Invocation hot = TestInvocation.lookup("celebrity");
+        TestEndpoint primary = (TestEndpoint) selector.select(TestInvocation.callContext(hot), hot, List.of());
+        for (int i = 0; i < 40; i++) {
+            TestEndpoint chosen =
+                    (TestEndpoint) selector.select(TestInvocation.callContext(hot), hot, List.of(primary));
+            assertThat(chosen).isNotSameAs(primary);
+            chosen.inFlight(chosen.inFlight() + 1);
+        }
+        System.out.printf(
+                "consistent-hash, bounded-load-factor 1.25: 40 retries of one key with its node excluded, per node %s%n",
+                Arrays.stream(five).map(e -> String.valueOf(e.inFlight())).toList());
+        // four nodes left: at most ceil(1.25 × 40 / 4) = 13 each
+        assertThat(Arrays.stream(five).mapToInt(TestEndpoint::inFlight).max().orElseThrow())
+                .isLessThanOrEqualTo(13);
     }
 
     private static Invocation query(String tenant, String firstArg, long id) {

@@ -1,25 +1,23 @@
 package io.microrpc.plugin.lb.weighted;
 
 import io.microrpc.spi.Endpoint;
-import java.util.List;
+import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Cumulative effective weights of one candidate list, for an O(log n) weighted pick by binary search.
- * Immutable, so any number of callers may share one; it is rebuilt when the candidates or a weight
- * change, and, while some candidate warms up, at most {@link #WARMING_REFRESH_MILLIS} after it was built
- * (warm-up lasts minutes; one-second steps of the ramp are plenty).
+ * The effective weights (after {@link Warmup}) of one selector's candidates at one moment, and their
+ * running sums for an O(log n) weighted pick by binary search. Immutable, so any number of callers may
+ * share one. While some candidate warms up it is valid for {@link #WARMING_REFRESH_MILLIS} only
+ * ({@link #isDue}): warm-up lasts minutes, one-second steps of the ramp are plenty.
  */
 final class WeightTable {
 
     static final long WARMING_REFRESH_MILLIS = 1_000;
 
-    static final WeightTable EMPTY = new WeightTable(new Endpoint[0], new int[0], new long[0], 0, Long.MAX_VALUE);
-
+    /** The candidates, in their order; shared with the selector, never changed. */
     private final Endpoint[] endpoints;
-    /** Each endpoint's configured weight when the table was built, to notice a change. */
-    private final int[] weights;
 
+    private final int[] weights;
     private final long[] cumulative;
     private final long total;
     private final long validUntilMillis;
@@ -32,16 +30,15 @@ final class WeightTable {
         this.validUntilMillis = validUntilMillis;
     }
 
-    static WeightTable build(List<Endpoint> candidates, Warmup warmup, long nowMillis) {
-        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
+    static WeightTable build(Endpoint[] endpoints, Warmup warmup, long nowMillis) {
         int n = endpoints.length;
         int[] weights = new int[n];
         long[] cumulative = new long[n];
         long total = 0;
         boolean warming = false;
         for (int i = 0; i < n; i++) {
-            weights[i] = endpoints[i].weight();
-            total += warmup.effectiveWeight(endpoints[i], nowMillis);
+            weights[i] = warmup.effectiveWeight(endpoints[i], nowMillis);
+            total += weights[i];
             cumulative[i] = total;
             warming |= warmup.isWarming(endpoints[i], nowMillis);
         }
@@ -49,23 +46,19 @@ final class WeightTable {
                 endpoints, weights, cumulative, total, warming ? nowMillis + WARMING_REFRESH_MILLIS : Long.MAX_VALUE);
     }
 
-    /**
-     * True when this table describes {@code candidates} at {@code nowMillis}: the same objects in the
-     * same order with the same weights, and no warm-up step due. One pass of reference and int
-     * comparisons; the kernel hands a fresh list per call, so list identity cannot be used.
-     */
-    boolean matches(List<Endpoint> candidates, long nowMillis) {
-        int n = endpoints.length;
-        if (nowMillis >= validUntilMillis || candidates.size() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            Endpoint e = candidates.get(i);
-            if (e != endpoints[i] || e.weight() != weights[i]) {
-                return false;
-            }
-        }
-        return true;
+    /** True while some candidate warms up: the table must then be checked against the clock. */
+    boolean isWarming() {
+        return validUntilMillis != Long.MAX_VALUE;
+    }
+
+    /** True when a warm-up step is due at {@code nowMillis}: the table should be built again. */
+    boolean isDue(long nowMillis) {
+        return nowMillis >= validUntilMillis;
+    }
+
+    /** The effective weight of candidate {@code index}; 0 for weight 0. */
+    int weight(int index) {
+        return weights[index];
     }
 
     /** A candidate with probability proportional to its effective weight; uniform if all are 0. */
@@ -86,5 +79,53 @@ final class WeightTable {
             }
         }
         return endpoints[lo];
+    }
+
+    /**
+     * As {@link #pick(ThreadLocalRandom)} among the candidates not in {@code excluded} (a retry): two
+     * linear passes, no allocation. At least one candidate must be left.
+     */
+    Endpoint pick(ThreadLocalRandom random, Collection<Endpoint> excluded) {
+        long left = 0;
+        for (int i = 0; i < endpoints.length; i++) {
+            if (!excluded.contains(endpoints[i])) {
+                left += weights[i];
+            }
+        }
+        if (left == 0) {
+            return uniform(random, excluded);
+        }
+        long x = random.nextLong(left);
+        for (int i = 0; i < endpoints.length; i++) {
+            if (weights[i] > 0 && !excluded.contains(endpoints[i])) {
+                x -= weights[i];
+                if (x < 0) {
+                    return endpoints[i];
+                }
+            }
+        }
+        throw new AssertionError("unreachable: the weights left sum to " + left);
+    }
+
+    /** A candidate not in {@code excluded}, uniformly at random. At least one must be left. */
+    Endpoint uniform(ThreadLocalRandom random, Collection<Endpoint> excluded) {
+        if (excluded.isEmpty()) {
+            return endpoints[random.nextInt(endpoints.length)];
+        }
+        int left = 0;
+        for (Endpoint e : endpoints) {
+            left += excluded.contains(e) ? 0 : 1;
+        }
+        if (left == 0) {
+            throw new IllegalArgumentException("excluded: all " + endpoints.length + " candidates (expected: at "
+                    + "least one left; the kernel fails the attempt before it asks a load balancer)");
+        }
+        int k = random.nextInt(left);
+        for (Endpoint e : endpoints) {
+            if (!excluded.contains(e) && k-- == 0) {
+                return e;
+            }
+        }
+        throw new AssertionError("unreachable: " + left + " candidates are left");
     }
 }

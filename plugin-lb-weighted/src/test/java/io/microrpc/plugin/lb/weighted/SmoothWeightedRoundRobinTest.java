@@ -8,6 +8,7 @@ import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,10 +33,18 @@ class SmoothWeightedRoundRobinTest {
         return lb;
     }
 
-    private String sequence(List<Endpoint> candidates, Map<Endpoint, String> names, int picks, Invocation inv) {
+    private static Endpoint pick(LoadBalancer.Selector selector, Invocation inv) {
+        return selector.select(TestInvocation.callContext(inv), inv, List.of());
+    }
+
+    private LoadBalancer.Selector selector(List<Endpoint> candidates) {
+        return rr.newSelector(call.service(), candidates, null);
+    }
+
+    private static String sequence(LoadBalancer.Selector selector, Map<Endpoint, String> names, int picks) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < picks; i++) {
-            out.append(names.get(rr.select(candidates, inv)));
+            out.append(names.get(pick(selector, TestInvocation.lookup("k"))));
         }
         return out.toString();
     }
@@ -47,7 +56,7 @@ class SmoothWeightedRoundRobinTest {
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
         Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
 
-        assertThat(sequence(List.of(a, b, c), names, 21, call)).isEqualTo("aabacaa" + "aabacaa" + "aabacaa");
+        assertThat(sequence(selector(List.of(a, b, c)), names, 21)).isEqualTo("aabacaa" + "aabacaa" + "aabacaa");
     }
 
     @Test
@@ -58,9 +67,10 @@ class SmoothWeightedRoundRobinTest {
             TestEndpoint.of("10.0.0.3:1").weight(1),
             TestEndpoint.of("10.0.0.4:1").weight(0)
         };
+        LoadBalancer.Selector selector = selector(List.of(e));
         Map<Endpoint, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < 600; i++) {
-            counts.merge(rr.select(List.of(e), call), 1, Integer::sum);
+            counts.merge(pick(selector, call), 1, Integer::sum);
         }
         assertThat(counts).containsExactly(Map.entry(e[0], 300), Map.entry(e[1], 200), Map.entry(e[2], 100));
     }
@@ -73,10 +83,11 @@ class SmoothWeightedRoundRobinTest {
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
         Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
         List<Endpoint> list = List.of(a, b, c);
-        assertThat(sequence(list, names, 3, call)).isEqualTo("aab"); // counters now a=1, b=-4, c=3
+        LoadBalancer.Selector first = selector(list);
+        assertThat(sequence(first, names, 3)).isEqualTo("aab"); // counters now a=1, b=-4, c=3
 
-        c.weight(3);
-        String continued = sequence(list, names, 9, call);
+        c.weight(3); // the kernel asks for a new selector when a weight changes
+        String continued = sequence(rr.newSelector(call.service(), List.copyOf(list), first), names, 9);
 
         Reference kept = new Reference().set("a", 1).set("b", -4).set("c", 3);
         Reference reset = new Reference();
@@ -89,13 +100,28 @@ class SmoothWeightedRoundRobinTest {
         TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
         TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
         TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
-        assertThat(sequence(List.of(a, b, c), Map.of(a, "a", b, "b", c, "c"), 3, call))
-                .isEqualTo("aab");
+        LoadBalancer.Selector first = selector(List.of(a, b, c));
+        assertThat(sequence(first, Map.of(a, "a", b, "b", c, "c"), 3)).isEqualTo("aab");
 
         TestEndpoint b2 = b.copy();
         TestEndpoint c2 = c.copy();
-        assertThat(sequence(List.of(a, b2, c2), Map.of(a, "a", b2, "b", c2, "c"), 4, call))
-                .isEqualTo("acaa");
+        LoadBalancer.Selector second = rr.newSelector(call.service(), List.of(a, b2, c2), first);
+        assertThat(sequence(second, Map.of(a, "a", b2, "b", c2, "c"), 4)).isEqualTo("acaa");
+    }
+
+    /** c leaves and comes back (a reconnect): its counter waited for it, and the cycle goes on. */
+    @Test
+    void aNodeThatComesBackSoonFindsItsCounter() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
+        LoadBalancer.Selector first = selector(List.of(a, b, c));
+        assertThat(sequence(first, names, 3)).isEqualTo("aab"); // counters now a=1, b=-4, c=3
+        LoadBalancer.Selector without = rr.newSelector(call.service(), List.of(a, b), first);
+        context.advance(Duration.ofSeconds(5));
+        LoadBalancer.Selector back = rr.newSelector(call.service(), List.of(a, b, c), without);
+        assertThat(sequence(back, names, 4)).isEqualTo("acaa");
     }
 
     @Test
@@ -107,11 +133,13 @@ class SmoothWeightedRoundRobinTest {
         Invocation other = TestInvocation.builder(TestInvocation.SampleService.class, "ping")
                 .service("other")
                 .build();
+        LoadBalancer.Selector mine = selector(List.of(a, b, c));
+        LoadBalancer.Selector theirs = rr.newSelector(other.service(), List.of(a, b, c), null);
         StringBuilder first = new StringBuilder();
         StringBuilder second = new StringBuilder();
         for (int i = 0; i < 7; i++) {
-            first.append(names.get(rr.select(List.of(a, b, c), call)));
-            second.append(names.get(rr.select(List.of(a, b, c), other)));
+            first.append(names.get(pick(mine, call)));
+            second.append(names.get(pick(theirs, other)));
         }
         assertThat(first).hasToString("aabacaa");
         assertThat(second).hasToString("aabacaa");
@@ -121,23 +149,46 @@ class SmoothWeightedRoundRobinTest {
     void zeroWeightTakesNoTrafficWhileOthersHaveWeight() {
         TestEndpoint live = TestEndpoint.of("10.0.0.1:7420").weight(1);
         TestEndpoint drained = TestEndpoint.of("10.0.0.2:7420").weight(0);
+        LoadBalancer.Selector selector = selector(List.of(drained, live));
         for (int i = 0; i < 100; i++) {
-            assertThat(rr.select(List.of(drained, live), call)).isSameAs(live);
+            assertThat(pick(selector, call)).isSameAs(live);
         }
+    }
+
+    /** A retry leaves the failed node out: the others share the picks by weight, the failed node's counter stands still. */
+    @Test
+    void excludedNodesTakePartInNothing() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(5);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(1);
+        Map<Endpoint, String> names = Map.of(a, "a", b, "b", c, "c");
+        LoadBalancer.Selector selector = selector(List.of(a, b, c));
+        assertThat(sequence(selector, names, 3)).isEqualTo("aab");
+        StringBuilder retries = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            retries.append(names.get(selector.select(TestInvocation.callContext(call), call, List.of(a))));
+        }
+        // b and c alone, from b=-4 and c=3; a's counter stands still at 1
+        Reference reference = new Reference().set("a", 1).set("b", -4).set("c", 3);
+        assertThat(retries).hasToString(reference.picks(Map.of("b", 1, "c", 1), 6));
+        assertThat(sequence(selector, names, 4)).isEqualTo(reference.picks(Map.of("a", 5, "b", 1, "c", 1), 4));
     }
 
     @Test
     void countersOfAddressesThatLeftAreRecycled() {
         TestEndpoint a = TestEndpoint.of("10.0.0.1:7420");
         TestEndpoint b = TestEndpoint.of("10.0.0.2:7420");
+        LoadBalancer.Selector selector = null;
         for (int i = 0; i < 1_000; i++) {
             // A third node that is replaced by a new address every second, e.g. pods being rescheduled.
             TestEndpoint churn = TestEndpoint.of("10.1." + i / 250 + '.' + (i % 250 + 1) + ":7420");
-            rr.select(List.of(a, b, churn), call);
+            selector = rr.newSelector(call.service(), List.of(a, b, churn), selector);
+            pick(selector, call);
             context.advance(Duration.ofSeconds(1));
         }
         // a, b and the addresses seen in the last RECYCLE period (60 s) plus one rebuild's slack
-        assertThat(rr.trackedAddresses(call.service())).isBetween(3, 2 + 62);
+        assertThat(((SmoothWeightedRoundRobin.RoundRobinSelector) selector).counters.trackedAddresses())
+                .isBetween(3, 2 + 62);
     }
 
     /** Racing callers may reorder turns, but every pick adds and removes the same total: shares hold. */
@@ -148,7 +199,7 @@ class SmoothWeightedRoundRobinTest {
             TestEndpoint.of("10.0.0.2:1").weight(1),
             TestEndpoint.of("10.0.0.3:1").weight(1)
         };
-        List<Endpoint> list = List.of(e);
+        LoadBalancer.Selector selector = selector(List.of(e));
         AtomicIntegerArray counts = new AtomicIntegerArray(3);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -156,7 +207,7 @@ class SmoothWeightedRoundRobinTest {
             for (int t = 0; t < 4; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 35_000; i++) {
-                        Endpoint chosen = rr.select(list, call);
+                        Endpoint chosen = pick(selector, call);
                         counts.incrementAndGet(chosen == e[0] ? 0 : chosen == e[1] ? 1 : 2);
                     }
                 }));
@@ -188,15 +239,35 @@ class SmoothWeightedRoundRobinTest {
             Invocation inv = TestInvocation.builder(TestInvocation.SampleService.class, "ping")
                     .service("t" + p[0])
                     .build();
+            LoadBalancer.Selector selector = rr.newSelector(inv.service(), list, null);
             int coldPicks = 0;
             int cycle = p[1] + 100;
             for (int i = 0; i < cycle; i++) {
-                coldPicks += rr.select(list, inv) == cold ? 1 : 0;
+                coldPicks += pick(selector, inv) == cold ? 1 : 0;
             }
             assertThat(coldPicks)
                     .as("picks of the cold node in one cycle at +%ss", p[0])
                     .isEqualTo(p[1]);
         }
+    }
+
+    /** Warm-up moves with the clock, not the candidates: one selector follows it. */
+    @Test
+    void oneSelectorFollowsTheWarmUpAsTheClockMoves() {
+        TestEndpoint cold = TestEndpoint.of("10.0.0.1:7420").weight(100).startTimestampMillis(context.millis());
+        TestEndpoint warm = TestEndpoint.of("10.0.0.2:7420").weight(100);
+        LoadBalancer.Selector selector = selector(List.of(cold, warm));
+        int coldPicks = 0;
+        for (int i = 0; i < 101; i++) {
+            coldPicks += pick(selector, call) == cold ? 1 : 0;
+        }
+        assertThat(coldPicks).as("one whole cycle at effective weight 1").isEqualTo(1);
+        context.advance(Duration.ofMinutes(10));
+        coldPicks = 0;
+        for (int i = 0; i < 200; i++) {
+            coldPicks += pick(selector, call) == cold ? 1 : 0;
+        }
+        assertThat(coldPicks).as("one whole cycle at full weight").isEqualTo(100);
     }
 
     @Test
@@ -205,9 +276,10 @@ class SmoothWeightedRoundRobinTest {
         SmoothWeightedRoundRobin noWarmup = started(off);
         TestEndpoint cold = TestEndpoint.of("10.0.0.1:7420").weight(3).startTimestampMillis(off.millis());
         TestEndpoint warm = TestEndpoint.of("10.0.0.2:7420").weight(3);
+        LoadBalancer.Selector selector = noWarmup.newSelector(call.service(), List.of(cold, warm), null);
         int coldPicks = 0;
         for (int i = 0; i < 6; i++) {
-            coldPicks += noWarmup.select(List.of(cold, warm), call) == cold ? 1 : 0;
+            coldPicks += pick(selector, call) == cold ? 1 : 0;
         }
         assertThat(coldPicks).isEqualTo(3);
 
@@ -227,7 +299,7 @@ class SmoothWeightedRoundRobinTest {
                 .hasMessageContaining("loadbalancer.round-robin.warmup");
     }
 
-    /** nginx's algorithm, written out plainly, with counters that can start anywhere. */
+    /** nginx's algorithm, written out plainly, with counters that can start anywhere; weights name the candidates. */
     private static final class Reference {
         private final Map<String, Integer> current = new LinkedHashMap<>(Map.of());
 
@@ -242,7 +314,10 @@ class SmoothWeightedRoundRobinTest {
                 String best = null;
                 int total = 0;
                 for (String name : List.of("a", "b", "c")) {
-                    int w = weights.get(name);
+                    Integer w = weights.get(name);
+                    if (w == null) {
+                        continue; // not a candidate of this pick
+                    }
                     current.merge(name, w, Integer::sum);
                     total += w;
                     if (best == null || current.get(name) > current.get(best)) {

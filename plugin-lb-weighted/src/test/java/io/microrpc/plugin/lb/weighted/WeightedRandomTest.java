@@ -8,6 +8,7 @@ import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.spi.LoadBalancer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,14 @@ class WeightedRandomTest {
     }
 
     private int[] counts(List<Endpoint> candidates, int picks) {
+        return counts(random.newSelector(call.service(), candidates, null), candidates, picks, List.of());
+    }
+
+    private int[] counts(
+            LoadBalancer.Selector selector, List<Endpoint> candidates, int picks, List<Endpoint> excluded) {
         int[] counts = new int[candidates.size()];
         for (int i = 0; i < picks; i++) {
-            counts[candidates.indexOf(random.select(candidates, call))]++;
+            counts[candidates.indexOf(selector.select(TestInvocation.callContext(call), call, excluded))]++;
         }
         return counts;
     }
@@ -62,10 +68,27 @@ class WeightedRandomTest {
         List<Endpoint> list = List.of(a, b);
         assertThat(counts(list, 2_000)[1]).isBetween(800, 1_200);
 
+        // the kernel asks for a new selector when a weight changes
         b.weight(0);
         assertThat(counts(list, 2_000)[1]).isZero();
         b.weight(3);
         assertThat(counts(list, 4_000)[1]).isBetween(2_700, 3_300);
+    }
+
+    @Test
+    void aRetryDrawsByWeightAmongTheCandidatesLeft() {
+        TestEndpoint a = TestEndpoint.of("10.0.0.1:7420").weight(1);
+        TestEndpoint b = TestEndpoint.of("10.0.0.2:7420").weight(1);
+        TestEndpoint c = TestEndpoint.of("10.0.0.3:7420").weight(3);
+        TestEndpoint drained = TestEndpoint.of("10.0.0.4:7420").weight(0);
+        List<Endpoint> list = List.of(a, b, c, drained);
+        LoadBalancer.Selector selector = random.newSelector(call.service(), list, null);
+        int[] counts = counts(selector, list, 4_000, List.of(b));
+        assertThat(counts[1]).isZero();
+        assertThat(counts[3]).isZero();
+        assertThat(counts[2]).isBetween(2_700, 3_300);
+        // only weight-0 candidates left: one of them, uniformly
+        assertThat(counts(selector, list, 100, List.of(a, b, c))[3]).isEqualTo(100);
     }
 
     /** A node started at t0 with weight 100 next to a warm one of weight 100, warm-up 10 minutes. */
@@ -93,8 +116,9 @@ class WeightedRandomTest {
         TestEndpoint cold = TestEndpoint.of("10.0.0.1:7420").weight(1000).startTimestampMillis(t0);
         TestEndpoint warm = TestEndpoint.of("10.0.0.2:7420").weight(1000);
         List<Endpoint> list = List.of(cold, warm);
-        assertThat(counts(list, 10_000)[0]).isLessThan(60); // effective weight 1 of 1001
+        LoadBalancer.Selector selector = random.newSelector(call.service(), list, null);
+        assertThat(counts(selector, list, 10_000, List.of())[0]).isLessThan(60); // effective weight 1 of 1001
         context.advance(Duration.ofMinutes(10));
-        assertThat(counts(list, 10_000)[0]).isBetween(4_500, 5_500);
+        assertThat(counts(selector, list, 10_000, List.of())[0]).isBetween(4_500, 5_500);
     }
 }
