@@ -396,7 +396,7 @@ public final class ClientConnection {
             }
             ResponseListener listener = pending.remove(frame.requestId());
             if (listener == null) {
-                // Late response to a call that already timed out.
+                // Late response to a call that timed out or was cancelled.
                 ReferenceCountUtil.release(frame.body());
             } else {
                 listener.onResponse(frame);

@@ -132,9 +132,9 @@ class FailoverTest {
     @Test
     void aBrokenLoadBalancerOrClusterFailsTheCallInsteadOfLeavingItPending() {
         Failover f = policy();
-        io.microrpc.spi.Cluster broken = new FakeProviders(context.ticker(), a, b) {
+        FakeProviders broken = new FakeProviders(context.ticker(), a, b) {
             @Override
-            public CompletableFuture<Object> invoke(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
+            public CompletableFuture<Object> attempt(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
                 throw new IllegalStateException("timer stopped");
             }
         };
