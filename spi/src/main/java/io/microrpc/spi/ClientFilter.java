@@ -20,8 +20,7 @@ public interface ClientFilter extends Filter {
      * Around one attempt on the endpoint {@code context.endpoint()}; what it passes on is what that
      * endpoint receives.
      */
-    default CompletableFuture<Object> invokeAttempt(
-            ClientRequestContext context, Invocation invocation, Invoker next) {
+    default CompletableFuture<Object> invokeAttempt(ClientRequestContext context, Invocation invocation, Invoker next) {
         return next.invoke(invocation);
     }
 }
