@@ -1,10 +1,11 @@
 package io.microrpc.spi;
 
 /**
- * A call as its client sees it. A {@link ClientFilter}'s {@link ClientFilter#invoke} sees the context
- * of the whole call ({@link #attempt()} 0, no endpoint); its {@link ClientFilter#invokeAttempt}, like
- * the load balancer, sees the context of one attempt: its number, the endpoint chosen for it, and why
- * the call is being retried.
+ * A call as its client sees it. A {@link ClientFilter}'s {@link ClientFilter#invoke}, the cluster
+ * policy and the load balancer's selector see the context of the whole call ({@link #attempt()} 0, no
+ * endpoint: the selector runs before the attempt exists); a client filter's {@link
+ * ClientFilter#invokeAttempt} sees the context of one attempt: its number, the endpoint chosen for it,
+ * and why the call is being retried.
  */
 public interface ClientRequestContext extends RequestContext {
 

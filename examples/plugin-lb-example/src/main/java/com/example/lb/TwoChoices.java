@@ -1,8 +1,8 @@
 package com.example.lb;
 
 import io.microrpc.spi.Endpoint;
-import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.pf4j.Extension;
@@ -17,13 +17,22 @@ public final class TwoChoices implements LoadBalancer {
     }
 
     @Override
-    public Endpoint select(List<Endpoint> candidates, Invocation invocation) {
-        if (candidates.isEmpty()) {
-            throw new IllegalArgumentException("no candidates to choose from");
+    public Selector newSelector(String service, List<Endpoint> candidates, Selector previous) {
+        return (context, invocation, excluded) -> {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            Endpoint a = draw(candidates, excluded, random);
+            Endpoint b = draw(candidates, excluded, random);
+            return b.inFlight() < a.inFlight() ? b : a;
+        };
+    }
+
+    /** A random candidate not in {@code excluded}; the kernel always leaves at least one. */
+    private static Endpoint draw(List<Endpoint> candidates, Collection<Endpoint> excluded, ThreadLocalRandom random) {
+        while (true) {
+            Endpoint e = candidates.get(random.nextInt(candidates.size()));
+            if (!excluded.contains(e)) {
+                return e;
+            }
         }
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        Endpoint a = candidates.get(random.nextInt(candidates.size()));
-        Endpoint b = candidates.get(random.nextInt(candidates.size()));
-        return b.inFlight() < a.inFlight() ? b : a;
     }
 }
