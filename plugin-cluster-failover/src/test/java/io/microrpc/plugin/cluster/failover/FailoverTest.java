@@ -3,6 +3,7 @@ package io.microrpc.plugin.cluster.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.microrpc.lb.testkit.TestClientContext;
 import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
@@ -71,7 +72,7 @@ class FailoverTest {
     }
 
     private static CompletableFuture<Object> invoke(Failover f, Invocation invocation, FakeProviders providers) {
-        return f.invoke(FakeProviders.context(invocation), invocation, providers);
+        return f.invoke(TestClientContext.of(invocation), invocation, providers);
     }
 
     private static Object result(CompletableFuture<Object> f) throws Exception {

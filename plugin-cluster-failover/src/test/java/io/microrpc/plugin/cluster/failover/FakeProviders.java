@@ -1,15 +1,11 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.spi.ClientRequestContext;
-import io.microrpc.spi.Deadline;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
-import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.Providers;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -95,52 +91,5 @@ class FakeProviders implements Providers {
         List<String> out = new ArrayList<>();
         calls.forEach(e -> out.add(e.instance().address()));
         return out;
-    }
-
-    /** The context of a call of {@code invocation}, cancelled by {@link ClientRequestContext#cancel()}. */
-    static ClientRequestContext context(Invocation invocation) {
-        return new ClientRequestContext() {
-            private volatile boolean cancelled;
-
-            @Override
-            public MethodDescriptor method() {
-                return invocation.method();
-            }
-
-            @Override
-            public Deadline deadline() {
-                return invocation.deadline();
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return null;
-            }
-
-            @Override
-            public boolean isCancelled() {
-                return cancelled;
-            }
-
-            @Override
-            public int attempt() {
-                return 0;
-            }
-
-            @Override
-            public Endpoint endpoint() {
-                return null;
-            }
-
-            @Override
-            public Throwable retryCause() {
-                return null;
-            }
-
-            @Override
-            public void cancel() {
-                cancelled = true;
-            }
-        };
     }
 }
