@@ -41,6 +41,11 @@ class CallContextTest {
         String quick();
     }
 
+    /** Exported nowhere: a call is answered NOT_FOUND on the server's IO thread, in arrival order. */
+    public interface Missing {
+        String nothing();
+    }
+
     @TempDir
     Path dir;
 
@@ -192,8 +197,15 @@ class CallContextTest {
         CompletableFuture<String> busy = CompletableFuture.supplyAsync(slow::quick);
         await().until(() -> ran.get() == 1);
         CompletableFuture<String> queued = slow.hold("c");
-        // The CANCEL frame follows the request on the same connection: the server has both in order.
+        // The CANCEL frame follows the request on the same connection, and a call the server answers on
+        // its IO thread follows the CANCEL: once that answer is back, the server has seen the CANCEL.
         queued.cancel(false);
+        Missing missing = client.reference(
+                Missing.class,
+                ReferenceOptions.builder().address("127.0.0.1:" + server.port()).build());
+        assertThat(RpcException.find(catchThrowableOfType(RpcException.class, missing::nothing))
+                        .code())
+                .isEqualTo(Status.Code.NOT_FOUND);
 
         release.countDown();
         assertThat(busy.join()).isEqualTo("quick");
