@@ -651,11 +651,11 @@ public final class MicroRpc implements AutoCloseable {
             }
             registries.unregisterAll(UNREGISTER_TIMEOUT);
             if (s != null) {
-                long start = System.nanoTime();
+                long start = resources.ticker().nanoTime();
                 s.stopAccepting();
                 s.goAway();
                 int left = dispatcher.awaitDrained(settings.shutdownTimeout());
-                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                long tookMs = (resources.ticker().nanoTime() - start) / 1_000_000;
                 if (left > 0) {
                     log.warn(
                             "Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway",

@@ -433,10 +433,10 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
 
     /** Waits until no call is in flight or {@code timeout} passed; returns the calls still in flight. */
     public int awaitDrained(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = ticker.nanoTime() + timeout.toNanos();
         synchronized (drainLock) {
             while (inFlight.get() > 0) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - ticker.nanoTime();
                 if (left <= 0) {
                     break;
                 }
