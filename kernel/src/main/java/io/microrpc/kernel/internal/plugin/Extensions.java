@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An immutable snapshot of the started extensions and of which one is active for each point. The hot
- * path reads one snapshot per call from {@link ExtensionRegistry#current()} and never asks PF4J for
- * extensions; a change of plugins or selections builds a new snapshot and publishes it with one atomic
- * write.
+ * A snapshot of the started extensions and of which one is active for each point, plus a count of the
+ * calls that use it. What it holds never changes: a change of plugins or selections builds a new
+ * snapshot and publishes it with one atomic write. Its one mutable part is the lease counter (atomic):
+ * every call takes a lease when it starts ({@link ExtensionRegistry#acquire()}) and releases it when it
+ * completes, and a replaced plugin is unloaded only once no snapshot that references it has a lease
+ * left. The hot path reads one snapshot per call and never asks PF4J for extensions.
  *
  * <p>A point whose preferred extensions are all gone does not go empty while another extension of it is
  * loaded: the load balancer and the cluster policy fall back to the configured choice, then to any
