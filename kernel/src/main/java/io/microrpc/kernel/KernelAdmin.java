@@ -3,7 +3,7 @@ package io.microrpc.kernel;
 import io.microrpc.kernel.internal.invoke.RegistryBinding;
 import io.microrpc.kernel.internal.plugin.EventLog;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
 import io.microrpc.spi.Filter;
@@ -32,11 +32,11 @@ public final class KernelAdmin {
     private static final Logger log = LoggerFactory.getLogger(KernelAdmin.class);
 
     private final MicroRpc rpc;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final RegistryBinding registries;
     private final EventLog events;
 
-    KernelAdmin(MicroRpc rpc, ExtensionRegistry extensions, RegistryBinding registries, EventLog events) {
+    KernelAdmin(MicroRpc rpc, ExtensionSnapshots extensions, RegistryBinding registries, EventLog events) {
         this.rpc = rpc;
         this.extensions = extensions;
         this.registries = registries;

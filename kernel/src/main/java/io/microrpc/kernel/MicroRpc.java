@@ -10,7 +10,7 @@ import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.EventLog;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.KernelPluginContext;
 import io.microrpc.kernel.internal.plugin.KernelResources;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
@@ -73,7 +73,7 @@ public final class MicroRpc implements AutoCloseable {
     private final EventLog events;
     private final PluginHost pluginHost;
     private final PluginLifecycle lifecycle;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final List<LoadedExtension> embedded;
     private final ExportedServices exported = new ExportedServices();
     private final ServerDispatcher dispatcher;
@@ -102,7 +102,7 @@ public final class MicroRpc implements AutoCloseable {
         this.startedMillis = b.clock.millis();
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.events = new EventLog(b.clock);
-        this.extensions = new ExtensionRegistry(settings, events);
+        this.extensions = new ExtensionSnapshots(settings, events);
         this.embedded = new ArrayList<>();
         this.metrics = new KernelMetrics(settings.metricsEnabled(), b.ticker);
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);

@@ -4,7 +4,7 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.CallMetrics;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.FrameTooLargeException;
@@ -48,7 +48,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerDispatcher.class);
 
     private final ExportedServices services;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final KernelSettings settings;
     private final Ticker ticker;
     private final KernelMetrics metrics;
@@ -58,7 +58,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
 
     public ServerDispatcher(
             ExportedServices services,
-            ExtensionRegistry extensions,
+            ExtensionSnapshots extensions,
             KernelSettings settings,
             Ticker ticker,
             KernelMetrics metrics) {

@@ -67,7 +67,7 @@ public final class PluginHost {
     private volatile KernelSettings settings;
     private final KernelResources resources;
     private final PluginLoader loader;
-    private final ExtensionRegistry registry;
+    private final ExtensionSnapshots snapshots;
     private final EventLog events;
 
     private final FolderScanner folder;
@@ -88,23 +88,23 @@ public final class PluginHost {
     public PluginHost(
             KernelSettings settings,
             KernelResources resources,
-            ExtensionRegistry registry,
+            ExtensionSnapshots snapshots,
             List<LoadedExtension> embedded,
             SwapListener listener,
             EventLog events) {
         this.settings = settings;
         this.resources = resources;
         this.loader = new PluginLoader(() -> this.settings, resources);
-        this.registry = registry;
+        this.snapshots = snapshots;
         this.events = events;
         this.folder = new FolderScanner(() -> this.settings);
         this.reports = new PluginReports(events);
         this.picker = new VersionPicker(
-                () -> this.settings, loader, registry.remedies(), reports, resources.clock(), () -> closing);
-        this.publisher = new SnapshotPublisher(registry, embedded, listener);
+                () -> this.settings, loader, snapshots.remedies(), reports, resources.clock(), () -> closing);
+        this.publisher = new SnapshotPublisher(snapshots, embedded, listener);
         this.holds = new RemovalHolds(() -> this.settings, publisher, reports, events);
         this.leaks = new LoaderLeakWatch(resources.ticker());
-        this.retirements = new Retirements(loader, registry, resources.ticker(), leaks);
+        this.retirements = new Retirements(loader, snapshots, resources.ticker(), leaks);
     }
 
     /**
@@ -257,7 +257,7 @@ public final class PluginHost {
             throw new IllegalStateException("the kernel is shutting down; the configuration change is not applied");
         }
         KernelSettings before = settings;
-        Extensions now = registry.current();
+        Extensions now = snapshots.current();
         Selections.checkProvided(before, next, now.all());
         Map<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
         try {

@@ -21,27 +21,27 @@ final class Retirements {
     private static final Logger log = LoggerFactory.getLogger(Retirements.class);
 
     private final PluginLoader loader;
-    private final ExtensionRegistry registry;
+    private final ExtensionSnapshots snapshots;
     private final Ticker ticker;
     private final List<Retirement> waiting = new ArrayList<>();
     private final LoaderLeakWatch leaks;
     private volatile long unloaded;
 
-    Retirements(PluginLoader loader, ExtensionRegistry registry, Ticker ticker, LoaderLeakWatch leaks) {
+    Retirements(PluginLoader loader, ExtensionSnapshots snapshots, Ticker ticker, LoaderLeakWatch leaks) {
         this.loader = loader;
-        this.registry = registry;
+        this.snapshots = snapshots;
         this.ticker = ticker;
         this.leaks = leaks;
     }
 
     /** Unloads {@code g} once every snapshot published before now has drained. */
     void generation(Generation g, Generation successor) {
-        waiting.add(new Retirement(g, g.extensions, successor, registry.replacedSnapshots(), ticker.nanoTime()));
+        waiting.add(new Retirement(g, g.extensions, successor, snapshots.replacedSnapshots(), ticker.nanoTime()));
     }
 
     /** Stops {@code instances} (replaced by new ones of the same plugin) once every snapshot published before now has drained. */
     void instances(List<LoadedExtension> instances) {
-        waiting.add(new Retirement(null, instances, null, registry.replacedSnapshots(), ticker.nanoTime()));
+        waiting.add(new Retirement(null, instances, null, snapshots.replacedSnapshots(), ticker.nanoTime()));
     }
 
     /** The generations still draining. */
@@ -112,7 +112,7 @@ final class Retirements {
             leaks.unloaded(r.generation, now);
         }
         // Drop drained snapshots now: a replaced snapshot kept in a list pins the plugins it references.
-        registry.replacedSnapshots();
+        snapshots.replacedSnapshots();
         return !waiting.isEmpty();
     }
 

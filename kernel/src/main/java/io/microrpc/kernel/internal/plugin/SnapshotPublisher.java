@@ -15,13 +15,13 @@ import java.util.TreeMap;
  */
 final class SnapshotPublisher {
 
-    private final ExtensionRegistry registry;
+    private final ExtensionSnapshots snapshots;
     private final List<LoadedExtension> embedded;
     private final PluginHost.SwapListener listener;
     private final Map<String, Generation> active = new TreeMap<>();
 
-    SnapshotPublisher(ExtensionRegistry registry, List<LoadedExtension> embedded, PluginHost.SwapListener listener) {
-        this.registry = registry;
+    SnapshotPublisher(ExtensionSnapshots snapshots, List<LoadedExtension> embedded, PluginHost.SwapListener listener) {
+        this.snapshots = snapshots;
         this.embedded = List.copyOf(embedded);
         this.listener = listener;
     }
@@ -66,14 +66,14 @@ final class SnapshotPublisher {
     /** Publishes the active extensions to new calls. */
     void publish() {
         listener.beforePublish(all());
-        registry.publish(all());
+        snapshots.publish(all());
     }
 
     /** Publishes the active extensions together with the selections of {@code next}, the settings of a reload. */
     void publish(KernelSettings next) {
         List<LoadedExtension> all = all();
         listener.beforePublish(all);
-        registry.publish(all, selections -> selections.reconfigured(next));
+        snapshots.publish(all, selections -> selections.reconfigured(next));
     }
 
     /** Every extension loaded but those of {@code g}: what could stand in for {@code g}'s. */
