@@ -169,7 +169,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The active extension of each point that has one, e.g. {@code serializer=protostuff (codec-protostuff 0.1.0)}. */
     private static String active(MicroRpc rpc) {
         StringBuilder b = new StringBuilder();
-        rpc.activeExtensions().forEach((point, ext) -> {
+        rpc.admin().activeExtensions().forEach((point, ext) -> {
             if (!ext.equals("-")) {
                 b.append(b.length() == 0 ? "" : ", ").append(point).append('=').append(ext);
             }

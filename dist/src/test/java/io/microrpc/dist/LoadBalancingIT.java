@@ -94,7 +94,7 @@ class LoadBalancingIT {
     @Test
     void p2cAvoidsTheSlowProviderAndRoundRobinSplitsEvenly() {
         warmUp();
-        assertThat(consumer.activeExtensions().get("loadbalancer")).startsWith("p2c");
+        assertThat(consumer.admin().activeExtensions().get("loadbalancer")).startsWith("p2c");
 
         // Peak EWMA takes any slow sample at face value and forgets it over ~10 s. On a busy machine a
         // call to a fast provider can stall for longer than the slow one's 20 ms (a GC pause, CPU
@@ -117,8 +117,8 @@ class LoadBalancingIT {
                 .as("share of calls to the two fast providers with p2c; %s", p2c)
                 .isGreaterThanOrEqualTo(0.80);
 
-        consumer.switchExtension("loadbalancer", "round-robin", null);
-        assertThat(consumer.activeExtensions().get("loadbalancer")).startsWith("round-robin");
+        consumer.admin().switchExtension("loadbalancer", "round-robin", null);
+        assertThat(consumer.admin().activeExtensions().get("loadbalancer")).startsWith("round-robin");
         Round rr = callAndCount(freshReference());
         System.out.printf("round-robin: %s%n", rr);
         for (int i = 0; i < 3; i++) {

@@ -132,7 +132,7 @@ class PluginKitIT {
         assertThat(report.state()).as(report.toString()).isEqualTo(PluginReport.State.STARTED);
         assertThat(report.version()).isEqualTo("1.0.0");
         assertThat(report.extensions()).contains("loadbalancer:two-choices");
-        assertThat(consumer.activeExtensions().get("loadbalancer")).isEqualTo("two-choices (lb-example 1.0.0)");
+        assertThat(consumer.admin().activeExtensions().get("loadbalancer")).isEqualTo("two-choices (lb-example 1.0.0)");
 
         Probe probe = consumer.reference(
                 Probe.class,

@@ -149,7 +149,7 @@ class ServeWithRegistryIT {
     }
 
     private static List<Integer> ports(MicroRpc consumer) {
-        return consumer.discoveredProviders().getOrDefault(ECHO, List.of()).stream()
+        return consumer.admin().discoveredProviders().getOrDefault(ECHO, List.of()).stream()
                 .map(ServiceInstance::port)
                 .sorted()
                 .toList();

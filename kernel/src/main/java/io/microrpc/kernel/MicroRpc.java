@@ -10,8 +10,7 @@ import io.microrpc.kernel.internal.invoke.ServicePluginExporter;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.EventLog;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
-import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.KernelPluginContext;
 import io.microrpc.kernel.internal.plugin.KernelResources;
 import io.microrpc.kernel.internal.plugin.LoadedExtension;
@@ -74,12 +73,13 @@ public final class MicroRpc implements AutoCloseable {
     private final EventLog events;
     private final PluginHost pluginHost;
     private final PluginLifecycle lifecycle;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final List<LoadedExtension> embedded;
     private final ExportedServices exported = new ExportedServices();
     private final ServerDispatcher dispatcher;
     private final ClientRuntime client;
     private final RegistryBinding registries = new RegistryBinding();
+    private final KernelAdmin admin;
     private final List<Class<?>> extraAllowedTypes;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final long startedMillis;
@@ -102,12 +102,13 @@ public final class MicroRpc implements AutoCloseable {
         this.startedMillis = b.clock.millis();
         this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
         this.events = new EventLog(b.clock);
-        this.extensions = new ExtensionRegistry(settings, events);
+        this.extensions = new ExtensionSnapshots(settings, events);
         this.embedded = new ArrayList<>();
         this.metrics = new KernelMetrics(settings.metricsEnabled(), b.ticker);
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);
         this.client = new ClientRuntime(settings, extensions, b.ticker, registries, metrics);
         extensions.onPublish(registries::follow);
+        this.admin = new KernelAdmin(this, extensions, registries, events);
         PluginHost.SwapListener exporter = b.exportServicePlugins
                 ? new ServicePluginExporter(exported, extraAllowedTypes, this::exported, this::unexported)
                 : next -> {};
@@ -324,28 +325,6 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /**
-     * Sets the load-balancing weight this kernel publishes for {@code service}, or for every exported
-     * service when {@code service} is null, and registers it again so consumers' weighted strategies
-     * see it within moments, without a restart. {@code server.weight} is the starting value; 0 takes a
-     * provider out of weighted rotation (e.g. before maintenance).
-     *
-     * @return the instances as now registered
-     * @throws IllegalArgumentException if the service is not exported here or the weight is negative
-     */
-    public List<ServiceInstance> weigh(String service, int weight) {
-        checkOpen();
-        return registries.weigh(service, weight);
-    }
-
-    /**
-     * The providers the active registry reports for each service this kernel references without
-     * addresses, as the references now see them (weights included); empty without such references.
-     */
-    public Map<String, List<ServiceInstance>> discoveredProviders() {
-        return registries.discovered();
-    }
-
-    /**
      * The kernel's metrics: per method, on the client and the server side, calls by status and latency
      * ({@code microrpc.<side>.<service>.<method>.*}), and plugin gauges. Attach any Dropwizard reporter
      * (JMX, Graphite, a log); the admin endpoint serves them as Prometheus text at {@code GET /metrics}.
@@ -371,125 +350,11 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /**
-     * Makes {@code names} (a preference list, e.g. {@code p2c,round-robin}: the first loaded one is
-     * active) the active extension of {@code point} for {@code service}, or for every service when
-     * {@code service} is null. Takes effect for the next call; calls in flight finish with what they
-     * started with. An empty {@code names} for a service returns it to the global choice.
-     *
-     * @param point one of {@code serializer}, {@code loadbalancer}, {@code cluster}, {@code registry}
-     * @param service a service this kernel exports or references (a choice for a reference created
-     *     later belongs in the configuration, e.g. {@code loadbalancer[<service>]}), or null
-     * @throws IllegalArgumentException when the point is unknown, none of the names is loaded, or the
-     *     service is neither exported nor referenced here
+     * The operations an operator performs on this running kernel: switching the active extension of a
+     * point, describing what is active, setting the weight it publishes, listing discovered providers.
      */
-    public void switchExtension(String point, String names, String service) {
-        ExtensionPoints p = switchable(point);
-        if (service != null) {
-            checkSwitchableService(p, names, service);
-        }
-        List<String> list = new ArrayList<>();
-        for (String n : names.split(",")) {
-            if (!n.isBlank()) {
-                list.add(n.trim());
-            }
-        }
-        if (list.isEmpty() && service == null) {
-            throw new IllegalArgumentException("names: '' (expected: one or more " + point
-                    + " names; to return a service " + "to the global choice, pass an empty list with the service)");
-        }
-        List<String> loaded = new ArrayList<>();
-        for (LoadedExtension e : extensions.current().all()) {
-            if (p.type().isInstance(e.extension())) {
-                loaded.add(e.name());
-            }
-        }
-        if (!list.isEmpty() && list.stream().noneMatch(loaded::contains)) {
-            throw new IllegalArgumentException("no " + point + " named " + list + " is loaded (loaded: "
-                    + (loaded.isEmpty() ? "none" : String.join(", ", loaded)) + "); put its plugin in "
-                    + settings.pluginsDir() + "/ first");
-        }
-        extensions.select(sel -> sel.with(p.key(), service, list));
-        String switched = "switched " + point + (service == null ? "" : " of " + service) + " to "
-                + (list.isEmpty() ? "the global choice" : String.join(",", list));
-        log.info("{}", Character.toUpperCase(switched.charAt(0)) + switched.substring(1));
-        events.add(switched);
-    }
-
-    /**
-     * A switch for a service this kernel does not know would be accepted and do nothing until (if ever)
-     * a reference to it is created: refuse it, saying what is known and where a later choice goes.
-     */
-    private void checkSwitchableService(ExtensionPoints p, String names, String service) {
-        if (p == ExtensionPoints.REGISTRY) {
-            throw new IllegalArgumentException("service: '" + service + "' (expected: none; the registry is chosen for "
-                    + "the whole kernel, not per service)");
-        }
-        java.util.Set<String> referenced = referencedServices();
-        if (exported.names().contains(service) || referenced.contains(service)) {
-            return;
-        }
-        String key = (p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key()) + "[" + service + "]";
-        throw new IllegalArgumentException("service: '" + service + "' (expected: a service this kernel exports or "
-                + "references; exported: " + listOrNone(new java.util.TreeSet<>(exported.names())) + "; referenced: "
-                + listOrNone(referenced) + "). A choice for a reference created later belongs in the configuration "
-                + "file: " + (names.isBlank() ? "remove " + key : key + "=" + names.trim()));
-    }
-
-    private static String listOrNone(java.util.Collection<String> names) {
-        return names.isEmpty() ? "none" : String.join(", ", names);
-    }
-
-    private static ExtensionPoints switchable(String point) {
-        for (ExtensionPoints p : List.of(
-                ExtensionPoints.SERIALIZER,
-                ExtensionPoints.LOAD_BALANCER,
-                ExtensionPoints.CLUSTER,
-                ExtensionPoints.REGISTRY)) {
-            if (p.key().equals(point)) {
-                return p;
-            }
-        }
-        throw new IllegalArgumentException(
-                "point: '" + point + "' (expected: serializer, loadbalancer, cluster or registry)");
-    }
-
-    /**
-     * What is active now, by point: {@code loadbalancer -> versioned (lb-versioned 1.0.2)}, plus
-     * {@code loadbalancer[<service>]} entries for services with a choice of their own.
-     */
-    public Map<String, String> activeExtensions() {
-        Extensions ext = extensions.current();
-        Map<String, String> out = new java.util.LinkedHashMap<>();
-        out.put("serializer", ext.describe(ext.serializerFor(null, null)));
-        out.put("loadbalancer", ext.describe(ext.loadBalancer()));
-        out.put("cluster", ext.describe(ext.clusterPolicy()));
-        out.put("registry", ext.describe(ext.registry()));
-        out.put("filters", describeFilters(ext));
-        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.LOAD_BALANCER.key())) {
-            out.put("loadbalancer[" + service + "]", ext.describe(ext.loadBalancer(service)));
-        }
-        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.CLUSTER.key())) {
-            out.put("cluster[" + service + "]", ext.describe(ext.clusterPolicy(service)));
-        }
-        for (String service : ext.selections().servicesWithOwn(ExtensionPoints.SERIALIZER.key())) {
-            out.put("serializer[" + service + "]", ext.describe(ext.serializerFor(service, null)));
-        }
-        return out;
-    }
-
-    /** The active filters in the order calls pass them, each with its side, e.g. {@code ratelimit (...) server}. */
-    private static String describeFilters(Extensions ext) {
-        List<io.microrpc.spi.Filter> active = ext.filters();
-        if (active.isEmpty()) {
-            return "-";
-        }
-        List<String> out = new ArrayList<>();
-        for (io.microrpc.spi.Filter f : active) {
-            boolean client = f instanceof io.microrpc.spi.ClientFilter;
-            boolean server = f instanceof io.microrpc.spi.ServerFilter;
-            out.add(ext.describe(f) + " " + (client && server ? "both" : client ? "client" : "server"));
-        }
-        return String.join(", ", out);
+    public KernelAdmin admin() {
+        return admin;
     }
 
     /**
@@ -535,7 +400,7 @@ public final class MicroRpc implements AutoCloseable {
             settings = merged;
             if (merged.serverWeight() != before.serverWeight()
                     && !exported.names().isEmpty()) {
-                registries.weigh(null, merged.serverWeight());
+                registries.setWeight(null, merged.serverWeight());
             }
             for (String c : changes) {
                 log.info("Configuration: {}", c);
@@ -621,7 +486,7 @@ public final class MicroRpc implements AutoCloseable {
         terminated.await();
     }
 
-    private synchronized void checkOpen() {
+    synchronized void checkOpen() {
         if (closed) {
             throw new IllegalStateException("microrpc kernel is closed");
         }
@@ -652,11 +517,11 @@ public final class MicroRpc implements AutoCloseable {
             }
             registries.unregisterAll(UNREGISTER_TIMEOUT);
             if (s != null) {
-                long start = System.nanoTime();
+                long start = resources.ticker().nanoTime();
                 s.stopAccepting();
                 s.goAway();
                 int left = dispatcher.awaitDrained(settings.shutdownTimeout());
-                long tookMs = (System.nanoTime() - start) / 1_000_000;
+                long tookMs = (resources.ticker().nanoTime() - start) / 1_000_000;
                 if (left > 0) {
                     log.warn(
                             "Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway",

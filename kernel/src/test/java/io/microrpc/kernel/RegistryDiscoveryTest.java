@@ -155,7 +155,10 @@ class RegistryDiscoveryTest {
                 await().atMost(Duration.ofSeconds(10)).until(() -> RegistryBoard.registrations("2.0.0", service) > 0);
                 registryJar("2.0.0").writeTo(consumerPlugins, "registry.jar");
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> consumer.activeExtensions().get("registry").contains("2.0.0"));
+                        .until(() -> consumer.admin()
+                                .activeExtensions()
+                                .get("registry")
+                                .contains("2.0.0"));
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> provider.generations().size() == 1
                                 && consumer.generations().size() == 1);

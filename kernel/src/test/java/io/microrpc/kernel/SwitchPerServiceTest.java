@@ -61,43 +61,44 @@ class SwitchPerServiceTest {
 
     @Test
     void aServiceReferencedByDirectAddressOrExportedCanBeSwitched() {
-        consumer.switchExtension("loadbalancer", "alternating", ECHO);
-        assertThat(consumer.activeExtensions()).containsKey("loadbalancer[" + ECHO + "]");
-        provider.switchExtension("cluster", "", ECHO);
-        provider.switchExtension("serializer", "java-test", ECHO);
-        assertThat(provider.activeExtensions()).containsKey("serializer[" + ECHO + "]");
+        consumer.admin().switchExtension("loadbalancer", "alternating", ECHO);
+        assertThat(consumer.admin().activeExtensions()).containsKey("loadbalancer[" + ECHO + "]");
+        provider.admin().switchExtension("cluster", "", ECHO);
+        provider.admin().switchExtension("serializer", "java-test", ECHO);
+        assertThat(provider.admin().activeExtensions()).containsKey("serializer[" + ECHO + "]");
 
-        consumer.switchExtension("loadbalancer", "", ECHO);
-        assertThat(consumer.activeExtensions()).doesNotContainKey("loadbalancer[" + ECHO + "]");
+        consumer.admin().switchExtension("loadbalancer", "", ECHO);
+        assertThat(consumer.admin().activeExtensions()).doesNotContainKey("loadbalancer[" + ECHO + "]");
     }
 
     @Test
     void aServiceNeitherExportedNorReferencedIsRefusedNamingWhatIsKnownAndTheRemedy() {
-        assertThatThrownBy(() -> consumer.switchExtension("loadbalancer", "alternating", NOPE))
+        assertThatThrownBy(() -> consumer.admin().switchExtension("loadbalancer", "alternating", NOPE))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("service: 'com.nope.Service'")
                 .hasMessageContaining("exported: none; referenced: " + ECHO)
                 .hasMessageContaining("configuration file: loadbalancer[com.nope.Service]=alternating");
-        assertThatThrownBy(() -> provider.switchExtension("serializer", "java-test", NOPE))
+        assertThatThrownBy(() -> provider.admin().switchExtension("serializer", "java-test", NOPE))
                 .hasMessageContaining("exported: " + ECHO + "; referenced: none")
                 .hasMessageContaining("call.serializer[com.nope.Service]=java-test");
-        assertThatThrownBy(() -> consumer.switchExtension("cluster", "", NOPE))
+        assertThatThrownBy(() -> consumer.admin().switchExtension("cluster", "", NOPE))
                 .hasMessageContaining("remove cluster[com.nope.Service]");
-        assertThat(consumer.activeExtensions()).doesNotContainKey("loadbalancer[" + NOPE + "]");
+        assertThat(consumer.admin().activeExtensions()).doesNotContainKey("loadbalancer[" + NOPE + "]");
     }
 
     @Test
     void aServiceReferencedLaterCanBeSwitchedOnceItsReferenceExists() {
-        assertThatThrownBy(() -> consumer.switchExtension("loadbalancer", "alternating", NoticeApi.class.getName()))
+        assertThatThrownBy(() ->
+                        consumer.admin().switchExtension("loadbalancer", "alternating", NoticeApi.class.getName()))
                 .isInstanceOf(IllegalArgumentException.class);
         consumer.reference(NoticeApi.class, "127.0.0.1:" + provider.port());
-        consumer.switchExtension("loadbalancer", "alternating", NoticeApi.class.getName());
-        assertThat(consumer.activeExtensions()).containsKey("loadbalancer[" + NoticeApi.class.getName() + "]");
+        consumer.admin().switchExtension("loadbalancer", "alternating", NoticeApi.class.getName());
+        assertThat(consumer.admin().activeExtensions()).containsKey("loadbalancer[" + NoticeApi.class.getName() + "]");
     }
 
     @Test
     void theRegistryHasNoPerServiceChoice() {
-        assertThatThrownBy(() -> provider.switchExtension("registry", "board", ECHO))
+        assertThatThrownBy(() -> provider.admin().switchExtension("registry", "board", ECHO))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(
                         "service: '" + ECHO + "' (expected: none; the registry is chosen for the whole kernel");

@@ -74,7 +74,7 @@ final class AdminRoutes {
                 case "/switch":
                     return new Route(Lane.CHANGE, this::switchExtension);
                 case "/weight":
-                    return new Route(Lane.CHANGE, this::weigh);
+                    return new Route(Lane.CHANGE, this::setWeight);
                 case "/shutdown":
                     return new Route(Lane.INLINE, x -> shutdown());
                 case "/reload":
@@ -111,14 +111,14 @@ final class AdminRoutes {
             return AdminAnswer.text(
                     400, "missing query parameter 'point' (serializer, loadbalancer, cluster or registry)\n");
         }
-        rpc.switchExtension(point, name, q.get("service"));
+        rpc.admin().switchExtension(point, name, q.get("service"));
         return AdminAnswer.text(
                 200,
                 "switched " + point + (q.get("service") == null ? "" : " of " + q.get("service")) + " to "
                         + (name.isEmpty() ? "the global choice" : name) + "\n" + AdminServer.describe(rpc));
     }
 
-    private AdminAnswer weigh(AdminRequest r) {
+    private AdminAnswer setWeight(AdminRequest r) {
         Map<String, String> q = query(r.rawQuery());
         String weight = q.get("weight");
         if (weight == null || !weight.matches("\\d{1,7}")) {
@@ -128,7 +128,8 @@ final class AdminRoutes {
                             + "an integer 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)\n");
         }
         StringBuilder out = new StringBuilder();
-        rpc.weigh(q.get("service"), Integer.parseInt(weight))
+        rpc.admin()
+                .setWeight(q.get("service"), Integer.parseInt(weight))
                 .forEach(i -> out.append("registered ").append(i).append('\n'));
         return AdminAnswer.text(200, out.length() == 0 ? "no exported services\n" : out.toString());
     }

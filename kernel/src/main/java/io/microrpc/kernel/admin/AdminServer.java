@@ -192,7 +192,9 @@ public final class AdminServer implements AutoCloseable {
                 String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
         out.append(String.format("  %-14s %s%n", "referenced", listOrDash(rpc.referencedServices())));
         out.append("\nActive:\n");
-        rpc.activeExtensions().forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
+        rpc.admin()
+                .activeExtensions()
+                .forEach((point, active) -> out.append(String.format("  %-14s %s%n", point, active)));
         List<KernelEvent> events = rpc.events(0);
         if (!events.isEmpty()) {
             out.append("\nRecent changes:\n");
@@ -205,7 +207,7 @@ public final class AdminServer implements AutoCloseable {
                             .append(e.text())
                             .append('\n'));
         }
-        Map<String, List<ServiceInstance>> discovered = rpc.discoveredProviders();
+        Map<String, List<ServiceInstance>> discovered = rpc.admin().discoveredProviders();
         if (!discovered.isEmpty()) {
             out.append("\nDiscovered providers:\n");
             discovered.forEach((service, providers) -> {

@@ -97,7 +97,7 @@ class AdminServerTest {
     }
 
     private int weightSeenByConsumer() {
-        return consumer.discoveredProviders().get(SERVICE).get(0).weight();
+        return consumer.admin().discoveredProviders().get(SERVICE).get(0).weight();
     }
 
     @Test

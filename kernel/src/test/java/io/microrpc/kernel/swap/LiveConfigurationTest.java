@@ -121,7 +121,7 @@ class LiveConfigurationTest {
         assertThat(load.failures())
                 .as("failed calls while the configuration changed")
                 .isEmpty();
-        assertThat(client.activeExtensions().get("loadbalancer")).startsWith("labelled");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).startsWith("labelled");
     }
 
     @Test
@@ -146,7 +146,7 @@ class LiveConfigurationTest {
         assertThat(SwapProbe.calls("labelled-stopped", "blue")).isZero();
         load.stop();
         assertThat(load.failures()).isEmpty();
-        assertThat(client.activeExtensions().get("loadbalancer")).startsWith("labelled");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).startsWith("labelled");
     }
 
     @Test
@@ -174,13 +174,14 @@ class LiveConfigurationTest {
 
     @Test
     void aRuntimeSwitchStaysUntilTheConfigurationChangesThatPoint() throws Exception {
-        client.switchExtension("loadbalancer", "first", null);
+        client.admin().switchExtension("loadbalancer", "first", null);
         served("lb-first", "any");
         write("loadbalancer=versioned", "cluster=");
         // The file's loadbalancer did not change: the operator's switch stays.
         await().during(Duration.ofMillis(500))
                 .atMost(Duration.ofSeconds(2))
-                .until(() -> client.activeExtensions().get("loadbalancer").startsWith("first"));
+                .until(() ->
+                        client.admin().activeExtensions().get("loadbalancer").startsWith("first"));
         write("loadbalancer=labelled");
         served("labelled", "none");
         load.stop();

@@ -291,7 +291,7 @@ class OperatorSequencesTest {
         assertThat(events()).contains("lb-versioned kept 1.0.0: " + lbJar("1.1.0") + " is not a valid JAR");
         assertThat(report(lbJar("1.0.0")).state()).isEqualTo(PluginReport.State.KEPT);
         assertThat(report(lbJar("1.1.0")).state()).isEqualTo(PluginReport.State.REFUSED);
-        assertThat(client.activeExtensions().get("loadbalancer")).contains("1.0.0");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).contains("1.0.0");
 
         // The operator fixes the folder: the complete JAR replaces the kept version.
         balancer("1.1.0").writeTo(pluginsDir, lbJar("1.1.0"));
@@ -337,7 +337,8 @@ class OperatorSequencesTest {
                 .isEmpty();
         Files.delete(pluginsDir.resolve(lbJar("1.1.0")));
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+                .until(() ->
+                        client.admin().activeExtensions().get("loadbalancer").equals("-"));
         assertThat(events()).contains("lb-versioned 1.0.0 removed");
     }
 
@@ -346,7 +347,7 @@ class OperatorSequencesTest {
         balancer("1.0.0").writeTo(pluginsDir, lbJar("1.0.0"));
         plugin("lb-first").extension(SecondBalancer.class).writeTo(pluginsDir, "lb-first.jar");
         startClient(pluginsDir, "versioned");
-        client.switchExtension("loadbalancer", "first", null);
+        client.admin().switchExtension("loadbalancer", "first", null);
         servedBy("lb-first", "any");
 
         Files.delete(pluginsDir.resolve("lb-first.jar"));
@@ -354,7 +355,7 @@ class OperatorSequencesTest {
         servedBy("lb", "1.0.0");
         callsContinue();
         noCallFailed();
-        assertThat(client.activeExtensions().get("loadbalancer")).startsWith("versioned (lb-versioned 1.0.0)");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).startsWith("versioned (lb-versioned 1.0.0)");
         assertThat(events()).contains("loadbalancer: 'first' is not loaded; versioned (lb-versioned 1.0.0) takes over");
     }
 
@@ -365,7 +366,8 @@ class OperatorSequencesTest {
         load.stop();
         Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+                .until(() ->
+                        client.admin().activeExtensions().get("loadbalancer").equals("-"));
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.echo("x"))
                 .hasMessageContaining("no LoadBalancer named 'versioned' is loaded (loaded: none)")
@@ -375,6 +377,7 @@ class OperatorSequencesTest {
         // Another load balancer arrives: with the configured one gone, it serves rather than nothing.
         plugin("lb-first").extension(SecondBalancer.class).writeTo(pluginsDir, "lb-first.jar");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> client.activeExtensions().get("loadbalancer").startsWith("first"));
+                .until(() ->
+                        client.admin().activeExtensions().get("loadbalancer").startsWith("first"));
     }
 }

@@ -123,20 +123,21 @@ class PluginFolderChangesTest {
         assertThat(report("lb-incompatible.jar").state()).isEqualTo(PluginReport.State.REFUSED);
         assertThat(report("lb-incompatible.jar").reason()).contains("requires microrpc >=99.0.0");
         callsContinue();
-        assertThat(client.activeExtensions().get("loadbalancer")).contains("2.0.0");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).contains("2.0.0");
 
         // Removed while active: the older version still in the folder takes over.
         Files.delete(pluginsDir.resolve("lb-2.jar"));
         long before = SwapProbe.calls("lb", "1.0.0");
         await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls("lb", "1.0.0") > before);
-        assertThat(client.activeExtensions().get("loadbalancer")).contains("1.0.0");
+        assertThat(client.admin().activeExtensions().get("loadbalancer")).contains("1.0.0");
 
         // Removed with nothing to fall back to: calls needing a load balancer fail fast, naming it.
         load.stop();
         assertThat(load.failures()).as("failed calls while the folder changed").isEmpty();
         Files.delete(pluginsDir.resolve("lb.jar"));
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> client.activeExtensions().get("loadbalancer").equals("-"));
+                .until(() ->
+                        client.admin().activeExtensions().get("loadbalancer").equals("-"));
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
             assertThat(e.code()).isEqualTo(Status.Code.FAILED_PRECONDITION);
             assertThat(e.getMessage()).contains("LoadBalancer").contains("plugin-lb-weighted");
@@ -151,23 +152,23 @@ class PluginFolderChangesTest {
         startLoad();
         callsContinue();
         for (int i = 0; i < 10; i++) {
-            client.switchExtension("loadbalancer", i % 2 == 0 ? "first" : "versioned", null);
+            client.admin().switchExtension("loadbalancer", i % 2 == 0 ? "first" : "versioned", null);
             callsContinue();
         }
-        client.switchExtension("loadbalancer", "first", EchoApi.class.getName());
-        client.switchExtension("loadbalancer", "versioned", null);
+        client.admin().switchExtension("loadbalancer", "first", EchoApi.class.getName());
+        client.admin().switchExtension("loadbalancer", "versioned", null);
         long first = SwapProbe.calls("lb-first", "any");
         callsContinue();
         assertThat(SwapProbe.calls("lb-first", "any"))
                 .as("EchoApi keeps its own choice")
                 .isGreaterThan(first);
-        assertThat(client.activeExtensions()).containsKey("loadbalancer[" + EchoApi.class.getName() + "]");
-        assertThatThrownBy(() -> client.switchExtension("loadbalancer", "nope", null))
+        assertThat(client.admin().activeExtensions()).containsKey("loadbalancer[" + EchoApi.class.getName() + "]");
+        assertThatThrownBy(() -> client.admin().switchExtension("loadbalancer", "nope", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no loadbalancer named [nope]")
                 .hasMessageContaining("first")
                 .hasMessageContaining("versioned");
-        assertThatThrownBy(() -> client.switchExtension("codec", "x", null))
+        assertThatThrownBy(() -> client.admin().switchExtension("codec", "x", null))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("point: 'codec'");
         assertThat(load.failures()).isEmpty();

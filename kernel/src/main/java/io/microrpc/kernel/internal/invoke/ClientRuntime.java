@@ -2,7 +2,7 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.transport.ClientTransport;
 import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.spi.Ticker;
@@ -30,7 +30,7 @@ public final class ClientRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClientRuntime.class);
 
     private final KernelSettings settings;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final Ticker ticker;
     private final ClientTransport transport;
     private final Timer timer;
@@ -45,7 +45,7 @@ public final class ClientRuntime implements AutoCloseable {
 
     public ClientRuntime(
             KernelSettings settings,
-            ExtensionRegistry extensions,
+            ExtensionSnapshots extensions,
             Ticker ticker,
             RegistryBinding registries,
             KernelMetrics metrics) {

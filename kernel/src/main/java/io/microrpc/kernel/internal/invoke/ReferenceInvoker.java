@@ -5,7 +5,7 @@ import io.microrpc.kernel.internal.metrics.CallMetrics;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.ExtensionPoints;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.protocol.FrameTooLargeException;
 import io.microrpc.kernel.internal.protocol.Frames;
@@ -52,7 +52,7 @@ final class ReferenceInvoker implements InvocationHandler {
 
     private final ServiceModel model;
     private final Directory directory;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final KernelSettings settings;
     private final Ticker ticker;
     private final Timer timer;
@@ -65,7 +65,7 @@ final class ReferenceInvoker implements InvocationHandler {
     ReferenceInvoker(
             ServiceModel model,
             Directory directory,
-            ExtensionRegistry extensions,
+            ExtensionSnapshots extensions,
             KernelSettings settings,
             Ticker ticker,
             Timer timer,

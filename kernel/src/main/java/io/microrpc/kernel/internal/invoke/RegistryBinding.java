@@ -33,7 +33,7 @@ public final class RegistryBinding {
     private static final Logger log = LoggerFactory.getLogger(RegistryBinding.class);
 
     private final Map<String, ServiceInstance> registered = new LinkedHashMap<>();
-    /** Weights set at runtime ({@link #weigh}), by service; they outlive re-exports and registry switches. */
+    /** Weights set at runtime ({@link #setWeight}), by service; they outlive re-exports and registry switches. */
     private final Map<String, Integer> weights = new HashMap<>();
     /** Read without the lock by {@link #discovered()}: status must not wait for a registry call that hangs. */
     private final List<RegistryDirectory> directories = new CopyOnWriteArrayList<>();
@@ -115,7 +115,7 @@ public final class RegistryBinding {
      * @return the instances as now registered
      * @throws IllegalArgumentException if {@code service} is not exported here, or the weight is negative
      */
-    public synchronized List<ServiceInstance> weigh(String service, int weight) {
+    public synchronized List<ServiceInstance> setWeight(String service, int weight) {
         if (weight < 0 || weight > ServiceInstance.MAX_WEIGHT) {
             throw new IllegalArgumentException(
                     "weight: " + weight + " (expected: 0-" + ServiceInstance.MAX_WEIGHT + "; 0 takes no traffic)");

@@ -2,7 +2,7 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
-import io.microrpc.kernel.internal.plugin.ExtensionRegistry;
+import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
 import io.microrpc.kernel.internal.plugin.Extensions;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.MalformedFrameException;
@@ -37,7 +37,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerDispatcher.class);
 
     private final ExportedServices services;
-    private final ExtensionRegistry extensions;
+    private final ExtensionSnapshots extensions;
     private final KernelSettings settings;
     private final Ticker ticker;
     private final KernelMetrics metrics;
@@ -47,7 +47,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
 
     public ServerDispatcher(
             ExportedServices services,
-            ExtensionRegistry extensions,
+            ExtensionSnapshots extensions,
             KernelSettings settings,
             Ticker ticker,
             KernelMetrics metrics) {
@@ -171,10 +171,10 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
 
     /** Waits until no call is in flight or {@code timeout} passed; returns the calls still in flight. */
     public int awaitDrained(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = ticker.nanoTime() + timeout.toNanos();
         synchronized (drainLock) {
             while (inFlight.get() > 0) {
-                long left = deadline - System.nanoTime();
+                long left = deadline - ticker.nanoTime();
                 if (left <= 0) {
                     break;
                 }

@@ -25,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An immutable snapshot of the started extensions and of which one is active for each point. The hot
- * path reads one snapshot per call from {@link ExtensionRegistry#current()} and never asks PF4J for
- * extensions; a change of plugins or selections builds a new snapshot and publishes it with one atomic
- * write.
+ * A snapshot of the started extensions and of which one is active for each point, plus a count of the
+ * calls that use it. What it holds never changes: a change of plugins or selections builds a new
+ * snapshot and publishes it with one atomic write. Its one mutable part is the lease counter (atomic):
+ * every call takes a lease when it starts ({@link ExtensionSnapshots#acquire()}) and releases it when it
+ * completes, and a replaced plugin is unloaded only once no snapshot that references it has a lease
+ * left. The hot path reads one snapshot per call and never asks PF4J for extensions.
  *
  * <p>A point whose preferred extensions are all gone does not go empty while another extension of it is
  * loaded: the load balancer and the cluster policy fall back to the configured choice, then to any
@@ -59,7 +61,7 @@ public final class Extensions {
     private final List<ServerFilter> serverFilters;
     private final List<ServiceProvider> serviceProviders;
     private final List<String> fallbacks = new ArrayList<>();
-    /** Calls using this snapshot now; see {@link ExtensionRegistry#acquire()}. */
+    /** Calls using this snapshot now; see {@link ExtensionSnapshots#acquire()}. */
     private final AtomicInteger leases = new AtomicInteger();
 
     private Extensions(List<LoadedExtension> all, Selections selections, Remedies remedies) {
@@ -364,7 +366,7 @@ public final class Extensions {
         leases.incrementAndGet();
     }
 
-    /** Ends one call's use of this snapshot (see {@link ExtensionRegistry#acquire()}). */
+    /** Ends one call's use of this snapshot (see {@link ExtensionSnapshots#acquire()}). */
     public void release() {
         leases.decrementAndGet();
     }

@@ -23,7 +23,7 @@ final class PluginFile {
     final Path path;
     final String name;
     /** What the folder showed when the file was read. */
-    final PluginHost.Observation observation;
+    final FolderScanner.Observation observation;
 
     final String hash;
     final String id;
@@ -33,7 +33,7 @@ final class PluginFile {
 
     private PluginFile(
             Path path,
-            PluginHost.Observation observation,
+            FolderScanner.Observation observation,
             String hash,
             String id,
             String version,
@@ -79,7 +79,7 @@ final class PluginFile {
     }
 
     /** Reads {@code path}: hashes it and reads its manifest. */
-    static PluginFile read(Path path, PluginHost.Observation observation) throws IOException {
+    static PluginFile read(Path path, FolderScanner.Observation observation) throws IOException {
         String hash = sha256(path);
         Manifest manifest;
         try (JarFile jf = new JarFile(path.toFile())) {
@@ -105,6 +105,14 @@ final class PluginFile {
                     "not a microrpc plugin: META-INF/MANIFEST.MF needs Plugin-Id and Plugin-Version");
         }
         return new PluginFile(path, observation, hash, id.trim(), version.trim(), null);
+    }
+
+    /**
+     * Whether this file came into the folder after {@code current} was loaded: only then can it be
+     * {@code current}'s replacement. A broken JAR that was there all along replaces nothing.
+     */
+    boolean arrivedAfter(Generation current) {
+        return current != null && observation.since() - current.loadedNanos > 0;
     }
 
     boolean isValid() {

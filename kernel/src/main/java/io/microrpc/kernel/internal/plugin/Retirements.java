@@ -2,46 +2,46 @@ package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.spi.Durations;
 import io.microrpc.spi.Ticker;
-import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What the plugin host has taken out of service and not yet let go: generations that wait for their
- * calls to finish before they are unloaded, extension instances a configuration change replaced that
- * wait to be stopped, and unloaded generations whose class loaders should then be collected. Owned by
- * {@link PluginHost} and used on the plugin lifecycle thread only, like it; not thread-safe.
+ * calls to finish before they are unloaded (their class loaders are then watched by the
+ * {@link LoaderLeakWatch}), and extension instances a configuration change replaced that wait to be
+ * stopped. Owned by {@link PluginHost} and used on the plugin lifecycle thread only, like it; not
+ * thread-safe.
  */
 final class Retirements {
 
     private static final Logger log = LoggerFactory.getLogger(Retirements.class);
 
     private final PluginLoader loader;
-    private final ExtensionRegistry registry;
+    private final ExtensionSnapshots snapshots;
     private final Ticker ticker;
     private final List<Retirement> waiting = new ArrayList<>();
-    private final List<Collection> collected = new ArrayList<>();
+    private final LoaderLeakWatch leaks;
     private volatile long unloaded;
 
-    Retirements(PluginLoader loader, ExtensionRegistry registry, Ticker ticker) {
+    Retirements(PluginLoader loader, ExtensionSnapshots snapshots, Ticker ticker, LoaderLeakWatch leaks) {
         this.loader = loader;
-        this.registry = registry;
+        this.snapshots = snapshots;
         this.ticker = ticker;
+        this.leaks = leaks;
     }
 
     /** Unloads {@code g} once every snapshot published before now has drained. */
     void generation(Generation g, Generation successor) {
-        waiting.add(new Retirement(g, g.extensions, successor, registry.replacedSnapshots(), ticker.nanoTime()));
+        waiting.add(new Retirement(g, g.extensions, successor, snapshots.replacedSnapshots(), ticker.nanoTime()));
     }
 
     /** Stops {@code instances} (replaced by new ones of the same plugin) once every snapshot published before now has drained. */
     void instances(List<LoadedExtension> instances) {
-        waiting.add(new Retirement(null, instances, null, registry.replacedSnapshots(), ticker.nanoTime()));
+        waiting.add(new Retirement(null, instances, null, snapshots.replacedSnapshots(), ticker.nanoTime()));
     }
 
     /** The generations still draining. */
@@ -109,73 +109,16 @@ final class Retirements {
                     r.generation.version,
                     r.successor == null ? "removed" : r.successor.version,
                     drainMs);
-            collected.add(new Collection(r.generation.toString(), r.generation.loaderRef(), now, oldCollections()));
+            leaks.unloaded(r.generation, now);
         }
         // Drop drained snapshots now: a replaced snapshot kept in a list pins the plugins it references.
-        registry.replacedSnapshots();
+        snapshots.replacedSnapshots();
         return !waiting.isEmpty();
     }
 
     /** Generations unloaded so far (replaced, removed or rolled back), for metrics. */
     long unloaded() {
         return unloaded;
-    }
-
-    /**
-     * Reports whether the class loaders of unloaded generations were garbage-collected (a loader that
-     * stays reachable is a leak: something still references the plugin). The kernel does not force a
-     * collection: a full GC in a busy process is a latency spike for every call (measured: it tripled p99
-     * in the swap benchmark). It warns only when an old-generation collection ran after the unload and
-     * the loader survived it; otherwise it says after a minute that it could not tell.
-     *
-     * @return true while some check is still waiting
-     */
-    boolean checkCollected() {
-        long now = ticker.nanoTime();
-        for (Collection c : new ArrayList<>(collected)) {
-            if (c.loader.get() == null) {
-                log.info("Plugin {}: old class loader collected", c.generation);
-                collected.remove(c);
-            } else if (oldCollections() > c.oldCollectionsAtUnload + 1
-                    && now - c.sinceNanos > TimeUnit.SECONDS.toNanos(5)) {
-                log.warn(
-                        "Plugin {}: old class loader still reachable after a full collection. Either something keeps a "
-                                + "reference to the plugin (a thread, a static cache, a shutdown hook: a leak that grows with each "
-                                + "swap), or callers still run JIT-compiled code that inlined it (harmless: it goes when the code "
-                                + "is compiled again or the calls stop; docs/HOT-SWAP.md, \"Proving the swap tests\")",
-                        c.generation);
-                collected.remove(c);
-            } else if (now - c.sinceNanos > TimeUnit.SECONDS.toNanos(60)) {
-                log.info(
-                        "Plugin {}: old class loader not collected yet, and no full collection ran since it was "
-                                + "unloaded; not a leak by itself",
-                        c.generation);
-                collected.remove(c);
-            }
-        }
-        return !collected.isEmpty();
-    }
-
-    /** Old-generation (full or concurrent) collections so far, over all collectors. */
-    private static long oldCollections() {
-        long n = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc :
-                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-            String name = gc.getName();
-            if (!name.contains("Young")
-                    && !name.contains("Scavenge")
-                    && !name.contains("Copy")
-                    && !name.contains("ParNew")
-                    && gc.getCollectionCount() > 0) {
-                n += gc.getCollectionCount();
-            }
-        }
-        return n;
-    }
-
-    /** Weak references to the class loaders of every generation unloaded so far and not yet checked. */
-    List<WeakReference<ClassLoader>> unloadedLoaders() {
-        return collected.stream().map(c -> c.loader).collect(Collectors.toList());
     }
 
     /** A generation to unload, or (generation null) replaced instances to stop, once their calls drained. */
@@ -197,21 +140,6 @@ final class Retirements {
             this.successor = successor;
             this.snapshots = snapshots;
             this.startNanos = startNanos;
-        }
-    }
-
-    /** An unloaded generation whose class loader should become unreachable; holds nothing of it strongly. */
-    private static final class Collection {
-        final String generation;
-        final WeakReference<ClassLoader> loader;
-        final long sinceNanos;
-        final long oldCollectionsAtUnload;
-
-        Collection(String generation, WeakReference<ClassLoader> loader, long sinceNanos, long oldCollectionsAtUnload) {
-            this.generation = generation;
-            this.loader = loader;
-            this.sinceNanos = sinceNanos;
-            this.oldCollectionsAtUnload = oldCollectionsAtUnload;
         }
     }
 }

@@ -221,7 +221,7 @@ class MisbehavingStartTest {
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
             rpc.plugins();
             rpc.generations();
-            rpc.activeExtensions();
+            rpc.admin().activeExtensions();
         });
         // ... a reload answers once the stuck start timed out, and a plugin put in meanwhile loads.
         plugin("twin").extension(TwinCodec.class).writeTo(plugins, "twin.jar");

@@ -102,7 +102,7 @@ class FailoverPluginJarIT {
 
             int droppedBefore = dropping.dropped();
             try (MicroRpc client = client("failover", plugins, "failover")) {
-                assertThat(client.activeExtensions().get("cluster"))
+                assertThat(client.admin().activeExtensions().get("cluster"))
                         .contains("failover")
                         .contains("cluster-failover");
                 EchoApi echo = client.reference(EchoApi.class, both);

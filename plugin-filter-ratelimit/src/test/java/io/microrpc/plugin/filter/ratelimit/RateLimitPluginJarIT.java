@@ -53,7 +53,7 @@ class RateLimitPluginJarIT {
                                 .build())
                         .extension(new JavaTestSerializer())
                         .start()) {
-            assertThat(provider.activeExtensions().get("filters")).contains("ratelimit");
+            assertThat(provider.admin().activeExtensions().get("filters")).contains("ratelimit");
             provider.export(EchoApi.class, new EchoImpl());
             EchoApi api = client.reference(
                     EchoApi.class,

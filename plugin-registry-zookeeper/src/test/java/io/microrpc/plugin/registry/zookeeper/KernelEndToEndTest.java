@@ -137,7 +137,7 @@ class KernelEndToEndTest {
             assertThat(echo.echo("hi")).isEqualTo("p1:hi");
             assertThat(weightAt(consumer)).isEqualTo(100);
 
-            p1.weigh(EchoApi.class.getName(), 25);
+            p1.admin().setWeight(EchoApi.class.getName(), 25);
             assertThat(new String(admin.getData().forPath(node), StandardCharsets.UTF_8))
                     .contains("weight=25");
             await().atMost(Duration.ofSeconds(10)).until(() -> weightAt(consumer) == 25);
@@ -160,7 +160,8 @@ class KernelEndToEndTest {
     }
 
     private static int weightAt(MicroRpc consumer) {
-        return consumer.discoveredProviders()
+        return consumer.admin()
+                .discoveredProviders()
                 .get(EchoApi.class.getName())
                 .get(0)
                 .weight();

@@ -59,7 +59,7 @@ class PluginJarIT {
                         .settings(settings("c", plugins, server))
                         .extension(new JavaTestSerializer())
                         .start()) {
-            assertThat(consumer.activeExtensions().get("registry")).contains("zookeeper");
+            assertThat(consumer.admin().activeExtensions().get("registry")).contains("zookeeper");
             provider.export(EchoApi.class, new EchoImpl());
             EchoApi echo =
                     consumer.reference(EchoApi.class, ReferenceOptions.builder().build());
@@ -158,7 +158,10 @@ class PluginJarIT {
             try {
                 replace(newer, providerPlugins.resolve("registry-zookeeper.jar"));
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> provider.activeExtensions().get("registry").contains("0.1.1")
+                        .until(() -> provider.admin()
+                                        .activeExtensions()
+                                        .get("registry")
+                                        .contains("0.1.1")
                                 && provider.generations().size() == 1);
                 long secondOwner = admin.checkExists().forPath(node).getEphemeralOwner();
                 assertThat(secondOwner)
@@ -167,7 +170,10 @@ class PluginJarIT {
 
                 replace(newer, consumerPlugins.resolve("registry-zookeeper.jar"));
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> consumer.activeExtensions().get("registry").contains("0.1.1")
+                        .until(() -> consumer.admin()
+                                        .activeExtensions()
+                                        .get("registry")
+                                        .contains("0.1.1")
                                 && consumer.generations().size() == 1);
                 long before = load.calls();
                 await().atMost(Duration.ofSeconds(10)).until(() -> load.calls() > before + 100);
@@ -184,7 +190,7 @@ class PluginJarIT {
                     .as("the provider's node was missing at some moment")
                     .isFalse();
             assertThat(admin.getChildren().forPath(providers)).containsExactly("127.0.0.1:" + provider.port());
-            assertThat(consumer.discoveredProviders().get(EchoApi.class.getName()))
+            assertThat(consumer.admin().discoveredProviders().get(EchoApi.class.getName()))
                     .hasSize(1);
         }
     }

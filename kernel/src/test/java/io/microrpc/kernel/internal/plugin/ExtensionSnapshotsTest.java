@@ -14,18 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the registry keeps of replaced snapshots: those that calls still lease, and nothing once they
- * drained, whatever a caller's optimistic lease ({@link ExtensionRegistry#acquire()}) does meanwhile. A
+ * drained, whatever a caller's optimistic lease ({@link ExtensionSnapshots#acquire()}) does meanwhile. A
  * replaced snapshot the registry kept would keep every plugin it references, and so their class loaders,
  * reachable after they were unloaded.
  */
-class ExtensionRegistryTest {
+class ExtensionSnapshotsTest {
 
     @TempDir
     Path dir;
 
     @Test
     void aDrainedSnapshotIsNotKeptWhenAStaleCallerLeasedItJustAsTheHostPurged() {
-        ExtensionRegistry registry = new ExtensionRegistry(
+        ExtensionSnapshots registry = new ExtensionSnapshots(
                 KernelSettings.builder().pluginsDir(dir).build(), new EventLog(java.time.Clock.systemUTC()));
         registry.publish(List.of(new LoadedExtension(new AlternatingBalancer(), "lb-old", "1.0.0")));
 
@@ -39,7 +39,7 @@ class ExtensionRegistryTest {
      * Replaces the current snapshot and plays, step by step, the interleaving seen in a heap dump of a
      * swap test under CPU contention; returns the replaced snapshot, weakly.
      */
-    private static WeakReference<Extensions> replaceWhileAStaleCallerLeases(ExtensionRegistry registry) {
+    private static WeakReference<Extensions> replaceWhileAStaleCallerLeases(ExtensionSnapshots registry) {
         Extensions old = registry.acquire();
         // A call runs on the old snapshot; another caller reads it too and is descheduled before it counts
         // its lease. A new version is published; the host retires the old plugin, waiting for old's calls.

@@ -13,13 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the current {@link Extensions} snapshot. Readers (every call) do one volatile read;
- * writers (plugin lifecycle, switches, configuration reloads) replace the snapshot with one atomic
- * write. Thread-safe.
+ * The {@link Extensions} snapshots: the current one, which every call leases ({@link #acquire()}), and
+ * the replaced ones calls may still use, which retired plugins wait for. Readers (every call) do one
+ * volatile read; writers (plugin lifecycle, switches, configuration reloads) replace the snapshot with
+ * one atomic write. Thread-safe.
  */
-public final class ExtensionRegistry {
+public final class ExtensionSnapshots {
 
-    private static final Logger log = LoggerFactory.getLogger(ExtensionRegistry.class);
+    private static final Logger log = LoggerFactory.getLogger(ExtensionSnapshots.class);
 
     private final AtomicReference<Extensions> current;
     private final Remedies remedies;
@@ -35,7 +36,7 @@ public final class ExtensionRegistry {
 
     private final List<Consumer<Extensions>> listeners = new CopyOnWriteArrayList<>();
 
-    public ExtensionRegistry(KernelSettings settings, EventLog events) {
+    public ExtensionSnapshots(KernelSettings settings, EventLog events) {
         this.remedies = new Remedies(settings.pluginsDir().toString());
         this.events = events;
         this.current = new AtomicReference<>(Extensions.of(List.of(), Selections.from(settings), remedies));
