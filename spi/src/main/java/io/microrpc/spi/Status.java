@@ -115,7 +115,7 @@ public final class Status {
 
     /** A cheap exception (no stack trace) for a call that got as far as {@code progress}. */
     public RpcException asException(RpcException.Progress progress) {
-        return new RpcException(this, null, false, java.util.Objects.requireNonNull(progress, "progress"));
+        return new RpcException(this, null, false, Objects.requireNonNull(progress, "progress"));
     }
 
     @Override
