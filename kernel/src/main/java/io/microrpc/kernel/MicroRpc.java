@@ -1,5 +1,6 @@
 package io.microrpc.kernel;
 
+import com.codahale.metrics.MetricRegistry;
 import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.invoke.ClientRuntime;
@@ -24,20 +25,31 @@ import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
 import io.microrpc.spi.Extension;
+import io.microrpc.spi.Filter;
 import io.microrpc.spi.ServiceDefinition;
 import io.microrpc.spi.ServiceInstance;
 import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +77,7 @@ public final class MicroRpc implements AutoCloseable {
      * with the registry unreachable still fits a supervisor's grace period: the registry drops what is
      * left when this process's session ends (ZooKeeper: its ephemeral nodes).
      */
-    static final java.time.Duration UNREGISTER_TIMEOUT = java.time.Duration.ofSeconds(3);
+    static final Duration UNREGISTER_TIMEOUT = Duration.ofSeconds(3);
 
     /** The settings in force: the start settings with every live key as last reconfigured. */
     private volatile KernelSettings settings;
@@ -85,7 +97,7 @@ public final class MicroRpc implements AutoCloseable {
     private final long startedMillis;
     private final KernelMetrics metrics;
     private Path configFile;
-    private java.util.function.Supplier<KernelSettings> configReader;
+    private Supplier<KernelSettings> configReader;
     /** The configuration file's content last seen by its watcher; lifecycle thread only. */
     private String configContent;
 
@@ -251,7 +263,7 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /** A figure of the server transport for the metrics; 0 before the first export. */
-    private long serverFigure(java.util.function.ToLongFunction<ServerTransport> figure) {
+    private long serverFigure(ToLongFunction<ServerTransport> figure) {
         ServerTransport s = server;
         return s == null ? 0 : figure.applyAsLong(s);
     }
@@ -314,12 +326,12 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /** The services this kernel serves. */
-    public java.util.Set<String> exportedServices() {
+    public Set<String> exportedServices() {
         return exported.names();
     }
 
     /** The services this kernel has references to, by direct addresses or through the registry, sorted. */
-    public java.util.Set<String> referencedServices() {
+    public Set<String> referencedServices() {
         return client.referencedServices();
     }
 
@@ -351,7 +363,7 @@ public final class MicroRpc implements AutoCloseable {
      * (JMX, Graphite, a log); the admin endpoint serves them as Prometheus text at {@code GET /metrics}.
      * Empty of call metrics when {@code metrics.enabled=false}.
      */
-    public com.codahale.metrics.MetricRegistry metrics() {
+    public MetricRegistry metrics() {
         return metrics.registry();
     }
 
@@ -424,18 +436,18 @@ public final class MicroRpc implements AutoCloseable {
             throw new IllegalArgumentException("service: '" + service + "' (expected: none; the registry is chosen for "
                     + "the whole kernel, not per service)");
         }
-        java.util.Set<String> referenced = referencedServices();
+        Set<String> referenced = referencedServices();
         if (exported.names().contains(service) || referenced.contains(service)) {
             return;
         }
         String key = (p == ExtensionPoints.SERIALIZER ? "call.serializer" : p.key()) + "[" + service + "]";
         throw new IllegalArgumentException("service: '" + service + "' (expected: a service this kernel exports or "
-                + "references; exported: " + listOrNone(new java.util.TreeSet<>(exported.names())) + "; referenced: "
+                + "references; exported: " + listOrNone(new TreeSet<>(exported.names())) + "; referenced: "
                 + listOrNone(referenced) + "). A choice for a reference created later belongs in the configuration "
                 + "file: " + (names.isBlank() ? "remove " + key : key + "=" + names.trim()));
     }
 
-    private static String listOrNone(java.util.Collection<String> names) {
+    private static String listOrNone(Collection<String> names) {
         return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
@@ -459,7 +471,7 @@ public final class MicroRpc implements AutoCloseable {
      */
     public Map<String, String> activeExtensions() {
         Extensions ext = extensions.current();
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         out.put("serializer", ext.describe(ext.serializerFor(null, null)));
         out.put("loadbalancer", ext.describe(ext.loadBalancer()));
         out.put("cluster", ext.describe(ext.clusterPolicy()));
@@ -479,14 +491,14 @@ public final class MicroRpc implements AutoCloseable {
 
     /** The active filters in the order calls pass them, each with its side, e.g. {@code ratelimit (...) server}. */
     private static String describeFilters(Extensions ext) {
-        java.util.LinkedHashSet<io.microrpc.spi.Filter> active = new java.util.LinkedHashSet<>(ext.clientFilters());
+        LinkedHashSet<Filter> active = new LinkedHashSet<>(ext.clientFilters());
         active.addAll(ext.serverFilters());
         if (active.isEmpty()) {
             return "-";
         }
         List<String> out = new ArrayList<>();
-        for (io.microrpc.spi.Filter f : active) {
-            out.add(ext.describe(f) + " " + f.side().name().toLowerCase(java.util.Locale.ROOT));
+        for (Filter f : active) {
+            out.add(ext.describe(f) + " " + f.side().name().toLowerCase(Locale.ROOT));
         }
         return String.join(", ", out);
     }
@@ -557,7 +569,7 @@ public final class MicroRpc implements AutoCloseable {
     /** The file's bytes as text, for change detection; null when it cannot be read (e.g. while it is replaced). */
     private static String contentOf(Path file) {
         try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return null;
         }
@@ -693,7 +705,7 @@ public final class MicroRpc implements AutoCloseable {
         private boolean loadPlugins = true;
         private boolean exportServicePlugins = true;
         private Path configFile;
-        private java.util.function.Supplier<KernelSettings> configReader;
+        private Supplier<KernelSettings> configReader;
 
         private Builder() {}
 
@@ -702,7 +714,7 @@ public final class MicroRpc implements AutoCloseable {
          * overrides, if any), and watches it: edits of live keys apply while the kernel runs
          * ({@code config.watch}, see {@link MicroRpc#reconfigure}).
          */
-        public Builder configFile(Path file, java.util.function.Supplier<KernelSettings> reader) {
+        public Builder configFile(Path file, Supplier<KernelSettings> reader) {
             this.configFile = Objects.requireNonNull(file, "file");
             this.configReader = Objects.requireNonNull(reader, "reader");
             this.settings = reader.get();

@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,8 +78,7 @@ public final class ClientRuntime implements AutoCloseable {
             }
             directory = registries.directory(model.name(), transport);
         } else {
-            List<HostPort> parsed =
-                    addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
+            List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(Collectors.toList());
             directory = new DirectDirectory(model.name(), parsed, transport);
         }
         referenced.add(model.name());
@@ -101,7 +102,7 @@ public final class ClientRuntime implements AutoCloseable {
                         directory.describe());
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 

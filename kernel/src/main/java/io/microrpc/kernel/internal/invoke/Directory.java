@@ -1,6 +1,7 @@
 package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.spi.Endpoint;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The endpoints of one reference: from direct addresses or a registry subscription. Thread-safe. */
@@ -11,7 +12,7 @@ interface Directory extends AutoCloseable {
 
     /** The ready ones of {@code endpoints}, in order. */
     static List<Endpoint> readyOf(List<EndpointImpl> endpoints) {
-        List<Endpoint> ready = new java.util.ArrayList<>(endpoints.size());
+        List<Endpoint> ready = new ArrayList<>(endpoints.size());
         for (EndpointImpl e : endpoints) {
             if (e.isReady()) {
                 ready.add(e);

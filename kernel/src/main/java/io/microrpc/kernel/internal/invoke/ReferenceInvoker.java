@@ -31,8 +31,10 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -105,12 +107,12 @@ final class ReferenceInvoker implements InvocationHandler {
      * client CPU samples).
      */
     private MethodModel method(Method method) {
-        java.util.IdentityHashMap<Method, MethodModel> known = byIdentity;
+        IdentityHashMap<Method, MethodModel> known = byIdentity;
         MethodModel mm = known.get(method);
         if (mm == null) {
             mm = model.method(method);
             if (mm != null) {
-                java.util.IdentityHashMap<Method, MethodModel> copy = new java.util.IdentityHashMap<>(known);
+                IdentityHashMap<Method, MethodModel> copy = new IdentityHashMap<>(known);
                 copy.put(method, mm);
                 byIdentity = copy;
             }
@@ -118,7 +120,7 @@ final class ReferenceInvoker implements InvocationHandler {
         return mm;
     }
 
-    private volatile java.util.IdentityHashMap<Method, MethodModel> byIdentity = new java.util.IdentityHashMap<>();
+    private volatile IdentityHashMap<Method, MethodModel> byIdentity = new IdentityHashMap<>();
 
     /** Runs the call on one leased snapshot of the extensions, released when the call completes. */
     private CompletableFuture<Object> start(Invocation invocation, CallMetrics callMetrics) {
@@ -153,9 +155,7 @@ final class ReferenceInvoker implements InvocationHandler {
             RpcException e = RpcException.find(failure);
             code = e != null
                     ? e.code()
-                    : failure instanceof java.util.concurrent.CancellationException
-                            ? Status.Code.CANCELLED
-                            : Status.Code.UNKNOWN;
+                    : failure instanceof CancellationException ? Status.Code.CANCELLED : Status.Code.UNKNOWN;
         }
         callMetrics.record(code, ticker.nanoTime() - started);
     }
@@ -164,7 +164,7 @@ final class ReferenceInvoker implements InvocationHandler {
         try {
             done.getNow(null);
             return null;
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             return e.getCause() != null ? e.getCause() : e;
         }
     }

@@ -24,6 +24,7 @@ import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
 import io.netty.buffer.ByteBuf;
 import java.time.Duration;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -117,7 +118,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
             String description = service == null
                     ? "no service " + header.service() + " on this server (exported: " + services.names() + ")"
                     : "service " + header.service() + " has no method '" + header.method() + "' (methods: "
-                            + new java.util.TreeSet<>(service.model.methodNames()) + ")";
+                            + new TreeSet<>(service.model.methodNames()) + ")";
             // Only names this server exports become labels: a caller cannot create metrics at will.
             fail(
                     connection,

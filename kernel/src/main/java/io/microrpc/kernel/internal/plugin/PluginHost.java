@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -410,9 +411,9 @@ public final class PluginHost {
         }
         for (Pending p : pending) {
             if (current.id.equals(p.id)
-                    || p.id == null
+                    || (p.id == null
                             && (p.name.equals(current.file)
-                                    || PluginFile.stem(p.name).equals(stem))) {
+                                    || PluginFile.stem(p.name).equals(stem)))) {
                 return new Hold(since, "kept " + current.version + " until " + p.name + " is ready", true);
             }
         }
@@ -575,7 +576,7 @@ public final class PluginHost {
         } else {
             log.warn("Plugin JAR {} skipped: {}", name, r.reason(), cause);
             if (previous == null || !Objects.equals(previous.reason(), r.reason())) {
-                events.add(name + " " + r.state().name().toLowerCase(java.util.Locale.ROOT) + ": " + r.reason());
+                events.add(name + " " + r.state().name().toLowerCase(Locale.ROOT) + ": " + r.reason());
             }
         }
     }
@@ -643,7 +644,7 @@ public final class PluginHost {
         KernelSettings before = settings;
         Extensions now = registry.current();
         Selections.checkProvided(before, next, now.all());
-        Map<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
+        IdentityHashMap<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
         try {
             for (Generation g : active.values()) {
                 for (LoadedExtension le : g.extensions) {

@@ -2,6 +2,8 @@ package io.microrpc.kernel.internal.plugin;
 
 import io.microrpc.spi.Durations;
 import io.microrpc.spi.Ticker;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +81,7 @@ final class Retirements {
      *
      * @return true while some retirement is still waiting
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (this class is confined); volatile for readers
     boolean drain(Duration drainTimeout) {
         long now = ticker.nanoTime();
         for (Retirement r : new ArrayList<>(waiting)) {
@@ -159,8 +162,7 @@ final class Retirements {
     /** Old-generation (full or concurrent) collections so far, over all collectors. */
     private static long oldCollections() {
         long n = 0;
-        for (java.lang.management.GarbageCollectorMXBean gc :
-                java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             String name = gc.getName();
             if (!name.contains("Young")
                     && !name.contains("Scavenge")
