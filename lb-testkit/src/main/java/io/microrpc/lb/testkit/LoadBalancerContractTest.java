@@ -11,6 +11,7 @@ import io.microrpc.spi.PluginContext;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -241,7 +242,7 @@ public abstract class LoadBalancerContractTest {
         List<Endpoint> candidates = new ArrayList<>(Arrays.asList(pool));
         List<Endpoint> before = List.copyOf(candidates);
         for (Invocation inv : invocations(500)) {
-            pick(java.util.Collections.unmodifiableList(candidates), inv);
+            pick(Collections.unmodifiableList(candidates), inv);
         }
         assertThat(candidates).containsExactlyElementsOf(before);
     }

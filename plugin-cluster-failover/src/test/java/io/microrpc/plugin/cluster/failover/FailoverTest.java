@@ -7,7 +7,9 @@ import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.CallType;
+import io.microrpc.spi.Cluster;
 import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.RpcException;
@@ -127,9 +129,9 @@ class FailoverTest {
     @Test
     void aBrokenLoadBalancerOrClusterFailsTheCallInsteadOfLeavingItPending() {
         Failover f = policy();
-        io.microrpc.spi.Cluster broken = new FakeCluster(context.ticker(), a, b) {
+        Cluster broken = new FakeCluster(context.ticker(), a, b) {
             @Override
-            public CompletableFuture<Object> invoke(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
+            public synchronized CompletableFuture<Object> invoke(Endpoint endpoint, Invocation invocation) {
                 throw new IllegalStateException("timer stopped");
             }
         };

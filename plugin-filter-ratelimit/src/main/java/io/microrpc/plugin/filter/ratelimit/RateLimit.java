@@ -8,6 +8,7 @@ import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,7 +90,7 @@ public final class RateLimit implements Filter {
                 .withDescription("rate limit of "
                         + target + " exceeded: " + bucket.rate() + " (filter.ratelimit." + keyOf(target)
                         + ", enforced by the "
-                        + settings.side.name().toLowerCase(java.util.Locale.ROOT) + ")")
+                        + settings.side.name().toLowerCase(Locale.ROOT) + ")")
                 // The call did not run: a caller's failover may send it to another provider.
                 .asException(
                         settings.side == Side.CLIENT ? RpcException.Progress.NOT_SENT : RpcException.Progress.REFUSED));

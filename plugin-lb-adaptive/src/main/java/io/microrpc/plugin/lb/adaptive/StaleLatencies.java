@@ -3,7 +3,6 @@ package io.microrpc.plugin.lb.adaptive;
 import io.microrpc.spi.Endpoint;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Latency figures as a latency-aware balancer should read them: a figure that has not changed for a
@@ -65,7 +64,7 @@ final class StaleLatencies {
 
     private Slots rebuild(List<Endpoint> candidates) {
         Slots old = slots;
-        Map<Endpoint, Observation> kept = new IdentityHashMap<>();
+        IdentityHashMap<Endpoint, Observation> kept = new IdentityHashMap<>();
         for (int k = 0; k < old.endpoints.length; k++) {
             kept.put(old.endpoints[k], old.observations[k]);
         }
