@@ -1,5 +1,6 @@
 package io.microrpc.bench;
 
+import io.microrpc.kernel.MicroRpc;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,7 +249,7 @@ public final class BenchMain implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"microrpc-bench, kernel " + io.microrpc.kernel.MicroRpc.version()};
+            return new String[] {"microrpc-bench, kernel " + MicroRpc.version()};
         }
     }
 

@@ -7,6 +7,7 @@ import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -33,7 +34,7 @@ final class MicroRpcTarget implements Target {
         KernelSettings settings = KernelSettings.builder()
                 .pluginsDir(pluginsDir)
                 .pluginsWatch(watch)
-                .pluginsWatchDebounce(java.time.Duration.ofMillis(100))
+                .pluginsWatchDebounce(Duration.ofMillis(100))
                 .dataDir(dataDir)
                 .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
                 .build();

@@ -15,6 +15,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +48,7 @@ final class RawEchoClient implements AutoCloseable {
     private boolean reading;
 
     private RawEchoClient(String host, int port, int bodySize) throws InterruptedException {
-        this.body = Payloads.ascii(bodySize).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        this.body = Payloads.ascii(bodySize).getBytes(StandardCharsets.US_ASCII);
         this.channel = new Bootstrap()
                 .group(group)
                 .channel(Transports.socketChannelClass())
@@ -94,6 +95,7 @@ final class RawEchoClient implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap's views allow removal
     private void failPending() {
         for (Long id : pending.keySet()) {
             CompletableFuture<Integer> f = pending.remove(id);

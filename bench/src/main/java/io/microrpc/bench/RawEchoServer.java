@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,7 +48,7 @@ final class RawEchoServer implements AutoCloseable {
                 .bind(host, 0)
                 .sync()
                 .channel();
-        return ((java.net.InetSocketAddress) serverChannel.localAddress()).getPort();
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
     @Override

@@ -4,9 +4,15 @@ import io.microrpc.kernel.internal.transport.Transports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleBiFunction;
+import java.util.stream.Collectors;
 
 /** Formats results as a console table and as Markdown, with the machine they were measured on. */
 final class Reports {
@@ -37,7 +43,7 @@ final class Reports {
 
         static Row of(List<Result> rounds, List<Result> baselineRounds) {
             List<Result> sorted = new ArrayList<>(rounds);
-            sorted.sort(java.util.Comparator.comparingDouble(Result::callsPerSecond));
+            sorted.sort(Comparator.comparingDouble(Result::callsPerSecond));
             return new Row(
                     sorted.get((sorted.size() - 1) / 2),
                     List.copyOf(rounds),
@@ -45,13 +51,13 @@ final class Reports {
         }
 
         /** The median over rounds of {@code ratio(microrpc round i, raw round i)}; NaN without a baseline. */
-        double medianRatio(java.util.function.ToDoubleBiFunction<Result, Result> ratio) {
+        double medianRatio(ToDoubleBiFunction<Result, Result> ratio) {
             int n = Math.min(rounds.size(), baselineRounds.size());
             double[] ratios = new double[n];
             for (int i = 0; i < n; i++) {
                 ratios[i] = ratio.applyAsDouble(rounds.get(i), baselineRounds.get(i));
             }
-            java.util.Arrays.sort(ratios);
+            Arrays.sort(ratios);
             return n == 0 ? Double.NaN : n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
         }
 
@@ -80,7 +86,7 @@ final class Reports {
             if (withRounds) {
                 cells.add(rounds.stream()
                         .map(x -> String.format(Locale.ROOT, "%,.0f", x.callsPerSecond()))
-                        .collect(java.util.stream.Collectors.joining(" / ")));
+                        .collect(Collectors.joining(" / ")));
             }
             return cells.toArray(String[]::new);
         }
@@ -98,7 +104,7 @@ final class Reports {
         if (!withRounds) {
             return HEADERS;
         }
-        String[] h = java.util.Arrays.copyOf(HEADERS, HEADERS.length + 1);
+        String[] h = Arrays.copyOf(HEADERS, HEADERS.length + 1);
         h[HEADERS.length] = "calls/s per round";
         return h;
     }
@@ -146,7 +152,9 @@ final class Reports {
         sb.append("- Command: `").append(commandLine).append("`\n");
         sb.append("- Machine: ").append(machine()).append("\n");
         sb.append("- Load: ").append(load).append("\n");
-        sb.append("- Date: ").append(java.time.ZonedDateTime.now().withNano(0)).append("\n\n");
+        sb.append("- Date: ")
+                .append(ZonedDateTime.now(ZoneId.systemDefault()).withNano(0))
+                .append("\n\n");
         sb.append('|');
         for (String h : headers) {
             sb.append(' ').append(h).append(" |");

@@ -6,13 +6,17 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import io.microrpc.dist.archfixtures.cycle.a.CycleA;
+import io.microrpc.dist.archfixtures.cycle.b.CycleB;
 import io.microrpc.dist.archfixtures.plugin.a.PluginUsingKernel;
 import io.microrpc.dist.archfixtures.plugin.b.PluginUsingOtherPlugin;
 import io.microrpc.dist.archfixtures.spi.SpiUsingNetty;
+import io.microrpc.kernel.MicroRpc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +77,7 @@ class ArchitectureTest {
 
     @Test
     void spiDependsOnlyOnJdkAndPf4j() {
-        assertThat(production.that(com.tngtech.archunit.base.DescribedPredicate.describe(
+        assertThat(production.that(DescribedPredicate.describe(
                         "spi", c -> c.getPackageName().startsWith("io.microrpc.spi"))))
                 .isNotEmpty();
         spiDependsOnJdkAndPf4jOnly("io.microrpc.spi").check(production);
@@ -126,9 +130,9 @@ class ArchitectureTest {
                         PluginUsingKernel.class,
                         PluginUsingOtherPlugin.class,
                         SpiUsingNetty.class,
-                        io.microrpc.kernel.MicroRpc.class,
-                        io.microrpc.dist.archfixtures.cycle.a.CycleA.class,
-                        io.microrpc.dist.archfixtures.cycle.b.CycleB.class);
+                        MicroRpc.class,
+                        CycleA.class,
+                        CycleB.class);
     }
 
     @Test

@@ -3,9 +3,11 @@ package io.microrpc.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +42,7 @@ class DemoIT {
     @Test
     void aSwitchWhileTheDemoRunsChangesHowCallsSpreadAndAStopEndsIt() throws Exception {
         Path dist = DistributionCopy.of(DIST, tmp.resolve("microrpc"));
-        Files.writeString(
-                dist.resolve("conf/microrpc.properties"), "\nadmin.port=0\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(dist.resolve("conf/microrpc.properties"), "\nadmin.port=0\n", StandardOpenOption.APPEND);
         Path log = tmp.resolve("demo.log");
         demo = ServeProcess.start(dist, log, "demo", "--seconds", "300", "--concurrency", "8");
         String admin = await().atMost(Duration.ofSeconds(60))
@@ -84,7 +85,7 @@ class DemoIT {
         assertThat(read(log)).containsPattern("\\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\\n");
     }
 
-    private static String read(Path log) throws java.io.IOException {
+    private static String read(Path log) throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 }

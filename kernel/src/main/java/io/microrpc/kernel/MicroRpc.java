@@ -1,5 +1,6 @@
 package io.microrpc.kernel;
 
+import com.codahale.metrics.MetricRegistry;
 import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.invoke.ClientRuntime;
@@ -29,14 +30,19 @@ import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +70,7 @@ public final class MicroRpc implements AutoCloseable {
      * with the registry unreachable still fits a supervisor's grace period: the registry drops what is
      * left when this process's session ends (ZooKeeper: its ephemeral nodes).
      */
-    static final java.time.Duration UNREGISTER_TIMEOUT = java.time.Duration.ofSeconds(3);
+    static final Duration UNREGISTER_TIMEOUT = Duration.ofSeconds(3);
 
     /** The settings in force: the start settings with every live key as last reconfigured. */
     private volatile KernelSettings settings;
@@ -85,7 +91,7 @@ public final class MicroRpc implements AutoCloseable {
     private final long startedMillis;
     private final KernelMetrics metrics;
     private Path configFile;
-    private java.util.function.Supplier<KernelSettings> configReader;
+    private Supplier<KernelSettings> configReader;
     /** The configuration file's content last seen by its watcher; lifecycle thread only. */
     private String configContent;
 
@@ -252,7 +258,7 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /** A figure of the server transport for the metrics; 0 before the first export. */
-    private long serverFigure(java.util.function.ToLongFunction<ServerTransport> figure) {
+    private long serverFigure(ToLongFunction<ServerTransport> figure) {
         ServerTransport s = server;
         return s == null ? 0 : figure.applyAsLong(s);
     }
@@ -315,12 +321,12 @@ public final class MicroRpc implements AutoCloseable {
     }
 
     /** The services this kernel serves. */
-    public java.util.Set<String> exportedServices() {
+    public Set<String> exportedServices() {
         return exported.names();
     }
 
     /** The services this kernel has references to, by direct addresses or through the registry, sorted. */
-    public java.util.Set<String> referencedServices() {
+    public Set<String> referencedServices() {
         return client.referencedServices();
     }
 
@@ -330,7 +336,7 @@ public final class MicroRpc implements AutoCloseable {
      * (JMX, Graphite, a log); the admin endpoint serves them as Prometheus text at {@code GET /metrics}.
      * Empty of call metrics when {@code metrics.enabled=false}.
      */
-    public com.codahale.metrics.MetricRegistry metrics() {
+    public MetricRegistry metrics() {
         return metrics.registry();
     }
 
@@ -423,7 +429,7 @@ public final class MicroRpc implements AutoCloseable {
     /** The file's bytes as text, for change detection; null when it cannot be read (e.g. while it is replaced). */
     private static String contentOf(Path file) {
         try {
-            return Files.readString(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
             return null;
         }
@@ -559,7 +565,7 @@ public final class MicroRpc implements AutoCloseable {
         private boolean loadPlugins = true;
         private boolean exportServicePlugins = true;
         private Path configFile;
-        private java.util.function.Supplier<KernelSettings> configReader;
+        private Supplier<KernelSettings> configReader;
 
         private Builder() {}
 
@@ -568,7 +574,7 @@ public final class MicroRpc implements AutoCloseable {
          * overrides, if any), and watches it: edits of live keys apply while the kernel runs
          * ({@code config.watch}, see {@link MicroRpc#reconfigure}).
          */
-        public Builder configFile(Path file, java.util.function.Supplier<KernelSettings> reader) {
+        public Builder configFile(Path file, Supplier<KernelSettings> reader) {
             this.configFile = Objects.requireNonNull(file, "file");
             this.configReader = Objects.requireNonNull(reader, "reader");
             this.settings = reader.get();

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -230,8 +231,7 @@ class CallContextTest {
         await().until(() -> ran.get() == 1);
         r.orTimeout(10, TimeUnit.MILLISECONDS);
         await().untilAsserted(() -> assertThat(cancelledOnServer).containsExactly("f"));
-        assertThat(catchThrowableOfType(Exception.class, r::join))
-                .hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(catchThrowableOfType(Exception.class, r::join)).hasCauseInstanceOf(TimeoutException.class);
         assertThat(catchThrowableOfType(CancellationException.class, () -> {
                     CompletableFuture<String> g = slow.hold("g");
                     g.cancel(false);

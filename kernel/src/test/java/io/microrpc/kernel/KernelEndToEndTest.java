@@ -12,6 +12,7 @@ import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +87,7 @@ class KernelEndToEndTest {
                         .address("127.0.0.1:" + server.port())
                         .timeout(Duration.ofMillis(200))
                         .build());
-        impl.gate = new java.util.concurrent.CountDownLatch(1);
+        impl.gate = new CountDownLatch(1);
         try {
             assertThatThrownBy(() -> shortTimeout.slow(10_000))
                     .isInstanceOfSatisfying(

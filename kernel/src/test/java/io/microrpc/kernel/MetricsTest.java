@@ -9,6 +9,7 @@ import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.RawClient;
+import io.microrpc.spi.Status.Code;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +60,11 @@ class MetricsTest {
                 echo.echo("m" + i);
             }
             for (int i = 0; i < 3; i++) {
-                catchThrowable(() -> echo.fail("boom"));
+                assertThat(catchThrowable(() -> echo.fail("boom"))).isNotNull();
             }
             try (RawClient raw = RawClient.connect(server.port())) {
                 raw.send(RawClient.request(1, "io.example.Nope", "x"));
-                assertThat(raw.read().status()).isEqualTo(io.microrpc.spi.Status.Code.NOT_FOUND);
+                assertThat(raw.read().status()).isEqualTo(Code.NOT_FOUND);
             }
 
             String c = client.metricsText();

@@ -9,7 +9,9 @@ import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.LoadBalancer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -116,7 +118,7 @@ class SelectorLifecycleTest {
 
     /** Calls until all {@code n} providers answered one. */
     private static boolean readyAll(Who who, int n) {
-        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        Set<Integer> seen = new HashSet<>();
         for (int i = 0; i < 3 * n; i++) {
             seen.add(who.port());
         }

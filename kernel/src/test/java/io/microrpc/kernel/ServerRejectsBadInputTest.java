@@ -21,7 +21,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,7 +162,7 @@ class ServerRejectsBadInputTest {
             ByteBuf request = RawClient.request(1, ECHO, "echo", "never finished");
             byte[] bytes = ByteBufUtil.getBytes(request);
             request.release();
-            raw.send(java.util.Arrays.copyOf(bytes, bytes.length - 7));
+            raw.send(Arrays.copyOf(bytes, bytes.length - 7));
         }
         assertServerStillServes();
     }
@@ -172,7 +174,7 @@ class ServerRejectsBadInputTest {
             byte[] bytes = ByteBufUtil.getBytes(request);
             request.release();
             for (int i = 0; i < bytes.length; i += 4) {
-                raw.send(java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 4)));
+                raw.send(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 4)));
             }
             RawFrame r = raw.read();
             assertThat(r.requestId()).isEqualTo(5);
@@ -240,7 +242,7 @@ class ServerRejectsBadInputTest {
     void payloadNamingAClassOutsideTheAllowedTypesIsInvalidArgument() throws IOException {
         try (RawClient raw = connect()) {
             // A serializable JDK class no EchoApi method declares: a deserialization gadget stand-in.
-            byte[] payload = RawClient.payload(new java.util.concurrent.atomic.AtomicLong(42));
+            byte[] payload = RawClient.payload(new AtomicLong(42));
             RawFrame r = errorFor(raw, RawClient.request(45, (byte) 0, RawClient.JAVA_TEST, ECHO, "echo", payload), 45);
 
             assertThat(r.status()).isEqualTo(Status.Code.INVALID_ARGUMENT);

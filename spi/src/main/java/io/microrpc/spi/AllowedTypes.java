@@ -2,8 +2,13 @@ package io.microrpc.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,8 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.LinkedList;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 
 /**
  * The classes a {@link Serializer} may instantiate while reading a payload: the declared parameter
@@ -56,12 +63,12 @@ public final class AllowedTypes {
         HashSet.class,
         LinkedHashSet.class,
         TreeSet.class,
-        java.time.Instant.class,
-        java.time.Duration.class,
-        java.time.LocalDate.class,
-        java.time.LocalDateTime.class,
-        java.util.Date.class,
-        java.util.UUID.class,
+        Instant.class,
+        Duration.class,
+        LocalDate.class,
+        LocalDateTime.class,
+        Date.class,
+        UUID.class,
     };
 
     private static final AllowedTypes JDK_ONLY = builder().build();
@@ -91,7 +98,7 @@ public final class AllowedTypes {
     }
 
     /** The names of every allowed class, for error messages and diagnostics. */
-    public java.util.Set<String> names() {
+    public Set<String> names() {
         return Collections.unmodifiableSet(byName.keySet());
     }
 

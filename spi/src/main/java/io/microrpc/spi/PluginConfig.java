@@ -1,11 +1,14 @@
 package io.microrpc.spi;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The configuration keys addressed to one extension, with the prefix removed. For the extension
@@ -101,7 +104,7 @@ public final class PluginConfig {
         if (value.isEmpty()) {
             return defaultValue;
         }
-        String v = value.get().toLowerCase(java.util.Locale.ROOT);
+        String v = value.get().toLowerCase(Locale.ROOT);
         if (v.equals("true") || v.equals("false")) {
             return Boolean.parseBoolean(v);
         }
@@ -129,14 +132,14 @@ public final class PluginConfig {
      * @throws IllegalArgumentException naming the first unknown key
      */
     public void checkKnown(String... known) {
-        java.util.Set<String> allowed = java.util.Set.of(known);
+        Set<String> allowed = Set.of(known);
         for (String key : values.keySet()) {
             if (!allowed.contains(key)) {
                 throw new IllegalArgumentException(prefix + key + ": unknown key (expected: "
                         + (known.length == 0
                                 ? "none; this extension has no settings"
                                 : "one of "
-                                        + java.util.Arrays.stream(known)
+                                        + Arrays.stream(known)
                                                 .sorted()
                                                 .map(k -> prefix + k)
                                                 .toList())

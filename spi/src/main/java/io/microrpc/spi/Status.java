@@ -109,7 +109,7 @@ public final class Status {
      * than it tells; {@link #withCause} keeps the underlying exception's.
      */
     public RpcException asException(RpcException.Progress progress) {
-        return new RpcException(this, null, false, java.util.Objects.requireNonNull(progress, "progress"));
+        return new RpcException(this, null, false, Objects.requireNonNull(progress, "progress"));
     }
 
     @Override

@@ -16,8 +16,13 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -188,8 +193,7 @@ public final class AdminServer implements AutoCloseable {
         }
         generations.forEach(g -> out.append("  ").append(g).append('\n'));
         out.append("\nServices:\n");
-        out.append(
-                String.format("  %-14s %s%n", "exported", listOrDash(new java.util.TreeSet<>(rpc.exportedServices()))));
+        out.append(String.format("  %-14s %s%n", "exported", listOrDash(new TreeSet<>(rpc.exportedServices()))));
         out.append(String.format("  %-14s %s%n", "referenced", listOrDash(rpc.referencedServices())));
         out.append("\nActive:\n");
         rpc.admin()
@@ -198,11 +202,10 @@ public final class AdminServer implements AutoCloseable {
         List<KernelEvent> events = rpc.events(0);
         if (!events.isEmpty()) {
             out.append("\nRecent changes:\n");
-            java.time.format.DateTimeFormatter time =
-                    java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss").withZone(java.time.ZoneId.systemDefault());
+            DateTimeFormatter time = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
             events.subList(Math.max(0, events.size() - 10), events.size())
                     .forEach(e -> out.append("  ")
-                            .append(time.format(java.time.Instant.ofEpochMilli(e.timeMillis())))
+                            .append(time.format(Instant.ofEpochMilli(e.timeMillis())))
                             .append(' ')
                             .append(e.text())
                             .append('\n'));
@@ -229,7 +232,7 @@ public final class AdminServer implements AutoCloseable {
         return out.toString();
     }
 
-    private static String listOrDash(java.util.Collection<String> names) {
+    private static String listOrDash(Collection<String> names) {
         return names.isEmpty() ? "-" : String.join(", ", names);
     }
 

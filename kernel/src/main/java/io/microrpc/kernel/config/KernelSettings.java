@@ -22,6 +22,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Every kernel setting, typed and immutable. Parsed once from {@code conf/microrpc.properties} (see
@@ -704,7 +707,7 @@ public final class KernelSettings {
             for (String key : new TreeSet<>(p.stringPropertyNames())) {
                 String value = p.getProperty(key).trim();
                 Option option = OPTIONS.get(key);
-                java.util.regex.Matcher perService = PER_SERVICE.matcher(key);
+                Matcher perService = PER_SERVICE.matcher(key);
                 if (option != null) {
                     option.setter.set(this, key, value);
                 } else if (perService.matches()) {
@@ -735,8 +738,8 @@ public final class KernelSettings {
         }
     }
 
-    private static final java.util.regex.Pattern PER_SERVICE =
-            java.util.regex.Pattern.compile("^(loadbalancer|cluster|call\\.serializer)\\[([^\\]]+)]$");
+    private static final Pattern PER_SERVICE =
+            Pattern.compile("^(loadbalancer|cluster|call\\.serializer)\\[([^\\]]+)]$");
     private static final Set<String> SERVICE_POINTS = Set.of("loadbalancer", "cluster", "serializer");
 
     private static boolean isExtensionKey(String key) {
@@ -960,7 +963,7 @@ public final class KernelSettings {
             return Durations.format(d);
         }
         if (value instanceof List<?> l) {
-            return l.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+            return l.stream().map(String::valueOf).collect(Collectors.joining(","));
         }
         return String.valueOf(value);
     }

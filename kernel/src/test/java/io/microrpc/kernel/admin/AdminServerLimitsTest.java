@@ -233,9 +233,15 @@ class AdminServerLimitsTest {
                 .contains("content-length: 3")
                 .endsWith("\r\n\r\n");
 
-        RawHttp pipelining = connect()
-                .send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
-                        + "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        RawHttp pipelining = connect().send("""
+                        GET /health HTTP/1.1\r
+                        Host: x\r
+                        \r
+                        GET /health HTTP/1.1\r
+                        Host: x\r
+                        Connection: close\r
+                        \r
+                        """);
         assertThat(pipelining.readToEnd())
                 .as("the first is answered; the second too if it came after that answer, "
                         + "else the connection is closed")

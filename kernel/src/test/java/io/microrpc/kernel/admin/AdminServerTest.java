@@ -14,6 +14,7 @@ import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.RegistryBoard;
 import io.microrpc.spi.ServiceInstance;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ConnectException;
@@ -241,8 +242,7 @@ class AdminServerTest {
                             .body())
                     .isEqualTo("ok\n");
         }
-        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421))
-                .isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421)).isInstanceOf(IOException.class);
         assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
     }
 

@@ -12,8 +12,10 @@ import io.microrpc.kernel.testplugins.MisbehavingFilter;
 import io.microrpc.kernel.testplugins.Misbehaviour;
 import io.microrpc.kernel.testplugins.TwinCodec;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,9 +57,9 @@ class ServeWithMisbehavingPluginsTest {
     }
 
     private ServeChild serve(String startTimeout) throws Exception {
-        java.nio.file.Files.createDirectories(plugins());
+        Files.createDirectories(plugins());
         plugin("echo-service").extension(EchoServicePlugin.class).writeTo(plugins(), "echo.jar");
-        String[] config = java.util.Arrays.copyOf(CONFIG, CONFIG.length + 1);
+        String[] config = Arrays.copyOf(CONFIG, CONFIG.length + 1);
         config[CONFIG.length] = "plugins.start-timeout=" + startTimeout;
         serve = ServeChild.start(home, config);
         return serve;
@@ -77,7 +79,7 @@ class ServeWithMisbehavingPluginsTest {
 
     @Test
     void atServeStartAHangingAndAnErroringPluginAreSkippedAndServeServes() throws Exception {
-        java.nio.file.Files.createDirectories(plugins());
+        Files.createDirectories(plugins());
         misbehaving("hang", "hang").writeTo(plugins(), "a-hang.jar");
         misbehaving("oom", "error:oom").writeTo(plugins(), "b-oom.jar");
         serve("2s");

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,8 +111,7 @@ class HotSwapTest {
         swapRepeatedly("policy", "policy-versioned.jar", VersionedJars::policy);
     }
 
-    private void swapRepeatedly(String point, String file, java.util.function.Function<String, PluginJarBuilder> jar)
-            throws Exception {
+    private void swapRepeatedly(String point, String file, Function<String, PluginJarBuilder> jar) throws Exception {
         load.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> SwapProbe.calls(point, "1.0.0") > 0);
         for (int i = 2; i <= SWAPS + 1; i++) {

@@ -6,6 +6,7 @@ import io.microrpc.spi.PluginConfig;
 import io.microrpc.spi.PluginContext;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.Extension;
 
 /**
  * A load balancer ("labelled") configured by the key {@code loadbalancer.labelled.label}, packaged into
@@ -13,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * how many of its instances stopped ({@code labelled-stopped}). Refuses unknown keys and labels that are
  * not lower-case words, as real plugins refuse bad values.
  */
-@org.pf4j.Extension
+@Extension
 public final class LabelledBalancer implements LoadBalancer {
 
     private final AtomicInteger next = new AtomicInteger();

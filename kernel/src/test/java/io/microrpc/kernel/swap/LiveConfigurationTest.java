@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -166,7 +167,7 @@ class LiveConfigurationTest {
         assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build()))
                 .isEmpty();
         assertThatThrownBy(() -> client.reconfigure(
-                        now.toBuilder().filters(java.util.List.of("tracing")).build()))
+                        now.toBuilder().filters(List.of("tracing")).build()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("filters: 'tracing' (expected: loaded filters: none is loaded)");
         assertThat(client.settings().filters()).isEmpty();

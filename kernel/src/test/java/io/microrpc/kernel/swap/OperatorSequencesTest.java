@@ -21,9 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,7 +284,7 @@ class OperatorSequencesTest {
         // A truncated download renamed in, and the old release deleted.
         byte[] good = balancer("1.1.0").bytes();
         Path tmp = pluginsDir.resolve(".download.tmp");
-        Files.write(tmp, java.util.Arrays.copyOf(good, good.length / 2));
+        Files.write(tmp, Arrays.copyOf(good, good.length / 2));
         Files.move(tmp, pluginsDir.resolve(lbJar("1.1.0")), StandardCopyOption.ATOMIC_MOVE);
         Files.delete(pluginsDir.resolve(lbJar("1.0.0")));
 
@@ -369,7 +371,7 @@ class OperatorSequencesTest {
                 .until(() ->
                         client.admin().activeExtensions().get("loadbalancer").equals("-"));
         EchoApi echo = client.reference(EchoApi.class, servers.referenceOptions());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.echo("x"))
+        Assertions.assertThatThrownBy(() -> echo.echo("x"))
                 .hasMessageContaining("no LoadBalancer named 'versioned' is loaded (loaded: none)")
                 .hasMessageContaining(
                         "put " + lbJar("1.0.0") + " (plugin lb-versioned 1.0.0), which provided 'versioned', back in");

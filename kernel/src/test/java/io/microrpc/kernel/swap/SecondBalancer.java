@@ -3,9 +3,10 @@ package io.microrpc.kernel.swap;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.LoadBalancer;
 import java.util.List;
+import org.pf4j.Extension;
 
 /** A second load balancer ("first") for switch tests: always the first candidate. */
-@org.pf4j.Extension
+@Extension
 public final class SecondBalancer implements LoadBalancer {
 
     @Override

@@ -8,9 +8,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.Extension;
 
 /** A round-robin load balancer packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
-@org.pf4j.Extension
+@Extension
 public final class VersionedBalancer implements LoadBalancer {
 
     private final AtomicInteger next = new AtomicInteger();

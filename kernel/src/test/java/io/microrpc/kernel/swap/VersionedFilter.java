@@ -7,9 +7,10 @@ import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
+import org.pf4j.Extension;
 
 /** A client filter packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
-@org.pf4j.Extension
+@Extension
 public final class VersionedFilter implements ClientFilter {
 
     private volatile String version = "unknown";

@@ -5,9 +5,10 @@ import io.microrpc.spi.ServiceDefinition;
 import io.microrpc.spi.ServiceProvider;
 import java.io.IOException;
 import java.util.List;
+import org.pf4j.Extension;
 
 /** A service plugin packaged into test JARs: exports {@link GreeterApi} answering with its JAR's version. */
-@org.pf4j.Extension
+@Extension
 public final class VersionedGreeterPlugin implements ServiceProvider {
 
     private volatile String version = "unknown";

@@ -13,7 +13,7 @@ final class VersionedJars {
 
     private VersionedJars() {}
 
-    /** Plugin {@code lb-versioned}: the load balancer {@code versioned}. */
+    /** Plugin {@code lb-versioned}: the load balancer named "versioned" at {@code version}. */
     static PluginJarBuilder balancer(String version) {
         return versioned("lb-versioned", version, VersionedBalancer.class);
     }

@@ -8,9 +8,10 @@ import io.microrpc.spi.Providers;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.pf4j.Extension;
 
 /** A one-attempt cluster policy packaged into test plugin JARs; reports its JAR's version to {@link SwapProbe}. */
-@org.pf4j.Extension
+@Extension
 public final class VersionedPolicy implements ClusterPolicy {
 
     private volatile String version = "unknown";

@@ -7,12 +7,13 @@ import io.microrpc.spi.Serializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.pf4j.Extension;
 
 /**
  * The test serializer (id 100, "java-test") packaged into test plugin JARs, wire-compatible across
  * versions; reports its JAR's version to {@link SwapProbe}.
  */
-@org.pf4j.Extension
+@Extension
 public final class VersionedSerializer implements Serializer {
 
     private final Serializer delegate = new JavaTestSerializer();

@@ -6,9 +6,10 @@ import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.pf4j.Extension;
 
 /** A test registry over {@link RegistryBoard}, usable embedded or packaged into a plugin JAR. */
-@org.pf4j.Extension
+@Extension
 public final class BoardRegistry implements Registry {
 
     private volatile String version = "embedded";

@@ -11,6 +11,7 @@ import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -57,6 +58,7 @@ public final class LoaderLeaks {
         }
     }
 
+    @SuppressWarnings("UnusedVariable") // a GC root on purpose: the heap dump shows the path through it
     private static volatile Target target;
 
     private LoaderLeaks() {}
@@ -244,7 +246,7 @@ public final class LoaderLeaks {
         }
 
         private String search(long goal) {
-            java.util.ArrayDeque<Long> queue = new java.util.ArrayDeque<>();
+            ArrayDeque<Long> queue = new ArrayDeque<>();
             for (GcRoot r : graph.getGcRoots()) {
                 long id = r.getId();
                 if (id != 0 && graph.objectExists(id) && parent.putIfAbsent(id, ROOT) == null) {

@@ -10,15 +10,20 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.LoadBalancer;
 import io.microrpc.spi.PluginContext;
+import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pf4j.Extension;
 
 /**
  * {@link LoaderLeaks} finds a real leak: a plugin whose extension stores itself in a static field of a
@@ -42,7 +47,7 @@ public class LoaderLeaksTest {
     }
 
     /** Packaged into the plugin JAR; keeps itself reachable from {@link #KEPT} when started. */
-    @org.pf4j.Extension
+    @Extension
     public static final class LeakyBalancer implements LoadBalancer {
 
         @Override
@@ -102,7 +107,8 @@ public class LoaderLeaksTest {
     }
 
     /** Held in a soft reference only: {@code System.gc()} leaves it, and the path says why. */
-    private static java.lang.ref.SoftReference<Object> softlyHeld;
+    @SuppressWarnings("UnusedVariable") // the reference the heap dump must find
+    private static SoftReference<Object> softlyHeld;
 
     @Test
     void anObjectHeldOnlyThroughASoftReferenceIsReportedSo() throws Exception {
@@ -122,14 +128,13 @@ public class LoaderLeaksTest {
 
     private static WeakReference<Object> holdSoftly() {
         Marker m = new Marker();
-        softlyHeld = new java.lang.ref.SoftReference<>(m);
+        softlyHeld = new SoftReference<>(m);
         return new WeakReference<>(m);
     }
 
     /** The dump is for a person looking into a real leak; this one was expected. */
-    private static void deleteDumpNamedIn(String message) throws java.io.IOException {
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("heap dump (\\S+\\.hprof)").matcher(message);
+    private static void deleteDumpNamedIn(String message) throws IOException {
+        Matcher m = Pattern.compile("heap dump (\\S+\\.hprof)").matcher(message);
         assertThat(m.find()).as("the message names the heap dump: %s", message).isTrue();
         Files.delete(Path.of(m.group(1)));
     }

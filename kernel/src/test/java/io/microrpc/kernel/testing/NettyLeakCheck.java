@@ -57,10 +57,13 @@ public final class NettyLeakCheck implements BeforeAllCallback, AfterEachCallbac
         for (int i = 0; i < 2; i++) {
             ReferenceQueue<Object> queue = new ReferenceQueue<>();
             WeakReference<Object> sentinel = new WeakReference<>(new Object(), queue);
-            System.gc();
-            // Returns as soon as the reference handler enqueued this collection's references.
-            queue.remove(2_000);
-            Reference.reachabilityFence(sentinel);
+            try {
+                System.gc();
+                // Returns as soon as the reference handler enqueued this collection's references.
+                queue.remove(2_000);
+            } finally {
+                Reference.reachabilityFence(sentinel);
+            }
         }
         ByteBufAllocator.DEFAULT.buffer(1).release();
         ByteBufAllocator.DEFAULT.heapBuffer(1).release();

@@ -6,6 +6,7 @@ import io.microrpc.kernel.internal.protocol.RequestHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -112,7 +113,7 @@ public final class RawClient implements AutoCloseable {
     public RawFrame read() throws IOException {
         byte[] header = new byte[Protocol.HEADER_LENGTH];
         in.readFully(header);
-        ByteBuf h = io.netty.buffer.Unpooled.wrappedBuffer(header);
+        ByteBuf h = Unpooled.wrappedBuffer(header);
         try {
             if (h.getShort(0) != Protocol.MAGIC || h.getByte(2) != Protocol.VERSION) {
                 throw new AssertionError("the server sent a frame with a bad header: " + ByteBufUtil.hexDump(header));

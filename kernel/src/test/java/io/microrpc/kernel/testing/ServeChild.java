@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,8 +116,7 @@ public final class ServeChild implements AutoCloseable {
     }
 
     /** Sends {@code method path} to the admin endpoint without waiting for the answer. */
-    public java.util.concurrent.CompletableFuture<HttpResponse<String>> adminAsync(
-            String method, String path, Duration timeout) {
+    public CompletableFuture<HttpResponse<String>> adminAsync(String method, String path, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
                 .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody())

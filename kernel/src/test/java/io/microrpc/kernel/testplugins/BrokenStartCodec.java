@@ -5,9 +5,10 @@ import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Serializer;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.pf4j.Extension;
 
 /** A serializer whose {@link #start} fails, as one whose native library or tables are missing would. */
-@org.pf4j.Extension
+@Extension
 public final class BrokenStartCodec implements Serializer {
 
     public static final String FAILURE = "codec tables missing (broken on purpose)";

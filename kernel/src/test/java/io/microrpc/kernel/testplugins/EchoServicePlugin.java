@@ -5,9 +5,10 @@ import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.spi.ServiceDefinition;
 import io.microrpc.spi.ServiceProvider;
 import java.util.List;
+import org.pf4j.Extension;
 
 /** A service plugin exporting {@link EchoApi}. */
-@org.pf4j.Extension
+@Extension
 public final class EchoServicePlugin implements ServiceProvider {
 
     @Override

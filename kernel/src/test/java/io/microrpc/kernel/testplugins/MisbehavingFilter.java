@@ -7,9 +7,10 @@ import io.microrpc.spi.Invoker;
 import io.microrpc.spi.PluginContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pf4j.Extension;
 
 /** A client filter whose {@code start()} misbehaves as its JAR says ({@link Misbehaviour}). */
-@org.pf4j.Extension
+@Extension
 public final class MisbehavingFilter implements ClientFilter {
 
     /** Starts in this class loader: each plugin JAR loaded gets its own count. */

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code System.exit}), or {@code ok}; prefixed with {@code then:}, the
  * first start of an instance of the plugin's class loader behaves and the later ones (a restart with new
  * configuration keys) do the rest. Each step is printed to
- * {@code System.out} (a child JVM's log shows it) and recorded in {@link Record}. Never packaged into a
+ * {@code System.out} (a child JVM's log shows it) and recorded in {@link Journal}. Never packaged into a
  * plugin JAR (the resource is read through the plugin's class loader), so every plugin class loader
  * finds this class on the application class path, and the test sees what the plugins did.
  */
@@ -36,7 +37,7 @@ public final class Misbehaviour {
         }
         System.out.println("misbehaving plugin: start() begins: " + what);
         System.out.flush();
-        Record.started(what);
+        Journal.started(what);
         if (what.equals("error:oom")) {
             throw new OutOfMemoryError(OOM);
         } else if (what.equals("error:stack-overflow")) {
@@ -54,6 +55,7 @@ public final class Misbehaviour {
         }
     }
 
+    @SuppressWarnings("InfiniteRecursion") // on purpose: the plugin's start() overflows the stack
     private static int recurse(int depth) {
         return recurse(depth + 1) + 1;
     }
@@ -65,28 +67,26 @@ public final class Misbehaviour {
             try {
                 never.await();
             } catch (InterruptedException e) {
-                Record.interrupted();
+                Journal.interrupted();
             }
         }
     }
 
     /** Returns after {@code millis}, whether interrupted or not; counts the interrupts it swallows. */
     private static void slow(long millis) {
-        long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
-        for (long left = millis;
-                left > 0;
-                left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
             try {
                 Thread.sleep(left);
             } catch (InterruptedException e) {
-                Record.interrupted();
+                Journal.interrupted();
             }
         }
     }
 
     /** A misbehaving plugin's {@code stop()} ran. */
     public static void stopped() {
-        Record.STOPS.incrementAndGet();
+        Journal.STOPS.incrementAndGet();
     }
 
     private static String read(Class<?> c) throws IOException {
@@ -96,13 +96,13 @@ public final class Misbehaviour {
     }
 
     /** What the misbehaving plugins did, for the test; on the application class path only. */
-    public static final class Record {
+    public static final class Journal {
         private static final List<Thread> THREADS = new CopyOnWriteArrayList<>();
         private static final List<String> STARTS = new CopyOnWriteArrayList<>();
         private static final AtomicInteger INTERRUPTS = new AtomicInteger();
         private static final AtomicInteger STOPS = new AtomicInteger();
 
-        private Record() {}
+        private Journal() {}
 
         static void started(String what) {
             THREADS.add(Thread.currentThread());

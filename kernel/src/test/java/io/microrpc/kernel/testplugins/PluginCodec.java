@@ -6,9 +6,10 @@ import io.microrpc.spi.Serializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.pf4j.Extension;
 
 /** A working serializer for plugin JARs built in tests: Java serialization, id 101, "plugin-java". */
-@org.pf4j.Extension
+@Extension
 public final class PluginCodec implements Serializer {
 
     private final Serializer delegate = new JavaTestSerializer((byte) 101, "plugin-java");

@@ -6,9 +6,10 @@ import io.microrpc.spi.Serializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.pf4j.Extension;
 
 /** A second working serializer (id 102, "twin"), for plugins that must not clash with {@link PluginCodec}. */
-@org.pf4j.Extension
+@Extension
 public final class TwinCodec implements Serializer {
 
     private final Serializer delegate = new JavaTestSerializer((byte) 102, "twin");

@@ -12,6 +12,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -327,10 +328,10 @@ public abstract class LoadBalancerContractTest {
         TestEndpoint[] pool = variedEndpoints(8, 3);
         List<Endpoint> candidates = new ArrayList<>(Arrays.asList(pool));
         List<Endpoint> before = List.copyOf(candidates);
-        List<Endpoint> view = java.util.Collections.unmodifiableList(candidates);
+        List<Endpoint> view = Collections.unmodifiableList(candidates);
         for (Invocation inv : invocations(500)) {
             pick(view, inv);
-            pick(view, inv, java.util.Collections.unmodifiableSet(Set.of(pool[0])));
+            pick(view, inv, Collections.unmodifiableSet(Set.of(pool[0])));
         }
         assertThat(candidates).containsExactlyElementsOf(before);
     }

@@ -1,5 +1,8 @@
 package io.microrpc.spi.testing;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -95,10 +98,10 @@ public final class ContractTypes {
             p.boxedId = id;
             p.color = Color.values()[(int) (id % 3)];
             p.avatar = new byte[] {1, 2, (byte) id};
-            p.tags = new java.util.ArrayList<>(List.of("t" + id, "common"));
-            p.counts = new java.util.HashMap<>(Map.of("a", 1, "b" + id, (int) id));
+            p.tags = new ArrayList<>(List.of("t" + id, "common"));
+            p.counts = new HashMap<>(Map.of("a", 1, "b" + id, (int) id));
             p.home = new Address("street " + id, "city", (int) id);
-            p.previous = new java.util.ArrayList<>(List.of(new Address("old", "town", 1)));
+            p.previous = new ArrayList<>(List.of(new Address("old", "town", 1)));
             return p;
         }
 
@@ -146,7 +149,7 @@ public final class ContractTypes {
                     && initial == p.initial
                     && Objects.equals(boxedId, p.boxedId)
                     && color == p.color
-                    && java.util.Arrays.equals(avatar, p.avatar)
+                    && Arrays.equals(avatar, p.avatar)
                     && Objects.equals(name, p.name)
                     && Objects.equals(tags, p.tags)
                     && Objects.equals(counts, p.counts)
@@ -212,12 +215,14 @@ public final class ContractTypes {
             FORBIDDEN_INITIALIZED.set(true);
         }
 
+        @SuppressWarnings("UnusedVariable") // state for a serializer to (not) read
         private String note;
     }
 
     /** A harmless class that the contract's reads do not allow. */
     public static final class Innocuous {
 
+        @SuppressWarnings("UnusedVariable") // state for a serializer to read
         private String note;
 
         public Innocuous() {}

@@ -146,6 +146,7 @@ public abstract class SerializerContractTest {
         assertThat(roundTrip(value, declaredType)).isEqualTo(value);
     }
 
+    @SuppressWarnings("JavaUtilDate") // serializers must still carry the JDK's Date
     static Stream<Arguments> jdkValues() {
         return Stream.of(
                 Arguments.of(new BigDecimal("-12345678901234567890.000123"), BigDecimal.class),
@@ -193,6 +194,7 @@ public abstract class SerializerContractTest {
     }
 
     @Test
+    @SuppressWarnings("JdkObsolete") // a LinkedList is one of the implementations a serializer meets
     void collectionsDeclaredByTheirInterfaceRoundTrip() throws IOException {
         List<Person> people = new ArrayList<>(List.of(Person.sample(1), Person.sample(2), Person.sample(3)));
         Map<String, Person> byName = new LinkedHashMap<>(Map.of("one", Person.sample(1)));

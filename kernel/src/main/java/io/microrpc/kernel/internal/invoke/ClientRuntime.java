@@ -18,6 +18,8 @@ import java.util.TreeSet;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,8 +90,7 @@ public final class ClientRuntime implements AutoCloseable {
             }
             directory = registries.directory(model.name(), transport);
         } else {
-            List<HostPort> parsed =
-                    addresses.stream().map(HostPort::parse).collect(java.util.stream.Collectors.toList());
+            List<HostPort> parsed = addresses.stream().map(HostPort::parse).collect(Collectors.toList());
             directory = new DirectDirectory(model.name(), parsed, transport);
         }
         referenced.add(model.name());
@@ -114,7 +115,7 @@ public final class ClientRuntime implements AutoCloseable {
                         directory.describe());
                 return;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         }
     }
 

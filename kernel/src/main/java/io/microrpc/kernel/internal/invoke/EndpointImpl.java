@@ -72,6 +72,7 @@ final class EndpointImpl implements Endpoint {
     /** Decay time constant of the peak EWMA (Finagle uses 10 s). */
     private static final double PEAK_DECAY_NANOS = 10e9;
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // statistics: a lost update between racing calls is harmless
     void callFinished(long latencyNanos, boolean success, long nowNanos) {
         inFlight.decrementAndGet();
         long peak = peakEwmaNanos;

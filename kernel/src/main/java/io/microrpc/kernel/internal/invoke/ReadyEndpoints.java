@@ -14,7 +14,20 @@ import java.util.List;
  */
 final class ReadyEndpoints {
 
-    private record Cached(List<EndpointImpl> source, long stateChanges, List<Endpoint> ready, int[] weights) {}
+    /** What was computed from which inputs; immutable once published. */
+    private static final class Cached {
+        final List<EndpointImpl> source;
+        final long stateChanges;
+        final List<Endpoint> ready;
+        final int[] weights;
+
+        Cached(List<EndpointImpl> source, long stateChanges, List<Endpoint> ready, int[] weights) {
+            this.source = source;
+            this.stateChanges = stateChanges;
+            this.ready = ready;
+            this.weights = weights;
+        }
+    }
 
     private volatile Cached cached;
 

@@ -289,6 +289,7 @@ final class ReferenceInvoker implements InvocationHandler {
      * else a new one from {@link LoadBalancer#newSelector}, handed the one it replaces when the balancer
      * is the same. So a balancer hears of every change of the candidates, and of nothing else.
      */
+    @SuppressWarnings("ReferenceEquality") // the same balancer instance and the same list object
     private LoadBalancer.Selector selector(LoadBalancer lb, List<Endpoint> ready) {
         Selection s = selection;
         if (s != null && s.lb == lb && s.candidates == ready) {
@@ -318,6 +319,7 @@ final class ReferenceInvoker implements InvocationHandler {
      * Drops the cached selector when {@code next} has another load balancer for this service, so a
      * replaced balancer (and its plugin's class loader) is not held by a reference nobody calls.
      */
+    @SuppressWarnings("ReferenceEquality") // which instance is active, not an equal one
     void extensionsChanged(Extensions next) {
         Selection s = selection;
         if (s != null && next.loadBalancer(model.name()) != s.lb) {

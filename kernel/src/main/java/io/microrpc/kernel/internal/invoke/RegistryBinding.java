@@ -2,6 +2,7 @@ package io.microrpc.kernel.internal.invoke;
 
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.plugin.Extensions;
+import io.microrpc.kernel.internal.transport.ClientTransport;
 import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Registry;
@@ -227,8 +228,7 @@ public final class RegistryBinding {
         }
     }
 
-    synchronized RegistryDirectory directory(
-            String service, io.microrpc.kernel.internal.transport.ClientTransport transport) {
+    synchronized RegistryDirectory directory(String service, ClientTransport transport) {
         RegistryDirectory d = new RegistryDirectory(service, transport);
         directories.add(d);
         d.bind(bound);

@@ -20,8 +20,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The server half of the invocation lifecycle: decode the request's metadata, find the service and
@@ -33,8 +31,6 @@ import org.slf4j.LoggerFactory;
  * flight so that shutdown can drain them.
  */
 public final class ServerDispatcher implements RequestHandler, AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(ServerDispatcher.class);
 
     private final ExportedServices services;
     private final ExtensionSnapshots extensions;

@@ -12,6 +12,7 @@ import java.lang.reflect.Type;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -116,7 +117,7 @@ public final class ServiceModel {
         return byMethod.get(method);
     }
 
-    public java.util.Set<String> methodNames() {
+    public Set<String> methodNames() {
         return byName.keySet();
     }
 

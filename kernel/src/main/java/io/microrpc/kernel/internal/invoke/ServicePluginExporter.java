@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,9 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
 
     private final ExportedServices exported;
     private final List<Class<?>> extraAllowedTypes;
-    private final java.util.function.Consumer<String> onExported;
-    private final java.util.function.Consumer<String> onUnexported;
-    private final Map<ServiceProvider, List<String>> byProvider = new IdentityHashMap<>();
+    private final Consumer<String> onExported;
+    private final Consumer<String> onUnexported;
+    private final IdentityHashMap<ServiceProvider, List<String>> byProvider = new IdentityHashMap<>();
 
     /**
      * @param onExported called with each service name exported (binds the server, registers it)
@@ -35,8 +36,8 @@ public final class ServicePluginExporter implements PluginHost.SwapListener {
     public ServicePluginExporter(
             ExportedServices exported,
             List<Class<?>> extraAllowedTypes,
-            java.util.function.Consumer<String> onExported,
-            java.util.function.Consumer<String> onUnexported) {
+            Consumer<String> onExported,
+            Consumer<String> onUnexported) {
         this.exported = exported;
         this.extraAllowedTypes = extraAllowedTypes;
         this.onExported = onExported;

@@ -2,6 +2,7 @@ package io.microrpc.kernel.internal.metrics;
 
 import com.codahale.metrics.Snapshot;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.HdrHistogram.Histogram;
@@ -75,7 +76,7 @@ final class HdrSnapshot extends Snapshot {
 
     @Override
     public void dump(OutputStream output) {
-        try (PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(output, StandardCharsets.UTF_8))) {
+        try (PrintWriter out = new PrintWriter(new OutputStreamWriter(output, StandardCharsets.UTF_8))) {
             for (long v : getValues()) {
                 out.println(v);
             }

@@ -7,6 +7,7 @@ import io.microrpc.spi.Pluggable;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.Serializer;
 import io.microrpc.spi.ServiceProvider;
+import java.util.ArrayList;
 import java.util.List;
 
 /** The kernel's extension points: their configuration names and the plugins that provide defaults. */
@@ -44,7 +45,7 @@ public enum ExtensionPoints {
 
     /** The points {@code extension} implements (usually one). */
     public static List<ExtensionPoints> of(Pluggable extension) {
-        List<ExtensionPoints> points = new java.util.ArrayList<>(1);
+        List<ExtensionPoints> points = new ArrayList<>(1);
         for (ExtensionPoints p : values()) {
             if (p.type.isInstance(extension)) {
                 points.add(p);

@@ -2,6 +2,7 @@ package io.microrpc.kernel.internal.plugin;
 
 import java.lang.ref.WeakReference;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.pf4j.PluginManager;
 
 /**
@@ -11,7 +12,7 @@ import org.pf4j.PluginManager;
  */
 final class Generation {
 
-    private static final java.util.concurrent.atomic.AtomicLong SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     final long number;
     final String id;

@@ -3,6 +3,7 @@ package io.microrpc.kernel.internal.plugin;
 import io.microrpc.kernel.plugin.PluginReport;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -131,7 +132,7 @@ final class PluginFile {
             throw new IllegalStateException(e);
         }
         try (InputStream in = new DigestInputStream(Files.newInputStream(path), sha)) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 24);
     }

@@ -259,7 +259,7 @@ public final class PluginHost {
         KernelSettings before = settings;
         Extensions now = snapshots.current();
         Selections.checkProvided(before, next, now.all());
-        Map<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
+        IdentityHashMap<LoadedExtension, LoadedExtension> fresh = new IdentityHashMap<>();
         try {
             for (Generation g : publisher.generations()) {
                 for (LoadedExtension le : g.extensions) {

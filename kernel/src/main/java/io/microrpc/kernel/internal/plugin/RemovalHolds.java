@@ -81,9 +81,9 @@ final class RemovalHolds {
         }
         for (FolderScanner.Unsettled p : unsettled) {
             if (current.id.equals(p.id())
-                    || p.id() == null
+                    || (p.id() == null
                             && (p.name().equals(current.file)
-                                    || PluginFile.stem(p.name()).equals(stem))) {
+                                    || PluginFile.stem(p.name()).equals(stem)))) {
                 return new Hold(since, "kept " + current.version + " until " + p.name() + " is ready", true);
             }
         }

@@ -79,6 +79,7 @@ final class Retirements {
      *
      * @return true while some retirement is still waiting
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (this class is confined); volatile for readers
     boolean drain(Duration drainTimeout) {
         long now = ticker.nanoTime();
         for (Retirement r : new ArrayList<>(waiting)) {

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -157,7 +158,7 @@ public final class Frames {
             throw new MalformedFrameException(count + " attachments declared, but only " + buf.readableBytes()
                     + " bytes left (each takes at least 4)");
         }
-        Map<String, String> map = new java.util.HashMap<>(count * 2);
+        Map<String, String> map = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
             map.put(readString(buf), readString(buf));
         }

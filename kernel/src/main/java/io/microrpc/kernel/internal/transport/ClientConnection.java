@@ -343,6 +343,7 @@ public final class ClientConnection {
         failPending(Status.of(Status.Code.UNAVAILABLE).withDescription("client closed"));
     }
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a ConcurrentHashMap's views allow removal
     private void failPending(Status status) {
         for (Long id : pending.keySet()) {
             ResponseListener l = pending.remove(id);

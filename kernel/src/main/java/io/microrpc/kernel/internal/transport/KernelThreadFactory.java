@@ -1,6 +1,8 @@
 package io.microrpc.kernel.internal.transport;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 
 /**
  * Creates kernel threads: daemon, named, and with the kernel's class loader as context loader, never
@@ -22,8 +24,7 @@ public final class KernelThreadFactory extends DefaultThreadFactory {
     @Override
     @SuppressWarnings("removal")
     protected Thread newThread(Runnable r, String name) {
-        Thread t = java.security.AccessController.doPrivileged(
-                (java.security.PrivilegedAction<Thread>) () -> super.newThread(r, name));
+        Thread t = AccessController.doPrivileged((PrivilegedAction<Thread>) () -> super.newThread(r, name));
         t.setContextClassLoader(KernelThreadFactory.class.getClassLoader());
         return t;
     }

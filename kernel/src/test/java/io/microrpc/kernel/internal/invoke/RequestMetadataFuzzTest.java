@@ -96,6 +96,7 @@ class RequestMetadataFuzzTest {
     }
 
     /** Whether {@code service} is a canonical string the cache hands out, not one just decoded. */
+    @SuppressWarnings("ReferenceEquality") // identity is the point: the cached instance, not an equal one
     private static boolean fromCache(String service) {
         for (String[] r : RESOLVED) {
             if (r[0] == service) {

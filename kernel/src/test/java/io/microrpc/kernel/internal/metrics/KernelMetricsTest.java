@@ -6,6 +6,7 @@ import com.codahale.metrics.Snapshot;
 import io.microrpc.spi.Status;
 import io.microrpc.spi.Ticker;
 import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class KernelMetricsTest {
@@ -97,7 +98,6 @@ class KernelMetricsTest {
                 .as("the next interval: what came after the previous snapshot")
                 .isEqualTo(1);
         assertThat(next.getMax()).isEqualTo(2000);
-        assertThat(new HdrSnapshot(new org.HdrHistogram.Histogram(3)).getValue(0.99))
-                .isZero();
+        assertThat(new HdrSnapshot(new Histogram(3)).getValue(0.99)).isZero();
     }
 }

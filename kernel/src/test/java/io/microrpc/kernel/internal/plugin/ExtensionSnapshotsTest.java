@@ -7,6 +7,7 @@ import io.microrpc.kernel.testing.AlternatingBalancer;
 import io.microrpc.kernel.testing.LoaderLeaks;
 import java.lang.ref.WeakReference;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ class ExtensionSnapshotsTest {
     @Test
     void aDrainedSnapshotIsNotKeptWhenAStaleCallerLeasedItJustAsTheHostPurged() {
         ExtensionSnapshots registry = new ExtensionSnapshots(
-                KernelSettings.builder().pluginsDir(dir).build(), new EventLog(java.time.Clock.systemUTC()));
+                KernelSettings.builder().pluginsDir(dir).build(), new EventLog(Clock.systemUTC()));
         registry.publish(List.of(new LoadedExtension(new AlternatingBalancer(), "lb-old", "1.0.0")));
 
         WeakReference<Extensions> old = replaceWhileAStaleCallerLeases(registry);

@@ -52,7 +52,7 @@ class MisbehavingStartTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        Misbehaviour.Record.reset();
+        Misbehaviour.Journal.reset();
         plugins = Files.createDirectories(dir.resolve("plugins"));
     }
 
@@ -157,7 +157,7 @@ class MisbehavingStartTest {
         plugin("twin").extension(TwinCodec.class).writeTo(plugins, "twin.jar");
         await().atMost(Duration.ofSeconds(10)).until(() -> settled(rpc, "twin.jar"));
         assertThat(report(rpc, "twin.jar").state()).isEqualTo(PluginReport.State.STARTED);
-        assertThat(Misbehaviour.Record.starts())
+        assertThat(Misbehaviour.Journal.starts())
                 .as("the bad JAR is not started again")
                 .containsExactly("error:oom");
     }
@@ -180,17 +180,17 @@ class MisbehavingStartTest {
         assertThat(report(rpc, "good.jar").state()).isEqualTo(PluginReport.State.STARTED);
         assertThat(events(rpc)).anySatisfy(e -> assertThat(e).startsWith("a-hang.jar failed: did not finish starting"));
 
-        Thread stuck = Misbehaviour.Record.threads().get(0);
+        Thread stuck = Misbehaviour.Journal.threads().get(0);
         assertThat(stuck.getName()).startsWith("microrpc-plugin-start-hang#");
         assertThat(stuck.isDaemon())
                 .as("a daemon thread: it cannot keep the process alive")
                 .isTrue();
         assertThat(stuck.isAlive()).isTrue();
-        await().atMost(Duration.ofSeconds(5)).until(() -> Misbehaviour.Record.interrupts() > 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Misbehaviour.Journal.interrupts() > 0);
 
         // Its class loader is not reused: the same content is not started again.
         rpc.reloadPlugins();
-        assertThat(Misbehaviour.Record.starts()).containsExactly("hang");
+        assertThat(Misbehaviour.Journal.starts()).containsExactly("hang");
     }
 
     /**
@@ -204,7 +204,7 @@ class MisbehavingStartTest {
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> Misbehaviour.Record.starts().contains("hang"));
+                .until(() -> Misbehaviour.Journal.starts().contains("hang"));
         PluginReport r = report(rpc, "hang.jar");
         assertThat(r.state()).isEqualTo(PluginReport.State.STARTING);
         assertThat(r.reason()).startsWith("start() running since ").endsWith("at most plugins.start-timeout 30s");
@@ -216,7 +216,7 @@ class MisbehavingStartTest {
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> Misbehaviour.Record.starts().contains("hang"));
+                .until(() -> Misbehaviour.Journal.starts().contains("hang"));
         // While it hangs: the status answers at once (GET /plugins, microrpc status read these) ...
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
             rpc.plugins();
@@ -235,7 +235,7 @@ class MisbehavingStartTest {
         Files.delete(plugins.resolve("twin.jar"));
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> rpc.extensions().get("serializer").isEmpty());
-        assertThat(Misbehaviour.Record.starts()).containsExactly("hang");
+        assertThat(Misbehaviour.Journal.starts()).containsExactly("hang");
     }
 
     @Test
@@ -247,8 +247,8 @@ class MisbehavingStartTest {
         assertThat(report(rpc, "slow.jar").state()).isEqualTo(PluginReport.State.FAILED);
         assertThat(report(rpc, "slow.jar").reason())
                 .contains("did not finish starting within plugins.start-timeout 500ms");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Record.stops() == 1);
-        assertThat(Misbehaviour.Record.interrupts())
+        await().atMost(Duration.ofSeconds(10)).until(() -> Misbehaviour.Journal.stops() == 1);
+        assertThat(Misbehaviour.Journal.interrupts())
                 .as("its thread was interrupted at the timeout")
                 .isPositive();
         assertThat(rpc.extensions().get("filter")).isEmpty();
@@ -262,7 +262,7 @@ class MisbehavingStartTest {
 
         misbehaving("hang", "hang").writeTo(plugins, "hang.jar");
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> Misbehaviour.Record.starts().contains("hang"));
+                .until(() -> Misbehaviour.Journal.starts().contains("hang"));
 
         assertTimeoutPreemptively(CLOSE_BOUND, rpc::close);
         assertThat(rpc.generations()).isEmpty();

@@ -154,6 +154,7 @@ class FrameDecoderFuzzTest {
     }
 
     /** Plain checks on the hot path: AssertJ's descriptions cost more than the decoder does. */
+    @SuppressWarnings("AnnotateFormatMethod") // @FormatMethod would need error_prone_annotations on the class path
     static void check(boolean condition, String format, Object... args) {
         if (!condition) {
             throw new AssertionError(String.format(format, args));
@@ -233,6 +234,7 @@ class FrameDecoderFuzzTest {
         }
     }
 
+    @SuppressWarnings("ArrayRecordComponent") // never compared as a whole; checks read the fields
     private record ExpectedFrame(byte flags, byte serializerId, byte status, long requestId, byte[] body) {
 
         void checkSameAs(Frame f, int index) {

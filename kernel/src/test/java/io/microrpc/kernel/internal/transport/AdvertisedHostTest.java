@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microrpc.kernel.internal.transport.AdvertisedHost.Choice;
 import io.microrpc.kernel.internal.transport.AdvertisedHost.Interface;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ class AdvertisedHostTest {
 
     @Test
     void anIpv6OnlyMachinePublishesItsAddressWithoutAZone() throws Exception {
-        InetAddress scoped = java.net.Inet6Address.getByAddress(
+        InetAddress scoped = Inet6Address.getByAddress(
                 null, InetAddress.getByName("2001:db8::5").getAddress(), 2);
         Optional<Choice> c = AdvertisedHost.choose(List.of(
                 LO,

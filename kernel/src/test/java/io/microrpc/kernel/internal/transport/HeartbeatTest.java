@@ -13,6 +13,7 @@ import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -144,7 +145,7 @@ class HeartbeatTest {
     /** A TCP server that accepts and reads everything, and never writes a byte. */
     private static final class SilentServer implements AutoCloseable {
 
-        final ServerSocket socket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final List<Accepted> accepted = new CopyOnWriteArrayList<>();
         private final Thread acceptor = new Thread(this::acceptLoop, "silent-server");
 

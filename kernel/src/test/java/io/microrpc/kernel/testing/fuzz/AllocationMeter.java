@@ -1,5 +1,6 @@
 package io.microrpc.kernel.testing.fuzz;
 
+import com.sun.management.ThreadMXBean;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -9,8 +10,7 @@ import java.lang.management.ManagementFactory;
  */
 final class AllocationMeter {
 
-    private final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     /** Where {@link Fuzz.Input#startAllocationCount} started counting. */
     long mark;
 

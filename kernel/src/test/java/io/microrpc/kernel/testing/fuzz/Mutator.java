@@ -31,6 +31,7 @@ public final class Mutator {
     }
 
     /** A valid input and its length fields, for {@link #mutate}. */
+    @SuppressWarnings("ArrayRecordComponent") // never compared; the bytes are read only
     public record Seed(byte[] bytes, List<Field> fields) {
         public Seed(byte[] bytes) {
             this(bytes, List.of());

@@ -154,7 +154,7 @@ final class CircuitBreakers {
         private volatile long openUntil;
 
         synchronized boolean blocks(long now) {
-            return state == State.OPEN && now - openUntil < 0 || state == State.HALF_OPEN;
+            return (state == State.OPEN && now - openUntil < 0) || state == State.HALF_OPEN;
         }
 
         synchronized boolean tryAcquire(long now, Endpoint endpoint) {

@@ -9,6 +9,7 @@ import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.CallType;
 import io.microrpc.spi.Deadline;
+import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.RpcException;
@@ -135,7 +136,7 @@ class FailoverTest {
         Failover f = policy();
         FakeProviders broken = new FakeProviders(context.ticker(), a, b) {
             @Override
-            public CompletableFuture<Object> attempt(io.microrpc.spi.Endpoint endpoint, Invocation invocation) {
+            public synchronized CompletableFuture<Object> attempt(Endpoint endpoint, Invocation invocation) {
                 throw new IllegalStateException("timer stopped");
             }
         };

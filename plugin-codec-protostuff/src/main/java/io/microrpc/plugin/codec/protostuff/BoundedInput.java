@@ -56,6 +56,8 @@ final class BoundedInput implements Input {
     // ArraySchemas' and CollectionSchema's field numbers.
     private static final int ARRAY_LEN = 1;
     private static final int ARRAY_DATA = 2;
+
+    @SuppressWarnings("UnusedVariable") // names the number the ARRAY_DATA case also stands for
     private static final int COLLECTION_NULL_COUNT = 2;
 
     private enum Expect {

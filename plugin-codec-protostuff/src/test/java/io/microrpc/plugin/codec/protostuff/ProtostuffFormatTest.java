@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import com.sun.management.ThreadMXBean;
 import io.microrpc.demo.api.Gender;
 import io.microrpc.demo.api.User;
+import io.microrpc.demo.api.UserNotFoundException;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Animal;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Cat;
 import io.microrpc.plugin.codec.protostuff.FormatTypes.Cup;
@@ -19,6 +21,7 @@ import io.microrpc.spi.AllowedTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.math.BigDecimal;
 import java.net.URL;
@@ -315,9 +318,8 @@ class ProtostuffFormatTest {
                 new byte[] {0x0b, (byte) 0xfa, 0x07, (byte) name.length()},
                 name.getBytes(StandardCharsets.US_ASCII),
                 new byte[] {0x0c});
-        AllowedTypes allowed = AllowedTypes.builder()
-                .add(io.microrpc.demo.api.UserNotFoundException.class)
-                .build();
+        AllowedTypes allowed =
+                AllowedTypes.builder().add(UserNotFoundException.class).build();
 
         assertThatThrownBy(() -> read(frame(body), Object.class, allowed))
                 .isInstanceOf(IOException.class)
@@ -492,8 +494,7 @@ class ProtostuffFormatTest {
         assertThatThrownBy(() -> read(userName, User.class, USERS))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("a field of 2147483647 bytes, only 2 left in the value");
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
         assertThatThrownBy(() -> read(allocatable, Object.class, USERS))
                 .isInstanceOf(IOException.class)

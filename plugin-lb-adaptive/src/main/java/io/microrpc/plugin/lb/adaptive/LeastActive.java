@@ -63,7 +63,7 @@ public final class LeastActive implements LoadBalancer {
             long tiedWeight = 0;
             for (Endpoint e : endpoints) {
                 int weight = weightedOnly ? e.weight() : 1;
-                if (weight <= 0 || retry && excluded.contains(e)) {
+                if (weight <= 0 || (retry && excluded.contains(e))) {
                     continue;
                 }
                 int active = e.inFlight();

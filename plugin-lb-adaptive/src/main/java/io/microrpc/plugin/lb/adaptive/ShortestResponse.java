@@ -73,7 +73,7 @@ public final class ShortestResponse implements LoadBalancer {
             int tied = 0;
             for (int i = 0; i < endpoints.length; i++) {
                 Endpoint e = endpoints[i];
-                if (weightedOnly && !Endpoint.hasWeight(e) || retry && excluded.contains(e)) {
+                if ((weightedOnly && !Endpoint.hasWeight(e)) || (retry && excluded.contains(e))) {
                     continue;
                 }
                 double cost = Costs.of(latencies.at(i).read(e.latencyEwmaNanos(), now), e.inFlight());

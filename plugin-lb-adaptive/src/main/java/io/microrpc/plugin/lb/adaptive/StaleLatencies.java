@@ -2,7 +2,6 @@ package io.microrpc.plugin.lb.adaptive;
 
 import io.microrpc.spi.Endpoint;
 import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * Latency figures as a latency-aware balancer should read them: a figure that has not changed for a
@@ -44,7 +43,7 @@ final class StaleLatencies {
 
     /** Observations for {@code endpoints}, those of {@code previous} (null for none) carried over by identity. */
     static StaleLatencies of(Endpoint[] endpoints, StaleLatencies previous) {
-        Map<Endpoint, Observation> kept = new IdentityHashMap<>();
+        IdentityHashMap<Endpoint, Observation> kept = new IdentityHashMap<>();
         if (previous != null) {
             for (int k = 0; k < previous.endpoints.length; k++) {
                 kept.put(previous.endpoints[k], previous.observations[k]);

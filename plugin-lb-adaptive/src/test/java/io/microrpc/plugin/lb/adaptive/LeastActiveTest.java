@@ -12,6 +12,7 @@ import io.microrpc.spi.Invocation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LeastActiveTest {
@@ -66,7 +67,7 @@ class LeastActiveTest {
         List<Endpoint> list = List.of(idle, calm, busy, drained);
         for (int i = 0; i < 100; i++) {
             assertThat(kernel.select(list, call, List.of(idle))).isSameAs(calm);
-            assertThat(kernel.select(list, call, java.util.Set.of(idle, calm))).isSameAs(busy);
+            assertThat(kernel.select(list, call, Set.of(idle, calm))).isSameAs(busy);
             assertThat(kernel.select(list, call, List.of(idle, calm, busy))).isSameAs(drained);
         }
     }

@@ -68,7 +68,7 @@ final class HashSettings {
         } catch (NumberFormatException e) {
             factor = Double.NaN;
         }
-        if (!(factor == 0 || factor >= 1.0 && factor <= 1000)) {
+        if (!(factor == 0 || (factor >= 1.0 && factor <= 1000))) {
             throw new IllegalArgumentException(config.prefix() + BOUNDED_LOAD_FACTOR + ": '" + raw
                     + "' (expected: 0 for " + "off, or a number from 1.0 to 1000 such as 1.25)");
         }

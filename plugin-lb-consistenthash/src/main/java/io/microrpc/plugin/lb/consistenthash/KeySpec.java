@@ -1,6 +1,7 @@
 package io.microrpc.plugin.lb.consistenthash;
 
 import io.microrpc.spi.Invocation;
+import java.util.Arrays;
 
 /**
  * Which part of a call is its hash key: configured per method as {@code key.<service>/<method>=arg:0}
@@ -102,7 +103,7 @@ final class KeySpec {
             case ATTACHMENT:
                 return "attachment:" + attachment;
             case ARGUMENTS:
-                return "arg:" + java.util.Arrays.toString(arguments).replaceAll("[\\[\\] ]", "");
+                return "arg:" + Arrays.toString(arguments).replaceAll("[\\[\\] ]", "");
             default:
                 return "first argument, or the method name";
         }

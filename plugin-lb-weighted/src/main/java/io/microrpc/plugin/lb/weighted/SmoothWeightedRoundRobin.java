@@ -77,7 +77,7 @@ public final class SmoothWeightedRoundRobin implements LoadBalancer {
             long bestCurrent = Long.MIN_VALUE;
             for (int i = 0; i < endpoints.length; i++) {
                 int weight = table.weight(i);
-                if (weight == 0 || retry && excluded.contains(endpoints[i])) {
+                if (weight == 0 || (retry && excluded.contains(endpoints[i]))) {
                     continue;
                 }
                 long current = cs[i].current.addAndGet(weight);

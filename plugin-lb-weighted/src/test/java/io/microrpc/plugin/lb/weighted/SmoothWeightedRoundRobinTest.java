@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class SmoothWeightedRoundRobinTest {
@@ -219,9 +220,9 @@ class SmoothWeightedRoundRobinTest {
             pool.shutdownNow();
         }
         double total = 140_000;
-        assertThat(counts.get(0) / total).isCloseTo(5 / 7.0, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(counts.get(1) / total).isCloseTo(1 / 7.0, org.assertj.core.data.Offset.offset(0.01));
-        assertThat(counts.get(2) / total).isCloseTo(1 / 7.0, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(counts.get(0) / total).isCloseTo(5 / 7.0, Offset.offset(0.01));
+        assertThat(counts.get(1) / total).isCloseTo(1 / 7.0, Offset.offset(0.01));
+        assertThat(counts.get(2) / total).isCloseTo(1 / 7.0, Offset.offset(0.01));
     }
 
     /** A node started at t0 with weight 100 next to a warm one of weight 100, warm-up 10 minutes. */

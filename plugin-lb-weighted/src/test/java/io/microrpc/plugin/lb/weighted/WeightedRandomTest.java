@@ -10,6 +10,7 @@ import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class WeightedRandomTest {
         }
         System.out.printf(
                 "weighted random 1:2:3:4 over %d picks: %s, chi-square %.2f%n",
-                picks, java.util.Arrays.toString(counts), chiSquare);
+                picks, Arrays.toString(counts), chiSquare);
         assertThat(chiSquare).isLessThan(CHI_SQUARE_3_DOF_P_1E6);
     }
 

@@ -4,6 +4,7 @@ import static io.microrpc.plugin.registry.zookeeper.ZkTesting.instance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -89,7 +91,7 @@ class EmbeddedServerTest {
         second.stop();
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
-            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            s.bind(new InetSocketAddress("127.0.0.1", port));
         }
         await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(threads().stream()
@@ -173,7 +175,9 @@ class EmbeddedServerTest {
         ZookeeperRegistry r = ZkTesting.start(embedded(dir, port));
         r.register(instance(SERVICE, 7001));
         r.stop();
-        assertThat(Files.list(dir.resolve("zookeeper")).count()).isPositive();
+        try (Stream<Path> files = Files.list(dir.resolve("zookeeper"))) {
+            assertThat(files.count()).isPositive();
+        }
 
         r = ZkTesting.start(embedded(dir, port));
         try {

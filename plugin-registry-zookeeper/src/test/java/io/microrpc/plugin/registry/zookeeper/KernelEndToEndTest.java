@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
@@ -33,7 +34,7 @@ class KernelEndToEndTest {
     Path dir;
 
     private TestingServer server;
-    private final java.util.Map<MicroRpc, ZookeeperRegistry> registries = new ConcurrentHashMap<>();
+    private final Map<MicroRpc, ZookeeperRegistry> registries = new ConcurrentHashMap<>();
 
     @BeforeEach
     void startServer() throws Exception {

@@ -13,10 +13,12 @@ import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PackagedPlugin;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -81,7 +83,7 @@ class PluginJarIT {
     void theShadedJarsEmbeddedServerServesASecondKernel() throws Exception {
         Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "registry-zookeeper.jar");
         int port;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         KernelSettings.Builder base = KernelSettings.builder()
@@ -215,7 +217,7 @@ class PluginJarIT {
             Manifest manifest = new Manifest(in.getManifest());
             manifest.getMainAttributes().putValue("Plugin-Version", version);
             try (JarOutputStream os = new JarOutputStream(Files.newOutputStream(out), manifest)) {
-                for (JarEntry e : java.util.Collections.list(in.entries())) {
+                for (JarEntry e : Collections.list(in.entries())) {
                     if (e.getName().equalsIgnoreCase(JarFile.MANIFEST_NAME)
                             || e.getName().equalsIgnoreCase("META-INF/")) {
                         continue;

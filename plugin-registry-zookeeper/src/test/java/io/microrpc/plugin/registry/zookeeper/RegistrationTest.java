@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -233,9 +235,9 @@ class RegistrationTest {
         registry = start(context(dir, server).with("auth", "rpc:s3cret"));
         registry.register(instance(SERVICE, 7001));
 
-        CuratorFramework authed = org.apache.curator.framework.CuratorFrameworkFactory.builder()
+        CuratorFramework authed = CuratorFrameworkFactory.builder()
                 .connectString(server.getConnectString())
-                .retryPolicy(new org.apache.curator.retry.RetryOneTime(100))
+                .retryPolicy(new RetryOneTime(100))
                 .authorization("digest", "rpc:s3cret".getBytes(StandardCharsets.UTF_8))
                 .build();
         authed.start();

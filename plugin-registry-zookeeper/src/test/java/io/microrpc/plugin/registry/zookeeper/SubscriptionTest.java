@@ -12,10 +12,13 @@ import io.microrpc.spi.ServiceInstance;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.AfterEach;
@@ -288,7 +291,7 @@ class SubscriptionTest {
 
     @Test
     void snapshotRoundTripsEveryField() throws Exception {
-        SnapshotStore store = new SnapshotStore(dir, java.time.Clock.systemUTC());
+        SnapshotStore store = new SnapshotStore(dir, Clock.systemUTC());
         ServiceInstance odd = ServiceInstance.builder(SERVICE, "fe80::1", 7002)
                 .metadata("note", "a=b\nc\\d")
                 .build();
@@ -310,11 +313,8 @@ class SubscriptionTest {
         // the server times out because the handle is closed without telling it (its socket just drops).
         Pushes pushes = new Pushes();
         registry("p1").register(instance(SERVICE, 7001));
-        CuratorFramework ghost = org.apache.curator.framework.CuratorFrameworkFactory.newClient(
-                server.getConnectString(),
-                (int) ZkTesting.SESSION.toMillis(),
-                1000,
-                new org.apache.curator.retry.RetryOneTime(100));
+        CuratorFramework ghost = CuratorFrameworkFactory.newClient(
+                server.getConnectString(), (int) ZkTesting.SESSION.toMillis(), 1000, new RetryOneTime(100));
         ghost.start();
         ghost.blockUntilConnected();
         ghost.create()

@@ -1,5 +1,6 @@
 package io.microrpc.plugin.codec.protostuff.fuzz;
 
+import io.microrpc.demo.api.User;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -56,7 +57,7 @@ public final class Canary {
     }
 
     /** A subclass of a type the interface declares: allowed by name it is not. */
-    public static class SubUser extends io.microrpc.demo.api.User {
+    public static class SubUser extends User {
         static {
             touch("static initializer of " + SubUser.class.getName());
         }

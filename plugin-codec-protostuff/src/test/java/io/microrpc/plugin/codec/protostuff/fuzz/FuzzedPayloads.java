@@ -28,6 +28,7 @@ final class FuzzedPayloads {
     private static final int SEEDS_PER_METHOD = 24;
 
     /** A valid payload of {@code method}'s arguments, and each argument's encoding on its own (null for null). */
+    @SuppressWarnings("ArrayRecordComponent") // never compared; the bytes are read only
     record Seed(Method method, List<byte[]> arguments, byte[] bytes) {}
 
     /** Names payloads carry: the allowed classes, and protostuff's short ids of JDK collections. */

@@ -17,6 +17,7 @@ import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -60,7 +61,7 @@ public final class FuzzedValues {
             case "tree":
                 return new Object[] {tree(r, 3)};
             case "genders": {
-                java.util.Set<Gender> set = r.nextBoolean() ? new HashSet<>() : new TreeSet<>();
+                Set<Gender> set = r.nextBoolean() ? new HashSet<>() : new TreeSet<>();
                 for (int i = r.nextInt(4); i > 0; i--) {
                     set.add(gender(r));
                 }
@@ -91,6 +92,7 @@ public final class FuzzedValues {
         }
     }
 
+    @SuppressWarnings("JdkObsolete") // a LinkedList is one of the lists a serializer meets
     static User user(Random r) {
         User u = new User();
         u.setId(r.nextInt(3) == 0 ? r.nextLong() : r.nextInt(1000));
