@@ -350,7 +350,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
                 request.requestId());
         try {
             PayloadCodec.writeValue(buf, serializer, value, method.descriptor().returnType());
-            Frames.finish(buf, 0, settings.maxFrameSize());
+            Frames.finish(buf, 0, settings.protocolMaxFrameSize());
             method.responseSize().observe(buf.readableBytes());
         } catch (FrameTooLargeException e) {
             buf.release();
