@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -362,9 +363,7 @@ public final class KernelSettings {
 
     /** The declared keys, for documentation checks. */
     public static Set<String> knownKeys() {
-        return KernelOptions.all().stream()
-                .map(KernelOption::key)
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+        return KernelOptions.all().stream().map(KernelOption::key).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     /** Collects settings; {@link #build()} validates and copies them. Not thread-safe. */
@@ -584,13 +583,12 @@ public final class KernelSettings {
             for (String key : new TreeSet<>(p.stringPropertyNames())) {
                 String value = p.getProperty(key).trim();
                 Optional<KernelOption<?>> option = KernelOptions.forKey(key);
+                Matcher perService = PER_SERVICE.matcher(key);
                 Optional<String> point = perServicePoint(key);
                 if (option.isPresent()) {
                     parseInto(option.get(), value);
-                } else if (point.isPresent()) {
-                    Matcher m = PER_SERVICE.matcher(key);
-                    m.matches();
-                    serviceSelection(point.get(), m.group(2), value);
+                } else if (point.isPresent() && perService.matches()) {
+                    serviceSelection(point.get(), perService.group(2), value);
                 } else if (isExtensionKey(key)) {
                     extensionKeys.put(key, value);
                 } else {
