@@ -43,7 +43,7 @@ final class MicroRpcTarget implements Target {
                 .loadPlugins(true)
                 .exportServicePlugins(false)
                 .start();
-        String serializer = settings.serializer();
+        String serializer = settings.callSerializer();
         if (client.extensions().getOrDefault("serializer", List.of()).stream()
                 .noneMatch(e -> e.equals(serializer) || e.startsWith(serializer + ' '))) {
             client.close();

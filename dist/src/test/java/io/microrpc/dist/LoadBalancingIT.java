@@ -221,7 +221,7 @@ class LoadBalancingIT {
                 .pluginsDir(pluginsDir)
                 .dataDir(tmp.resolve(name).resolve("data"))
                 .pluginsWatch(false)
-                .loadBalancer("p2c")
+                .loadbalancer("p2c")
                 .build();
         MicroRpc kernel = MicroRpc.builder().settings(settings).start();
         kernels.add(kernel);

@@ -265,7 +265,7 @@ class PluginKitIT {
                 .pluginsDir(pluginsDir)
                 .dataDir(tmp.resolve(name).resolve("data"))
                 .pluginsWatch(false)
-                .loadBalancer("two-choices")
+                .loadbalancer("two-choices")
                 .build();
         MicroRpc kernel = MicroRpc.builder().settings(settings).start();
         kernels.add(kernel);

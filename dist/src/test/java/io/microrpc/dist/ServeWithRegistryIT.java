@@ -106,7 +106,7 @@ class ServeWithRegistryIT {
         int secondPort = ServeProcess.servingPort(secondLog);
 
         try (MicroRpc consumer = consumer(
-                dist, zk, KernelSettings.builder().loadBalancer("round-robin").clusterPolicy("failover"))) {
+                dist, zk, KernelSettings.builder().loadbalancer("round-robin").cluster("failover"))) {
             EchoService echo = consumer.reference(
                     EchoService.class, ReferenceOptions.builder().build());
             await().atMost(Duration.ofSeconds(10)).until(() -> ports(consumer).size() == 2);

@@ -106,7 +106,7 @@ public final class MicroRpc implements AutoCloseable {
         this.settings = b.settings;
         this.resources = new KernelResources(b.ticker, b.clock);
         this.startedMillis = b.clock.millis();
-        this.extraAllowedTypes = resolveAllowedTypes(settings.allowedTypes());
+        this.extraAllowedTypes = resolveAllowedTypes(settings.serializerAllowedTypes());
         this.events = new EventLog(b.clock);
         this.extensions = new ExtensionSnapshots(settings, events);
         this.embedded = new ArrayList<>();
@@ -526,13 +526,13 @@ public final class MicroRpc implements AutoCloseable {
                 long start = resources.ticker().nanoTime();
                 s.stopAccepting();
                 s.goAway();
-                int left = dispatcher.awaitDrained(settings.shutdownTimeout());
+                int left = dispatcher.awaitDrained(settings.serverShutdownTimeout());
                 long tookMs = (resources.ticker().nanoTime() - start) / 1_000_000;
                 if (left > 0) {
                     log.warn(
                             "Shutdown: {} calls still running after server.shutdown-timeout {}; closing anyway",
                             left,
-                            settings.shutdownTimeout());
+                            settings.serverShutdownTimeout());
                 } else {
                     log.info("Shutdown: in-flight calls drained in {} ms", tookMs);
                 }

@@ -141,7 +141,7 @@ class CallContextTest {
         KernelSettings.Builder base = KernelSettings.builder()
                 .serverHost("127.0.0.1")
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"));
         server = MicroRpc.builder()
                 .settings(serverSettings.apply(base.dataDir(dir.resolve("s"))).build())

@@ -60,7 +60,7 @@ class CallFailuresTest {
     private KernelSettings.Builder settings(String name) {
         return KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve(name));
     }
@@ -106,7 +106,7 @@ class CallFailuresTest {
         MicroRpc server = server(b -> b);
         server.export(EchoApi.class, new EchoImpl());
         // The default call.serializer is protostuff; this client has only java-test.
-        MicroRpc client = client(settings("client").serializer("protostuff"), true);
+        MicroRpc client = client(settings("client").callSerializer("protostuff"), true);
         EchoApi echo = reference(client, EchoApi.class, server.port(), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> echo.echo("x")).isInstanceOfSatisfying(RpcException.class, e -> {
@@ -124,7 +124,7 @@ class CallFailuresTest {
     void callWithNoSerializerLoadedAtAllFailsWithFailedPreconditionNamingThePlugin() {
         MicroRpc server = server(b -> b);
         server.export(EchoApi.class, new EchoImpl());
-        MicroRpc client = client(settings("client").serializer("protostuff"), false);
+        MicroRpc client = client(settings("client").callSerializer("protostuff"), false);
         EchoApi echo = reference(client, EchoApi.class, server.port(), Duration.ofSeconds(5));
 
         assertThatThrownBy(() -> echo.echoAsync("x").join()).satisfies(t -> {
@@ -144,7 +144,7 @@ class CallFailuresTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        MicroRpc client = client(settings("client").connectTimeout(Duration.ofMillis(300)), true);
+        MicroRpc client = client(settings("client").callConnectTimeout(Duration.ofMillis(300)), true);
         Duration callTimeout = Duration.ofSeconds(20);
         EchoApi echo = reference(client, EchoApi.class, port, callTimeout);
 

@@ -66,7 +66,7 @@ class CallProgressTest {
         KernelSettings.Builder base = KernelSettings.builder()
                 .serverHost("127.0.0.1")
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"));
         try (MicroRpc server = MicroRpc.builder()
                         .settings(base.dataDir(dir.resolve("s")).build())

@@ -82,7 +82,7 @@ class CodecErrorsTest {
     private void start(Supplier<Error> error) {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("data"))
                 .build();

@@ -53,10 +53,10 @@ class GracefulShutdownTest {
     private void start(Duration shutdownTimeout) {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("server"))
-                .shutdownTimeout(shutdownTimeout)
+                .serverShutdownTimeout(shutdownTimeout)
                 .reconnectInitialBackoff(Duration.ofMillis(50))
                 .reconnectMaxBackoff(Duration.ofMillis(200))
                 .build();

@@ -32,7 +32,7 @@ class KernelEndToEndTest {
     void setUp() {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("plugins"))
                 .dataDir(dir.resolve("data"))
                 .build();

@@ -30,7 +30,7 @@ class MetricsTest {
         return KernelSettings.builder()
                 .serverHost("127.0.0.1")
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve(name));
     }

@@ -44,10 +44,10 @@ class ReconnectTest {
         KernelSettings s = KernelSettings.builder()
                 .serverHost("127.0.0.1")
                 .serverPort(port)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve(name))
-                .shutdownTimeout(Duration.ofSeconds(1))
+                .serverShutdownTimeout(Duration.ofSeconds(1))
                 .build();
         MicroRpc rpc = MicroRpc.builder()
                 .settings(s)
@@ -63,7 +63,7 @@ class ReconnectTest {
         int port = server.port();
         client = MicroRpc.builder()
                 .settings(KernelSettings.builder()
-                        .serializer("java-test")
+                        .callSerializer("java-test")
                         .pluginsDir(dir.resolve("none"))
                         .dataDir(dir.resolve("client"))
                         .reconnectInitialBackoff(Duration.ofMillis(50))

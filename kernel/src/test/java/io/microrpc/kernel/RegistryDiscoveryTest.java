@@ -43,7 +43,7 @@ class RegistryDiscoveryTest {
         return KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(plugins)
                 .dataDir(dir.resolve(name))
                 .pluginsWatchDebounce(Duration.ofMillis(100))

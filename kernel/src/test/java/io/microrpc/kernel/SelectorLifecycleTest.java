@@ -75,7 +75,7 @@ class SelectorLifecycleTest {
         KernelSettings.Builder base = KernelSettings.builder()
                 .serverHost("127.0.0.1")
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"));
         MicroRpc a = server(base, 1);
         MicroRpc b = server(base, 2);

@@ -70,7 +70,7 @@ class ServerLimitsTest {
     private void start(UnaryOperator<KernelSettings.Builder> settings) {
         KernelSettings s = settings.apply(KernelSettings.builder()
                         .serverPort(0)
-                        .serializer("java-test")
+                        .callSerializer("java-test")
                         .pluginsDir(dir.resolve("none"))
                         .dataDir(dir.resolve("data")))
                 .build();
@@ -85,7 +85,7 @@ class ServerLimitsTest {
     /** A separate kernel calling the server, as a well-behaved client does. */
     private EchoApi wellBehavedClient() {
         KernelSettings s = KernelSettings.builder()
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("client-data"))
                 .build();

@@ -57,7 +57,7 @@ class ServerRejectsBadInputTest {
     void setUp() {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("data"))
                 .build();

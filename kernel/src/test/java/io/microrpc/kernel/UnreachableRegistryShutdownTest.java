@@ -44,7 +44,7 @@ class UnreachableRegistryShutdownTest {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("data"))
                 .build();

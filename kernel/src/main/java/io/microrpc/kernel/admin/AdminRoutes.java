@@ -143,7 +143,7 @@ final class AdminRoutes {
         return AdminAnswer.text(
                         200,
                         "stopping: unregistering, draining in-flight calls (at most server.shutdown-timeout "
-                                + Durations.format(rpc.settings().shutdownTimeout()) + "), then closing\n")
+                                + Durations.format(rpc.settings().serverShutdownTimeout()) + "), then closing\n")
                 .then(() ->
                         new KernelThreadFactory("microrpc-stop").newThread(stop).start());
     }

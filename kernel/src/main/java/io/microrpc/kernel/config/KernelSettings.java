@@ -1,8 +1,8 @@
 package io.microrpc.kernel.config;
 
-import io.microrpc.spi.Durations;
+import static io.microrpc.kernel.config.KernelOptions.*;
+
 import io.microrpc.spi.PluginConfig;
-import io.microrpc.spi.ServiceInstance;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -10,30 +10,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Every kernel setting, typed and immutable. Parsed once from {@code conf/microrpc.properties} (see
- * {@code docs/CONFIGURATION.md} for each key) or built in code with {@link #builder()}.
+ * Every kernel setting, typed and immutable. Parsed once from {@code conf/microrpc.properties} or built
+ * in code with {@link #builder()}.
+ *
+ * <p>Each key is declared once, in {@link KernelOptions}: its type, default, accepted values, whether it
+ * is live, and its documentation. The accessor of a key is named after it ({@code server.port} →
+ * {@link #serverPort()}, {@code cluster} → {@link #cluster()}), as is the builder's method; both
+ * only read and write the declared option, so {@link #get(KernelOption)} and {@link
+ * Builder#set(KernelOption, Object)} are equivalent.
  *
  * <p>Keys the kernel does not know are refused, so a typo fails at start instead of being ignored,
  * except keys under an extension prefix ({@code serializer.<name>.}, {@code loadbalancer.<name>.},
  * {@code cluster.<name>.}, {@code filter.<name>.}, {@code registry.<name>.},
- * {@code service.<name>.}), which are handed to that extension as its {@link PluginConfig}.
+ * {@code service.<name>.}), which are handed to that extension as its {@link PluginConfig}, and the
+ * per-service choices {@code loadbalancer[<service>]}, {@code cluster[<service>]} and
+ * {@code call.serializer[<service>]}.
  */
 public final class KernelSettings {
 
@@ -41,92 +49,16 @@ public final class KernelSettings {
     public static final Set<String> EXTENSION_PREFIXES =
             Set.of("serializer", "loadbalancer", "cluster", "filter", "registry", "service");
 
-    private final String serverHost;
-    private final String serverAdvertiseHost;
-    private final int serverPort;
-    private final int serverWeight;
-    private final int serverIoThreads;
-    private final int serverWorkerThreads;
-    private final int serverWorkerQueue;
-    private final int serverMaxConnections;
-    private final int serverMaxConnectionsPerAddress;
-    private final int serverMaxCallsPerConnection;
-    private final int serverWriteBufferHighWater;
-    private final int serverWriteBufferLowWater;
-    private final Duration serverFrameTimeout;
-    private final int serverMaxBufferedBytes;
-    private final Duration shutdownTimeout;
-    private final int clientIoThreads;
-    private final Duration callTimeout;
-    private final Duration connectTimeout;
-    private final String serializer;
-    private final Duration heartbeatInterval;
-    private final int heartbeatMissedPongs;
-    private final Duration reconnectInitialBackoff;
-    private final Duration reconnectMaxBackoff;
-    private final int maxFrameSize;
-    private final Path pluginsDir;
-    private final Path dataDir;
-    private final boolean pluginsWatch;
-    private final Duration pluginsWatchDebounce;
-    private final Duration pluginsDrainTimeout;
-    private final Duration pluginsReplaceGrace;
-    private final Duration pluginsStartTimeout;
-    private final boolean configWatch;
-    private final List<String> allowedTypes;
-    private final String adminHost;
-    private final int adminPort;
-    private final Duration adminRequestTimeout;
-    private final boolean metricsEnabled;
-    private final String loadBalancer;
-    private final String clusterPolicy;
-    private final List<String> filters;
-    private final String registry;
+    private static final Pattern PER_SERVICE = Pattern.compile("^(.+)\\[([^\\]]+)]$");
+
+    /** Every declared option with its value; never missing one. */
+    private final Map<KernelOption<?>, Object> values;
+
     private final Map<String, String> extensionKeys;
     private final Map<String, Map<String, String>> serviceSelections;
 
     private KernelSettings(Builder b) {
-        this.serverHost = b.serverHost;
-        this.serverAdvertiseHost = b.serverAdvertiseHost;
-        this.serverPort = b.serverPort;
-        this.serverWeight = b.serverWeight;
-        this.serverIoThreads = b.serverIoThreads;
-        this.serverWorkerThreads = b.serverWorkerThreads;
-        this.serverWorkerQueue = b.serverWorkerQueue;
-        this.serverMaxConnections = b.serverMaxConnections;
-        this.serverMaxConnectionsPerAddress = b.serverMaxConnectionsPerAddress;
-        this.serverMaxCallsPerConnection = b.serverMaxCallsPerConnection;
-        this.serverWriteBufferHighWater = b.serverWriteBufferHighWater;
-        this.serverWriteBufferLowWater = b.serverWriteBufferLowWater;
-        this.serverFrameTimeout = b.serverFrameTimeout;
-        this.serverMaxBufferedBytes = b.serverMaxBufferedBytes;
-        this.shutdownTimeout = b.shutdownTimeout;
-        this.clientIoThreads = b.clientIoThreads;
-        this.callTimeout = b.callTimeout;
-        this.connectTimeout = b.connectTimeout;
-        this.serializer = b.serializer;
-        this.heartbeatInterval = b.heartbeatInterval;
-        this.heartbeatMissedPongs = b.heartbeatMissedPongs;
-        this.reconnectInitialBackoff = b.reconnectInitialBackoff;
-        this.reconnectMaxBackoff = b.reconnectMaxBackoff;
-        this.maxFrameSize = b.maxFrameSize;
-        this.pluginsDir = b.pluginsDir;
-        this.dataDir = b.dataDir;
-        this.pluginsWatch = b.pluginsWatch;
-        this.pluginsWatchDebounce = b.pluginsWatchDebounce;
-        this.pluginsDrainTimeout = b.pluginsDrainTimeout;
-        this.pluginsReplaceGrace = b.pluginsReplaceGrace;
-        this.pluginsStartTimeout = b.pluginsStartTimeout;
-        this.configWatch = b.configWatch;
-        this.allowedTypes = List.copyOf(b.allowedTypes);
-        this.adminHost = b.adminHost;
-        this.adminPort = b.adminPort;
-        this.adminRequestTimeout = b.adminRequestTimeout;
-        this.metricsEnabled = b.metricsEnabled;
-        this.loadBalancer = b.loadBalancer;
-        this.clusterPolicy = b.clusterPolicy;
-        this.filters = List.copyOf(b.filters);
-        this.registry = b.registry;
+        this.values = Collections.unmodifiableMap(new HashMap<>(b.values));
         this.extensionKeys = Collections.unmodifiableMap(new TreeMap<>(b.extensionKeys));
         Map<String, Map<String, String>> sel = new TreeMap<>();
         b.serviceSelections.forEach((point, m) -> sel.put(point, Collections.unmodifiableMap(new TreeMap<>(m))));
@@ -161,199 +93,176 @@ public final class KernelSettings {
         return builder().apply(properties).build();
     }
 
+    /** The value of {@code option}. */
+    @SuppressWarnings("unchecked") // values holds a T for every KernelOption<T>: only Builder.set puts into it
+    public <T> T get(KernelOption<T> option) {
+        return (T) values.get(Objects.requireNonNull(option, "option"));
+    }
+
+    // One accessor per declared option, named after its key; documented in KernelOptions.
+
     public String serverHost() {
-        return serverHost;
+        return get(SERVER_HOST);
     }
 
-    /** The host registries publish for this server; empty derives it from server.host or this machine. */
     public String serverAdvertiseHost() {
-        return serverAdvertiseHost;
+        return get(SERVER_ADVERTISE_HOST);
     }
 
-    /** The weight registries publish for this kernel's services (0 = no traffic); changeable at runtime. */
     public int serverWeight() {
-        return serverWeight;
+        return get(SERVER_WEIGHT);
     }
 
-    /** 0 picks a free port. */
     public int serverPort() {
-        return serverPort;
+        return get(SERVER_PORT);
     }
 
-    /** 0 means Netty's default (2 × cores). */
     public int serverIoThreads() {
-        return serverIoThreads;
+        return get(SERVER_IO_THREADS);
     }
 
     public int serverWorkerThreads() {
-        return serverWorkerThreads;
+        return get(SERVER_WORKER_THREADS);
     }
 
     public int serverWorkerQueue() {
-        return serverWorkerQueue;
+        return get(SERVER_WORKER_QUEUE);
     }
 
-    /** Connections the server accepts at once, from all clients together. */
+    public Duration serverShutdownTimeout() {
+        return get(SERVER_SHUTDOWN_TIMEOUT);
+    }
+
     public int serverMaxConnections() {
-        return serverMaxConnections;
+        return get(SERVER_MAX_CONNECTIONS);
     }
 
-    /** Connections the server accepts at once from one remote IP address. */
     public int serverMaxConnectionsPerAddress() {
-        return serverMaxConnectionsPerAddress;
+        return get(SERVER_MAX_CONNECTIONS_PER_ADDRESS);
     }
 
-    /** Calls one connection may have in flight on the server; beyond it, RESOURCE_EXHAUSTED. */
     public int serverMaxCallsPerConnection() {
-        return serverMaxCallsPerConnection;
+        return get(SERVER_MAX_CALLS_PER_CONNECTION);
     }
 
-    /** Unsent bytes of one connection above which the server stops reading from it. */
     public int serverWriteBufferHighWater() {
-        return serverWriteBufferHighWater;
+        return get(SERVER_WRITE_BUFFER_HIGH_WATER);
     }
 
-    /** Unsent bytes of one connection below which the server reads from it again. */
     public int serverWriteBufferLowWater() {
-        return serverWriteBufferLowWater;
+        return get(SERVER_WRITE_BUFFER_LOW_WATER);
     }
 
-    /** The time a client has to finish sending a frame it started. */
     public Duration serverFrameTimeout() {
-        return serverFrameTimeout;
+        return get(SERVER_FRAME_TIMEOUT);
     }
 
-    /** Bytes the server holds for incomplete frames, across all connections. */
     public int serverMaxBufferedBytes() {
-        return serverMaxBufferedBytes;
+        return get(SERVER_MAX_BUFFERED_BYTES);
     }
 
-    public Duration shutdownTimeout() {
-        return shutdownTimeout;
-    }
-
-    /** 0 means Netty's default (2 × cores). */
     public int clientIoThreads() {
-        return clientIoThreads;
+        return get(CLIENT_IO_THREADS);
     }
 
     public Duration callTimeout() {
-        return callTimeout;
+        return get(CALL_TIMEOUT);
     }
 
-    public Duration connectTimeout() {
-        return connectTimeout;
+    public Duration callConnectTimeout() {
+        return get(CALL_CONNECT_TIMEOUT);
     }
 
-    /** The name of the serializer references use. */
-    public String serializer() {
-        return serializer;
+    public String callSerializer() {
+        return get(CALL_SERIALIZER);
     }
 
     public Duration heartbeatInterval() {
-        return heartbeatInterval;
+        return get(HEARTBEAT_INTERVAL);
     }
 
     public int heartbeatMissedPongs() {
-        return heartbeatMissedPongs;
+        return get(HEARTBEAT_MISSED_PONGS);
     }
 
     public Duration reconnectInitialBackoff() {
-        return reconnectInitialBackoff;
+        return get(RECONNECT_INITIAL_BACKOFF);
     }
 
     public Duration reconnectMaxBackoff() {
-        return reconnectMaxBackoff;
+        return get(RECONNECT_MAX_BACKOFF);
     }
 
-    public int maxFrameSize() {
-        return maxFrameSize;
+    public int protocolMaxFrameSize() {
+        return get(PROTOCOL_MAX_FRAME_SIZE);
+    }
+
+    public String adminHost() {
+        return get(ADMIN_HOST);
+    }
+
+    public int adminPort() {
+        return get(ADMIN_PORT);
+    }
+
+    public Duration adminRequestTimeout() {
+        return get(ADMIN_REQUEST_TIMEOUT);
+    }
+
+    public boolean metricsEnabled() {
+        return get(METRICS_ENABLED);
     }
 
     public Path pluginsDir() {
-        return pluginsDir;
+        return get(PLUGINS_DIR);
     }
 
     public Path dataDir() {
-        return dataDir;
+        return get(DATA_DIR);
     }
 
-    /** Whether the kernel watches the plugins folder and applies changes at runtime. */
     public boolean pluginsWatch() {
-        return pluginsWatch;
+        return get(PLUGINS_WATCH);
     }
 
-    /** How long a plugin file must stay unchanged before the watcher acts on it. */
     public Duration pluginsWatchDebounce() {
-        return pluginsWatchDebounce;
+        return get(PLUGINS_WATCH_DEBOUNCE);
     }
 
-    /** How long a replaced plugin's in-flight calls may take before it is unloaded anyway. */
     public Duration pluginsDrainTimeout() {
-        return pluginsDrainTimeout;
+        return get(PLUGINS_DRAIN_TIMEOUT);
     }
 
-    /**
-     * How long the removal of a plugin is held back while a file that may replace it is still being
-     * written (or a JAR deleted moments ago may be followed by its successor).
-     */
-    public Duration pluginsReplaceGrace() {
-        return pluginsReplaceGrace;
-    }
-
-    /** How long a plugin's start() may take before the plugin is reported FAILED. */
     public Duration pluginsStartTimeout() {
-        return pluginsStartTimeout;
+        return get(PLUGINS_START_TIMEOUT);
     }
 
-    /** Whether a running kernel watches its configuration file and applies edits of live keys. */
+    public Duration pluginsReplaceGrace() {
+        return get(PLUGINS_REPLACE_GRACE);
+    }
+
     public boolean configWatch() {
-        return configWatch;
+        return get(CONFIG_WATCH);
     }
 
-    /** Address of the admin HTTP endpoint that {@code serve} and {@code demo} start. */
-    public String adminHost() {
-        return adminHost;
+    public List<String> serializerAllowedTypes() {
+        return get(SERIALIZER_ALLOWED_TYPES);
     }
 
-    /** Port of the admin endpoint; -1 disables it, 0 picks a free port. */
-    public int adminPort() {
-        return adminPort;
+    public String loadbalancer() {
+        return get(LOADBALANCER);
     }
 
-    /** The time an admin client has to send a whole request. */
-    public Duration adminRequestTimeout() {
-        return adminRequestTimeout;
+    public String cluster() {
+        return get(CLUSTER);
     }
 
-    /** Whether calls are counted and timed per method ({@code GET /metrics}, {@code MicroRpc.metrics()}). */
-    public boolean metricsEnabled() {
-        return metricsEnabled;
-    }
-
-    /** Extra class names serializers may instantiate. */
-    public List<String> allowedTypes() {
-        return allowedTypes;
-    }
-
-    /** The active load balancer's name; empty picks the only (or first by name) loaded one. */
-    public String loadBalancer() {
-        return loadBalancer;
-    }
-
-    /** The active cluster policy's name; empty picks the only (or first by name) loaded one. */
-    public String clusterPolicy() {
-        return clusterPolicy;
-    }
-
-    /** Names of the active filters; empty activates every loaded filter. */
-    public List<String> filters() {
-        return filters;
-    }
-
-    /** The active registry's name; empty uses the only (or first by name) loaded one, if any. */
     public String registry() {
-        return registry;
+        return get(REGISTRY);
+    }
+
+    public List<String> filters() {
+        return get(FILTERS);
     }
 
     /**
@@ -367,605 +276,51 @@ public final class KernelSettings {
     /** The configuration of the extension {@code name} of point {@code point} (e.g. registry, zookeeper). */
     public PluginConfig extensionConfig(String point, String name) {
         String prefix = point + '.' + name + '.';
-        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         extensionKeys.forEach((k, v) -> {
             if (k.startsWith(prefix)) {
-                values.put(k.substring(prefix.length()), v);
+                out.put(k.substring(prefix.length()), v);
             }
         });
-        return PluginConfig.of(prefix, values);
+        return PluginConfig.of(prefix, out);
     }
 
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.serverHost = serverHost;
-        b.serverAdvertiseHost = serverAdvertiseHost;
-        b.serverPort = serverPort;
-        b.serverWeight = serverWeight;
-        b.serverIoThreads = serverIoThreads;
-        b.serverWorkerThreads = serverWorkerThreads;
-        b.serverWorkerQueue = serverWorkerQueue;
-        b.serverMaxConnections = serverMaxConnections;
-        b.serverMaxConnectionsPerAddress = serverMaxConnectionsPerAddress;
-        b.serverMaxCallsPerConnection = serverMaxCallsPerConnection;
-        b.serverWriteBufferHighWater = serverWriteBufferHighWater;
-        b.serverWriteBufferLowWater = serverWriteBufferLowWater;
-        b.serverFrameTimeout = serverFrameTimeout;
-        b.serverMaxBufferedBytes = serverMaxBufferedBytes;
-        b.shutdownTimeout = shutdownTimeout;
-        b.clientIoThreads = clientIoThreads;
-        b.callTimeout = callTimeout;
-        b.connectTimeout = connectTimeout;
-        b.serializer = serializer;
-        b.heartbeatInterval = heartbeatInterval;
-        b.heartbeatMissedPongs = heartbeatMissedPongs;
-        b.reconnectInitialBackoff = reconnectInitialBackoff;
-        b.reconnectMaxBackoff = reconnectMaxBackoff;
-        b.maxFrameSize = maxFrameSize;
-        b.pluginsDir = pluginsDir;
-        b.dataDir = dataDir;
-        b.pluginsWatch = pluginsWatch;
-        b.pluginsWatchDebounce = pluginsWatchDebounce;
-        b.pluginsDrainTimeout = pluginsDrainTimeout;
-        b.pluginsReplaceGrace = pluginsReplaceGrace;
-        b.pluginsStartTimeout = pluginsStartTimeout;
-        b.configWatch = configWatch;
-        b.allowedTypes = new ArrayList<>(allowedTypes);
-        b.adminHost = adminHost;
-        b.adminPort = adminPort;
-        b.adminRequestTimeout = adminRequestTimeout;
-        b.metricsEnabled = metricsEnabled;
-        b.loadBalancer = loadBalancer;
-        b.clusterPolicy = clusterPolicy;
-        b.filters = new ArrayList<>(filters);
-        b.registry = registry;
-        b.extensionKeys = new LinkedHashMap<>(extensionKeys);
+        b.values.putAll(values);
+        b.extensionKeys.putAll(extensionKeys);
         serviceSelections.forEach((point, m) -> b.serviceSelections.put(point, new LinkedHashMap<>(m)));
         return b;
     }
 
-    /** Collects settings; {@link #build()} validates and copies them. Not thread-safe. */
-    public static final class Builder {
-        private String serverHost = "0.0.0.0";
-        private String serverAdvertiseHost = "";
-        private int serverPort = 7420;
-        private int serverWeight = 100;
-        private int serverIoThreads;
-        private int serverWorkerThreads = 200;
-        private int serverWorkerQueue = 10_000;
-        private int serverMaxConnections = 10_000;
-        private int serverMaxConnectionsPerAddress = 1_000;
-        private int serverMaxCallsPerConnection = 1_000;
-        private int serverWriteBufferHighWater = 1024 * 1024;
-        private int serverWriteBufferLowWater = 512 * 1024;
-        private Duration serverFrameTimeout = Duration.ofSeconds(20);
-        private int serverMaxBufferedBytes = 128 * 1024 * 1024;
-        private Duration shutdownTimeout = Duration.ofSeconds(10);
-        private int clientIoThreads;
-        private Duration callTimeout = Duration.ofSeconds(3);
-        private Duration connectTimeout = Duration.ofSeconds(3);
-        private String serializer = "protostuff";
-        private Duration heartbeatInterval = Duration.ofSeconds(10);
-        private int heartbeatMissedPongs = 3;
-        private Duration reconnectInitialBackoff = Duration.ofMillis(100);
-        private Duration reconnectMaxBackoff = Duration.ofSeconds(10);
-        private int maxFrameSize = 8 * 1024 * 1024;
-        private Path pluginsDir = Path.of("plugins");
-        private Path dataDir = Path.of("data");
-        private boolean pluginsWatch = true;
-        private Duration pluginsWatchDebounce = Duration.ofMillis(500);
-        private Duration pluginsDrainTimeout = Duration.ofSeconds(30);
-        private Duration pluginsReplaceGrace = Duration.ofSeconds(5);
-        private Duration pluginsStartTimeout = Duration.ofSeconds(30);
-        private boolean configWatch = true;
-        private List<String> allowedTypes = new ArrayList<>();
-        private String adminHost = "127.0.0.1";
-        private int adminPort = -1;
-        private Duration adminRequestTimeout = Duration.ofSeconds(10);
-        private boolean metricsEnabled = true;
-        private String loadBalancer = "";
-        private String clusterPolicy = "";
-        private List<String> filters = new ArrayList<>();
-        private String registry = "";
-        private Map<String, String> extensionKeys = new LinkedHashMap<>();
-        private final Map<String, Map<String, String>> serviceSelections = new LinkedHashMap<>();
-
-        private Builder() {}
-
-        /**
-         * Chooses the extension(s) of {@code point} ({@code loadbalancer}, {@code cluster} or
-         * {@code serializer}) for one service: a name or a preference list.
-         */
-        public Builder serviceSelection(String point, String service, String names) {
-            if (!SERVICE_POINTS.contains(point)) {
-                throw new ConfigException(point + "[" + service + "]: unknown point '" + point
-                        + "' (expected: loadbalancer, cluster or call.serializer)");
-            }
-            serviceSelections.computeIfAbsent(point, p -> new LinkedHashMap<>()).put(service, names);
-            return this;
-        }
-
-        public Builder serverHost(String v) {
-            serverHost = Objects.requireNonNull(v, "serverHost");
-            return this;
-        }
-
-        public Builder serverAdvertiseHost(String v) {
-            serverAdvertiseHost = Objects.requireNonNull(v, "serverAdvertiseHost");
-            return this;
-        }
-
-        public Builder serverPort(int v) {
-            serverPort = check("server.port", v, v >= 0 && v <= 65535, "0-65535");
-            return this;
-        }
-
-        public Builder serverWeight(int v) {
-            serverWeight = check(
-                    "server.weight", v, v >= 0 && v <= ServiceInstance.MAX_WEIGHT, "0-" + ServiceInstance.MAX_WEIGHT);
-            return this;
-        }
-
-        public Builder serverIoThreads(int v) {
-            serverIoThreads = check("server.io-threads", v, v >= 0, ">= 0");
-            return this;
-        }
-
-        public Builder serverWorkerThreads(int v) {
-            serverWorkerThreads = check("server.worker-threads", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder serverWorkerQueue(int v) {
-            serverWorkerQueue = check("server.worker-queue", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder serverMaxConnections(int v) {
-            serverMaxConnections = check("server.max-connections", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder serverMaxConnectionsPerAddress(int v) {
-            serverMaxConnectionsPerAddress = check("server.max-connections-per-address", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder serverMaxCallsPerConnection(int v) {
-            serverMaxCallsPerConnection = check("server.max-calls-per-connection", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder serverWriteBufferHighWater(int v) {
-            serverWriteBufferHighWater = check("server.write-buffer-high-water", v, v >= 1024, ">= 1024 bytes");
-            return this;
-        }
-
-        public Builder serverWriteBufferLowWater(int v) {
-            serverWriteBufferLowWater = check("server.write-buffer-low-water", v, v >= 0, ">= 0 bytes");
-            return this;
-        }
-
-        public Builder serverFrameTimeout(Duration v) {
-            serverFrameTimeout = checkPositive("server.frame-timeout", v);
-            return this;
-        }
-
-        public Builder serverMaxBufferedBytes(int v) {
-            serverMaxBufferedBytes = check("server.max-buffered-bytes", v, v >= 1024 * 1024, ">= 1MiB");
-            return this;
-        }
-
-        public Builder shutdownTimeout(Duration v) {
-            shutdownTimeout = checkNonNegative("server.shutdown-timeout", v);
-            return this;
-        }
-
-        public Builder clientIoThreads(int v) {
-            clientIoThreads = check("client.io-threads", v, v >= 0, ">= 0");
-            return this;
-        }
-
-        public Builder callTimeout(Duration v) {
-            callTimeout = checkPositive("call.timeout", v);
-            return this;
-        }
-
-        public Builder connectTimeout(Duration v) {
-            connectTimeout = checkPositive("call.connect-timeout", v);
-            return this;
-        }
-
-        public Builder serializer(String v) {
-            serializer = Objects.requireNonNull(v, "serializer");
-            return this;
-        }
-
-        public Builder heartbeatInterval(Duration v) {
-            heartbeatInterval = checkPositive("heartbeat.interval", v);
-            return this;
-        }
-
-        public Builder heartbeatMissedPongs(int v) {
-            heartbeatMissedPongs = check("heartbeat.missed-pongs", v, v >= 1, ">= 1");
-            return this;
-        }
-
-        public Builder reconnectInitialBackoff(Duration v) {
-            reconnectInitialBackoff = checkPositive("reconnect.initial-backoff", v);
-            return this;
-        }
-
-        public Builder reconnectMaxBackoff(Duration v) {
-            reconnectMaxBackoff = checkPositive("reconnect.max-backoff", v);
-            return this;
-        }
-
-        public Builder maxFrameSize(int v) {
-            maxFrameSize = check("protocol.max-frame-size", v, v >= 1024, ">= 1024 bytes");
-            return this;
-        }
-
-        public Builder pluginsDir(Path v) {
-            pluginsDir = Objects.requireNonNull(v, "pluginsDir");
-            return this;
-        }
-
-        public Builder dataDir(Path v) {
-            dataDir = Objects.requireNonNull(v, "dataDir");
-            return this;
-        }
-
-        public Builder pluginsWatch(boolean v) {
-            pluginsWatch = v;
-            return this;
-        }
-
-        public Builder pluginsWatchDebounce(Duration v) {
-            pluginsWatchDebounce = checkPositive("plugins.watch-debounce", v);
-            return this;
-        }
-
-        public Builder pluginsDrainTimeout(Duration v) {
-            pluginsDrainTimeout = checkPositive("plugins.drain-timeout", v);
-            return this;
-        }
-
-        public Builder pluginsReplaceGrace(Duration v) {
-            pluginsReplaceGrace = checkNonNegative("plugins.replace-grace", v);
-            return this;
-        }
-
-        public Builder pluginsStartTimeout(Duration v) {
-            pluginsStartTimeout = checkPositive("plugins.start-timeout", v);
-            return this;
-        }
-
-        public Builder configWatch(boolean v) {
-            configWatch = v;
-            return this;
-        }
-
-        public Builder allowedTypes(List<String> v) {
-            allowedTypes = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder adminHost(String v) {
-            adminHost = Objects.requireNonNull(v, "adminHost");
-            return this;
-        }
-
-        public Builder metricsEnabled(boolean v) {
-            metricsEnabled = v;
-            return this;
-        }
-
-        public Builder adminPort(int v) {
-            adminPort = check("admin.port", v, v >= -1 && v <= 65535, "-1 (off), 0 (any free port) or 1-65535");
-            return this;
-        }
-
-        public Builder adminRequestTimeout(Duration v) {
-            adminRequestTimeout = checkPositive("admin.request-timeout", v);
-            return this;
-        }
-
-        public Builder loadBalancer(String v) {
-            loadBalancer = Objects.requireNonNull(v, "loadBalancer");
-            return this;
-        }
-
-        public Builder clusterPolicy(String v) {
-            clusterPolicy = Objects.requireNonNull(v, "clusterPolicy");
-            return this;
-        }
-
-        public Builder filters(List<String> v) {
-            filters = new ArrayList<>(v);
-            return this;
-        }
-
-        public Builder registry(String v) {
-            registry = Objects.requireNonNull(v, "registry");
-            return this;
-        }
-
-        /** Sets a key for an extension, e.g. {@code registry.zookeeper.address}. */
-        public Builder extensionKey(String key, String value) {
-            if (!isExtensionKey(key)) {
-                throw new ConfigException(
-                        "extension key: '" + key + "' (expected: <point>.<name>.<key> with point one of "
-                                + new TreeSet<>(EXTENSION_PREFIXES) + ")");
-            }
-            extensionKeys.put(key, Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        /** Applies every key of {@code p}; unknown keys fail with the list of known ones. */
-        public Builder apply(Properties p) {
-            for (String key : new TreeSet<>(p.stringPropertyNames())) {
-                String value = p.getProperty(key).trim();
-                Option option = OPTIONS.get(key);
-                Matcher perService = PER_SERVICE.matcher(key);
-                if (option != null) {
-                    option.setter.set(this, key, value);
-                } else if (perService.matches()) {
-                    String point = perService.group(1).equals("call.serializer") ? "serializer" : perService.group(1);
-                    serviceSelection(point, perService.group(2), value);
-                } else if (isExtensionKey(key)) {
-                    extensionKeys.put(key, value);
-                } else {
-                    throw new ConfigException("unknown configuration key '" + key + "' (known keys: "
-                            + new TreeSet<>(OPTIONS.keySet()) + ", loadbalancer[<service>], cluster[<service>], "
-                            + "call.serializer[<service>], and <point>.<name>.<key> for extensions, point one of "
-                            + new TreeSet<>(EXTENSION_PREFIXES) + ")");
-                }
-            }
-            return this;
-        }
-
-        public KernelSettings build() {
-            if (reconnectMaxBackoff.compareTo(reconnectInitialBackoff) < 0) {
-                throw new ConfigException("reconnect.max-backoff: " + reconnectMaxBackoff
-                        + " (expected: >= reconnect.initial-backoff " + reconnectInitialBackoff + ")");
-            }
-            if (serverWriteBufferLowWater > serverWriteBufferHighWater) {
-                throw new ConfigException("server.write-buffer-low-water: " + serverWriteBufferLowWater
-                        + " (expected: <= server.write-buffer-high-water " + serverWriteBufferHighWater + ")");
-            }
-            return new KernelSettings(this);
-        }
-    }
-
-    private static final Pattern PER_SERVICE =
-            Pattern.compile("^(loadbalancer|cluster|call\\.serializer)\\[([^\\]]+)]$");
-    private static final Set<String> SERVICE_POINTS = Set.of("loadbalancer", "cluster", "serializer");
-
-    private static boolean isExtensionKey(String key) {
-        String[] parts = key.split("\\.", 3);
-        return parts.length == 3 && EXTENSION_PREFIXES.contains(parts[0]) && !parts[1].isEmpty() && !parts[2].isEmpty();
-    }
-
-    private static int check(String key, int v, boolean ok, String expected) {
-        if (!ok) {
-            throw new ConfigException(key + ": " + v + " (expected: " + expected + ")");
-        }
-        return v;
-    }
-
-    private static Duration checkPositive(String key, Duration v) {
-        Objects.requireNonNull(v, key);
-        if (v.isNegative() || v.isZero()) {
-            throw new ConfigException(key + ": " + v + " (expected: > 0)");
-        }
-        return v;
-    }
-
-    private static Duration checkNonNegative(String key, Duration v) {
-        Objects.requireNonNull(v, key);
-        if (v.isNegative()) {
-            throw new ConfigException(key + ": " + v + " (expected: >= 0)");
-        }
-        return v;
-    }
-
-    @FunctionalInterface
-    private interface Setter {
-        void set(Builder b, String key, String value);
-    }
-
-    /**
-     * One configuration key, declared once: how it is set from its text, how its value reads back, and
-     * whether a running kernel applies an edit of it ({@code live}) or only a restart does.
-     */
-    private record Option(Setter setter, Function<KernelSettings, Object> getter, boolean live) {}
-
-    private static final Map<String, Option> OPTIONS = new LinkedHashMap<>();
-
-    private static void define(String key, boolean live, Function<KernelSettings, Object> getter, Setter setter) {
-        OPTIONS.put(key, new Option(setter, getter, live));
-    }
-
-    private static final boolean LIVE = true;
-    private static final boolean RESTART = false;
-
-    static {
-        define("server.host", RESTART, KernelSettings::serverHost, (b, k, v) -> b.serverHost(v));
-        define(
-                "server.advertise-host",
-                RESTART,
-                KernelSettings::serverAdvertiseHost,
-                (b, k, v) -> b.serverAdvertiseHost(v));
-        define("server.port", RESTART, KernelSettings::serverPort, (b, k, v) -> b.serverPort(parseInt(k, v)));
-        define("server.weight", LIVE, KernelSettings::serverWeight, (b, k, v) -> b.serverWeight(parseInt(k, v)));
-        define(
-                "server.io-threads",
-                RESTART,
-                KernelSettings::serverIoThreads,
-                (b, k, v) -> b.serverIoThreads(parseInt(k, v)));
-        define(
-                "server.worker-threads",
-                RESTART,
-                KernelSettings::serverWorkerThreads,
-                (b, k, v) -> b.serverWorkerThreads(parseInt(k, v)));
-        define(
-                "server.worker-queue",
-                RESTART,
-                KernelSettings::serverWorkerQueue,
-                (b, k, v) -> b.serverWorkerQueue(parseInt(k, v)));
-        define(
-                "server.max-connections",
-                RESTART,
-                KernelSettings::serverMaxConnections,
-                (b, k, v) -> b.serverMaxConnections(parseInt(k, v)));
-        define(
-                "server.max-connections-per-address",
-                RESTART,
-                KernelSettings::serverMaxConnectionsPerAddress,
-                (b, k, v) -> b.serverMaxConnectionsPerAddress(parseInt(k, v)));
-        define(
-                "server.max-calls-per-connection",
-                RESTART,
-                KernelSettings::serverMaxCallsPerConnection,
-                (b, k, v) -> b.serverMaxCallsPerConnection(parseInt(k, v)));
-        define(
-                "server.write-buffer-high-water",
-                RESTART,
-                KernelSettings::serverWriteBufferHighWater,
-                (b, k, v) -> b.serverWriteBufferHighWater(parseSize(k, v)));
-        define(
-                "server.write-buffer-low-water",
-                RESTART,
-                KernelSettings::serverWriteBufferLowWater,
-                (b, k, v) -> b.serverWriteBufferLowWater(parseSize(k, v)));
-        define(
-                "server.frame-timeout",
-                RESTART,
-                KernelSettings::serverFrameTimeout,
-                (b, k, v) -> b.serverFrameTimeout(parseDuration(k, v)));
-        define(
-                "server.max-buffered-bytes",
-                RESTART,
-                KernelSettings::serverMaxBufferedBytes,
-                (b, k, v) -> b.serverMaxBufferedBytes(parseSize(k, v)));
-        define(
-                "server.shutdown-timeout",
-                RESTART,
-                KernelSettings::shutdownTimeout,
-                (b, k, v) -> b.shutdownTimeout(parseDuration(k, v)));
-        define(
-                "client.io-threads",
-                RESTART,
-                KernelSettings::clientIoThreads,
-                (b, k, v) -> b.clientIoThreads(parseInt(k, v)));
-        define("call.timeout", RESTART, KernelSettings::callTimeout, (b, k, v) -> b.callTimeout(parseDuration(k, v)));
-        define(
-                "call.connect-timeout",
-                RESTART,
-                KernelSettings::connectTimeout,
-                (b, k, v) -> b.connectTimeout(parseDuration(k, v)));
-        define("call.serializer", LIVE, KernelSettings::serializer, (b, k, v) -> b.serializer(v));
-        define(
-                "heartbeat.interval",
-                RESTART,
-                KernelSettings::heartbeatInterval,
-                (b, k, v) -> b.heartbeatInterval(parseDuration(k, v)));
-        define(
-                "heartbeat.missed-pongs",
-                RESTART,
-                KernelSettings::heartbeatMissedPongs,
-                (b, k, v) -> b.heartbeatMissedPongs(parseInt(k, v)));
-        define(
-                "reconnect.initial-backoff",
-                RESTART,
-                KernelSettings::reconnectInitialBackoff,
-                (b, k, v) -> b.reconnectInitialBackoff(parseDuration(k, v)));
-        define(
-                "reconnect.max-backoff",
-                RESTART,
-                KernelSettings::reconnectMaxBackoff,
-                (b, k, v) -> b.reconnectMaxBackoff(parseDuration(k, v)));
-        define(
-                "protocol.max-frame-size",
-                RESTART,
-                KernelSettings::maxFrameSize,
-                (b, k, v) -> b.maxFrameSize(parseSize(k, v)));
-        define("plugins.dir", RESTART, KernelSettings::pluginsDir, (b, k, v) -> b.pluginsDir(Path.of(v)));
-        define("data.dir", RESTART, KernelSettings::dataDir, (b, k, v) -> b.dataDir(Path.of(v)));
-        define("plugins.watch", RESTART, KernelSettings::pluginsWatch, (b, k, v) -> b.pluginsWatch(parseBoolean(k, v)));
-        define(
-                "plugins.watch-debounce",
-                RESTART,
-                KernelSettings::pluginsWatchDebounce,
-                (b, k, v) -> b.pluginsWatchDebounce(parseDuration(k, v)));
-        define(
-                "plugins.drain-timeout",
-                LIVE,
-                KernelSettings::pluginsDrainTimeout,
-                (b, k, v) -> b.pluginsDrainTimeout(parseDuration(k, v)));
-        define(
-                "plugins.replace-grace",
-                LIVE,
-                KernelSettings::pluginsReplaceGrace,
-                (b, k, v) -> b.pluginsReplaceGrace(parseDuration(k, v)));
-        define(
-                "plugins.start-timeout",
-                LIVE,
-                KernelSettings::pluginsStartTimeout,
-                (b, k, v) -> b.pluginsStartTimeout(parseDuration(k, v)));
-        define("config.watch", RESTART, KernelSettings::configWatch, (b, k, v) -> b.configWatch(parseBoolean(k, v)));
-        define(
-                "serializer.allowed-types",
-                RESTART,
-                KernelSettings::allowedTypes,
-                (b, k, v) -> b.allowedTypes(parseList(v)));
-        define("admin.host", RESTART, KernelSettings::adminHost, (b, k, v) -> b.adminHost(v));
-        define("admin.port", RESTART, KernelSettings::adminPort, (b, k, v) -> b.adminPort(parseInt(k, v)));
-        define(
-                "admin.request-timeout",
-                RESTART,
-                KernelSettings::adminRequestTimeout,
-                (b, k, v) -> b.adminRequestTimeout(parseDuration(k, v)));
-        define(
-                "metrics.enabled",
-                RESTART,
-                KernelSettings::metricsEnabled,
-                (b, k, v) -> b.metricsEnabled(parseBoolean(k, v)));
-        define("loadbalancer", LIVE, KernelSettings::loadBalancer, (b, k, v) -> b.loadBalancer(v));
-        define("cluster", LIVE, KernelSettings::clusterPolicy, (b, k, v) -> b.clusterPolicy(v));
-        define("filters", LIVE, KernelSettings::filters, (b, k, v) -> b.filters(parseList(v)));
-        define("registry", LIVE, KernelSettings::registry, (b, k, v) -> b.registry(v));
-    }
-
     /**
      * Whether a running kernel applies an edit of {@code key} (see {@code MicroRpc.reconfigure}): the
-     * strategies, per-service choices, extension keys, {@code server.weight} and the plugin timings;
-     * ports, threads and paths take effect at restart.
+     * declared live keys ({@link KernelOption#live()}), per-service choices and extension keys; every
+     * other key takes effect at restart.
      */
     public static boolean isLive(String key) {
-        Option o = OPTIONS.get(key);
-        return o != null ? o.live : PER_SERVICE.matcher(key).matches() || isExtensionKey(key);
+        Optional<KernelOption<?>> option = KernelOptions.forKey(key);
+        return option.isPresent() ? option.get().live() : perServicePoint(key).isPresent() || isExtensionKey(key);
     }
 
-    /** Every key with its value as text, e.g. {@code call.timeout=PT3S}, {@code loadbalancer[S]=p2c}. */
+    /** Every key with its value as text, e.g. {@code call.timeout=3s}, {@code loadbalancer[S]=p2c}. */
     public Map<String, String> values() {
         Map<String, String> out = new TreeMap<>();
-        OPTIONS.forEach((key, o) -> out.put(key, text(o.getter.apply(this))));
-        serviceSelections.forEach((point, byService) -> byService.forEach((service, names) ->
-                out.put((point.equals("serializer") ? "call.serializer" : point) + '[' + service + ']', names)));
+        for (KernelOption<?> o : KernelOptions.all()) {
+            out.put(o.key(), text(o));
+        }
+        for (KernelOption<?> o : KernelOptions.all()) {
+            o.servicePoint()
+                    .ifPresent(point -> serviceSelections
+                            .getOrDefault(point, Map.of())
+                            .forEach((service, names) -> out.put(o.key() + '[' + service + ']', names)));
+        }
         out.putAll(extensionKeys);
         return out;
     }
 
-    private static String text(Object value) {
-        if (value instanceof Duration d) {
-            return Durations.format(d);
-        }
-        if (value instanceof List<?> l) {
-            return l.stream().map(String::valueOf).collect(Collectors.joining(","));
-        }
-        return String.valueOf(value);
+    private <T> String text(KernelOption<T> option) {
+        return option.format(get(option));
     }
 
     /**
@@ -990,95 +345,297 @@ public final class KernelSettings {
     /** These settings with every live key taken from {@code next} and every other key kept. */
     public KernelSettings withLiveFrom(KernelSettings next) {
         Builder b = toBuilder();
-        OPTIONS.forEach((key, o) -> {
-            if (o.live) {
-                o.setter.set(b, key, text(o.getter.apply(next)));
+        for (KernelOption<?> o : KernelOptions.all()) {
+            if (o.live()) {
+                copy(o, next, b);
             }
-        });
+        }
         b.serviceSelections.clear();
         next.serviceSelections.forEach((point, m) -> b.serviceSelections.put(point, new LinkedHashMap<>(m)));
-        b.extensionKeys = new LinkedHashMap<>(next.extensionKeys);
+        b.extensionKeys.clear();
+        b.extensionKeys.putAll(next.extensionKeys);
         return b.build();
     }
 
-    private static int parseInt(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + ": '" + value + "' (expected: an integer)");
-        }
+    private static <T> void copy(KernelOption<T> option, KernelSettings from, Builder to) {
+        to.set(option, from.get(option));
     }
 
-    private static boolean parseBoolean(String key, String value) {
-        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value);
-        }
-        throw new ConfigException(key + ": '" + value + "' (expected: true or false)");
+    /** The declared keys, for documentation checks. */
+    public static Set<String> knownKeys() {
+        return KernelOptions.all().stream().map(KernelOption::key).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
-    private static Duration parseDuration(String key, String value) {
-        return parse(key, value, Durations::parse, "a duration such as 250ms, 3s, 2m or PT3S");
-    }
+    /** Collects settings; {@link #build()} validates and copies them. Not thread-safe. */
+    public static final class Builder {
+        private final Map<KernelOption<?>, Object> values = new HashMap<>();
+        private final Map<String, String> extensionKeys = new LinkedHashMap<>();
+        private final Map<String, Map<String, String>> serviceSelections = new LinkedHashMap<>();
 
-    /**
-     * Bytes, or with a unit: {@code 8MiB}, {@code 512KiB}. Any other unit is refused rather than
-     * dropped: {@code 8GiB} must not silently become 8 bytes, nor {@code 4096x} 4096.
-     */
-    static int parseSize(String key, String value) {
-        return parse(
-                key,
-                value,
-                v -> {
-                    String s = v.toLowerCase(Locale.ROOT).replace(" ", "");
-                    String unit = s.replaceFirst("^[0-9]+", "");
-                    long factor;
-                    switch (unit) {
-                        case "":
-                        case "b":
-                            factor = 1;
-                            break;
-                        case "k":
-                        case "kb":
-                        case "kib":
-                            factor = 1024;
-                            break;
-                        case "m":
-                        case "mb":
-                        case "mib":
-                            factor = 1024 * 1024;
-                            break;
-                        default:
-                            throw new NumberFormatException("unknown unit '" + unit + "'");
-                    }
-                    long bytes = Math.multiplyExact(Long.parseLong(s.substring(0, s.length() - unit.length())), factor);
-                    if (bytes > Integer.MAX_VALUE) {
-                        throw new NumberFormatException("too large");
-                    }
-                    return (int) bytes;
-                },
-                "a size in bytes such as 8388608, 512KiB or 8MiB");
-    }
-
-    private static <T> T parse(String key, String value, Function<String, T> parser, String expected) {
-        try {
-            return parser.apply(value);
-        } catch (RuntimeException e) {
-            throw new ConfigException(key + ": '" + value + "' (expected: " + expected + ")", e);
-        }
-    }
-
-    private static List<String> parseList(String value) {
-        List<String> out = new ArrayList<>();
-        for (String s : Arrays.asList(value.split(","))) {
-            if (!s.trim().isEmpty()) {
-                out.add(s.trim());
+        private Builder() {
+            for (KernelOption<?> o : KernelOptions.all()) {
+                values.put(o, o.defaultValue());
             }
         }
-        return out;
+
+        /** Sets {@code option}; a value it does not accept fails with its key, the value and what is expected. */
+        public <T> Builder set(KernelOption<T> option, T value) {
+            values.put(option, option.validate(value));
+            return this;
+        }
+
+        // One method per declared option, named after its key; documented in KernelOptions.
+
+        public Builder serverHost(String v) {
+            return set(SERVER_HOST, v);
+        }
+
+        public Builder serverAdvertiseHost(String v) {
+            return set(SERVER_ADVERTISE_HOST, v);
+        }
+
+        public Builder serverWeight(int v) {
+            return set(SERVER_WEIGHT, v);
+        }
+
+        public Builder serverPort(int v) {
+            return set(SERVER_PORT, v);
+        }
+
+        public Builder serverIoThreads(int v) {
+            return set(SERVER_IO_THREADS, v);
+        }
+
+        public Builder serverWorkerThreads(int v) {
+            return set(SERVER_WORKER_THREADS, v);
+        }
+
+        public Builder serverWorkerQueue(int v) {
+            return set(SERVER_WORKER_QUEUE, v);
+        }
+
+        public Builder serverShutdownTimeout(Duration v) {
+            return set(SERVER_SHUTDOWN_TIMEOUT, v);
+        }
+
+        public Builder serverMaxConnections(int v) {
+            return set(SERVER_MAX_CONNECTIONS, v);
+        }
+
+        public Builder serverMaxConnectionsPerAddress(int v) {
+            return set(SERVER_MAX_CONNECTIONS_PER_ADDRESS, v);
+        }
+
+        public Builder serverMaxCallsPerConnection(int v) {
+            return set(SERVER_MAX_CALLS_PER_CONNECTION, v);
+        }
+
+        public Builder serverWriteBufferHighWater(int v) {
+            return set(SERVER_WRITE_BUFFER_HIGH_WATER, v);
+        }
+
+        public Builder serverWriteBufferLowWater(int v) {
+            return set(SERVER_WRITE_BUFFER_LOW_WATER, v);
+        }
+
+        public Builder serverFrameTimeout(Duration v) {
+            return set(SERVER_FRAME_TIMEOUT, v);
+        }
+
+        public Builder serverMaxBufferedBytes(int v) {
+            return set(SERVER_MAX_BUFFERED_BYTES, v);
+        }
+
+        public Builder clientIoThreads(int v) {
+            return set(CLIENT_IO_THREADS, v);
+        }
+
+        public Builder callTimeout(Duration v) {
+            return set(CALL_TIMEOUT, v);
+        }
+
+        public Builder callConnectTimeout(Duration v) {
+            return set(CALL_CONNECT_TIMEOUT, v);
+        }
+
+        public Builder callSerializer(String v) {
+            return set(CALL_SERIALIZER, v);
+        }
+
+        public Builder heartbeatInterval(Duration v) {
+            return set(HEARTBEAT_INTERVAL, v);
+        }
+
+        public Builder heartbeatMissedPongs(int v) {
+            return set(HEARTBEAT_MISSED_PONGS, v);
+        }
+
+        public Builder reconnectInitialBackoff(Duration v) {
+            return set(RECONNECT_INITIAL_BACKOFF, v);
+        }
+
+        public Builder reconnectMaxBackoff(Duration v) {
+            return set(RECONNECT_MAX_BACKOFF, v);
+        }
+
+        public Builder protocolMaxFrameSize(int v) {
+            return set(PROTOCOL_MAX_FRAME_SIZE, v);
+        }
+
+        public Builder adminHost(String v) {
+            return set(ADMIN_HOST, v);
+        }
+
+        public Builder adminPort(int v) {
+            return set(ADMIN_PORT, v);
+        }
+
+        public Builder adminRequestTimeout(Duration v) {
+            return set(ADMIN_REQUEST_TIMEOUT, v);
+        }
+
+        public Builder metricsEnabled(boolean v) {
+            return set(METRICS_ENABLED, v);
+        }
+
+        public Builder pluginsDir(Path v) {
+            return set(PLUGINS_DIR, v);
+        }
+
+        public Builder dataDir(Path v) {
+            return set(DATA_DIR, v);
+        }
+
+        public Builder pluginsWatch(boolean v) {
+            return set(PLUGINS_WATCH, v);
+        }
+
+        public Builder pluginsWatchDebounce(Duration v) {
+            return set(PLUGINS_WATCH_DEBOUNCE, v);
+        }
+
+        public Builder pluginsDrainTimeout(Duration v) {
+            return set(PLUGINS_DRAIN_TIMEOUT, v);
+        }
+
+        public Builder pluginsStartTimeout(Duration v) {
+            return set(PLUGINS_START_TIMEOUT, v);
+        }
+
+        public Builder pluginsReplaceGrace(Duration v) {
+            return set(PLUGINS_REPLACE_GRACE, v);
+        }
+
+        public Builder configWatch(boolean v) {
+            return set(CONFIG_WATCH, v);
+        }
+
+        public Builder serializerAllowedTypes(List<String> v) {
+            return set(SERIALIZER_ALLOWED_TYPES, v);
+        }
+
+        public Builder loadbalancer(String v) {
+            return set(LOADBALANCER, v);
+        }
+
+        public Builder cluster(String v) {
+            return set(CLUSTER, v);
+        }
+
+        public Builder registry(String v) {
+            return set(REGISTRY, v);
+        }
+
+        public Builder filters(List<String> v) {
+            return set(FILTERS, v);
+        }
+
+        /**
+         * Chooses the extension(s) of {@code point} ({@code loadbalancer}, {@code cluster} or
+         * {@code serializer}) for one service: a name or a preference list. The file's form is
+         * {@code <key>[<service>]}, e.g. {@code call.serializer[io.example.EchoService]}.
+         */
+        public Builder serviceSelection(String point, String service, String names) {
+            Set<String> points = new TreeSet<>();
+            KernelOptions.all().forEach(o -> o.servicePoint().ifPresent(points::add));
+            if (!points.contains(point)) {
+                throw new ConfigException("point: '" + point + "' (expected: one of " + points + ")");
+            }
+            serviceSelections
+                    .computeIfAbsent(point, p -> new LinkedHashMap<>())
+                    .put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(names, "names"));
+            return this;
+        }
+
+        /** Sets a key for an extension, e.g. {@code registry.zookeeper.address}. */
+        public Builder extensionKey(String key, String value) {
+            if (!isExtensionKey(key)) {
+                throw new ConfigException(
+                        "extension key: '" + key + "' (expected: <point>.<name>.<key> with point one of "
+                                + new TreeSet<>(EXTENSION_PREFIXES) + ")");
+            }
+            extensionKeys.put(key, Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Applies every key of {@code p}; unknown keys fail with the list of known ones. */
+        public Builder apply(Properties p) {
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                String value = p.getProperty(key).trim();
+                Optional<KernelOption<?>> option = KernelOptions.forKey(key);
+                Matcher perService = PER_SERVICE.matcher(key);
+                Optional<String> point = perServicePoint(key);
+                if (option.isPresent()) {
+                    parseInto(option.get(), value);
+                } else if (point.isPresent() && perService.matches()) {
+                    serviceSelection(point.get(), perService.group(2), value);
+                } else if (isExtensionKey(key)) {
+                    extensionKeys.put(key, value);
+                } else {
+                    throw new ConfigException("unknown configuration key '" + key + "' (known keys: "
+                            + new TreeSet<>(knownKeys()) + ", "
+                            + KernelOptions.all().stream()
+                                    .filter(o -> o.servicePoint().isPresent())
+                                    .map(o -> o.key() + "[<service>]")
+                                    .collect(Collectors.joining(", "))
+                            + ", and <point>.<name>.<key> for extensions, point one of "
+                            + new TreeSet<>(EXTENSION_PREFIXES) + ")");
+                }
+            }
+            return this;
+        }
+
+        private <T> void parseInto(KernelOption<T> option, String text) {
+            values.put(option, option.parse(text));
+        }
+
+        /** Checks what no single key can, then copies the settings. */
+        public KernelSettings build() {
+            KernelSettings s = new KernelSettings(this);
+            requireAtMost(s, RECONNECT_INITIAL_BACKOFF, RECONNECT_MAX_BACKOFF);
+            requireAtMost(s, SERVER_WRITE_BUFFER_LOW_WATER, SERVER_WRITE_BUFFER_HIGH_WATER);
+            return s;
+        }
+
+        private static <T extends Comparable<T>> void requireAtMost(
+                KernelSettings s, KernelOption<T> lower, KernelOption<T> upper) {
+            T low = s.get(lower);
+            T high = s.get(upper);
+            if (low.compareTo(high) > 0) {
+                throw new ConfigException(upper.key() + ": " + upper.format(high) + " (expected: >= " + lower.key()
+                        + " " + lower.format(low) + ")");
+            }
+        }
     }
 
-    /** The known keys, for documentation checks. */
-    public static Set<String> knownKeys() {
-        return Collections.unmodifiableSet(OPTIONS.keySet());
+    /** The point that a per-service key such as {@code call.serializer[io.example.S]} chooses for, if it is one. */
+    private static Optional<String> perServicePoint(String key) {
+        Matcher m = PER_SERVICE.matcher(key);
+        return m.matches() ? KernelOptions.forKey(m.group(1)).flatMap(KernelOption::servicePoint) : Optional.empty();
+    }
+
+    private static boolean isExtensionKey(String key) {
+        String[] parts = key.split("\\.", 3);
+        return parts.length == 3 && EXTENSION_PREFIXES.contains(parts[0]) && !parts[1].isEmpty() && !parts[2].isEmpty();
     }
 }

@@ -51,7 +51,7 @@ class AdminServerLimitsTest {
                 .settings(KernelSettings.builder()
                         .serverPort(0)
                         .serverHost("127.0.0.1")
-                        .serializer("java-test")
+                        .callSerializer("java-test")
                         .pluginsDir(dir.resolve("none"))
                         .dataDir(dir.resolve("data"))
                         .adminRequestTimeout(SHORT)

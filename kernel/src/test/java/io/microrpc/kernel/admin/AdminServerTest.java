@@ -79,7 +79,7 @@ class AdminServerTest {
         return KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve(name))
                 .build();

@@ -54,7 +54,8 @@ class KernelSettingsValidationTest {
         "16MB, 16777216",
     })
     void frameSizeAcceptsBytesAndBinaryUnits(String text, int bytes) {
-        assertThat(parse("protocol.max-frame-size", text).maxFrameSize()).isEqualTo(bytes);
+        assertThat(parse("protocol.max-frame-size", text).protocolMaxFrameSize())
+                .isEqualTo(bytes);
     }
 
     @ParameterizedTest
@@ -87,7 +88,7 @@ class KernelSettingsValidationTest {
                 "1m");
         assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.callTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(s.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.serverShutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(s.reconnectMaxBackoff()).isEqualTo(Duration.ofMinutes(1));
     }
 
@@ -197,8 +198,8 @@ class KernelSettingsValidationTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         KernelSettings d = KernelSettings.defaults();
-        assertThat(d.maxFrameSize()).isEqualTo(8 * 1024 * 1024);
+        assertThat(d.protocolMaxFrameSize()).isEqualTo(8 * 1024 * 1024);
         assertThat(d.heartbeatMissedPongs()).isEqualTo(3);
-        assertThat(d.serializer()).isEqualTo("protostuff");
+        assertThat(d.callSerializer()).isEqualTo("protostuff");
     }
 }

@@ -17,7 +17,7 @@ class ServiceSelectionConfigTest {
         p.setProperty("call.serializer[io.example.EchoService]", "fory");
         p.setProperty("registry.zookeeper.address", "zk1:2181");
         KernelSettings s = KernelSettings.fromProperties(p);
-        assertThat(s.loadBalancer()).isEqualTo("p2c,round-robin");
+        assertThat(s.loadbalancer()).isEqualTo("p2c,round-robin");
         assertThat(s.serviceSelections())
                 .containsEntry("loadbalancer", Map.of("io.example.UserService", "consistent-hash"))
                 .containsEntry("serializer", Map.of("io.example.EchoService", "fory"));

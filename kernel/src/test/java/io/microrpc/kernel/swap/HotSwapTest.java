@@ -55,7 +55,7 @@ class HotSwapTest {
 
     private void startClient(boolean embeddedSerializer) {
         KernelSettings s = KernelSettings.builder()
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(pluginsDir)
                 .dataDir(dir.resolve("client-data"))
                 .pluginsWatchDebounce(Duration.ofMillis(50))

@@ -156,15 +156,15 @@ class LiveConfigurationTest {
         served("lb-first", "any");
         assertThat(client.settings().callTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(client.settings().serverWorkerThreads()).isEqualTo(200);
-        assertThat(client.settings().loadBalancer()).isEqualTo("first");
+        assertThat(client.settings().loadbalancer()).isEqualTo("first");
     }
 
     @Test
     void reconfigureInCodeReturnsTheChangesOrThrowsNamingTheKey() {
         KernelSettings now = client.settings();
-        assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build()))
+        assertThat(client.reconfigure(now.toBuilder().loadbalancer("first").build()))
                 .containsExactly("loadbalancer: versioned -> first");
-        assertThat(client.reconfigure(now.toBuilder().loadBalancer("first").build()))
+        assertThat(client.reconfigure(now.toBuilder().loadbalancer("first").build()))
                 .isEmpty();
         assertThatThrownBy(() -> client.reconfigure(
                         now.toBuilder().filters(List.of("tracing")).build()))

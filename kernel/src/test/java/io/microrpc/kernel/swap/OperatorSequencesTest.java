@@ -74,9 +74,9 @@ class OperatorSequencesTest {
      */
     private void startClient(Path folder, String loadBalancer) throws IOException {
         KernelSettings s = KernelSettings.builder()
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(folder)
-                .loadBalancer(loadBalancer)
+                .loadbalancer(loadBalancer)
                 .dataDir(dir.resolve("client-data"))
                 .pluginsWatchDebounce(DEBOUNCE)
                 .build();

@@ -49,9 +49,9 @@ class PluginFolderChangesTest {
 
     private void startClient(String loadBalancerPreference) {
         KernelSettings s = KernelSettings.builder()
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(pluginsDir)
-                .loadBalancer(loadBalancerPreference)
+                .loadbalancer(loadBalancerPreference)
                 .dataDir(dir.resolve("client-data"))
                 .pluginsWatchDebounce(Duration.ofMillis(100))
                 .build();
@@ -180,7 +180,7 @@ class PluginFolderChangesTest {
         VersionedJars.greeter("1.0.0").writeTo(serverPlugins, "greeter.jar");
         KernelSettings s = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(serverPlugins)
                 .dataDir(dir.resolve("greeter-data"))
                 .pluginsWatchDebounce(Duration.ofMillis(100))

@@ -17,7 +17,7 @@ public final class EchoServers implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             KernelSettings s = KernelSettings.builder()
                     .serverPort(0)
-                    .serializer("java-test")
+                    .callSerializer("java-test")
                     .pluginsDir(dir.resolve("no-plugins"))
                     .dataDir(dir.resolve("server-data-" + i))
                     .build();

@@ -107,7 +107,7 @@ public final class ClientRuntime implements AutoCloseable {
      * does not fail while the registry answers or the connection is being set up.
      */
     private void awaitFirstConnection(Directory directory) {
-        long deadline = System.nanoTime() + settings.connectTimeout().toNanos();
+        long deadline = System.nanoTime() + settings.callConnectTimeout().toNanos();
         while (directory.ready().isEmpty()) {
             if (System.nanoTime() > deadline || Thread.currentThread().isInterrupted()) {
                 log.warn(

@@ -385,7 +385,7 @@ final class ReferenceInvoker implements InvocationHandler {
         try {
             RequestHeader.write(frame, method.service(), method.name(), remaining, invocation.attachments());
             PayloadCodec.writeValues(frame, serializer, invocation.arguments(), mm.parameterTypes());
-            Frames.finish(frame, 0, settings.maxFrameSize());
+            Frames.finish(frame, 0, settings.protocolMaxFrameSize());
             mm.requestSize().observe(frame.readableBytes());
         } catch (FrameTooLargeException e) {
             frame.release();

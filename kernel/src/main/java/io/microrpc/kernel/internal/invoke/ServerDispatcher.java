@@ -145,7 +145,7 @@ public final class ServerDispatcher implements RequestHandler, AutoCloseable {
     }
 
     int maxFrameSize() {
-        return settings.maxFrameSize();
+        return settings.protocolMaxFrameSize();
     }
 
     long nanoTime() {

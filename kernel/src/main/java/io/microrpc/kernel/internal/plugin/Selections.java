@@ -52,9 +52,9 @@ public final class Selections {
 
     private static Map<String, List<String>> configured(KernelSettings settings) {
         Map<String, List<String>> g = new LinkedHashMap<>();
-        g.put(ExtensionPoints.SERIALIZER.key(), split(settings.serializer()));
-        g.put(ExtensionPoints.LOAD_BALANCER.key(), split(settings.loadBalancer()));
-        g.put(ExtensionPoints.CLUSTER.key(), split(settings.clusterPolicy()));
+        g.put(ExtensionPoints.SERIALIZER.key(), split(settings.callSerializer()));
+        g.put(ExtensionPoints.LOAD_BALANCER.key(), split(settings.loadbalancer()));
+        g.put(ExtensionPoints.CLUSTER.key(), split(settings.cluster()));
         g.put(ExtensionPoints.REGISTRY.key(), split(settings.registry()));
         g.put(FILTERS, List.copyOf(settings.filters()));
         return Collections.unmodifiableMap(g);

@@ -101,13 +101,13 @@ public final class ClientConnection {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        settings.connectTimeout().toMillis())
+                        settings.callConnectTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("frames", new FrameDecoder(settings.maxFrameSize()))
+                                .addLast("frames", new FrameDecoder(settings.protocolMaxFrameSize()))
                                 .addLast("responses", new InboundHandler(missedPongs));
                     }
                 });

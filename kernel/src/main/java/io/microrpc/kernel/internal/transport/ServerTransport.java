@@ -109,7 +109,7 @@ public final class ServerTransport implements AutoCloseable {
                         ch.attr(CONNECTION).set(new ServerConnection(ch));
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
-                                .addLast("frames", new FrameDecoder(settings.maxFrameSize(), frameLimits))
+                                .addLast("frames", new FrameDecoder(settings.protocolMaxFrameSize(), frameLimits))
                                 .addLast("requests", inbound);
                     }
                 });

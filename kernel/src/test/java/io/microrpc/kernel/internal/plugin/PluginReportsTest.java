@@ -63,7 +63,7 @@ class PluginReportsTest {
     private MicroRpc startServer() {
         KernelSettings s = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("plugin-java")
+                .callSerializer("plugin-java")
                 .pluginsDir(plugins)
                 .pluginsWatch(false)
                 .dataDir(dir.resolve("server-data"))
@@ -87,7 +87,7 @@ class PluginReportsTest {
         server.export(EchoApi.class, new EchoImpl());
         MicroRpc client = MicroRpc.builder()
                 .settings(KernelSettings.builder()
-                        .serializer("plugin-java")
+                        .callSerializer("plugin-java")
                         .pluginsDir(dir.resolve("none"))
                         .dataDir(dir.resolve("client-data"))
                         .build())

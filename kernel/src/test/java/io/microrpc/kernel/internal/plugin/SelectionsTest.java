@@ -15,7 +15,7 @@ class SelectionsTest {
     private static final String S = "io.example.UserService";
 
     private final KernelSettings configured = KernelSettings.builder()
-            .loadBalancer("p2c,round-robin")
+            .loadbalancer("p2c,round-robin")
             .serviceSelection(LB, S, "consistent-hash")
             .build();
 
@@ -43,7 +43,7 @@ class SelectionsTest {
                 .with(LB, null, List.of("lowest-port"))
                 .with("cluster", null, List.of("failfast"));
         Selections edited =
-                s.reconfigured(configured.toBuilder().loadBalancer("random").build());
+                s.reconfigured(configured.toBuilder().loadbalancer("random").build());
         assertThat(edited.preferences(LB, null)).containsExactly("random");
         assertThat(edited.preferences("cluster", null)).containsExactly("failfast");
         assertThat(s.reconfigured(configured)).isEqualTo(s);
@@ -54,13 +54,13 @@ class SelectionsTest {
         List<LoadedExtension> loaded = List.of(new LoadedExtension(new AlternatingBalancer(), "lb-test", "1.0.0"));
         String name = new AlternatingBalancer().name();
         assertThatThrownBy(() -> Selections.checkProvided(
-                        configured, configured.toBuilder().loadBalancer("nope").build(), loaded))
+                        configured, configured.toBuilder().loadbalancer("nope").build(), loaded))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("loadbalancer: 'nope' (expected: a loaded loadbalancer: " + name + ")");
         // Unchanged choices are not judged (their plugin may be gone), and registry=none means no registry.
         Selections.checkProvided(
                 configured, configured.toBuilder().registry("none").build(), loaded);
         Selections.checkProvided(
-                configured, configured.toBuilder().loadBalancer(name).build(), loaded);
+                configured, configured.toBuilder().loadbalancer(name).build(), loaded);
     }
 }

@@ -68,7 +68,7 @@ class ClientConnectionFailuresTest extends ScriptedConnectionTest {
         server.readRequest(s);
 
         ByteBuf header = Unpooled.buffer(Protocol.HEADER_LENGTH);
-        Frames.writeHeader(header, Protocol.FLAG_RESPONSE, (byte) 100, (byte) 0, 1, settings.maxFrameSize());
+        Frames.writeHeader(header, Protocol.FLAG_RESPONSE, (byte) 100, (byte) 0, 1, settings.protocolMaxFrameSize());
         byte[] headerOnly = ByteBufUtil.getBytes(header);
         header.release();
         server.write(s, headerOnly); // and never the 8 MiB it announces

@@ -41,7 +41,7 @@ class HeartbeatTest {
             .heartbeatMissedPongs(MISSED_PONGS)
             .reconnectInitialBackoff(Duration.ofMillis(50))
             .reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1))
+            .callConnectTimeout(Duration.ofSeconds(1))
             .clientIoThreads(1)
             .serverIoThreads(1)
             .serverWorkerThreads(1)

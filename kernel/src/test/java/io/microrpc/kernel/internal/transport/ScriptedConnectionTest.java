@@ -21,7 +21,7 @@ abstract class ScriptedConnectionTest {
     final KernelSettings settings = KernelSettings.builder()
             .reconnectInitialBackoff(Duration.ofMillis(50))
             .reconnectMaxBackoff(Duration.ofMillis(200))
-            .connectTimeout(Duration.ofSeconds(1))
+            .callConnectTimeout(Duration.ofSeconds(1))
             .clientIoThreads(1)
             .build();
 

@@ -31,11 +31,11 @@ class FailoverPluginJarIT {
 
     private MicroRpc client(String name, Path plugins, String cluster) {
         KernelSettings s = KernelSettings.builder()
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(plugins)
                 .pluginsWatch(false)
                 .dataDir(dir.resolve(name))
-                .clusterPolicy(cluster)
+                .cluster(cluster)
                 .reconnectInitialBackoff(Duration.ofMillis(20))
                 .reconnectMaxBackoff(Duration.ofMillis(50))
                 .build();
@@ -83,7 +83,7 @@ class FailoverPluginJarIT {
                         .settings(KernelSettings.builder()
                                 .serverHost("127.0.0.1")
                                 .serverPort(0)
-                                .serializer("java-test")
+                                .callSerializer("java-test")
                                 .pluginsDir(dir.resolve("none"))
                                 .dataDir(dir.resolve("good"))
                                 .build())

@@ -21,7 +21,7 @@ public final class EmbeddedProviderMain {
         KernelSettings s = KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(Path.of(args[1]))
                 .pluginsWatch(false)
                 .dataDir(Path.of(args[3]))

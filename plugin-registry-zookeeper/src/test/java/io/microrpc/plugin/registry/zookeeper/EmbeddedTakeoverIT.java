@@ -101,7 +101,7 @@ class EmbeddedTakeoverIT {
         KernelSettings s = KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(plugins)
                 .pluginsWatch(false)
                 .dataDir(dataDir)

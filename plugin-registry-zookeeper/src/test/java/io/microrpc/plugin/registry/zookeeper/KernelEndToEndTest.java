@@ -50,7 +50,7 @@ class KernelEndToEndTest {
         KernelSettings s = KernelSettings.builder()
                 .serverPort(0)
                 .serverHost("127.0.0.1")
-                .serializer("java-test")
+                .callSerializer("java-test")
                 .pluginsDir(dir.resolve("no-plugins"))
                 .dataDir(dir.resolve(name))
                 .extensionKey("registry.zookeeper.address", server.getConnectString())

@@ -86,7 +86,7 @@ class ProtostuffServerFuzzTest {
     void start() {
         KernelSettings settings = KernelSettings.builder()
                 .serverPort(0)
-                .serializer("protostuff")
+                .callSerializer("protostuff")
                 .pluginsDir(dir.resolve("none"))
                 .dataDir(dir.resolve("server-data"))
                 .build();
