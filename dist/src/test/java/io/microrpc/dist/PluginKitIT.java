@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PluginKitIT {
 
     /** The doc's command that installs the kit, run in the microrpc sources. */
-    static final String INSTALL_KIT = "mvn -q install -DskipTests -pl plugins,lb-testkit,kernel -am";
+    static final String INSTALL_KIT = "mvn -q install -DskipTests -pl plugins,testkit,kernel -am";
     /** The doc's command that builds the plugin, run in the plugin's project. */
     static final String BUILD_PLUGIN = "mvn -q package";
 

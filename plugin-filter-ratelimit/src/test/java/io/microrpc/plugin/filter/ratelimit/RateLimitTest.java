@@ -3,12 +3,12 @@ package io.microrpc.plugin.filter.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microrpc.lb.testkit.TestInvocation;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.Filter;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
+import io.microrpc.testkit.TestInvocation;
+import io.microrpc.testkit.TestPluginContext;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

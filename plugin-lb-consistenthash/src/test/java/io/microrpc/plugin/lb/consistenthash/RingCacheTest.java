@@ -2,8 +2,8 @@ package io.microrpc.plugin.lb.consistenthash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.spi.Endpoint;
+import io.microrpc.testkit.TestEndpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.microrpc.lb.testkit;
+package io.microrpc.testkit;
 
 import io.microrpc.spi.CallType;
 import io.microrpc.spi.Deadline;

@@ -1,8 +1,7 @@
-package io.microrpc.lb.testkit;
+package io.microrpc.testkit;
 
 import io.microrpc.spi.PluginConfig;
 import io.microrpc.spi.PluginContext;
-import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe. The configuration is immutable; time is held in atomics, so a test may move it while
  * other threads read it. There is no scheduler unless the test gives one ({@link #withScheduler}): a
  * load balancer has no business scheduling work, so asking for it fails. The blocking executor runs tasks
- * on the calling thread.
+ * on the calling thread unless the test gives one ({@link #withBlockingExecutor}), and the data directory
+ * is a new temporary directory unless the test gives one ({@link #withDataDirectory}).
  */
 public final class TestPluginContext implements PluginContext {
 
@@ -34,11 +34,11 @@ public final class TestPluginContext implements PluginContext {
 
     private final PluginConfig config;
     private final AtomicLong millis = new AtomicLong(START_MILLIS);
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final ManualTicker ticker = ManualTicker.create();
     private final Clock clock = new FakeClock();
-    private final Ticker ticker = nanos::get;
     private volatile Path dataDirectory;
     private volatile ScheduledExecutorService scheduler;
+    private volatile Executor blockingExecutor = Runnable::run;
 
     private TestPluginContext(PluginConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -84,6 +84,21 @@ public final class TestPluginContext implements PluginContext {
         return this;
     }
 
+    /**
+     * Gives the extension {@code executor} (the test owns it) as its blocking executor, for extensions
+     * that must not run blocking work on the calling thread, such as a registry's notifications.
+     */
+    public TestPluginContext withBlockingExecutor(Executor executor) {
+        this.blockingExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Gives the extension {@code directory} (the test owns it, e.g. a JUnit {@code @TempDir}) as its data directory. */
+    public TestPluginContext withDataDirectory(Path directory) {
+        this.dataDirectory = Objects.requireNonNull(directory, "directory");
+        return this;
+    }
+
     /** Sets the wall clock to {@code epochMillis}; the ticker does not move. */
     public TestPluginContext setMillis(long epochMillis) {
         millis.set(epochMillis);
@@ -97,7 +112,7 @@ public final class TestPluginContext implements PluginContext {
                     "duration: " + duration + " (expected: >= 0; monotonic time does not go back)");
         }
         millis.addAndGet(duration.toMillis());
-        nanos.addAndGet(duration.toNanos());
+        ticker.advance(duration);
         return this;
     }
 
@@ -117,17 +132,20 @@ public final class TestPluginContext implements PluginContext {
         if (s != null) {
             return s;
         }
-        throw new UnsupportedOperationException("TestPluginContext has no scheduler; a load balancer must not schedule "
-                + "work (it runs on the caller's thread and reads the kernel's statistics)");
+        throw new UnsupportedOperationException(
+                "TestPluginContext has no scheduler; give it one with withScheduler(...). "
+                        + "A load balancer must not schedule work (it runs on the caller's thread and reads the kernel's "
+                        + "statistics)");
     }
 
     @Override
     public Executor blockingExecutor() {
-        return Runnable::run;
+        return blockingExecutor;
     }
 
+    /** The context's ticker; {@link #advance} moves it, and so may a test directly. */
     @Override
-    public Ticker ticker() {
+    public ManualTicker ticker() {
         return ticker;
     }
 
@@ -136,7 +154,7 @@ public final class TestPluginContext implements PluginContext {
         return clock;
     }
 
-    /** A temporary directory, created on first use. */
+    /** The directory the test gave, else a temporary directory created on first use. */
     @Override
     public Path dataDirectory() {
         Path dir = dataDirectory;
@@ -145,7 +163,7 @@ public final class TestPluginContext implements PluginContext {
                 dir = dataDirectory;
                 if (dir == null) {
                     try {
-                        dir = Files.createTempDirectory("microrpc-lb-test");
+                        dir = Files.createTempDirectory("microrpc-test");
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot create a data directory for the test context", e);
                     }

@@ -1,4 +1,4 @@
-package io.microrpc.spi.testing;
+package io.microrpc.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.microrpc.spi.AllowedTypes;
 import io.microrpc.spi.Serializer;
-import io.microrpc.spi.testing.ContractTypes.Address;
-import io.microrpc.spi.testing.ContractTypes.Color;
-import io.microrpc.spi.testing.ContractTypes.Envelope;
-import io.microrpc.spi.testing.ContractTypes.Innocuous;
-import io.microrpc.spi.testing.ContractTypes.Person;
+import io.microrpc.testkit.ContractTypes.Address;
+import io.microrpc.testkit.ContractTypes.Color;
+import io.microrpc.testkit.ContractTypes.Envelope;
+import io.microrpc.testkit.ContractTypes.Innocuous;
+import io.microrpc.testkit.ContractTypes.Person;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

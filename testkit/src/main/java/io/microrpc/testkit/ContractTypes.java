@@ -1,4 +1,4 @@
-package io.microrpc.spi.testing;
+package io.microrpc.testkit;
 
 import java.util.List;
 import java.util.Map;
