@@ -1,8 +1,5 @@
 package io.microrpc.bench.jmh;
 
-import io.microrpc.lb.testkit.TestEndpoint;
-import io.microrpc.lb.testkit.TestInvocation;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.plugin.lb.adaptive.LeastActive;
 import io.microrpc.plugin.lb.adaptive.PowerOfTwoChoices;
 import io.microrpc.plugin.lb.adaptive.ShortestResponse;
@@ -14,6 +11,9 @@ import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
 import java.util.Collection;
+import io.microrpc.testkit.TestEndpoint;
+import io.microrpc.testkit.TestInvocation;
+import io.microrpc.testkit.TestPluginContext;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package com.example.lb;
 
-import io.microrpc.lb.testkit.LoadBalancerContractTest;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.LoadBalancerContractTest;
 
 class TwoChoicesContractTest extends LoadBalancerContractTest {
 

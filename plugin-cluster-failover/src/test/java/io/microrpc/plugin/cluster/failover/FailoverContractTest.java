@@ -1,6 +1,6 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.lb.testkit.ClusterPolicyContractTest;
+import io.microrpc.testkit.ClusterPolicyContractTest;
 import io.microrpc.spi.ClusterPolicy;
 
 class FailoverContractTest extends ClusterPolicyContractTest {

@@ -1,7 +1,7 @@
 package io.microrpc.plugin.codec.protostuff;
 
 import io.microrpc.spi.Serializer;
-import io.microrpc.spi.testing.SerializerContractTest;
+import io.microrpc.testkit.SerializerContractTest;
 
 /** The serializer contract; protostuff-specific behaviour is in {@link ProtostuffFormatTest}. */
 class ProtostuffSerializerTest extends SerializerContractTest {

@@ -1,7 +1,7 @@
 package io.microrpc.plugin.filter.ratelimit;
 
-import io.microrpc.lb.testkit.FilterContractTest;
-import io.microrpc.lb.testkit.TestPluginContext;
+import io.microrpc.testkit.FilterContractTest;
+import io.microrpc.testkit.TestPluginContext;
 import io.microrpc.spi.Filter;
 
 /** The filter contract, with limits on both sides that the contract's calls stay under. */

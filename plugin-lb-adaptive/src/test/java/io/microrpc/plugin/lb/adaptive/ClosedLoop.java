@@ -1,10 +1,10 @@
 package io.microrpc.plugin.lb.adaptive;
 
-import io.microrpc.lb.testkit.TestEndpoint;
-import io.microrpc.lb.testkit.TestInvocation;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.TestEndpoint;
+import io.microrpc.testkit.TestInvocation;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;

@@ -1,6 +1,6 @@
 package io.microrpc.plugin.lb.adaptive;
 
-import io.microrpc.lb.testkit.TestInvocation;
+import io.microrpc.testkit.TestInvocation;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;

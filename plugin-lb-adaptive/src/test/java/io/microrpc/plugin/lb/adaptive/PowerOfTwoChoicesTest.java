@@ -3,11 +3,11 @@ package io.microrpc.plugin.lb.adaptive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.microrpc.lb.testkit.TestEndpoint;
-import io.microrpc.lb.testkit.TestInvocation;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
+import io.microrpc.testkit.TestEndpoint;
+import io.microrpc.testkit.TestInvocation;
+import io.microrpc.testkit.TestPluginContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

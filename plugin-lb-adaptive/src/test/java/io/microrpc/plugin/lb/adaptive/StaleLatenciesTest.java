@@ -3,8 +3,9 @@ package io.microrpc.plugin.lb.adaptive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.spi.Endpoint;
+import io.microrpc.testkit.TestEndpoint;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StaleLatenciesTest {

@@ -1,8 +1,8 @@
 package io.microrpc.plugin.lb.consistenthash;
 
-import io.microrpc.lb.testkit.LoadBalancerContractTest;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.LoadBalancerContractTest;
+import io.microrpc.testkit.TestPluginContext;
 import java.util.Map;
 
 /** The contract again, with bounded load on: the ring walk must also only ever return candidates. */

@@ -1,7 +1,7 @@
 package io.microrpc.plugin.lb.consistenthash;
 
-import io.microrpc.lb.testkit.LoadBalancerContractTest;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.LoadBalancerContractTest;
 
 class ConsistentHashContractTest extends LoadBalancerContractTest {
 

@@ -2,7 +2,7 @@ package io.microrpc.plugin.lb.consistenthash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.microrpc.lb.testkit.TestEndpoint;
+import io.microrpc.testkit.TestEndpoint;
 import io.microrpc.spi.Endpoint;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,7 @@
 package io.microrpc.plugin.lb.weighted;
 
-import io.microrpc.lb.testkit.LoadBalancerContractTest;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.LoadBalancerContractTest;
 
 class SmoothWeightedRoundRobinContractTest extends LoadBalancerContractTest {
 

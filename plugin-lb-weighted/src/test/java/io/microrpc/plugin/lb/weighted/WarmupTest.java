@@ -3,8 +3,8 @@ package io.microrpc.plugin.lb.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microrpc.lb.testkit.TestEndpoint;
 import io.microrpc.spi.PluginConfig;
+import io.microrpc.testkit.TestEndpoint;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -3,12 +3,12 @@ package io.microrpc.plugin.lb.weighted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.microrpc.lb.testkit.TestEndpoint;
-import io.microrpc.lb.testkit.TestInvocation;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.TestEndpoint;
+import io.microrpc.testkit.TestInvocation;
+import io.microrpc.testkit.TestPluginContext;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

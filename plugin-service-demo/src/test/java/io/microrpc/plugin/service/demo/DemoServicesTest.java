@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.microrpc.demo.api.EchoService;
 import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserService;
-import io.microrpc.lb.testkit.TestPluginContext;
 import io.microrpc.spi.ServiceDefinition;
+import io.microrpc.testkit.TestPluginContext;
 import org.junit.jupiter.api.Test;
 
 class DemoServicesTest {
