@@ -1,7 +1,7 @@
 package io.microrpc.plugin.cluster.failover;
 
-import io.microrpc.testkit.ClusterPolicyContractTest;
 import io.microrpc.spi.ClusterPolicy;
+import io.microrpc.testkit.ClusterPolicyContractTest;
 
 class FailoverContractTest extends ClusterPolicyContractTest {
 

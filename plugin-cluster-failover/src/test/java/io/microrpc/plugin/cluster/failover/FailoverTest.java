@@ -3,10 +3,6 @@ package io.microrpc.plugin.cluster.failover;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microrpc.testkit.TestClientContext;
-import io.microrpc.testkit.TestEndpoint;
-import io.microrpc.testkit.TestInvocation;
-import io.microrpc.testkit.TestPluginContext;
 import io.microrpc.spi.CallType;
 import io.microrpc.spi.Deadline;
 import io.microrpc.spi.Endpoint;
@@ -14,6 +10,7 @@ import io.microrpc.spi.Invocation;
 import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
+import io.microrpc.testkit.TestClientContext;
 import io.microrpc.testkit.TestEndpoint;
 import io.microrpc.testkit.TestInvocation;
 import io.microrpc.testkit.TestPluginContext;

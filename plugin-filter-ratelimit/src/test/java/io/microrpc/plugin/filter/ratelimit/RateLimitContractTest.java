@@ -1,8 +1,8 @@
 package io.microrpc.plugin.filter.ratelimit;
 
+import io.microrpc.spi.Filter;
 import io.microrpc.testkit.FilterContractTest;
 import io.microrpc.testkit.TestPluginContext;
-import io.microrpc.spi.Filter;
 
 /** The filter contract, with limits on both sides that the contract's calls stay under. */
 class RateLimitContractTest extends FilterContractTest {

@@ -1,9 +1,9 @@
 package io.microrpc.plugin.lb.adaptive;
 
-import io.microrpc.testkit.TestInvocation;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;
 import io.microrpc.spi.LoadBalancer;
+import io.microrpc.testkit.TestInvocation;
 import java.util.Collection;
 import java.util.List;
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.microrpc.spi.Endpoint;
 import io.microrpc.testkit.TestEndpoint;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StaleLatenciesTest {

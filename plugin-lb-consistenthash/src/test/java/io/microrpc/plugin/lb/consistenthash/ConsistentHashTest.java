@@ -3,10 +3,6 @@ package io.microrpc.plugin.lb.consistenthash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.microrpc.testkit.TestEndpoint;
-import io.microrpc.testkit.TestInvocation;
-import io.microrpc.testkit.TestInvocation.SampleService;
-import io.microrpc.testkit.TestPluginContext;
 import io.microrpc.spi.ClientRequestContext;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.Invocation;

@@ -2,8 +2,8 @@ package io.microrpc.plugin.lb.consistenthash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.microrpc.testkit.TestEndpoint;
 import io.microrpc.spi.Endpoint;
+import io.microrpc.testkit.TestEndpoint;
 import org.junit.jupiter.api.Test;
 
 class RingTest {
