@@ -12,13 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,7 +76,20 @@ class PluginArchetypeIT {
                 .as("the sample load balancer, in the package asked for")
                 .isRegularFile();
 
+        // The doc's filter and its contract test, written into the project as the doc shows them.
+        Map<String, String> sources = docSources();
+        assertThat(sources.keySet())
+                .containsExactly(
+                        "src/main/java/com/acme/lb/CallCounter.java",
+                        "src/test/java/com/acme/lb/CallCounterContractTest.java");
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            Files.writeString(project.resolve(source.getKey()), source.getValue());
+        }
+
         kit.run(project, PluginKit.BUILD_PLUGIN);
+        assertThat(project.resolve("target/surefire-reports/TEST-com.acme.lb.CallCounterContractTest.xml"))
+                .as("the kit's filter contract suite ran in the generated project's build")
+                .isRegularFile();
         assertThat(project.resolve("target/surefire-reports/TEST-com.acme.lb.RoundRobinContractTest.xml"))
                 .as("the kit's load balancer contract suite ran in the generated project's build")
                 .isRegularFile();
@@ -106,6 +123,9 @@ class PluginArchetypeIT {
         assertThat(dist.resolve("plugins/lb-acme-1.0.0.jar")).isRegularFile();
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> launcher(dist, admin, STATUS), s -> s.contains("lb-acme") && s.contains("1.0.0"));
+        assertThat(launcher(dist, admin, STATUS))
+                .as("the plugin's filter is active as soon as it is loaded")
+                .containsPattern("filters +acme-calls \\(lb-acme 1\\.0\\.0\\) client");
 
         String switched = launcher(dist, admin, SWITCH);
         assertThat(launcher(dist, admin, STATUS))
@@ -152,6 +172,7 @@ class PluginArchetypeIT {
         assertThat(report.state()).as(report.toString()).isEqualTo(PluginReport.State.STARTED);
         assertThat(report.extensions()).contains("loadbalancer:lb-acme");
         assertThat(consumer.admin().activeExtensions().get("loadbalancer")).isEqualTo("lb-acme (lb-acme 1.0.0)");
+        assertThat(consumer.admin().activeExtensions().get("filters")).isEqualTo("acme-calls (lb-acme 1.0.0) client");
 
         PluginKit.Probe probe = consumer.reference(
                 PluginKit.Probe.class,
@@ -190,15 +211,31 @@ class PluginArchetypeIT {
      * Every command of the doc's "The plugin kit" section ({@code sh} blocks, comments and line
      * continuations aside) is one these tests run, and each of them is in the doc.
      */
-    @Test
-    void everyCommandOfTheKitSectionIsOneTheseTestsRun() throws IOException {
+    /** The section "The plugin kit" of docs/WRITING-PLUGINS.md. */
+    private static String kitSection() throws IOException {
         String doc = Files.readString(PluginKit.DOC);
         int start = doc.indexOf("\n## The plugin kit\n");
         assertThat(start)
                 .as("docs/WRITING-PLUGINS.md has a section \"The plugin kit\"")
                 .isNotNegative();
         int end = doc.indexOf("\n## ", start + 1);
-        String section = doc.substring(start, end < 0 ? doc.length() : end);
+        return doc.substring(start, end < 0 ? doc.length() : end);
+    }
+
+    /** The Java sources the kit section shows: each {@code java} block after the line naming its path. */
+    private static Map<String, String> docSources() throws IOException {
+        Matcher m = Pattern.compile("`(src/[^`]+\\.java)`:\\n\\n```java\\n(.*?)```", Pattern.DOTALL)
+                .matcher(kitSection());
+        Map<String, String> sources = new LinkedHashMap<>();
+        while (m.find()) {
+            sources.put(m.group(1), m.group(2));
+        }
+        return sources;
+    }
+
+    @Test
+    void everyCommandOfTheKitSectionIsOneTheseTestsRun() throws IOException {
+        String section = kitSection();
 
         Set<String> commands = new LinkedHashSet<>();
         boolean inSh = false;
