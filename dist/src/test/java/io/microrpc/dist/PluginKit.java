@@ -3,15 +3,19 @@ package io.microrpc.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.plugin.PluginReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -204,6 +208,9 @@ final class PluginKit {
         String hit(int sequence);
     }
 
+    /** What {@link Kernels#callThrough} leaves for the caller to check. */
+    record CallsThrough(MicroRpc consumer, List<AtomicInteger> served) {}
+
     /** Kernels on 127.0.0.1, any port, with the distribution's codec; closed in reverse order. */
     static final class Kernels implements AutoCloseable {
         private final Path dir;
@@ -232,6 +239,48 @@ final class PluginKit {
             MicroRpc kernel = MicroRpc.builder().settings(settings).start();
             started.add(kernel);
             return kernel;
+        }
+
+        /**
+         * Two providers and a consumer that loads {@code jar} and selects {@code loadBalancer} from it;
+         * checks the plugin {@code pluginId} started, then makes 200 calls through it. Returns the calls
+         * each provider served, and the consumer, for the caller's own checks.
+         */
+        CallsThrough callThrough(String loadBalancer, String pluginId, Path jar) throws IOException {
+            List<AtomicInteger> served = List.of(new AtomicInteger(), new AtomicInteger());
+            List<String> addresses = new ArrayList<>();
+            for (int i = 0; i < served.size(); i++) {
+                MicroRpc provider = start("provider-" + i, loadBalancer);
+                AtomicInteger count = served.get(i);
+                String name = "provider-" + i;
+                provider.export(Probe.class, sequence -> {
+                    count.incrementAndGet();
+                    return name;
+                });
+                addresses.add("127.0.0.1:" + provider.port());
+            }
+            MicroRpc consumer = start("consumer", loadBalancer, jar);
+            PluginReport report = consumer.plugins().stream()
+                    .filter(r -> pluginId.equals(r.pluginId()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError(pluginId + " not reported: " + consumer.plugins()));
+            assertThat(report.state()).as(report.toString()).isEqualTo(PluginReport.State.STARTED);
+            assertThat(report.version()).isEqualTo("1.0.0");
+            assertThat(report.extensions()).contains("loadbalancer:" + loadBalancer);
+            assertThat(consumer.admin().activeExtensions().get("loadbalancer"))
+                    .isEqualTo(loadBalancer + " (" + pluginId + " 1.0.0)");
+
+            Probe probe = consumer.reference(
+                    Probe.class,
+                    ReferenceOptions.builder()
+                            .addresses(addresses)
+                            .timeout(Duration.ofSeconds(10))
+                            .build());
+            for (int i = 0; i < 200; i++) {
+                assertThat(probe.hit(i)).startsWith("provider-");
+            }
+            assertThat(served.get(0).get() + served.get(1).get()).isEqualTo(200);
+            return new CallsThrough(consumer, served);
         }
 
         @Override

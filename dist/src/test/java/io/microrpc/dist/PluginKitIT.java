@@ -3,17 +3,12 @@ package io.microrpc.dist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.microrpc.kernel.MicroRpc;
-import io.microrpc.kernel.ReferenceOptions;
-import io.microrpc.kernel.plugin.PluginReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -86,41 +81,9 @@ class PluginKitIT {
     }
 
     private static void callThrough(PluginKit.Kernels kernels, Path jar) throws IOException {
-        List<AtomicInteger> served = List.of(new AtomicInteger(), new AtomicInteger());
-        List<String> addresses = new ArrayList<>();
-        for (int i = 0; i < served.size(); i++) {
-            MicroRpc provider = kernels.start("provider-" + i, "two-choices");
-            AtomicInteger count = served.get(i);
-            String name = "provider-" + i;
-            provider.export(PluginKit.Probe.class, sequence -> {
-                count.incrementAndGet();
-                return name;
-            });
-            addresses.add("127.0.0.1:" + provider.port());
-        }
-        MicroRpc consumer = kernels.start("consumer", "two-choices", jar);
-
-        PluginReport report = consumer.plugins().stream()
-                .filter(r -> "lb-example".equals(r.pluginId()))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("lb-example not reported: " + consumer.plugins()));
-        assertThat(report.state()).as(report.toString()).isEqualTo(PluginReport.State.STARTED);
-        assertThat(report.version()).isEqualTo("1.0.0");
-        assertThat(report.extensions()).contains("loadbalancer:two-choices");
-        assertThat(consumer.admin().activeExtensions().get("loadbalancer")).isEqualTo("two-choices (lb-example 1.0.0)");
-
-        PluginKit.Probe probe = consumer.reference(
-                PluginKit.Probe.class,
-                ReferenceOptions.builder()
-                        .addresses(addresses)
-                        .timeout(Duration.ofSeconds(10))
-                        .build());
-        for (int i = 0; i < 200; i++) {
-            assertThat(probe.hit(i)).startsWith("provider-");
-        }
+        PluginKit.CallsThrough calls = kernels.callThrough("two-choices", "lb-example", jar);
         // Random picks among two equally idle providers: each is chosen with probability 1/2 per call.
-        assertThat(served).as("calls served by each provider").allMatch(c -> c.get() > 0);
-        assertThat(served.get(0).get() + served.get(1).get()).isEqualTo(200);
+        assertThat(calls.served()).as("calls served by each provider").allMatch(c -> c.get() > 0);
     }
 
     /** The doc shows the sample's files whole and the commands this test runs; so does the README. */
