@@ -47,21 +47,14 @@ public final class PowerOfTwoChoices implements LoadBalancer {
     @Override
     public LoadBalancer.Selector newSelector(
             String service, List<Endpoint> candidates, LoadBalancer.Selector previous) {
-        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
-        StaleLatencies carried = previous instanceof P2cSelector p ? p.latencies : null;
-        return new P2cSelector(endpoints, StaleLatencies.of(endpoints, carried), ticker);
+        return new P2cSelector(candidates, previous, ticker);
     }
 
     /** The candidates and their latency observations. Thread-safe. */
-    private static final class P2cSelector implements LoadBalancer.Selector {
-        private final Endpoint[] endpoints;
-        final StaleLatencies latencies;
-        private final Ticker ticker;
+    private static final class P2cSelector extends ObservingSelector {
 
-        P2cSelector(Endpoint[] endpoints, StaleLatencies latencies, Ticker ticker) {
-            this.endpoints = endpoints;
-            this.latencies = latencies;
-            this.ticker = ticker;
+        P2cSelector(List<Endpoint> candidates, LoadBalancer.Selector previous, Ticker ticker) {
+            super(candidates, previous, ticker);
         }
 
         @Override

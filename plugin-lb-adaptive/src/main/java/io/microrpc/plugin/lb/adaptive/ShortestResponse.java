@@ -41,21 +41,14 @@ public final class ShortestResponse implements LoadBalancer {
     @Override
     public LoadBalancer.Selector newSelector(
             String service, List<Endpoint> candidates, LoadBalancer.Selector previous) {
-        Endpoint[] endpoints = candidates.toArray(new Endpoint[0]);
-        StaleLatencies carried = previous instanceof ShortestResponseSelector p ? p.latencies : null;
-        return new ShortestResponseSelector(endpoints, StaleLatencies.of(endpoints, carried), ticker);
+        return new ShortestResponseSelector(candidates, previous, ticker);
     }
 
     /** The candidates and their latency observations. Thread-safe. */
-    private static final class ShortestResponseSelector implements LoadBalancer.Selector {
-        private final Endpoint[] endpoints;
-        final StaleLatencies latencies;
-        private final Ticker ticker;
+    private static final class ShortestResponseSelector extends ObservingSelector {
 
-        ShortestResponseSelector(Endpoint[] endpoints, StaleLatencies latencies, Ticker ticker) {
-            this.endpoints = endpoints;
-            this.latencies = latencies;
-            this.ticker = ticker;
+        ShortestResponseSelector(List<Endpoint> candidates, LoadBalancer.Selector previous, Ticker ticker) {
+            super(candidates, previous, ticker);
         }
 
         @Override
