@@ -117,6 +117,24 @@ class ServerRejectsBadInputTest {
     // --- input that is not the protocol: that connection is closed ---
 
     @Test
+    void cancelFramesForCallsTheServerDoesNotKnowAreIgnored() throws IOException {
+        try (RawClient raw = connect()) {
+            // Ids never sent, one already answered, and a CANCEL carrying a body it should not have.
+            assertAnswers(raw, 1);
+            for (long id = 1; id <= 1000; id++) {
+                raw.send(Frames.cancel(ByteBufAllocator.DEFAULT, id * 7919));
+            }
+            raw.send(Frames.cancel(ByteBufAllocator.DEFAULT, 1));
+            ByteBuf withBody = RawClient.frameWithBody(2, (byte) 0, new byte[64]);
+            withBody.setByte(3, Protocol.FLAG_CANCEL);
+            raw.send(withBody);
+
+            assertAnswers(raw, 3);
+        }
+        assertServerStillServes();
+    }
+
+    @Test
     void badMagicClosesThatConnectionOnlyAndTheServerKeepsServing() throws IOException {
         try (RawClient bystander = connect();
                 RawClient raw = connect()) {
