@@ -5,6 +5,7 @@ import io.microrpc.spi.Invocation;
 import io.microrpc.spi.MethodDescriptor;
 import io.microrpc.spi.ServerRequestContext;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,13 +15,19 @@ public final class TestServerContext implements ServerRequestContext {
     private final MethodDescriptor method;
     private final Deadline deadline;
     private final InetSocketAddress remoteAddress;
+    private final List<X509Certificate> peerCertificates;
     private final List<Runnable> listeners = new ArrayList<>();
     private boolean cancelled;
 
-    private TestServerContext(MethodDescriptor method, Deadline deadline, InetSocketAddress remoteAddress) {
+    private TestServerContext(
+            MethodDescriptor method,
+            Deadline deadline,
+            InetSocketAddress remoteAddress,
+            List<X509Certificate> peerCertificates) {
         this.method = method;
         this.deadline = deadline;
         this.remoteAddress = remoteAddress;
+        this.peerCertificates = List.copyOf(peerCertificates);
     }
 
     /** A call of {@code invocation} from 127.0.0.1:40000. */
@@ -29,7 +36,12 @@ public final class TestServerContext implements ServerRequestContext {
     }
 
     public static TestServerContext of(Invocation invocation, InetSocketAddress caller) {
-        return new TestServerContext(invocation.method(), invocation.deadline(), caller);
+        return new TestServerContext(invocation.method(), invocation.deadline(), caller, List.of());
+    }
+
+    /** The same call, made by a caller that presented {@code chain} (its own certificate first) over mutual TLS. */
+    public TestServerContext withPeerCertificates(List<X509Certificate> chain) {
+        return new TestServerContext(method, deadline, remoteAddress, chain);
     }
 
     @Override
@@ -45,6 +57,11 @@ public final class TestServerContext implements ServerRequestContext {
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
     }
 
     @Override
