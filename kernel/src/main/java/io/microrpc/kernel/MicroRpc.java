@@ -18,6 +18,7 @@ import io.microrpc.kernel.internal.plugin.LoadedExtension;
 import io.microrpc.kernel.internal.plugin.PluginHost;
 import io.microrpc.kernel.internal.plugin.PluginLifecycle;
 import io.microrpc.kernel.internal.protocol.Protocol;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.microrpc.kernel.internal.transport.AdvertisedHost;
 import io.microrpc.kernel.internal.transport.ServerTransport;
 import io.microrpc.kernel.internal.transport.Transports;
@@ -72,6 +73,12 @@ public final class MicroRpc implements AutoCloseable {
      */
     static final Duration UNREGISTER_TIMEOUT = Duration.ofSeconds(3);
 
+    /**
+     * The metadata key registries publish with each service: {@code true} when its server speaks only TLS.
+     * A consumer dials only providers whose value matches its own {@code tls.enabled}.
+     */
+    public static final String TLS_METADATA = "tls";
+
     /** The settings in force: the start settings with every live key as last reconfigured. */
     private volatile KernelSettings settings;
 
@@ -84,6 +91,9 @@ public final class MicroRpc implements AutoCloseable {
     private final ExportedServices exported = new ExportedServices();
     private final ServerDispatcher dispatcher;
     private final ClientRuntime client;
+    /** The kernel's TLS, or null without {@code tls.enabled}. */
+    private final TransportSecurity security;
+
     private final RegistryBinding registries = new RegistryBinding();
     private final KernelAdmin admin;
     private final List<Class<?>> extraAllowedTypes;
@@ -104,6 +114,7 @@ public final class MicroRpc implements AutoCloseable {
 
     private MicroRpc(Builder b) {
         this.settings = b.settings;
+        this.security = TransportSecurity.start(settings);
         this.resources = new KernelResources(b.ticker, b.clock);
         this.startedMillis = b.clock.millis();
         this.extraAllowedTypes = resolveAllowedTypes(settings.serializerAllowedTypes());
@@ -112,7 +123,7 @@ public final class MicroRpc implements AutoCloseable {
         this.embedded = new ArrayList<>();
         this.metrics = new KernelMetrics(settings.metricsEnabled(), b.ticker);
         this.dispatcher = new ServerDispatcher(exported, extensions, settings, b.ticker, metrics);
-        this.client = new ClientRuntime(settings, extensions, b.ticker, registries, metrics);
+        this.client = new ClientRuntime(settings, extensions, b.ticker, registries, metrics, security);
         extensions.onPublish(registries::follow);
         this.admin = new KernelAdmin(this, extensions, registries, events);
         PluginHost.SwapListener exporter = b.exportServicePlugins
@@ -125,6 +136,9 @@ public final class MicroRpc implements AutoCloseable {
             }
         } catch (IOException e) {
             resources.close();
+            if (security != null) {
+                security.close();
+            }
             throw new UncheckedIOException("cannot create data.dir " + settings.dataDir(), e);
         }
         this.pluginHost = new PluginHost(settings, resources, extensions, embedded, exporter, events);
@@ -211,12 +225,15 @@ public final class MicroRpc implements AutoCloseable {
     private void exported(String service) {
         ensureServer();
         InetSocketAddress a = address();
-        registries.register(ServiceInstance.builder(service, advertisedHost(), a.getPort())
+        ServiceInstance.Builder instance = ServiceInstance.builder(service, advertisedHost(), a.getPort())
                 .weight(settings.serverWeight())
                 .protocolVersion(Protocol.VERSION)
                 .serializers(extensions.current().serializerNameList())
-                .startTimestampMillis(startedMillis)
-                .build());
+                .startTimestampMillis(startedMillis);
+        if (security != null) {
+            instance.metadata(TLS_METADATA, "true");
+        }
+        registries.register(instance.build());
     }
 
     private void unexported(String service) {
@@ -267,7 +284,12 @@ public final class MicroRpc implements AutoCloseable {
         if (server != null || closed) {
             return;
         }
-        server = new ServerTransport(settings, dispatcher);
+        if (security != null && !security.canServe()) {
+            throw new ConfigException("tls.enabled is true but tls.cert and tls.key are not set: a server needs a"
+                    + " certificate and its key to serve TLS (docs/SECURITY.md; `microrpc tls-init DIR` writes a"
+                    + " development set)");
+        }
+        server = new ServerTransport(settings, dispatcher, security);
         try {
             boundAddress = server.bind(settings.serverHost(), settings.serverPort());
         } catch (InterruptedException e) {
@@ -282,10 +304,11 @@ public final class MicroRpc implements AutoCloseable {
                     e);
         }
         log.info(
-                "microrpc {} listening on {} ({} transport)",
+                "microrpc {} listening on {} ({} transport, {})",
                 resources.kernelVersion(),
                 boundAddress,
-                Transports.name());
+                Transports.name(),
+                security == null ? "plaintext" : "TLS, " + security.providerName());
     }
 
     /** A reference to {@code type} calling the providers at {@code addresses} ({@code host:port}). */
@@ -549,6 +572,9 @@ public final class MicroRpc implements AutoCloseable {
                 } catch (RuntimeException ex) {
                     log.warn("Extension {} failed to stop", e.name(), ex);
                 }
+            }
+            if (security != null) {
+                security.close();
             }
             resources.close();
         } finally {

@@ -22,6 +22,7 @@ public final class KernelOption<T> {
         CLIENT("Client"),
         CONNECTION_HEALTH("Connection health"),
         PROTOCOL("Protocol"),
+        TLS("TLS"),
         ADMIN("Admin endpoint"),
         METRICS("Metrics"),
         PLUGINS("Plugins");

@@ -7,6 +7,7 @@ import static io.microrpc.kernel.config.KernelOption.Section.METRICS;
 import static io.microrpc.kernel.config.KernelOption.Section.PLUGINS;
 import static io.microrpc.kernel.config.KernelOption.Section.PROTOCOL;
 import static io.microrpc.kernel.config.KernelOption.Section.SERVER;
+import static io.microrpc.kernel.config.KernelOption.Section.TLS;
 
 import io.microrpc.kernel.config.KernelOption.Section;
 import io.microrpc.spi.ServiceInstance;
@@ -156,6 +157,55 @@ public final class KernelOptions {
                     PROTOCOL, "protocol.max-frame-size", ValueType.SIZE, 8 * 1024 * 1024)
             .accepts(v -> v >= 1024, ">= 1024 bytes")
             .restart("largest frame, header included; checked before allocation on receive and before sending");
+
+    public static final KernelOption<Boolean> TLS_ENABLED = define(TLS, "tls.enabled", ValueType.BOOLEAN, false)
+            .restart("TLS on the RPC port and on this kernel's connections to providers: it serves only TLS clients,"
+                    + " publishes `tls=true` with its services, and dials only providers that publish it (a consumer"
+                    + " without TLS does not dial them). docs/SECURITY.md");
+
+    public static final KernelOption<Path> TLS_CERT = define(TLS, "tls.cert", ValueType.PATH, Path.of(""))
+            .restart("PEM certificate chain this kernel presents, its own certificate first: as a server (required to"
+                    + " export with `tls.enabled`) and as a client when a server asks for one (mutual TLS). The file"
+                    + " is reloaded when it changes (`tls.reload-interval`)");
+
+    public static final KernelOption<Path> TLS_KEY = define(TLS, "tls.key", ValueType.PATH, Path.of(""))
+            .restart("PEM private key of `tls.cert`, PKCS#8 (`BEGIN PRIVATE KEY`), unencrypted; RSA, EC or Ed25519."
+                    + " Reloaded with `tls.cert`");
+
+    public static final KernelOption<Path> TLS_TRUST = define(TLS, "tls.trust", ValueType.PATH, Path.of(""))
+            .restart("PEM bundle of the CA certificates that verify peers: servers' certificates on the client side,"
+                    + " client certificates on the server side; empty = the JDK's trust store (client side only)."
+                    + " Reloaded when it changes");
+
+    public static final KernelOption<String> TLS_CLIENT_AUTH = define(TLS, "tls.client-auth", ValueType.STRING, "none")
+            .accepts(v -> v.equals("none") || v.equals("optional") || v.equals("require"), "none, optional or require")
+            .restart("whether the server asks clients for a certificate: `require` (mutual TLS: a client without a"
+                    + " certificate signed by `tls.trust` is refused), `optional` (verified if sent), `none`");
+
+    public static final KernelOption<List<String>> TLS_PROTOCOLS = define(
+                    TLS, "tls.protocols", ValueType.LIST, List.of("TLSv1.3", "TLSv1.2"))
+            .accepts(v -> !v.isEmpty(), "TLS protocol names")
+            .restart("TLS versions offered and accepted");
+
+    public static final KernelOption<List<String>> TLS_CIPHERS = define(TLS, "tls.ciphers", ValueType.LIST, List.of())
+            .restart("cipher suites (IANA names), in order of preference; empty = the provider's defaults");
+
+    public static final KernelOption<String> TLS_SERVER_NAME = define(TLS, "tls.server-name", ValueType.STRING, "")
+            .accepts(v -> true, "a host name, or empty")
+            .restart("the name a client checks in the server's certificate; empty = the host it dials (a name or an"
+                    + " IP address, as the registry publishes it)");
+
+    public static final KernelOption<String> TLS_PROVIDER = define(TLS, "tls.provider", ValueType.STRING, "auto")
+            .accepts(v -> v.equals("auto") || v.equals("openssl") || v.equals("jdk"), "auto, openssl or jdk")
+            .restart("the TLS implementation: `openssl` (BoringSSL through netty-tcnative, bundled for Linux x86-64),"
+                    + " `jdk`, or `auto` = OpenSSL where it loads, else the JDK's; the start log says which");
+
+    public static final KernelOption<Duration> TLS_RELOAD_INTERVAL = define(
+                    TLS, "tls.reload-interval", ValueType.DURATION, Duration.ofSeconds(1))
+            .accepts(v -> !v.isNegative(), ">= 0")
+            .restart("how often the certificate, key and trust files are checked for changes; new connections use"
+                    + " new material, open ones keep theirs; a file that does not load is refused with a log line"
+                    + " and the material in use stays. `0` = never");
 
     public static final KernelOption<String> ADMIN_HOST = define(ADMIN, "admin.host", ValueType.STRING, "127.0.0.1")
             .accepts(v -> true, "a host name or address")

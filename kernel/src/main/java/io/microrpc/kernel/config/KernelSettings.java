@@ -197,6 +197,46 @@ public final class KernelSettings {
         return get(PROTOCOL_MAX_FRAME_SIZE);
     }
 
+    public boolean tlsEnabled() {
+        return get(TLS_ENABLED);
+    }
+
+    public Path tlsCert() {
+        return get(TLS_CERT);
+    }
+
+    public Path tlsKey() {
+        return get(TLS_KEY);
+    }
+
+    public Path tlsTrust() {
+        return get(TLS_TRUST);
+    }
+
+    public String tlsClientAuth() {
+        return get(TLS_CLIENT_AUTH);
+    }
+
+    public List<String> tlsProtocols() {
+        return get(TLS_PROTOCOLS);
+    }
+
+    public List<String> tlsCiphers() {
+        return get(TLS_CIPHERS);
+    }
+
+    public String tlsServerName() {
+        return get(TLS_SERVER_NAME);
+    }
+
+    public String tlsProvider() {
+        return get(TLS_PROVIDER);
+    }
+
+    public Duration tlsReloadInterval() {
+        return get(TLS_RELOAD_INTERVAL);
+    }
+
     public String adminHost() {
         return get(ADMIN_HOST);
     }
@@ -480,6 +520,46 @@ public final class KernelSettings {
 
         public Builder protocolMaxFrameSize(int v) {
             return set(PROTOCOL_MAX_FRAME_SIZE, v);
+        }
+
+        public Builder tlsEnabled(boolean v) {
+            return set(TLS_ENABLED, v);
+        }
+
+        public Builder tlsCert(Path v) {
+            return set(TLS_CERT, v);
+        }
+
+        public Builder tlsKey(Path v) {
+            return set(TLS_KEY, v);
+        }
+
+        public Builder tlsTrust(Path v) {
+            return set(TLS_TRUST, v);
+        }
+
+        public Builder tlsClientAuth(String v) {
+            return set(TLS_CLIENT_AUTH, v);
+        }
+
+        public Builder tlsProtocols(List<String> v) {
+            return set(TLS_PROTOCOLS, v);
+        }
+
+        public Builder tlsCiphers(List<String> v) {
+            return set(TLS_CIPHERS, v);
+        }
+
+        public Builder tlsServerName(String v) {
+            return set(TLS_SERVER_NAME, v);
+        }
+
+        public Builder tlsProvider(String v) {
+            return set(TLS_PROVIDER, v);
+        }
+
+        public Builder tlsReloadInterval(Duration v) {
+            return set(TLS_RELOAD_INTERVAL, v);
         }
 
         public Builder adminHost(String v) {

@@ -81,8 +81,12 @@ public final class LauncherOptions {
         } else {
             base = KernelSettings.defaults();
         }
-        KernelSettings.Builder b =
-                base.toBuilder().pluginsDir(home.resolve(base.pluginsDir())).dataDir(home.resolve(base.dataDir()));
+        KernelSettings.Builder b = base.toBuilder()
+                .pluginsDir(home.resolve(base.pluginsDir()))
+                .dataDir(home.resolve(base.dataDir()))
+                .tlsCert(resolveFile(home, base.tlsCert()))
+                .tlsKey(resolveFile(home, base.tlsKey()))
+                .tlsTrust(resolveFile(home, base.tlsTrust()));
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir.toAbsolutePath());
         }
@@ -90,5 +94,10 @@ public final class LauncherOptions {
             b.serverPort(port);
         }
         return b.build();
+    }
+
+    /** {@code path} against the installation folder, like the folders; an empty path (not set) stays empty. */
+    private static Path resolveFile(Path home, Path path) {
+        return path.toString().isEmpty() ? path : home.resolve(path);
     }
 }

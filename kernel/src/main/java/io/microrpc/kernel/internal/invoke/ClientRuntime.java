@@ -3,6 +3,7 @@ package io.microrpc.kernel.internal.invoke;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.metrics.KernelMetrics;
 import io.microrpc.kernel.internal.plugin.ExtensionSnapshots;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.microrpc.kernel.internal.transport.ClientTransport;
 import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.microrpc.spi.Ticker;
@@ -50,13 +51,14 @@ public final class ClientRuntime implements AutoCloseable {
             ExtensionSnapshots extensions,
             Ticker ticker,
             RegistryBinding registries,
-            KernelMetrics metrics) {
+            KernelMetrics metrics,
+            TransportSecurity security) {
         this.settings = settings;
         this.metrics = metrics;
         this.registries = registries;
         this.extensions = extensions;
         this.ticker = ticker;
-        this.transport = new ClientTransport(settings);
+        this.transport = new ClientTransport(settings, security);
         // 10 ms ticks: timeouts are precise to a tick, and the wheel costs O(1) per call.
         this.timer = new HashedWheelTimer(new KernelThreadFactory("microrpc-timer"), 10, TimeUnit.MILLISECONDS, 1024);
         extensions.onPublish(next -> {

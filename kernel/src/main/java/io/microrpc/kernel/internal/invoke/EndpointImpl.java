@@ -90,6 +90,8 @@ final class EndpointImpl implements Endpoint {
 
     @Override
     public String toString() {
-        return instance.address() + "{" + connection.state() + ", inFlight=" + inFlight.get() + '}';
+        String failure = connection.isReady() ? null : connection.failure();
+        return instance.address() + "{" + connection.state() + ", inFlight=" + inFlight.get()
+                + (failure == null ? "" : ", " + failure) + '}';
     }
 }

@@ -1,5 +1,6 @@
 package io.microrpc.kernel.internal.invoke;
 
+import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.internal.plugin.ContextLoader;
 import io.microrpc.kernel.internal.protocol.Protocol;
 import io.microrpc.kernel.internal.transport.ClientTransport;
@@ -99,6 +100,21 @@ final class RegistryDirectory implements Directory {
                             service,
                             p.protocolVersion(),
                             Protocol.VERSION);
+                }
+                skippedNow.add(p.address());
+                continue;
+            }
+            boolean tls = "true".equals(p.metadata().get(MicroRpc.TLS_METADATA));
+            if (tls != transport.secure()) {
+                if (known.containsKey(p.address()) || !skipped.contains(p.address())) {
+                    log.warn(
+                            tls
+                                    ? "Skipping provider {} of {}: it speaks only TLS and this kernel has tls.enabled=false"
+                                            + " (docs/SECURITY.md)"
+                                    : "Skipping provider {} of {}: it speaks plaintext and this kernel has"
+                                            + " tls.enabled=true; it is not dialled without TLS (docs/SECURITY.md)",
+                            p.address(),
+                            service);
                 }
                 skippedNow.add(p.address());
                 continue;

@@ -20,6 +20,7 @@ import io.microrpc.spi.ServerRequestContext;
 import io.microrpc.spi.Status;
 import io.netty.buffer.ByteBuf;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -108,6 +109,11 @@ final class ServerCall implements ServerRequestContext, Runnable {
     @Override
     public InetSocketAddress remoteAddress() {
         return connection.remoteSocketAddress();
+    }
+
+    @Override
+    public List<X509Certificate> peerCertificates() {
+        return connection.peerCertificates();
     }
 
     @Override

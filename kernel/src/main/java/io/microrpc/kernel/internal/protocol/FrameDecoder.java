@@ -33,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
+    /** The first two bytes of a TLS handshake record (type 22, version 3.x): a TLS peer's first bytes. */
+    private static final short TLS_HANDSHAKE = 0x1603;
+
     private static final Logger log = LoggerFactory.getLogger(FrameDecoder.class);
     private static final ThrottledLog REJECTIONS = new ThrottledLog(
             1,
@@ -78,9 +81,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 reject(
                         ctx,
                         in,
-                        String.format(
-                                "bad magic 0x%04X (expected 0x%04X): the peer does not speak the microrpc protocol",
-                                magic & 0xFFFF, Protocol.MAGIC));
+                        magic == TLS_HANDSHAKE
+                                ? "a TLS handshake: the peer has TLS on (tls.enabled=true) and this end has not;"
+                                        + " turn it on at both ends or at neither (docs/SECURITY.md)"
+                                : String.format(
+                                        "bad magic 0x%04X (expected 0x%04X): the peer does not speak the microrpc"
+                                                + " protocol",
+                                        magic & 0xFFFF, Protocol.MAGIC));
                 return;
             }
             byte version = in.getByte(start + 2);

@@ -4,6 +4,7 @@ import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.protocol.Frame;
 import io.microrpc.kernel.internal.protocol.FrameDecoder;
 import io.microrpc.kernel.internal.protocol.Frames;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
 import io.netty.bootstrap.Bootstrap;
@@ -18,6 +19,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -86,8 +88,10 @@ public final class ClientConnection {
     private final Backoff backoff;
     private Channel connecting;
     private ScheduledFuture<?> reconnect;
+    /** Why the last TLS handshake failed, logged once until one succeeds; null after a success. */
+    private volatile String tlsFailure;
 
-    ClientConnection(String host, int port, KernelSettings settings, EventLoopGroup group) {
+    ClientConnection(String host, int port, KernelSettings settings, EventLoopGroup group, TransportSecurity security) {
         this.address = host + ':' + port;
         this.host = host;
         this.port = port;
@@ -105,6 +109,9 @@ public final class ClientConnection {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (security != null) {
+                            ch.pipeline().addLast("tls", security.newClientHandler(ch.alloc(), host, port));
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", new FrameDecoder(settings.protocolMaxFrameSize()))
@@ -135,6 +142,15 @@ public final class ClientConnection {
 
     public State state() {
         return state;
+    }
+
+    /**
+     * Why this connection is not ready, when it is known to be more than "connecting": the last TLS
+     * handshake failed. Null otherwise.
+     */
+    public String failure() {
+        String tls = tlsFailure;
+        return tls == null ? null : "TLS handshake failed: " + tls;
     }
 
     /** True when new calls may be sent on this connection now. */
@@ -283,6 +299,44 @@ public final class ClientConnection {
             scheduleReconnect();
             return;
         }
+        SslHandler tls = ch.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            ready(ch);
+        } else {
+            connecting = ch; // closed by closeNow() while its handshake runs
+            tls.handshakeFuture().addListener(h -> onHandshakeDone(ch, h.isSuccess() ? null : h.cause()));
+        }
+    }
+
+    /** Runs on the loop: the TLS handshake of {@code ch} is done, failed with {@code failure} if not null. */
+    private void onHandshakeDone(Channel ch, Throwable failure) {
+        if (connecting == ch) {
+            connecting = null;
+        }
+        if (state == State.CLOSED) {
+            ch.close();
+            return;
+        }
+        if (failure != null) {
+            String why = TransportSecurity.describeFailure(failure, "server");
+            if (!why.equals(tlsFailure)) {
+                log.warn("TLS handshake with {} failed: {}; retrying with backoff", address, why);
+            } else {
+                log.debug("TLS handshake with {} failed again: {}", address, why);
+            }
+            tlsFailure = why;
+            ch.close();
+            scheduleReconnect();
+            return;
+        }
+        if (tlsFailure != null) {
+            log.info("TLS handshake with {} succeeded", address);
+            tlsFailure = null;
+        }
+        ready(ch);
+    }
+
+    private void ready(Channel ch) {
         channel = ch;
         writes = new WriteQueue(ch);
         setState(State.READY);
@@ -427,7 +481,8 @@ public final class ClientConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException) {
+            if (cause instanceof IOException || TransportSecurity.isTlsFailure(cause)) {
+                // a failed handshake is logged once by onHandshakeDone
                 log.debug("Connection to {} failed: {}", address, cause.toString());
             } else {
                 log.warn("Closing connection to {} after an error", address, cause);

@@ -1,6 +1,7 @@
 package io.microrpc.kernel.internal.transport;
 
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.netty.channel.EventLoopGroup;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
@@ -24,11 +25,14 @@ public final class ClientTransport implements AutoCloseable {
 
     private final KernelSettings settings;
     private final EventLoopGroup group;
+    private final TransportSecurity security;
     private final ConcurrentHashMap<String, ClientConnection> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ClientTransport(KernelSettings settings) {
+    /** A client transport; with {@code security} (may be null: plaintext) every connection speaks TLS. */
+    public ClientTransport(KernelSettings settings, TransportSecurity security) {
         this.settings = settings;
+        this.security = security;
         this.group = Transports.newGroup(settings.clientIoThreads(), "microrpc-client-io");
     }
 
@@ -38,10 +42,15 @@ public final class ClientTransport implements AutoCloseable {
             throw new IllegalStateException("client transport is closed");
         }
         return connections.computeIfAbsent(host + ':' + port, a -> {
-            ClientConnection c = new ClientConnection(host, port, settings, group);
+            ClientConnection c = new ClientConnection(host, port, settings, group, security);
             c.connect();
             return c;
         });
+    }
+
+    /** True when connections speak TLS ({@code tls.enabled}). */
+    public boolean secure() {
+        return security != null;
     }
 
     public Collection<ClientConnection> connections() {

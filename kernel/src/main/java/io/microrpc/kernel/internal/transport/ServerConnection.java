@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,6 +20,7 @@ public final class ServerConnection {
     /** What to do when the client cancels a call in flight, by request id. */
     private final Map<Long, Runnable> cancellable = new ConcurrentHashMap<>();
 
+    private volatile List<X509Certificate> peerCertificates = List.of();
     private Object handlerState;
     private Throwable closeCause;
 
@@ -72,6 +75,18 @@ public final class ServerConnection {
         for (Long id : cancellable.keySet()) {
             cancel(id);
         }
+    }
+
+    /**
+     * The certificates the client presented in the TLS handshake, its own first; empty without TLS or
+     * without a client certificate. Set before the first request is read.
+     */
+    public List<X509Certificate> peerCertificates() {
+        return peerCertificates;
+    }
+
+    void peerCertificates(List<X509Certificate> chain) {
+        peerCertificates = chain;
     }
 
     /** Calls received on this connection and not yet answered. */

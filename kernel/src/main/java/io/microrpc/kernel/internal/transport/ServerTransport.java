@@ -6,6 +6,7 @@ import io.microrpc.kernel.internal.protocol.FrameDecoder;
 import io.microrpc.kernel.internal.protocol.FrameLimits;
 import io.microrpc.kernel.internal.protocol.Frames;
 import io.microrpc.kernel.internal.protocol.ThrottledLog;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -18,6 +19,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -50,6 +53,8 @@ public final class ServerTransport implements AutoCloseable {
 
     private final KernelSettings settings;
     private final RequestHandler handler;
+    private final TransportSecurity security;
+    private final TlsOutcome tlsOutcome = new TlsOutcome();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup ioGroup;
     private static final ThrottledLog REFUSALS = new ThrottledLog(
@@ -67,9 +72,11 @@ public final class ServerTransport implements AutoCloseable {
     private final FrameLimits frameLimits;
     private Channel serverChannel;
 
-    public ServerTransport(KernelSettings settings, RequestHandler handler) {
+    /** A server; with {@code security} (may be null: plaintext) it speaks only TLS. */
+    public ServerTransport(KernelSettings settings, RequestHandler handler, TransportSecurity security) {
         this.settings = settings;
         this.handler = handler;
+        this.security = security;
         int maxConnections = ConnectionLimits.underDescriptorLimit(settings.serverMaxConnections());
         if (maxConnections < settings.serverMaxConnections()) {
             log.info(
@@ -107,6 +114,11 @@ public final class ServerTransport implements AutoCloseable {
                             return;
                         }
                         ch.attr(CONNECTION).set(new ServerConnection(ch));
+                        if (security != null) {
+                            ch.pipeline()
+                                    .addLast("tls", security.newServerHandler(ch.alloc()))
+                                    .addLast("tls-outcome", tlsOutcome);
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS))
                                 .addLast("frames", new FrameDecoder(settings.protocolMaxFrameSize(), frameLimits))
@@ -276,6 +288,59 @@ public final class ServerTransport implements AutoCloseable {
             } else if (c.closing(cause)) {
                 ctx.close();
             }
+        }
+    }
+
+    /**
+     * Follows the TLS handshake of a connection: records the client's certificates when it succeeds;
+     * when it fails (a plaintext client, a certificate not signed by {@code tls.trust}, none when one is
+     * required), closes the connection with one log line, no stack trace, at most a line a second for all
+     * connections. TLS errors after the handshake are logged the same way.
+     */
+    @ChannelHandler.Sharable
+    private static final class TlsOutcome extends ChannelInboundHandlerAdapter {
+
+        private final ThrottledLog failures = new ThrottledLog(
+                1, TimeUnit.SECONDS, n -> log.warn("{} more TLS handshakes failed in the last second", n));
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent) {
+                SslHandshakeCompletionEvent done = (SslHandshakeCompletionEvent) evt;
+                if (done.isSuccess()) {
+                    ServerConnection c = ctx.channel().attr(CONNECTION).get();
+                    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                    if (c != null && tls != null) {
+                        c.peerCertificates(TransportSecurity.peerCertificates(tls.engine()));
+                    }
+                } else {
+                    refuse(ctx, "TLS handshake with client {} failed: {}", done.cause());
+                    return;
+                }
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (TransportSecurity.isTlsFailure(cause)) {
+                SslHandler tls = ctx.pipeline().get(SslHandler.class);
+                if (tls == null || tls.handshakeFuture().isSuccess()) {
+                    refuse(ctx, "TLS error on the connection of client {}: {}", cause);
+                }
+                ctx.close(); // a failed handshake is logged by its completion event
+                return;
+            }
+            ctx.fireExceptionCaught(cause);
+        }
+
+        private void refuse(ChannelHandlerContext ctx, String format, Throwable cause) {
+            Object remote = ctx.channel().remoteAddress();
+            String why = TransportSecurity.describeFailure(cause, "client");
+            failures.log(
+                    ctx.executor(),
+                    more -> log.warn(format + "{}", remote, why, ThrottledLog.more(more, "TLS handshakes failed")));
+            ctx.close();
         }
     }
 

@@ -18,7 +18,7 @@ class RegistryDirectoryTest {
 
     private static final String SERVICE = "io.example.EchoService";
 
-    private final ClientTransport transport = new ClientTransport(KernelSettings.defaults());
+    private final ClientTransport transport = new ClientTransport(KernelSettings.defaults(), null);
 
     @AfterEach
     void tearDown() {

@@ -67,7 +67,7 @@ class HeartbeatTest {
     @Test
     void clientClosesAndReconnectsAfterMissedPongsFromASilentServer() throws Exception {
         silent = new SilentServer();
-        client = new ClientTransport(settings);
+        client = new ClientTransport(settings, null);
         ClientConnection connection = client.connection("127.0.0.1", silent.port());
         connection.firstConnect().get(5, TimeUnit.SECONDS);
 
@@ -99,12 +99,15 @@ class HeartbeatTest {
     @Test
     void healthyIdleConnectionStaysUpBecauseTheServerAnswersPings() throws Exception {
         List<String> callers = new CopyOnWriteArrayList<>();
-        server = new ServerTransport(settings, (conn, frame) -> {
-            frame.release();
-            callers.add(conn.remoteAddress());
-        });
+        server = new ServerTransport(
+                settings,
+                (conn, frame) -> {
+                    frame.release();
+                    callers.add(conn.remoteAddress());
+                },
+                null);
         InetSocketAddress address = server.bind("127.0.0.1", 0);
-        client = new ClientTransport(settings);
+        client = new ClientTransport(settings, null);
         ClientConnection connection = client.connection("127.0.0.1", address.getPort());
         connection.firstConnect().get(5, TimeUnit.SECONDS);
         assertThat(connection.sendOneWay(RawClient.request(1, "svc", "m"))).isTrue();
@@ -125,7 +128,7 @@ class HeartbeatTest {
 
     @Test
     void serverClosesAClientThatSendsNothing() throws Exception {
-        server = new ServerTransport(settings, (conn, frame) -> frame.release());
+        server = new ServerTransport(settings, (conn, frame) -> frame.release(), null);
         InetSocketAddress address = server.bind("127.0.0.1", 0);
         try (RawClient raw = RawClient.connect(address.getPort())) {
             raw.send(RawClient.ping(9));

@@ -32,7 +32,7 @@ abstract class ScriptedConnectionTest {
     @BeforeEach
     void connect() throws Exception {
         server = new ScriptedServer();
-        client = new ClientTransport(settings);
+        client = new ClientTransport(settings, null);
         connection = client.connection("127.0.0.1", server.port());
         connection.firstConnect().get(5, TimeUnit.SECONDS);
     }
