@@ -8,8 +8,12 @@ import io.microrpc.kernel.admin.AdminServer;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.launcher.LauncherOptions;
 import io.microrpc.kernel.plugin.KernelEvent;
+import io.microrpc.kernel.tls.DevCertificates;
 import io.microrpc.spi.RpcException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import picocli.CommandLine.Command;
@@ -64,8 +70,17 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Concurrent callers (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
+    @Option(
+            names = "--tls",
+            description = "Run over mutual TLS, with a throwaway CA and certificates generated for the run "
+                    + "(written under the data folder's demo/, deleted at the end).")
+    boolean tls;
+
     @Spec
     CommandSpec spec;
+
+    /** The run's certificates, with --tls. */
+    private Path certificates;
 
     /** One provider kernel and what its filter counted. */
     private record Provider(MicroRpc rpc, DemoProviderFilter filter) {
@@ -81,16 +96,20 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--seconds " + seconds + " --concurrency " + concurrency + " (expected: >= 1 each)");
         }
+        if (tls) {
+            certificates = newCertificates(options.settings().dataDir());
+        }
         KernelSettings settings = demo(options.settings());
         List<Provider> providers = new ArrayList<>();
         AtomicLong end = new AtomicLong(Long.MAX_VALUE);
-        try (Kernels kernels = new Kernels()) {
+        try (Cleanup cleanup = new Cleanup(certificates);
+                Kernels kernels = new Kernels()) {
             for (int i = 1; i <= PROVIDERS; i++) {
                 Provider p = provider(i, i == PROVIDERS ? SLOW_DELAY : Duration.ZERO);
                 kernels.add(p.rpc());
                 providers.add(p);
             }
-            MicroRpc consumer = kernels.add(options.kernel(DemoCommand::demo)
+            MicroRpc consumer = kernels.add(options.kernel(c -> consumer(demo(c)))
                     .exportServicePlugins(false)
                     .start());
             // The consumer's endpoint: a switch changes its balancer; a stop ends the run early.
@@ -128,19 +147,69 @@ public final class DemoCommand implements Callable<Integer> {
                                 ? ""
                                 : " --admin 127.0.0.1:" + admin.address().getPort());
             }
+            if (certificates != null) {
+                out.printf(
+                        "demo: %s, mutual: a CA made for this run signed the providers' certificate (localhost,"
+                                + " 127.0.0.1) and the consumer's (CN=microrpc-client), in %s%n",
+                        consumer.transportSecurity(), certificates);
+            }
             showRemoteError(users, out);
             out.flush();
             return run(echo, users, consumer, providers, end, out);
         }
     }
 
-    /** Direct addressing on free loopback ports: nothing is registered, no ZooKeeper is started. */
-    private static KernelSettings demo(KernelSettings configured) {
-        return configured.toBuilder()
-                .serverHost("127.0.0.1")
-                .serverPort(0)
-                .registry(NO_REGISTRY)
+    /**
+     * Direct addressing on free loopback ports: nothing is registered, no ZooKeeper is started. With
+     * --tls, the providers' side of mutual TLS.
+     */
+    private KernelSettings demo(KernelSettings configured) {
+        KernelSettings.Builder b =
+                configured.toBuilder().serverHost("127.0.0.1").serverPort(0).registry(NO_REGISTRY);
+        if (certificates != null) {
+            b.tlsEnabled(true)
+                    .tlsCert(certificates.resolve(DevCertificates.SERVER_CERT))
+                    .tlsKey(certificates.resolve(DevCertificates.SERVER_KEY))
+                    .tlsTrust(certificates.resolve(DevCertificates.CA))
+                    .tlsClientAuth("require");
+        }
+        return b.build();
+    }
+
+    /** The consumer presents the client certificate, with --tls. */
+    private KernelSettings consumer(KernelSettings demo) {
+        if (certificates == null) {
+            return demo;
+        }
+        return demo.toBuilder()
+                .tlsCert(certificates.resolve(DevCertificates.CLIENT_CERT))
+                .tlsKey(certificates.resolve(DevCertificates.CLIENT_KEY))
                 .build();
+    }
+
+    /** A new folder of development certificates under {@code dataDir}/demo/. */
+    private static Path newCertificates(Path dataDir) throws IOException {
+        Path parent = dataDir.resolve("demo");
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, "tls-");
+        DevCertificates.writeDevelopmentSet(dir);
+        return dir;
+    }
+
+    /** Deletes the run's certificates, if any. */
+    private record Cleanup(Path dir) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (dir == null) {
+                return;
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
     }
 
     private Provider provider(int n, Duration delay) {
@@ -281,6 +350,14 @@ public final class DemoCommand implements Callable<Integer> {
         done.await();
         total.add(recorder.getIntervalHistogram());
         double elapsed = (System.nanoTime() - started) / 1e9;
+        if (certificates != null) {
+            out.printf(
+                    "demo: the providers saw the caller, by its certificate, as %s%n",
+                    providers.stream()
+                            .map(p -> String.valueOf(p.filter().caller()))
+                            .distinct()
+                            .collect(Collectors.joining(", ")));
+        }
         out.printf(
                 "calls=%d errors=%d throughput=%.0f/s p50=%dus p99=%dus%n",
                 calls.sum(),

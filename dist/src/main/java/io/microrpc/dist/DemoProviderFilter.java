@@ -23,6 +23,9 @@ final class DemoProviderFilter implements ServerFilter {
 
     private final long delayNanos;
     private final LongAdder calls = new LongAdder();
+    /** The subject of the first client certificate seen (mutual TLS), or null. */
+    private volatile String caller;
+
     private volatile ScheduledExecutorService scheduler;
 
     DemoProviderFilter(Duration delay) {
@@ -49,6 +52,11 @@ final class DemoProviderFilter implements ServerFilter {
         return calls.sum();
     }
 
+    /** Who the provider saw calling, by the client certificate of mutual TLS; null without one. */
+    String caller() {
+        return caller;
+    }
+
     boolean slow() {
         return delayNanos > 0;
     }
@@ -56,6 +64,9 @@ final class DemoProviderFilter implements ServerFilter {
     @Override
     public CompletableFuture<Object> invoke(ServerRequestContext context, Invocation invocation, Invoker next) {
         calls.increment();
+        if (caller == null && !context.peerCertificates().isEmpty()) {
+            caller = context.peerCertificates().get(0).getSubjectX500Principal().getName();
+        }
         CompletableFuture<Object> result = next.invoke(invocation);
         if (delayNanos == 0) {
             return result;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,42 @@ class DistributionIT {
                 .as("the demo uses direct addresses: no registry, no ZooKeeper")
                 .doesNotContain("ZooKeeper server")
                 .doesNotContain("Registered ");
+    }
+
+    @Test
+    void demoRunsOverMutualTlsWithCertificatesMadeForTheRun() throws Exception {
+        Path copy = copyDistribution();
+        Result r = run(copy, 120, "demo", "--tls", "--seconds", "3", "--concurrency", "4");
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.out())
+                .containsPattern("demo: TLS, (OpenSSL|JDK).*, mutual: a CA made for this run")
+                .contains("demo: the providers saw the caller, by its certificate, as CN=microrpc-client")
+                .containsPattern("\ncalls=[1-9]\\d* errors=0 throughput=\\d+/s p50=\\d+us p99=\\d+us\n");
+        assertThat(r.err()).doesNotContain("TLS material not reloaded").doesNotContain("handshake");
+        try (Stream<Path> left = Files.list(copy.resolve("data/demo"))) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .as("the run's certificates are deleted")
+                    .noneMatch(n -> n.startsWith("tls-"));
+        }
+    }
+
+    @Test
+    void tlsInitWritesADevelopmentSetThatTheKernelLoads() throws Exception {
+        Path certs = tmp.resolve("certs");
+        Result r = run(DIST, 60, "tls-init", certs.toString());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.out()).contains("tls.enabled=true").contains("tls.client-auth=require");
+        for (String f : List.of("ca.pem", "server-cert.pem", "server-key.pem", "client-cert.pem", "client-key.pem")) {
+            assertThat(certs.resolve(f)).isRegularFile();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve("server-key.pem"))))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(certs.resolve("client-key.pem"))))
+                .isEqualTo("rw-------");
+
+        Result again = run(DIST, 60, "tls-init", certs.toString());
+        assertThat(again.exit()).isNotZero();
+        assertThat(again.output()).contains("exists").contains("nothing was overwritten");
     }
 
     @Test

@@ -274,6 +274,11 @@ public final class MicroRpc implements AutoCloseable {
         return interfaceHost;
     }
 
+    /** How this kernel's connections are secured: "plaintext", or "TLS, " and the TLS implementation. */
+    public String transportSecurity() {
+        return security == null ? "plaintext" : "TLS, " + security.providerName();
+    }
+
     /** A figure of the server transport for the metrics; 0 before the first export. */
     private long serverFigure(ToLongFunction<ServerTransport> figure) {
         ServerTransport s = server;
@@ -308,7 +313,7 @@ public final class MicroRpc implements AutoCloseable {
                 resources.kernelVersion(),
                 boundAddress,
                 Transports.name(),
-                security == null ? "plaintext" : "TLS, " + security.providerName());
+                transportSecurity());
     }
 
     /** A reference to {@code type} calling the providers at {@code addresses} ({@code host:port}). */

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SwitchCommand.class,
             WeightCommand.class,
             StopCommand.class,
+            TlsInitCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Launcher {

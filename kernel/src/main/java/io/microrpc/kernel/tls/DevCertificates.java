@@ -84,6 +84,11 @@ public final class DevCertificates {
                 .validity(now, until));
         try {
             Files.createDirectories(dir);
+            for (String name : List.of(CA, SERVER_CERT, SERVER_KEY, CLIENT_CERT, CLIENT_KEY)) {
+                if (Files.exists(dir.resolve(name))) {
+                    throw new FileAlreadyExistsException(dir.resolve(name).toString());
+                }
+            }
             write(dir.resolve(CA), ca.certificatePem(), false);
             write(dir.resolve(SERVER_CERT), server.certificatePem(ca), false);
             write(dir.resolve(SERVER_KEY), server.keyPem(), true);
