@@ -2,12 +2,17 @@ package io.microrpc.kernel.internal.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.microrpc.kernel.internal.transport.ClientTransport;
+import io.microrpc.kernel.tls.DevCertificates;
 import io.microrpc.spi.Endpoint;
 import io.microrpc.spi.PluginContext;
 import io.microrpc.spi.Registry;
 import io.microrpc.spi.ServiceInstance;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -74,6 +79,38 @@ class RegistryDirectoryTest {
         registry.push(provider(7001), provider(7002));
         assertThat(addresses(d)).containsExactly("127.0.0.1:7001", "127.0.0.1:7002");
         d.close();
+    }
+
+    @Test
+    void aConsumerDialsOnlyProvidersWhoseTlsMatchesItsOwn() throws Exception {
+        ServiceInstance tlsProvider = provider(7002).toBuilder()
+                .metadata(MicroRpc.TLS_METADATA, "true")
+                .build();
+        PushRegistry registry = new PushRegistry();
+        RegistryDirectory plain = new RegistryDirectory(SERVICE, transport);
+        plain.bind(registry);
+        registry.push(provider(7001), tlsProvider);
+        assertThat(addresses(plain))
+                .as("a consumer without TLS does not dial a provider that speaks only TLS")
+                .containsExactly("127.0.0.1:7001");
+        plain.close();
+
+        Path certs = Files.createTempDirectory("tls");
+        DevCertificates.writeDevelopmentSet(certs);
+        KernelSettings tls = KernelSettings.builder()
+                .tlsEnabled(true)
+                .tlsTrust(certs.resolve(DevCertificates.CA))
+                .build();
+        try (TransportSecurity security = TransportSecurity.start(tls);
+                ClientTransport secure = new ClientTransport(tls, security)) {
+            RegistryDirectory d = new RegistryDirectory(SERVICE, secure);
+            d.bind(registry);
+            registry.push(provider(7001), tlsProvider);
+            assertThat(addresses(d))
+                    .as("nor does a consumer with TLS dial a plaintext provider")
+                    .containsExactly("127.0.0.1:7002");
+            d.close();
+        }
     }
 
     @Test
