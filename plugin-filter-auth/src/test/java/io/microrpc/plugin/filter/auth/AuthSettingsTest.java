@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.microrpc.testkit.TestPluginContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,7 +36,7 @@ class AuthSettingsTest {
 
     @Test
     void aShortOrMalformedKeyIsRefusedWithoutShowingIt() {
-        String shortKey = Base64.getEncoder().encodeToString("sixteen-byte-key".getBytes());
+        String shortKey = Base64.getEncoder().encodeToString("sixteen-byte-key".getBytes(StandardCharsets.US_ASCII));
         Throwable t = startWith("hmac.key.alice", shortKey);
         assertThat(t)
                 .hasMessageStartingWith("filter.auth.hmac.key.alice: '(hidden)' (expected: a key of at least 32 bytes")

@@ -22,6 +22,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.microrpc.spi.Status;
 import io.microrpc.testkit.TestPluginContext;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -148,10 +149,12 @@ class JwtAuthTest {
 
     @Test
     void anUnsignedOrGarbledTokenIsRefused() throws Exception {
-        String header = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\"}".getBytes());
+        String header = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8));
         String body = Base64.getUrlEncoder()
                 .withoutPadding()
-                .encodeToString(claims(b -> b).toString().getBytes());
+                .encodeToString(claims(b -> b).toString().getBytes(StandardCharsets.UTF_8));
         for (String bad : new String[] {"Bearer " + header + "." + body + ".", "Bearer not-a-jwt", "Bearer "}) {
             assertThat(refusal(serve(auth, call("lookup", bad))).code()).as(bad).isEqualTo(Status.Code.UNAUTHENTICATED);
         }
