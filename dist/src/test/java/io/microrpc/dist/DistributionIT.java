@@ -36,7 +36,13 @@ class DistributionIT {
                     .anyMatch(n -> n.startsWith("plugin-service-demo"))
                     .anyMatch(n -> n.startsWith("plugin-registry-zookeeper"))
                     .anyMatch(n -> n.startsWith("plugin-cluster-failover"))
-                    .anyMatch(n -> n.startsWith("plugin-filter-ratelimit"));
+                    .anyMatch(n -> n.startsWith("plugin-filter-ratelimit"))
+                    .as("the auth filter refuses every call until configured: not active by default")
+                    .noneMatch(n -> n.startsWith("plugin-filter-auth"));
+        }
+        try (Stream<Path> available = Files.list(DIST.resolve("plugins-available"))) {
+            assertThat(available.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("plugin-filter-auth"));
         }
         assertThat(DIST.resolveSibling("microrpc.tar.gz")).isRegularFile();
     }
