@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * One call: which method, with which arguments, by when, and with which attachments (string
@@ -102,6 +103,14 @@ public final class Invocation {
 
     @Override
     public String toString() {
-        return "Invocation{" + method.fullName() + ", attachments=" + attachments + ", " + deadline + '}';
+        return "Invocation{" + method.fullName() + ", attachments=" + attachmentKeys() + ", " + deadline + '}';
+    }
+
+    /**
+     * The attachments' keys, not their values: a value may be a credential (a token in {@code
+     * authorization}), and an invocation is what gets logged when a call fails.
+     */
+    private String attachmentKeys() {
+        return attachments.isEmpty() ? "{}" : new TreeSet<>(attachments.keySet()).toString();
     }
 }
