@@ -1,6 +1,7 @@
 package io.microrpc.bench;
 
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.tls.DevCertificates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,9 @@ public final class BenchMain implements Callable<Integer> {
             split = ",",
             paramLabel = "TARGET",
             description =
-                    "raw, microrpc or both (the raw echo runs the echo sizes the scenarios need). Default: raw,microrpc.")
+                    "raw, microrpc, microrpc-tls (server and client over mutual TLS with certificates made for the run),"
+                            + " comma-separated (the raw echo runs the echo sizes the scenarios need)."
+                            + " Default: raw,microrpc.")
     List<String> targets = List.of("raw", "microrpc");
 
     @Option(
@@ -128,10 +131,11 @@ public final class BenchMain implements Callable<Integer> {
         }
         boolean runRaw = targets.contains("raw");
         boolean runMicroRpc = targets.contains("microrpc");
+        boolean runTls = targets.contains("microrpc-tls");
         RunSettings settings =
                 new RunSettings(concurrency, Duration.ofSeconds(warmupSeconds), Duration.ofSeconds(seconds));
         // A private copy: a plugin rebuilt in the source tree during the run must not change what is measured.
-        Path plugins = runMicroRpc ? PluginSnapshot.copy(resolvePluginsDir(), allPlugins) : null;
+        Path plugins = runMicroRpc || runTls ? PluginSnapshot.copy(resolvePluginsDir(), allPlugins) : null;
         if (swapEveryMillis > 0) {
             if (swapJar == null || !Files.isRegularFile(swapJar)) {
                 throw new CommandLine.ParameterException(
@@ -145,22 +149,34 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         try {
-            return run(selected, runRaw, runMicroRpc, settings, plugins);
+            return run(selected, runRaw, runMicroRpc, runTls, settings, plugins);
         } finally {
             TempDirs.delete(plugins);
         }
     }
 
-    private int run(List<Scenario> selected, boolean runRaw, boolean runMicroRpc, RunSettings settings, Path plugins)
+    private int run(
+            List<Scenario> selected,
+            boolean runRaw,
+            boolean runMicroRpc,
+            boolean runTls,
+            RunSettings settings,
+            Path plugins)
             throws Exception {
         Set<Scenario> rawEchoes = new LinkedHashSet<>();
         selected.forEach(s -> rawEchoes.add(s.baselineEcho()));
         Map<Scenario, List<Result>> raw = new EnumMap<>(Scenario.class);
         Map<Scenario, List<Result>> microRpc = new EnumMap<>(Scenario.class);
+        Map<Scenario, List<Result>> microRpcTls = new EnumMap<>(Scenario.class);
+        Path certificates = runTls ? Files.createTempDirectory("microrpc-bench-tls-") : null;
+        if (certificates != null) {
+            DevCertificates.writeDevelopmentSet(certificates);
+        }
         String loadBefore = Reports.loadAverage();
         // Both servers are up for the whole run (an idle one costs nothing), so rounds can alternate.
         try (Target rawTarget = runRaw ? RawTarget.start(serverJvmArgs) : null;
-                Target rpcTarget = runMicroRpc ? MicroRpcTarget.start(plugins, serverJvmArgs) : null) {
+                Target rpcTarget = runMicroRpc ? MicroRpcTarget.start(plugins, serverJvmArgs) : null;
+                Target tlsTarget = runTls ? MicroRpcTarget.startTls(plugins, serverJvmArgs, certificates) : null) {
             for (int round = 1; round <= rounds; round++) {
                 for (Scenario s : runRaw ? rawEchoes : Set.<Scenario>of()) {
                     raw.computeIfAbsent(s, k -> new ArrayList<>()).add(runOne(rawTarget, s, settings, round));
@@ -168,11 +184,17 @@ public final class BenchMain implements Callable<Integer> {
                 for (Scenario s : runMicroRpc ? selected : List.<Scenario>of()) {
                     microRpc.computeIfAbsent(s, k -> new ArrayList<>()).add(runOne(rpcTarget, s, settings, round));
                 }
+                for (Scenario s : runTls ? selected : List.<Scenario>of()) {
+                    microRpcTls.computeIfAbsent(s, k -> new ArrayList<>()).add(runOne(tlsTarget, s, settings, round));
+                }
             }
+        } finally {
+            TempDirs.delete(certificates);
         }
         List<Reports.Row> rows = new ArrayList<>();
         raw.values().forEach(rs -> rows.add(Reports.Row.of(rs, null)));
         microRpc.forEach((s, rs) -> rows.add(Reports.Row.of(rs, raw.get(s.baselineEcho()))));
+        microRpcTls.forEach((s, rs) -> rows.add(Reports.Row.of(rs, raw.get(s.baselineEcho()))));
         String load = "1-minute load average " + loadBefore + " at the start, " + Reports.loadAverage() + " at the end";
         System.out.println();
         System.out.print(Reports.table(rows));
@@ -216,8 +238,9 @@ public final class BenchMain implements Callable<Integer> {
                             + " (expected: warm-up >= 0, measurement >= 1)");
         }
         for (String t : targets) {
-            if (!t.equals("raw") && !t.equals("microrpc")) {
-                throw new CommandLine.ParameterException(cl, "--targets: '" + t + "' (expected: raw, microrpc)");
+            if (!t.equals("raw") && !t.equals("microrpc") && !t.equals("microrpc-tls")) {
+                throw new CommandLine.ParameterException(
+                        cl, "--targets: '" + t + "' (expected: raw, microrpc, microrpc-tls)");
             }
         }
         try {

@@ -5,9 +5,11 @@ import io.microrpc.demo.api.User;
 import io.microrpc.demo.api.UserService;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.tls.DevCertificates;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -27,17 +29,25 @@ final class MicroRpcTarget implements Target {
     private final MicroRpc client;
     private final EchoService echo;
     private final UserService users;
+    private final boolean tls;
 
-    private MicroRpcTarget(ServerProcess server, Path pluginsDir, boolean watch) throws Exception {
+    private MicroRpcTarget(ServerProcess server, Path pluginsDir, boolean watch, Path certificates) throws Exception {
         this.server = server;
+        this.tls = certificates != null;
         this.dataDir = Files.createTempDirectory("microrpc-bench-client-");
-        KernelSettings settings = KernelSettings.builder()
+        KernelSettings.Builder b = KernelSettings.builder()
                 .pluginsDir(pluginsDir)
                 .pluginsWatch(watch)
                 .pluginsWatchDebounce(Duration.ofMillis(100))
                 .dataDir(dataDir)
-                .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
-                .build();
+                .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"));
+        if (tls) {
+            b.tlsEnabled(true)
+                    .tlsCert(certificates.resolve(DevCertificates.CLIENT_CERT))
+                    .tlsKey(certificates.resolve(DevCertificates.CLIENT_KEY))
+                    .tlsTrust(certificates.resolve(DevCertificates.CA));
+        }
+        KernelSettings settings = b.build();
         this.client = MicroRpc.builder()
                 .settings(settings)
                 .loadPlugins(true)
@@ -58,18 +68,29 @@ final class MicroRpcTarget implements Target {
     }
 
     static MicroRpcTarget start(Path pluginsDir, List<String> serverJvmArgs) throws Exception {
-        return start(pluginsDir, pluginsDir, false, serverJvmArgs);
+        return start(pluginsDir, pluginsDir, false, serverJvmArgs, null);
+    }
+
+    /** Server and client over mutual TLS with the development certificates in {@code certificates}. */
+    static MicroRpcTarget startTls(Path pluginsDir, List<String> serverJvmArgs, Path certificates) throws Exception {
+        return start(pluginsDir, pluginsDir, false, serverJvmArgs, certificates);
     }
 
     /**
      * A server on {@code serverPlugins} and a client on {@code clientPlugins}; with {@code watch} the
      * client applies changes of its folder at runtime (the swap measurement).
      */
-    static MicroRpcTarget start(Path serverPlugins, Path clientPlugins, boolean watch, List<String> serverJvmArgs)
+    static MicroRpcTarget start(
+            Path serverPlugins, Path clientPlugins, boolean watch, List<String> serverJvmArgs, Path certificates)
             throws Exception {
-        ServerProcess server = ServerProcess.start("microrpc", serverJvmArgs, "microrpc", serverPlugins.toString());
+        List<String> jvmArgs = new ArrayList<>(serverJvmArgs);
+        if (certificates != null) {
+            jvmArgs.add("-D" + ServerMain.TLS_PROPERTY + "=" + certificates);
+        }
+        ServerProcess server = ServerProcess.start(
+                certificates == null ? "microrpc" : "microrpc-tls", jvmArgs, "microrpc", serverPlugins.toString());
         try {
-            return new MicroRpcTarget(server, clientPlugins, watch);
+            return new MicroRpcTarget(server, clientPlugins, watch, certificates);
         } catch (Exception | Error e) {
             server.close();
             throw e;
@@ -83,7 +104,7 @@ final class MicroRpcTarget implements Target {
 
     @Override
     public String name() {
-        return "microrpc";
+        return tls ? "microrpc-tls" : "microrpc";
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.microrpc.demo.api.EchoService;
 import io.microrpc.demo.api.UserService;
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.config.KernelSettings;
+import io.microrpc.kernel.tls.DevCertificates;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,6 +29,9 @@ public final class ServerMain {
 
     static final String HOST = "127.0.0.1";
 
+    /** A folder of development certificates (DevCertificates): the server speaks mutual TLS with them. */
+    static final String TLS_PROPERTY = "microrpc.bench.tls";
+
     private ServerMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -37,16 +41,24 @@ public final class ServerMain {
             }
         } else if (args.length == 2 && args[0].equals("microrpc")) {
             Path dataDir = Files.createTempDirectory("microrpc-bench-server-");
-            KernelSettings settings = KernelSettings.builder()
+            KernelSettings.Builder settings = KernelSettings.builder()
                     .serverHost(HOST)
                     .serverPort(0)
                     .pluginsDir(Path.of(args[1]))
                     // The plugin set is fixed for a run; a reload mid-measurement would skew it.
                     .pluginsWatch(false)
                     .dataDir(dataDir)
-                    .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"))
-                    .build();
-            try (MicroRpc rpc = MicroRpc.builder().settings(settings).start()) {
+                    .metricsEnabled(!Boolean.getBoolean("microrpc.bench.no-metrics"));
+            String tls = System.getProperty(TLS_PROPERTY);
+            if (tls != null) {
+                Path certs = Path.of(tls);
+                settings.tlsEnabled(true)
+                        .tlsCert(certs.resolve(DevCertificates.SERVER_CERT))
+                        .tlsKey(certs.resolve(DevCertificates.SERVER_KEY))
+                        .tlsTrust(certs.resolve(DevCertificates.CA))
+                        .tlsClientAuth("require");
+            }
+            try (MicroRpc rpc = MicroRpc.builder().settings(settings.build()).start()) {
                 requireExported(rpc, EchoService.class, UserService.class);
                 serveUntilStdinCloses(rpc.port());
             } finally {

@@ -29,7 +29,7 @@ final class SwapLatency {
         Result steady;
         Result swapping;
         AtomicInteger swaps = new AtomicInteger();
-        try (MicroRpcTarget target = MicroRpcTarget.start(plugins, clientPlugins, true, serverJvmArgs)) {
+        try (MicroRpcTarget target = MicroRpcTarget.start(plugins, clientPlugins, true, serverJvmArgs, null)) {
             System.err.println("microrpc   echo-128         steady (no swaps)");
             steady = target.run(Scenario.ECHO_128, settings);
             ScheduledExecutorService swapper = Executors.newSingleThreadScheduledExecutor();
