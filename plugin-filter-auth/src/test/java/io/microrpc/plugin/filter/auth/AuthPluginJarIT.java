@@ -10,8 +10,12 @@ import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.PackagedPlugin;
+import io.microrpc.kernel.tls.DevCertificates.Authority;
+import io.microrpc.kernel.tls.DevCertificates.Issued;
+import io.microrpc.kernel.tls.DevCertificates.Subject;
 import io.microrpc.spi.RpcException;
 import io.microrpc.spi.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,5 +112,65 @@ class AuthPluginJarIT {
             assertThat(asBob.echo("now?")).isEqualTo("now?");
             assertThat(asAlice.echo("still")).isEqualTo("still");
         }
+    }
+
+    @Test
+    void overMutualTlsTheIdentityIsTheClientCertificatesUriSan() throws Exception {
+        Path plugins = PackagedPlugin.copyInto(dir.resolve("plugins"), "filter-auth.jar");
+        Authority ca = Authority.create("auth test CA");
+        Path caFile = write("ca.pem", ca.certificatePem());
+        Issued server = ca.issue(Subject.server("provider").ip("127.0.0.1"));
+        KernelSettings providerSettings = KernelSettings.builder()
+                .serverHost("127.0.0.1")
+                .serverPort(0)
+                .callSerializer("java-test")
+                .pluginsDir(plugins)
+                .pluginsWatch(false)
+                .dataDir(dir.resolve("p"))
+                .tlsEnabled(true)
+                .tlsCert(write("server-cert.pem", server.certificatePem(ca)))
+                .tlsKey(write("server-key.pem", server.keyPem()))
+                .tlsTrust(caFile)
+                .tlsClientAuth("require")
+                .extensionKey("filter.auth.allow." + ECHO, "spiffe://test/billing")
+                .build();
+        try (MicroRpc provider = MicroRpc.builder()
+                        .settings(providerSettings)
+                        .extension(new JavaTestSerializer())
+                        .start();
+                MicroRpc billing = tlsCaller("billing", ca, caFile);
+                MicroRpc reports = tlsCaller("reports", ca, caFile)) {
+            provider.export(EchoApi.class, new EchoImpl());
+            assertThat(echo(billing, provider).echo("over mtls")).isEqualTo("over mtls");
+            assertThat(catchThrowable(() -> echo(reports, provider).echo("may I")))
+                    .isInstanceOfSatisfying(RpcException.class, e -> {
+                        assertThat(e.code()).isEqualTo(Status.Code.PERMISSION_DENIED);
+                        assertThat(e.getMessage()).contains("spiffe://test/reports may not call " + ECHO + "/echo");
+                    });
+        }
+    }
+
+    /** A caller without the auth plugin: over mutual TLS, its certificate is its credential. */
+    private MicroRpc tlsCaller(String name, Authority ca, Path caFile) throws Exception {
+        Issued cert = ca.issue(Subject.client(name).uri("spiffe://test/" + name));
+        return MicroRpc.builder()
+                .settings(KernelSettings.builder()
+                        .callSerializer("java-test")
+                        .pluginsDir(dir.resolve("none"))
+                        .pluginsWatch(false)
+                        .dataDir(dir.resolve(name))
+                        .tlsEnabled(true)
+                        .tlsCert(write(name + "-cert.pem", cert.certificatePem(ca)))
+                        .tlsKey(write(name + "-key.pem", cert.keyPem()))
+                        .tlsTrust(caFile)
+                        .build())
+                .extension(new JavaTestSerializer())
+                .start();
+    }
+
+    private Path write(String name, String text) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
     }
 }
