@@ -14,8 +14,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -43,8 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /shutdown} — a graceful stop: by default the kernel unregisters, drains and closes,
  *       then the endpoint closes ({@code microrpc serve} then exits 0).</li>
  * </ul>
- * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
- * cannot drive the endpoint through the operator's browser.
+ * Every request must name this endpoint in its {@code Host} header and carry the installation's
+ * {@link AdminToken}; changes need POST, and requests carrying a browser {@code Origin} header are refused
+ * ({@link AdminGuard}), so neither a web page in the operator's browser nor another local user can drive
+ * or read the endpoint. A non-loopback {@code admin.host} needs TLS (an {@link SslContext}) or
+ * {@code admin.allow-plaintext-remote=true}.
  *
  * <p>No client can stall it (issue 10: one connection that sent half its headers held the JDK server's
  * only thread, and {@code GET /health} timed out for 185 s). It runs on Netty with one event loop
@@ -64,12 +70,14 @@ public final class AdminServer implements AutoCloseable {
     private final Channel server;
     private final EventLoopGroup loop;
     private final Lanes lanes;
+    private final Path tokenFile;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminServer(Channel server, EventLoopGroup loop, Lanes lanes) {
+    private AdminServer(Channel server, EventLoopGroup loop, Lanes lanes, Path tokenFile) {
         this.server = server;
         this.loop = loop;
         this.lanes = lanes;
+        this.tokenFile = tokenFile;
     }
 
     /**
@@ -85,12 +93,48 @@ public final class AdminServer implements AutoCloseable {
      * of its own, after the answer is sent); null: close the kernel gracefully, then this endpoint.
      */
     public static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop) throws IOException {
+        return start(rpc, host, port, stop, (SslContext) null);
+    }
+
+    /**
+     * Starts the endpoint, over TLS when {@code tls} is not null (HTTPS; the handshake comes first in each
+     * connection's pipeline). The token is read from, or first created in, {@link AdminToken#file} of
+     * the kernel's settings.
+     *
+     * @throws IllegalStateException when {@code host} is not a loopback address, {@code tls} is null and
+     *     {@code admin.allow-plaintext-remote} is false
+     */
+    public static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, SslContext tls)
+            throws IOException {
         return start(
-                rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()));
+                rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()), tls);
     }
 
     static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits)
             throws IOException {
+        return start(rpc, host, port, stop, limits, null);
+    }
+
+    static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits, SslContext tls)
+            throws IOException {
+        InetAddress bound = InetAddress.getByName(host);
+        boolean loopback = bound.isLoopbackAddress();
+        if (!loopback && tls == null) {
+            if (!rpc.settings().adminAllowPlaintextRemote()) {
+                throw new IllegalStateException("admin.host: '" + host + "' is not a loopback address, and the admin"
+                        + " endpoint has no TLS: its token and answers would cross the network in clear text"
+                        + " (expected: a loopback admin.host such as 127.0.0.1; or tls.enabled=true for HTTPS;"
+                        + " or admin.allow-plaintext-remote=true to accept plain HTTP on a network you trust)");
+            }
+            log.warn(
+                    "The admin endpoint listens on {}, not a loopback address, in plain HTTP "
+                            + "(admin.allow-plaintext-remote=true): anyone on the network path can read its token "
+                            + "and answers",
+                    host);
+        }
+        AdminToken token = AdminToken.loadOrCreate(AdminToken.file(rpc.settings()));
+        // A wildcard bind listens on loopback too, where the loopback names are as safe as for a loopback bind.
+        AdminGuard guard = new AdminGuard(host, loopback || bound.isAnyLocalAddress(), token);
         AtomicReference<AdminServer> self = new AtomicReference<>();
         AdminRoutes routes = new AdminRoutes(
                 rpc,
@@ -117,10 +161,13 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         RequestDeadline deadline = new RequestDeadline(limits.requestTimeout(), slots);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("deadline", deadline)
                                 .addLast("http", new HttpServerCodec(http))
-                                .addLast("admin", new AdminConnection(routes, lanes, limits, deadline));
+                                .addLast("admin", new AdminConnection(guard, routes, lanes, limits, deadline));
                     }
                 });
         Channel server;
@@ -143,11 +190,14 @@ public final class AdminServer implements AutoCloseable {
                     e.getMessage(),
                     ((InetSocketAddress) server.localAddress()).getPort());
         }
-        self.set(new AdminServer(server, loop, lanes));
+        self.set(new AdminServer(server, loop, lanes, token.file()));
         log.info(
-                "Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)",
+                "Admin endpoint on {}://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown);"
+                        + " requests need the token in {}",
+                tls == null ? "http" : "https",
                 host,
-                self.get().address().getPort());
+                self.get().address().getPort(),
+                token.file());
         return self.get();
     }
 
@@ -165,6 +215,11 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** The file holding the token requests must carry ({@link AdminToken}). */
+    public Path tokenFile() {
+        return tokenFile;
     }
 
     /** The text of {@code GET /plugins}, also printed by {@code microrpc plugins}. */
