@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The demo as a user drives it: three providers, one slow, and a switch of the consumer's load balancer
- * while it runs shows in how the calls spread; a stop request ends the run early with its summary.
+ * while it runs shows in how the calls spread; a stop request ends the run early with its summary. The
+ * launcher finds the consumer's admin token by itself.
  */
 class DemoIT {
 
@@ -53,6 +59,19 @@ class DemoIT {
                         },
                         a -> a != null);
         await().atMost(Duration.ofSeconds(30)).until(() -> read(log).contains("\nt=1s "));
+
+        // The consumer keeps its admin token in the configuration's data.dir, where the launcher looks.
+        Path token = dist.resolve("data/admin.token");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(token)))
+                .isEqualTo("rw-------");
+        HttpResponse<String> anonymous = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://" + admin + "/plugins"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).as("without the token").isEqualTo(401);
+        assertThat(anonymous.body()).contains(token.toString());
 
         Path switchLog = tmp.resolve("switch.log");
         Process change = ServeProcess.start(dist, switchLog, "switch", "loadbalancer", "round-robin", "--admin", admin);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.microrpc.kernel.admin.AdminServer;
+import io.microrpc.kernel.admin.AdminToken;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
@@ -77,6 +78,9 @@ class MetricsTest {
                     .send(
                             HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                                             + admin.address().getPort() + "/metrics"))
+                                    .header(
+                                            "Authorization",
+                                            AdminToken.load(admin.tokenFile()).authorization())
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);

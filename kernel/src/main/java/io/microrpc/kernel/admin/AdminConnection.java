@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One admin connection, after the HTTP codec: checks a request's size as it arrives, hands it to its
+ * One admin connection, after the HTTP codec: checks who sent a request ({@link AdminGuard}) and its
+ * size as it arrives, hands it to its
  * {@link Lane}, and writes the answer. One request at a time: reading stops while a request is being
  * answered; a request that arrived with it and is read meanwhile (pipelining) is dropped, and the
  * connection closed after the answer (clients send an unanswered request again). A request refused for its form
@@ -48,6 +50,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         CLOSING
     }
 
+    private final AdminGuard guard;
     private final AdminRoutes routes;
     private final Lanes lanes;
     private final AdminLimits limits;
@@ -58,7 +61,8 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
     private long bodyBytes;
     private boolean pipelined;
 
-    AdminConnection(AdminRoutes routes, Lanes lanes, AdminLimits limits, RequestDeadline deadline) {
+    AdminConnection(AdminGuard guard, AdminRoutes routes, Lanes lanes, AdminLimits limits, RequestDeadline deadline) {
+        this.guard = guard;
         this.routes = routes;
         this.lanes = lanes;
         this.limits = limits;
@@ -86,6 +90,12 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
             HttpRequest r = (HttpRequest) msg;
             if (r.decoderResult().isFailure()) {
                 refuse(ctx, malformed(r.decoderResult().cause()));
+                return;
+            }
+            AdminAnswer refusal =
+                    guard.refusal(r, ((InetSocketAddress) ctx.channel().localAddress()).getPort());
+            if (refusal != null) {
+                refuse(ctx, refusal);
                 return;
             }
             long length;
@@ -147,13 +157,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
         try {
             URI uri = new URI(r.uri());
             String path = uri.getPath();
-            return path == null
-                    ? null
-                    : new AdminRequest(
-                            r.method().name(),
-                            path,
-                            uri.getRawQuery(),
-                            r.headers().contains(HttpHeaderNames.ORIGIN));
+            return path == null ? null : new AdminRequest(r.method().name(), path, uri.getRawQuery());
         } catch (URISyntaxException e) {
             return null;
         }
@@ -239,7 +243,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
             return AdminAnswer.text(
                     431,
                     "request headers too large: more than " + limits.maxHeaderBytes() + " bytes "
-                            + "in all (expected: a few short headers; the admin endpoint needs none but Host)\n");
+                            + "in all (expected: a few short headers; the admin endpoint needs none but Host and Authorization)\n");
         }
         return AdminAnswer.text(
                 400, "malformed HTTP request: " + cause.getMessage() + " (expected: HTTP/1.1, e.g. GET /health)\n");
@@ -266,6 +270,7 @@ final class AdminConnection extends ChannelInboundHandlerAdapter {
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
                 .set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        answer.headers().forEach(response.headers()::set);
         return response;
     }
 

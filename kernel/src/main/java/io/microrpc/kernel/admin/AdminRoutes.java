@@ -52,43 +52,54 @@ final class AdminRoutes {
         this.stop = stop;
     }
 
+    /**
+     * The route of {@code r}, whose sender was already checked ({@link AdminGuard}). Reads answer
+     * {@code GET} (and {@code HEAD}); changes only {@code POST}, any other method is answered {@code 405}.
+     */
     Route route(AdminRequest r) {
-        if (r.fromWebPage()) {
-            return new Route(Lane.INLINE, x -> AdminAnswer.text(403, "requests from web pages are refused\n"));
-        }
         String path = r.path();
-        if (path.equals("/health")) {
-            return new Route(Lane.INLINE, x -> AdminAnswer.text(200, "ok\n"));
+        String method = r.method();
+        boolean read = method.equals("GET") || method.equals("HEAD");
+        switch (path) {
+            case "/health":
+                return read ? new Route(Lane.INLINE, x -> AdminAnswer.text(200, "ok\n")) : notAllowed("GET");
+            case "/plugins":
+                return read
+                        ? new Route(Lane.READ, x -> AdminAnswer.text(200, AdminServer.describe(rpc)))
+                        : notAllowed("GET");
+            case "/metrics":
+                return read
+                        ? new Route(Lane.READ, x -> new AdminAnswer(200, rpc.metricsText(), PROMETHEUS_TEXT, null))
+                        : notAllowed("GET");
+            case "/switch":
+                return method.equals("POST") ? new Route(Lane.CHANGE, this::switchExtension) : notAllowed("POST");
+            case "/weight":
+                return method.equals("POST") ? new Route(Lane.CHANGE, this::setWeight) : notAllowed("POST");
+            case "/shutdown":
+                return method.equals("POST") ? new Route(Lane.INLINE, x -> shutdown()) : notAllowed("POST");
+            case "/reload":
+                return method.equals("POST") ? new Route(Lane.CHANGE, x -> reload()) : notAllowed("POST");
+            default:
+                return new Route(
+                        Lane.INLINE,
+                        x -> AdminAnswer.text(
+                                404,
+                                "unknown: " + x.method() + ' ' + x.path()
+                                        + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload,"
+                                        + " POST /shutdown, GET /health)\n"));
         }
-        if (r.method().equals("GET")) {
-            switch (path) {
-                case "/plugins":
-                    return new Route(Lane.READ, x -> AdminAnswer.text(200, AdminServer.describe(rpc)));
-                case "/metrics":
-                    return new Route(Lane.READ, x -> new AdminAnswer(200, rpc.metricsText(), PROMETHEUS_TEXT, null));
-                default:
-                    break;
-            }
-        } else if (r.method().equals("POST")) {
-            switch (path) {
-                case "/switch":
-                    return new Route(Lane.CHANGE, this::switchExtension);
-                case "/weight":
-                    return new Route(Lane.CHANGE, this::setWeight);
-                case "/shutdown":
-                    return new Route(Lane.INLINE, x -> shutdown());
-                case "/reload":
-                    return new Route(Lane.CHANGE, x -> reload());
-                default:
-                    break;
-            }
-        }
+    }
+
+    /** {@code 405} naming the method {@code allowed}: changes need POST, reads GET. */
+    private static Route notAllowed(String allowed) {
+        String allow = allowed.equals("GET") ? "GET, HEAD" : allowed;
         return new Route(
                 Lane.INLINE,
                 x -> AdminAnswer.text(
-                        404,
-                        "unknown: " + x.method() + ' ' + x.path()
-                                + " (try GET /plugins, GET /metrics, POST /switch, POST /weight, POST /reload, POST /shutdown, GET /health)\n"));
+                                405,
+                                x.method() + ' ' + x.path() + ": method not allowed (expected: " + allowed + ' '
+                                        + x.path() + (allowed.equals("POST") ? "; changes need POST" : "") + ")\n")
+                        .withHeader("Allow", allow));
     }
 
     /** Runs the route's action; a refused argument is a 400 naming what was wrong, anything else a 500. */

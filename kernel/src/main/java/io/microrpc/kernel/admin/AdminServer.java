@@ -1,6 +1,7 @@
 package io.microrpc.kernel.admin;
 
 import io.microrpc.kernel.MicroRpc;
+import io.microrpc.kernel.internal.tls.TransportSecurity;
 import io.microrpc.kernel.internal.transport.Transports;
 import io.microrpc.kernel.plugin.KernelEvent;
 import io.microrpc.kernel.plugin.PluginReport;
@@ -15,7 +16,9 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -43,8 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /shutdown} — a graceful stop: by default the kernel unregisters, drains and closes,
  *       then the endpoint closes ({@code microrpc serve} then exits 0).</li>
  * </ul>
- * Changes need POST, and requests carrying a browser {@code Origin} header are refused, so a web page
- * cannot drive the endpoint through the operator's browser.
+ * Every request must name this endpoint in its {@code Host} header and carry the installation's
+ * {@link AdminToken}; changes need POST, and requests carrying a browser {@code Origin} header are refused
+ * ({@link AdminGuard}), so neither a web page in the operator's browser nor another local user can drive
+ * or read the endpoint. A non-loopback {@code admin.host} needs TLS ({@code tls.enabled}: HTTPS) or
+ * {@code admin.allow-plaintext-remote=true}.
  *
  * <p>No client can stall it (issue 10: one connection that sent half its headers held the JDK server's
  * only thread, and {@code GET /health} timed out for 185 s). It runs on Netty with one event loop
@@ -64,12 +70,14 @@ public final class AdminServer implements AutoCloseable {
     private final Channel server;
     private final EventLoopGroup loop;
     private final Lanes lanes;
+    private final Path tokenFile;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private AdminServer(Channel server, EventLoopGroup loop, Lanes lanes) {
+    private AdminServer(Channel server, EventLoopGroup loop, Lanes lanes, Path tokenFile) {
         this.server = server;
         this.loop = loop;
         this.lanes = lanes;
+        this.tokenFile = tokenFile;
     }
 
     /**
@@ -89,8 +97,43 @@ public final class AdminServer implements AutoCloseable {
                 rpc, host, port, stop, AdminLimits.withTimeout(rpc.settings().adminRequestTimeout()));
     }
 
+    /**
+     * Starts the endpoint. On a loopback {@code host} it speaks HTTP; on any other, HTTPS with the
+     * kernel's certificate when {@code tls.enabled} (reloaded like the RPC port's; clients are asked for a
+     * certificate as {@code tls.client-auth} says), plain HTTP only with {@code
+     * admin.allow-plaintext-remote}. The token is read from, or first created in, {@link AdminToken#file}
+     * of the kernel's settings.
+     *
+     * @throws IllegalStateException when {@code host} is not a loopback address, TLS is off and {@code
+     *     admin.allow-plaintext-remote} is false
+     */
     static AdminServer start(MicroRpc rpc, String host, int port, Runnable stop, AdminLimits limits)
             throws IOException {
+        InetAddress bound = InetAddress.getByName(host);
+        boolean loopback = bound.isLoopbackAddress();
+        TransportSecurity tls =
+                !loopback && rpc.settings().tlsEnabled() ? TransportSecurity.start(rpc.settings()) : null;
+        if (tls != null && !tls.canServe()) {
+            tls.close();
+            throw new IllegalStateException("admin.host: '" + host + "' is not a loopback address, so the admin"
+                    + " endpoint speaks HTTPS with the kernel's certificate, and tls.cert and tls.key are not set");
+        }
+        if (!loopback && tls == null) {
+            if (!rpc.settings().adminAllowPlaintextRemote()) {
+                throw new IllegalStateException("admin.host: '" + host + "' is not a loopback address, and the admin"
+                        + " endpoint has no TLS: its token and answers would cross the network in clear text"
+                        + " (expected: a loopback admin.host such as 127.0.0.1; or tls.enabled=true for HTTPS;"
+                        + " or admin.allow-plaintext-remote=true to accept plain HTTP on a network you trust)");
+            }
+            log.warn(
+                    "The admin endpoint listens on {}, not a loopback address, in plain HTTP "
+                            + "(admin.allow-plaintext-remote=true): anyone on the network path can read its token "
+                            + "and answers",
+                    host);
+        }
+        AdminToken token = AdminToken.loadOrCreate(AdminToken.file(rpc.settings()));
+        // A wildcard bind listens on loopback too, where the loopback names are as safe as for a loopback bind.
+        AdminGuard guard = new AdminGuard(host, loopback || bound.isAnyLocalAddress(), token);
         AtomicReference<AdminServer> self = new AtomicReference<>();
         AdminRoutes routes = new AdminRoutes(
                 rpc,
@@ -102,6 +145,9 @@ public final class AdminServer implements AutoCloseable {
                         });
         // One thread accepts, parses and answers inline; it never blocks, and ConnectionSlots relies on it.
         EventLoopGroup loop = Transports.newGroup(1, "microrpc-admin");
+        if (tls != null) {
+            loop.terminationFuture().addListener(f -> tls.close()); // its reload thread ends with the endpoint
+        }
         Lanes lanes = new Lanes();
         ConnectionSlots slots = new ConnectionSlots(limits.maxConnections());
         HttpDecoderConfig http = new HttpDecoderConfig()
@@ -117,10 +163,13 @@ public final class AdminServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         RequestDeadline deadline = new RequestDeadline(limits.requestTimeout(), slots);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.newServerHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("deadline", deadline)
                                 .addLast("http", new HttpServerCodec(http))
-                                .addLast("admin", new AdminConnection(routes, lanes, limits, deadline));
+                                .addLast("admin", new AdminConnection(guard, routes, lanes, limits, deadline));
                     }
                 });
         Channel server;
@@ -143,11 +192,14 @@ public final class AdminServer implements AutoCloseable {
                     e.getMessage(),
                     ((InetSocketAddress) server.localAddress()).getPort());
         }
-        self.set(new AdminServer(server, loop, lanes));
+        self.set(new AdminServer(server, loop, lanes, token.file()));
         log.info(
-                "Admin endpoint on http://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown)",
+                "Admin endpoint on {}://{}:{}/ (plugins, metrics, switch, weight, reload, health, shutdown);"
+                        + " requests need the token in {}",
+                tls == null ? "http" : "https",
                 host,
-                self.get().address().getPort());
+                self.get().address().getPort(),
+                token.file());
         return self.get();
     }
 
@@ -165,6 +217,11 @@ public final class AdminServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** The file holding the token requests must carry ({@link AdminToken}). */
+    public Path tokenFile() {
+        return tokenFile;
     }
 
     /** The text of {@code GET /plugins}, also printed by {@code microrpc plugins}. */

@@ -225,6 +225,18 @@ public final class KernelOptions {
                     + " connection may stay idle. Not the time an action may take: `POST /reload` runs as long as"
                     + " it needs");
 
+    public static final KernelOption<Path> ADMIN_TOKEN_FILE = define(
+                    ADMIN, "admin.token-file", ValueType.PATH, Path.of(""))
+            .restart("the file holding the token every admin request must carry (`Authorization: Bearer <token>`);"
+                    + " empty = `<data.dir>/admin.token`. Created owner-only at the first start, then reused, so the"
+                    + " kernels of one installation share it and the launcher's commands find it (docs/SECURITY.md)");
+
+    public static final KernelOption<Boolean> ADMIN_ALLOW_PLAINTEXT_REMOTE = define(
+                    ADMIN, "admin.allow-plaintext-remote", ValueType.BOOLEAN, false)
+            .restart("let the admin endpoint listen on a non-loopback `admin.host` in plain HTTP (a warning is"
+                    + " logged); `false` = such a bind needs `tls.enabled` (the endpoint then speaks HTTPS) or fails"
+                    + " at start, since the token would cross the network in clear text");
+
     public static final KernelOption<Boolean> METRICS_ENABLED = define(
                     METRICS, "metrics.enabled", ValueType.BOOLEAN, true)
             .restart("count and time every call per method, on the client and the server side (docs/METRICS.md);"

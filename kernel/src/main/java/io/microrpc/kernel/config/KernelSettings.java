@@ -249,6 +249,14 @@ public final class KernelSettings {
         return get(ADMIN_REQUEST_TIMEOUT);
     }
 
+    public Path adminTokenFile() {
+        return get(ADMIN_TOKEN_FILE);
+    }
+
+    public boolean adminAllowPlaintextRemote() {
+        return get(ADMIN_ALLOW_PLAINTEXT_REMOTE);
+    }
+
     public boolean metricsEnabled() {
         return get(METRICS_ENABLED);
     }
@@ -572,6 +580,14 @@ public final class KernelSettings {
 
         public Builder adminRequestTimeout(Duration v) {
             return set(ADMIN_REQUEST_TIMEOUT, v);
+        }
+
+        public Builder adminTokenFile(Path v) {
+            return set(ADMIN_TOKEN_FILE, v);
+        }
+
+        public Builder adminAllowPlaintextRemote(boolean v) {
+            return set(ADMIN_ALLOW_PLAINTEXT_REMOTE, v);
         }
 
         public Builder metricsEnabled(boolean v) {

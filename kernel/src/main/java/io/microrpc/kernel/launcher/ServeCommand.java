@@ -2,6 +2,7 @@ package io.microrpc.kernel.launcher;
 
 import io.microrpc.kernel.MicroRpc;
 import io.microrpc.kernel.admin.AdminServer;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,10 +26,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         MicroRpc rpc = options.kernel().start();
-        AdminServer admin = rpc.settings().adminPort() >= 0
-                ? AdminServer.start(
-                        rpc, rpc.settings().adminHost(), rpc.settings().adminPort())
-                : null;
+        AdminServer admin;
+        try {
+            admin = rpc.settings().adminPort() >= 0
+                    ? AdminServer.start(
+                            rpc, rpc.settings().adminHost(), rpc.settings().adminPort())
+                    : null;
+        } catch (IOException | RuntimeException e) { // e.g. a non-loopback admin.host without TLS: nothing runs
+            rpc.close();
+            throw e;
+        }
         // SIGTERM and SIGINT: the JVM runs this hook and exits 143 or 130. A stop requested through the
         // admin endpoint closes the kernel on its own thread; then the JVM exits 0 and this hook only waits.
         Runtime.getRuntime()

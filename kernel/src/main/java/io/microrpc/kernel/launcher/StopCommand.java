@@ -40,7 +40,7 @@ public final class StopCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--wait: " + waitSeconds + " (expected: seconds >= 0)");
         }
         String address = options.adminAddress(admin.admin);
-        AdminClient client = new AdminClient(address);
+        AdminClient client = admin.client(options);
         PrintWriter out = spec.commandLine().getOut();
         out.print(client.call("POST", "/shutdown", Map.of()));
         out.flush();

@@ -8,6 +8,7 @@ import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -85,14 +86,29 @@ class AdminServerLimitsTest {
         return s;
     }
 
+    /** The headers every request needs: this endpoint's Host and the admin token. */
+    private String head() throws IOException {
+        return "Host: 127.0.0.1:" + admin.address().getPort() + "\r\nAuthorization: "
+                + AdminToken.load(admin.tokenFile()).authorization() + "\r\n";
+    }
+
     private HttpResponse<String> send(String method, String path) throws Exception {
         return sendAsync(method, path).get(10, TimeUnit.SECONDS);
+    }
+
+    private String authorization() {
+        try {
+            return AdminToken.load(admin.tokenFile()).authorization();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private CompletableFuture<HttpResponse<String>> sendAsync(String method, String path) {
         return http.sendAsync(
                 HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + admin.address().getPort() + path))
+                        .header("Authorization", authorization())
                         .timeout(Duration.ofSeconds(10))
                         .method(method, HttpRequest.BodyPublishers.noBody())
                         .build(),
@@ -108,8 +124,9 @@ class AdminServerLimitsTest {
     @Test
     void halfSentRequestsHoldUpNobodyAndAreClosedAfterTheRequestTimeout() throws Exception {
         admin = AdminServer.start(provider, "127.0.0.1", 0); // admin.request-timeout from the settings: 1s
-        RawHttp halfHeaders = connect().send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
-        RawHttp halfBody = connect().send("POST /weight?weight=5 HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+        RawHttp halfHeaders = connect().send("GET /health HTTP/1.1\r\n" + head() + "X-Slow: ");
+        RawHttp halfBody =
+                connect().send("POST /weight?weight=5 HTTP/1.1\r\n" + head() + "Content-Length: 10\r\n\r\nabc");
         RawHttp silent = connect();
 
         assertHealthy();
@@ -132,7 +149,7 @@ class AdminServerLimitsTest {
     @Test
     void aClientTricklingItsHeadersIsClosedAtTheDeadlineAllTheSame() throws Exception {
         admin = AdminServer.start(provider, "127.0.0.1", 0);
-        RawHttp slowloris = connect().send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+        RawHttp slowloris = connect().send("GET /health HTTP/1.1\r\n" + head() + "X-Slow: ");
         ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try {
             trickle.scheduleWithFixedDelay(
@@ -157,14 +174,14 @@ class AdminServerLimitsTest {
     void oversizedRequestLinesHeadersAndBodiesAreRefusedWithWhatWasWrong() throws Exception {
         start(AdminLimits.withTimeout(LONG));
         assertThat(connect()
-                        .send("GET /health?" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .send("GET /health?" + "a".repeat(5000) + " HTTP/1.1\r\n" + head() + "\r\n")
                         .readToEnd())
                 .startsWith("HTTP/1.1 414 ")
                 .contains("connection: close")
                 .endsWith(
                         "request line too long: more than 4096 bytes (expected: METHOD /path?query HTTP/1.1 within 4096 bytes)\n");
 
-        StringBuilder headers = new StringBuilder("GET /health HTTP/1.1\r\nHost: x\r\n");
+        StringBuilder headers = new StringBuilder("GET /health HTTP/1.1\r\n" + head());
         for (int i = 0; i < 10; i++) {
             headers.append("X-Big-")
                     .append(i)
@@ -175,10 +192,11 @@ class AdminServerLimitsTest {
         assertThat(connect().send(headers + "\r\n").readToEnd())
                 .startsWith("HTTP/1.1 431 ")
                 .endsWith("request headers too large: more than 8192 bytes in all (expected: a few short headers; "
-                        + "the admin endpoint needs none but Host)\n");
+                        + "the admin endpoint needs none but Host and Authorization)\n");
 
         assertThat(connect()
-                        .send("POST /reload HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + "c".repeat(3000))
+                        .send("POST /reload HTTP/1.1\r\n" + head() + "Content-Length: 1000000\r\n\r\n"
+                                + "c".repeat(3000))
                         .readToEnd())
                 .startsWith("HTTP/1.1 413 ")
                 .endsWith(
@@ -187,7 +205,7 @@ class AdminServerLimitsTest {
 
         String chunk = Integer.toHexString(8192) + "\r\n" + "d".repeat(8192) + "\r\n";
         assertThat(connect()
-                        .send("POST /weight?weight=1 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        .send("POST /weight?weight=1 HTTP/1.1\r\n" + head() + "Transfer-Encoding: chunked\r\n\r\n"
                                 + chunk.repeat(3))
                         .readToEnd())
                 .startsWith("HTTP/1.1 413 ")
@@ -202,12 +220,12 @@ class AdminServerLimitsTest {
     void malformedRequestsAreRefusedWithWhatWasExpected() throws Exception {
         start(AdminLimits.withTimeout(LONG));
         assertThat(connect()
-                        .send("GET /switch?point=%zz HTTP/1.1\r\nHost: x\r\n\r\n")
+                        .send("GET /switch?point=%zz HTTP/1.1\r\n" + head() + "\r\n")
                         .readToEnd())
                 .startsWith("HTTP/1.1 400 ")
                 .contains("malformed request target '/switch?point=%zz' (expected: /path?name=value, with %-escapes");
         assertThat(connect()
-                        .send("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+                        .send("GET /health HTTP/1.1\r\n" + head() + "Content-Length: lots\r\n\r\n")
                         .readToEnd())
                 .startsWith("HTTP/1.1 400 ")
                 .contains("malformed HTTP request: ")
@@ -218,30 +236,25 @@ class AdminServerLimitsTest {
     @Test
     void smallBodiesExpectContinueAndKeptAliveConnectionsAreServedAsBefore() throws Exception {
         start(AdminLimits.withTimeout(LONG));
-        RawHttp client = connect().send("POST /weight?weight=3 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nx=y");
+        RawHttp client = connect().send("POST /weight?weight=3 HTTP/1.1\r\n" + head() + "Content-Length: 3\r\n\r\nx=y");
         assertThat(client.readAnswer())
                 .startsWith("HTTP/1.1 200 OK")
                 .contains("connection: keep-alive")
                 .contains("registered " + EchoApi.class.getName());
-        client.send("POST /weight?weight=4 HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+        client.send(
+                "POST /weight?weight=4 HTTP/1.1\r\n" + head() + "Content-Length: 3\r\nExpect: 100-continue\r\n\r\n");
         assertThat(client.readAnswer()).startsWith("HTTP/1.1 100 Continue");
         client.send("x=y");
         assertThat(client.readAnswer()).startsWith("HTTP/1.1 200 OK").contains("weight=4");
-        client.send("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        client.send("HEAD /health HTTP/1.1\r\n" + head() + "Connection: close\r\n\r\n");
         assertThat(client.readToEnd())
                 .startsWith("HTTP/1.1 200 OK")
                 .contains("content-length: 3")
                 .endsWith("\r\n\r\n");
 
-        RawHttp pipelining = connect().send("""
-                        GET /health HTTP/1.1\r
-                        Host: x\r
-                        \r
-                        GET /health HTTP/1.1\r
-                        Host: x\r
-                        Connection: close\r
-                        \r
-                        """);
+        RawHttp pipelining = connect()
+                .send("GET /health HTTP/1.1\r\n" + head() + "\r\nGET /health HTTP/1.1\r\n" + head()
+                        + "Connection: close\r\n\r\n");
         assertThat(pipelining.readToEnd())
                 .as("the first is answered; the second too if it came after that answer, "
                         + "else the connection is closed")
@@ -297,9 +310,9 @@ class AdminServerLimitsTest {
 
         assertHealthy(); // a fifth connection, kept alive by the client
         assertThat(second.readToEnd()).as("closed for the fifth").isEmpty();
-        third.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        third.send("GET /health HTTP/1.1\r\n" + head() + "\r\n");
         assertThat(third.readAnswer()).as("the others stay open").endsWith("\r\n\r\nok\n");
-        fourth.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        fourth.send("GET /health HTTP/1.1\r\n" + head() + "\r\n");
         assertThat(fourth.readAnswer()).endsWith("\r\n\r\nok\n");
     }
 
@@ -307,7 +320,7 @@ class AdminServerLimitsTest {
     void whenEveryConnectionIsBusyANewOneIsRefused() throws Exception {
         start(AdminLimits.withTimeout(LONG).withMaxConnections(1));
         registry.close();
-        RawHttp busy = connect().send("POST /weight?weight=7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        RawHttp busy = connect().send("POST /weight?weight=7 HTTP/1.1\r\n" + head() + "Connection: close\r\n\r\n");
         registry.awaitHeld();
 
         assertThat(connect().readToEnd())
@@ -322,11 +335,11 @@ class AdminServerLimitsTest {
     void hundredsOfStalledConnectionsDoNotLockTheOperatorOut() throws Exception {
         start(AdminLimits.withTimeout(LONG));
         for (int i = 0; i < 150; i++) {
-            connect().send("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+            connect().send("GET /health HTTP/1.1\r\n" + head() + "X-Slow: ");
         }
         for (int i = 0; i < 20; i++) {
             try (RawHttp operator = RawHttp.connect(admin.address())) {
-                assertThat(operator.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                assertThat(operator.send("GET /health HTTP/1.1\r\n" + head() + "Connection: close\r\n\r\n")
                                 .readToEnd())
                         .startsWith("HTTP/1.1 200 OK")
                         .endsWith("\r\n\r\nok\n");

@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -90,7 +91,26 @@ class AdminServerTest {
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-        return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                request.header(
+                                "Authorization",
+                                AdminToken.load(admin.tokenFile()).authorization())
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Launcher arguments reaching this endpoint through a configuration file, as an operator's are: its
+     * admin port, and the provider's data.dir, where the token is.
+     */
+    private String[] config() throws IOException {
+        Path file = dir.resolve("microrpc.properties");
+        Files.writeString(
+                file,
+                "admin.host=127.0.0.1\nadmin.port=" + admin.address().getPort() + "\ndata.dir="
+                        + dir.resolve("p").toString().replace("\\", "/") + "\n");
+        return new String[] {"-c", file.toString()};
     }
 
     private URI uri(String pathAndQuery) {
@@ -153,7 +173,7 @@ class AdminServerTest {
         assertThat(unknown.body()).contains("'io.example.Nope' is not exported").contains(SERVICE);
         assertThat(send("GET", "/weight?weight=5").statusCode())
                 .as("changes need POST")
-                .isEqualTo(404);
+                .isEqualTo(405);
         assertThat(RegistryBoard.providers(SERVICE))
                 .singleElement()
                 .extracting(ServiceInstance::weight)
@@ -210,17 +230,18 @@ class AdminServerTest {
     }
 
     @Test
-    void theStopCommandAsksTheKernelToStopAndWaitsUntilItHas() {
+    void theStopCommandAsksTheKernelToStopAndWaitsUntilItHas() throws IOException {
         String address = "127.0.0.1:" + admin.address().getPort();
+        String[] config = config();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        assertThat(cl.execute("stop", "--admin", address)).as(err.toString()).isZero();
+        assertThat(cl.execute("stop", config[0], config[1])).as(err.toString()).isZero();
         assertThat(out.toString()).contains("stopping: unregistering").endsWith("stopped\n");
         assertThatThrownBy(() -> provider.export(EchoApi.class, new EchoImpl())).hasMessageContaining("closed");
         assertThat(RegistryBoard.providers(SERVICE)).isEmpty();
 
-        assertThat(cl.execute("stop", "--admin", address))
+        assertThat(cl.execute("stop", config[0], config[1]))
                 .as("nothing listens any more")
                 .isEqualTo(2);
         assertThat(err.toString()).contains("error: no admin endpoint at http://" + address);
@@ -233,16 +254,21 @@ class AdminServerTest {
             assertThat(second.address().getPort())
                     .isPositive()
                     .isNotEqualTo(admin.address().getPort());
-            assertThat(http.send(
-                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                                    + second.address().getPort() + "/health"))
-                                            .timeout(Duration.ofSeconds(10))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
+            assertThat(second.tokenFile()).as("one token per data.dir").isEqualTo(admin.tokenFile());
+            assertThat(send(HttpRequest.newBuilder(URI.create(
+                                    "http://127.0.0.1:" + second.address().getPort() + "/health")))
                             .body())
                     .isEqualTo("ok\n");
         }
-        assertThatThrownBy(() -> AdminServer.start(provider, "192.0.2.1", 7421)).isInstanceOf(IOException.class);
+        try (MicroRpc remote = MicroRpc.builder()
+                .settings(settings("r").toBuilder()
+                        .adminAllowPlaintextRemote(true)
+                        .build())
+                .extension(new JavaTestSerializer())
+                .start()) {
+            assertThatThrownBy(() -> AdminServer.start(remote, "192.0.2.1", 7421))
+                    .isInstanceOf(IOException.class);
+        }
         assertThat(send("GET", "/health").body()).isEqualTo("ok\n");
     }
 
@@ -259,12 +285,13 @@ class AdminServerTest {
     }
 
     @Test
-    void weightCommandDrivesTheEndpointAndReportsItsErrors() {
-        String address = "127.0.0.1:" + admin.address().getPort();
+    void weightCommandDrivesTheEndpointAndReportsItsErrors() throws IOException {
+        String[] config = config();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Launcher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-        assertThat(cl.execute("weight", "35", "--service", SERVICE, "--admin", address))
+        assertThat(cl.execute("weight", "35", "--service", SERVICE, config[0], config[1]))
+                .as(err.toString())
                 .isZero();
         assertThat(out.toString()).contains("weight=35");
         assertThat(RegistryBoard.providers(SERVICE))
@@ -272,7 +299,7 @@ class AdminServerTest {
                 .extracting(ServiceInstance::weight)
                 .isEqualTo(35);
 
-        assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", "--admin", address))
+        assertThat(cl.execute("weight", "5", "--service", "io.example.Nope", config[0], config[1]))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("error: service 'io.example.Nope' is not exported");
     }

@@ -2,7 +2,9 @@ package io.microrpc.kernel.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.microrpc.kernel.admin.AdminToken;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,12 +32,14 @@ public final class ServeChild implements AutoCloseable {
     private static final Pattern ADMIN = Pattern.compile("Admin endpoint on http://[^:]+:(\\d+)/");
 
     private final Process process;
+    private final Path home;
     private final Path log;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private ServeChild(Process process, Path log) {
+    private ServeChild(Process process, Path home, Path log) {
         this.process = process;
+        this.home = home;
         this.log = log;
     }
 
@@ -71,7 +75,7 @@ public final class ServeChild implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().remove("MICRORPC_LOG_LEVEL");
-        return new ServeChild(pb.start(), log);
+        return new ServeChild(pb.start(), home, log);
     }
 
     /** Waits for the "Serving [...] on host:port" line; returns the port. */
@@ -109,6 +113,7 @@ public final class ServeChild implements AutoCloseable {
     public HttpResponse<String> admin(String method, String path, Duration timeout)
             throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
+                .header("Authorization", authorization())
                 .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
@@ -118,10 +123,22 @@ public final class ServeChild implements AutoCloseable {
     /** Sends {@code method path} to the admin endpoint without waiting for the answer. */
     public CompletableFuture<HttpResponse<String>> adminAsync(String method, String path, Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort() + path))
+                .header("Authorization", authorization())
                 .timeout(timeout)
                 .method(method, HttpRequest.BodyPublishers.noBody())
                 .build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin token's header value, from the file {@code serve} created under its {@code data.dir}. */
+    public String authorization() {
+        adminPort(); // the file exists once the endpoint is up
+        try {
+            return AdminToken.load(home.resolve("data").resolve(AdminToken.DEFAULT_FILE_NAME))
+                    .authorization();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Sends SIGTERM, as a supervisor stopping the process does. */

@@ -17,6 +17,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateExpiredException;
@@ -29,9 +31,12 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +95,43 @@ public final class TransportSecurity implements AutoCloseable {
             return new TransportSecurity(settings, provider, contexts, seen);
         } catch (TlsMaterialException e) {
             throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A JDK client context from {@code tls.*} (for the launcher's HTTPS client of the admin endpoint):
+     * trusting {@code tls.trust} (else the JDK's trust store), presenting {@code tls.cert} if set.
+     *
+     * @throws ConfigException naming the key, when the material does not load
+     */
+    public static SSLContext jdkClientContext(KernelSettings settings) {
+        try {
+            TlsMaterial m = TlsMaterial.load(settings);
+            KeyManagerFactory kmf = null;
+            if (m.key != null) {
+                KeyStore keys = KeyStore.getInstance("PKCS12");
+                keys.load(null, null);
+                keys.setKeyEntry("self", m.key, new char[0], m.chain.toArray(new X509Certificate[0]));
+                kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(keys, new char[0]);
+            }
+            TrustManagerFactory tmf = null;
+            if (!m.trust.isEmpty()) {
+                KeyStore trust = KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                for (int i = 0; i < m.trust.size(); i++) {
+                    trust.setCertificateEntry("ca-" + i, m.trust.get(i));
+                }
+                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(trust);
+            }
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (TlsMaterialException e) {
+            throw new ConfigException(e.getMessage(), e);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException("cannot build a TLS client context from tls.*: " + e, e);
         }
     }
 
