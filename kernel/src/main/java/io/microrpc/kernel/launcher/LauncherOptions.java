@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Options every launcher command shares: where the configuration file and the plugins folder are.
- * Relative paths in the configuration ({@code plugins.dir}, {@code data.dir}) resolve against the
+ * Relative paths in the configuration ({@code plugins.dir}, {@code data.dir}, {@code plugins.allow}) resolve against the
  * installation directory, so {@code bin/microrpc} works from any working directory.
  */
 public final class LauncherOptions {
@@ -83,6 +83,9 @@ public final class LauncherOptions {
         }
         KernelSettings.Builder b =
                 base.toBuilder().pluginsDir(home.resolve(base.pluginsDir())).dataDir(home.resolve(base.dataDir()));
+        if (!base.pluginsAllow().toString().isEmpty()) {
+            b.pluginsAllow(home.resolve(base.pluginsAllow()));
+        }
         if (pluginsDir != null) {
             b.pluginsDir(pluginsDir.toAbsolutePath());
         }
