@@ -6,6 +6,7 @@ import io.microrpc.kernel.internal.plugin.PluginPins;
 import io.microrpc.kernel.plugin.PluginReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +71,10 @@ public final class PluginsCommand implements Callable<Integer> {
      */
     private int printPins(PrintWriter out) throws IOException {
         Path dir = options.settings().pluginsDir();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("plugins folder " + dir + " does not exist (expected: the folder to"
+                    + " pin, as plugins.dir or --plugins-dir names it)");
+        }
         List<String> skipped = new ArrayList<>();
         List<String> lines = PluginPins.linesFor(dir, skipped);
         out.println(

@@ -71,6 +71,11 @@ class PluginsPinsCommandTest {
                 .as("a JAR that is not a plugin is named and makes it exit 1")
                 .isEqualTo(1);
         assertThat(home.resolve("data/plugin-cache")).as("no plugin was loaded").doesNotExist();
+
+        Run missing =
+                run("plugins", "--pins", "--plugins-dir", home.resolve("nope").toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).contains("error: plugins folder " + home.resolve("nope") + " does not exist");
     }
 
     @Test
