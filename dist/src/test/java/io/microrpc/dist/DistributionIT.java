@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -162,6 +164,50 @@ class DistributionIT {
         assertThat(explicit.err())
                 .as("MICRORPC_LOG_LEVEL wins")
                 .contains("INFO io.microrpc.kernel.internal.plugin.PluginHost");
+    }
+
+    @Test
+    void pluginsPinsPrintsWhatSha256sumPrintsAndItsOutputLocksTheFolder() throws Exception {
+        Path copy = copyDistribution();
+        Result pins = run(copy, 60, "plugins", "--pins");
+        assertThat(pins.exit()).as(pins.output()).isZero();
+        List<String> lines = pins.out().lines().filter(l -> !l.startsWith("#")).toList();
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(copy.resolve("plugins"))) {
+            jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+        }
+        assertThat(lines).hasSameSizeAs(jars);
+        for (int i = 0; i < jars.size(); i++) {
+            String sha256 = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jars.get(i))));
+            assertThat(lines.get(i))
+                    .as(
+                            "the line of %s carries the hash sha256sum prints",
+                            jars.get(i).getFileName())
+                    .matches("[a-z0-9-]+ \\S+ " + sha256 + "  # " + jars.get(i).getFileName());
+        }
+
+        // plugins --pins > conf/plugins.allow, and plugins.allow set (relative to the installation).
+        Files.writeString(copy.resolve("conf/plugins.allow"), pins.out());
+        Path config = copy.resolve("conf/microrpc.properties");
+        Files.writeString(
+                config, Files.readString(config).replace("\nplugins.allow=\n", "\nplugins.allow=conf/plugins.allow\n"));
+        Result locked = run(copy, 60, "plugins");
+        assertThat(locked.exit()).as(locked.output()).isZero();
+        assertThat(locked.out()).contains("service-demo").doesNotContain("REFUSED");
+
+        // The demo services' line removed: their JAR is refused, with the line that would allow it.
+        String demo = lines.stream()
+                .filter(l -> l.startsWith("service-demo "))
+                .findFirst()
+                .orElseThrow();
+        Files.writeString(copy.resolve("conf/plugins.allow"), pins.out().replace(demo + "\n", ""));
+        Result refused = run(copy, 60, "plugins");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.out())
+                .contains("REFUSED")
+                .contains("not pinned")
+                .contains("add the line: " + demo.substring(0, demo.indexOf("  #")));
     }
 
     private Path copyDistribution() throws IOException {

@@ -245,6 +245,17 @@ public final class KernelOptions {
     public static final KernelOption<Path> PLUGINS_DIR =
             define(PLUGINS, "plugins.dir", ValueType.PATH, Path.of("plugins")).restart("the folder of plugin JARs");
 
+    public static final KernelOption<Path> PLUGINS_ALLOW = define(PLUGINS, "plugins.allow", ValueType.PATH, Path.of(""))
+            .accepts(v -> true, "a path, or empty")
+            .restart("plugin pinning: a file of lines `<plugin-id> <version> <sha256>`. With it set, a JAR of"
+                    + " `plugins.dir` whose id, version and SHA-256 it does not list is refused (`REFUSED`, the"
+                    + " reason giving its hash and the line to add) and none of its code runs; empty = off. Edits of"
+                    + " the file apply while the kernel runs (watched when `plugins.watch` is on, and on"
+                    + " `POST /reload`); a missing or malformed file fails the start. The key itself applies at"
+                    + " restart: an edit of the configuration cannot turn pinning off in a running kernel."
+                    + " `bin/microrpc plugins --pins` prints the lines of a folder (docs/SECURITY.md, \"Plugin"
+                    + " trust\")");
+
     public static final KernelOption<Path> DATA_DIR = define(PLUGINS, "data.dir", ValueType.PATH, Path.of("data"))
             .restart("kernel data: private copies of plugin JARs (`plugin-cache/`), a directory per plugin"
                     + " (`plugins/<id>/`)");

@@ -265,6 +265,10 @@ public final class KernelSettings {
         return get(PLUGINS_DIR);
     }
 
+    public Path pluginsAllow() {
+        return get(PLUGINS_ALLOW);
+    }
+
     public Path dataDir() {
         return get(DATA_DIR);
     }
@@ -596,6 +600,10 @@ public final class KernelSettings {
 
         public Builder pluginsDir(Path v) {
             return set(PLUGINS_DIR, v);
+        }
+
+        public Builder pluginsAllow(Path v) {
+            return set(PLUGINS_ALLOW, v);
         }
 
         public Builder dataDir(Path v) {

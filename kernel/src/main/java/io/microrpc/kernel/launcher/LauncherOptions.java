@@ -9,8 +9,9 @@ import picocli.CommandLine.Option;
 
 /**
  * Options every launcher command shares: where the configuration file and the plugins folder are.
- * Relative paths in the configuration ({@code plugins.dir}, {@code data.dir}, {@code admin.token-file})
- * resolve against the installation directory, so {@code bin/microrpc} works from any working directory.
+ * Relative paths in the configuration ({@code plugins.dir}, {@code data.dir}, {@code plugins.allow},
+ * {@code admin.token-file}, {@code tls.cert}, {@code tls.key}, {@code tls.trust}) resolve against the
+ * installation directory, so {@code bin/microrpc} works from any working directory.
  */
 public final class LauncherOptions {
 
@@ -84,6 +85,7 @@ public final class LauncherOptions {
         KernelSettings.Builder b = base.toBuilder()
                 .pluginsDir(home.resolve(base.pluginsDir()))
                 .dataDir(home.resolve(base.dataDir()))
+                .pluginsAllow(resolveFile(home, base.pluginsAllow()))
                 .adminTokenFile(resolveFile(home, base.adminTokenFile()))
                 .tlsCert(resolveFile(home, base.tlsCert()))
                 .tlsKey(resolveFile(home, base.tlsKey()))

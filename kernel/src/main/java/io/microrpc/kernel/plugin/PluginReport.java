@@ -31,7 +31,10 @@ public record PluginReport(
         FAILED,
         /** Its {@code start()} is running now (for at most {@code plugins.start-timeout}); not yet usable. */
         STARTING,
-        /** Not usable as it is: not a plugin, incompatible, a duplicate, no extensions. */
+        /**
+         * Not usable as it is: not a plugin, incompatible, a duplicate, no extensions, or not allowed by the
+         * pinning file ({@code plugins.allow}: then none of its code ran).
+         */
         REFUSED
     }
 

@@ -10,6 +10,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Objects;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
@@ -26,7 +27,9 @@ final class PluginFile {
     /** What the folder showed when the file was read. */
     final FolderScanner.Observation observation;
 
+    /** The SHA-256 of the file's bytes, 64 hex digits (what {@code sha256sum} prints). */
     final String hash;
+
     final String id;
     final String version;
     /** Null when the manifest declares a plugin; else why the file is refused. */
@@ -72,6 +75,14 @@ final class PluginFile {
         String base = fileName.endsWith(".jar") ? fileName.substring(0, fileName.length() - 4) : fileName;
         String stem = base.replaceFirst("[-_.]v?[0-9].*$", "");
         return stem.isEmpty() ? base : stem;
+    }
+
+    /**
+     * Whether {@code other} holds the same content as this: the same bytes (hash) declaring the same
+     * plugin id and version.
+     */
+    boolean sameContent(PluginFile other) {
+        return hash.equals(other.hash) && Objects.equals(id, other.id) && Objects.equals(version, other.version);
     }
 
     /** Whether this file is a JAR that could not be read at all (as opposed to a JAR that is no plugin). */
@@ -134,7 +145,7 @@ final class PluginFile {
         try (InputStream in = new DigestInputStream(Files.newInputStream(path), sha)) {
             in.transferTo(OutputStream.nullOutputStream());
         }
-        return HexFormat.of().formatHex(sha.digest()).substring(0, 24);
+        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Override

@@ -71,6 +71,7 @@ public final class PluginHost {
     private final EventLog events;
 
     private final FolderScanner folder;
+    private final AllowList allowList;
     private final PluginReports reports;
     private final VersionPicker picker;
     private final RemovalHolds holds;
@@ -98,6 +99,7 @@ public final class PluginHost {
         this.snapshots = snapshots;
         this.events = events;
         this.folder = new FolderScanner(() -> this.settings);
+        this.allowList = new AllowList(settings.pluginsAllow(), events);
         this.reports = new PluginReports(events);
         this.picker = new VersionPicker(
                 () -> this.settings, loader, snapshots.remedies(), reports, resources.clock(), () -> closing);
@@ -108,11 +110,14 @@ public final class PluginHost {
     }
 
     /**
-     * Brings the loaded plugins in line with the folder. With {@code immediate} (at start) every file is
-     * taken as it is; otherwise a file must have stayed unchanged for the debounce time.
+     * Brings the loaded plugins in line with the folder and the pins ({@code plugins.allow}). With
+     * {@code immediate} (at start) every file is taken as it is; otherwise a file must have stayed
+     * unchanged for the debounce time. The pinning file is read at each call: at start, a missing or
+     * malformed one fails; later, an edit that cannot be parsed is refused and the previous pins stay.
      *
      * @return true when something is still settling (a file being written, a removal held back) and
      *         another reconcile should follow
+     * @throws io.microrpc.kernel.config.ConfigException at start, when the pinning file is missing or malformed
      */
     public boolean reconcile(boolean immediate) {
         if (closing) {
@@ -126,6 +131,11 @@ public final class PluginHost {
     }
 
     private boolean reconcileFolder(boolean immediate) {
+        if (immediate) {
+            allowList.load();
+        } else {
+            allowList.refresh();
+        }
         long now = resources.ticker().nanoTime();
         FolderScanner.Scan scan = folder.scan(now, immediate);
         picker.retainFiles(scan.names());
@@ -140,8 +150,10 @@ public final class PluginHost {
      * @return true while a removal is held back for a bounded time
      */
     private boolean apply(FolderScanner.Scan scan, long now, boolean immediate) {
+        Map<String, Generation> active = publisher.active();
         Map<String, List<PluginFile>> byId = new TreeMap<>();
         List<PluginFile> unreadable = new ArrayList<>();
+        Map<String, List<String>> unpinned = new TreeMap<>();
         for (PluginFile f : scan.present().values()) {
             if (!f.isValid()) {
                 reports.report(f.name, f.report(PluginReport.State.REFUSED, f.invalidReason));
@@ -150,9 +162,18 @@ public final class PluginHost {
                 }
                 continue;
             }
+            String refusal = allowList.refusal(f);
+            if (refusal != null) {
+                // Never handed to the loader: no class of it runs. A replacement of an active version that
+                // is not pinned yet keeps that version (KEPT) until its pin arrives.
+                reports.report(f.name, f.report(PluginReport.State.REFUSED, refusal));
+                if (f.arrivedAfter(active.get(f.id))) {
+                    unpinned.computeIfAbsent(f.id, k -> new ArrayList<>()).add(f.name + " is " + refusal);
+                }
+                continue;
+            }
             byId.computeIfAbsent(f.id, k -> new ArrayList<>()).add(f);
         }
-        Map<String, Generation> active = publisher.active();
         Map<String, Generation> next = new TreeMap<>(active);
         List<Generation> retired = new ArrayList<>();
         Set<String> ids = new TreeSet<>(byId.keySet());
@@ -160,7 +181,7 @@ public final class PluginHost {
         boolean settling = false;
         for (String id : ids) {
             Generation current = active.get(id);
-            List<String> failed = new ArrayList<>();
+            List<String> failed = new ArrayList<>(unpinned.getOrDefault(id, List.of()));
             Generation chosen = picker.choose(id, byId.getOrDefault(id, List.of()), current, failed);
             if (chosen != null) {
                 holds.end(id);
@@ -203,14 +224,14 @@ public final class PluginHost {
             }
             if (!immediate) {
                 // At start, the STARTED line of each JAR says it all.
-                describeChanges(active, next);
+                describeChanges(active, next, scan.names());
             }
         }
         return settling;
     }
 
     /** Tells the operator what the transition did, one line per plugin: added, {@code 0.1.0 -> 0.1.1}, removed. */
-    private void describeChanges(Map<String, Generation> before, Map<String, Generation> after) {
+    private void describeChanges(Map<String, Generation> before, Map<String, Generation> after, Set<String> names) {
         Set<String> ids = new TreeSet<>(before.keySet());
         ids.addAll(after.keySet());
         for (String id : ids) {
@@ -223,7 +244,10 @@ public final class PluginHost {
             if (old == null) {
                 text = id + ' ' + now.version + " added (" + now.file + ')';
             } else if (now == null) {
-                text = id + ' ' + old.version + " removed (" + old.file + " left the plugins folder)";
+                text = id + ' ' + old.version + " removed (" + old.file
+                        + (names.contains(old.file)
+                                ? " may no longer run: " + reportReason(old.file) + ')'
+                                : " left the plugins folder)");
             } else {
                 text = id + ' ' + old.version + " -> " + now.version + " (" + now.file + ')'
                         + (old.version.equals(now.version) ? ", new content" : "");
@@ -231,6 +255,11 @@ public final class PluginHost {
             log.info("Plugin {}", text);
             events.add(text);
         }
+    }
+
+    private String reportReason(String file) {
+        PluginReport r = reports.get(file);
+        return r == null || r.reason() == null ? "see microrpc plugins" : r.reason();
     }
 
     /** Unloads {@code g} once every snapshot published before now has drained. */

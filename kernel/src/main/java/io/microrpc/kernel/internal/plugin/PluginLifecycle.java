@@ -59,6 +59,7 @@ public final class PluginLifecycle implements AutoCloseable {
     private volatile Thread lifecycleThread;
     private volatile FolderWatcher pluginsWatcher;
     private volatile FolderWatcher configWatcher;
+    private volatile FolderWatcher pinsWatcher;
 
     public PluginLifecycle(KernelSettings settings, PluginHost host) {
         this.settings = settings;
@@ -83,6 +84,26 @@ public final class PluginLifecycle implements AutoCloseable {
             } catch (IOException e) {
                 log.warn("Cannot watch {}; plugins change only at restart", settings.pluginsDir(), e);
             }
+            watchPins();
+        }
+    }
+
+    /**
+     * Watches the folder of the pinning file ({@code plugins.allow}), when there is one: an edit is
+     * applied like a change of the plugins folder, by the same debounced reconcile, so a JAR and its pin
+     * arriving together make one transition. (Editors and ConfigMaps replace the file rather than write
+     * it in place, so the folder is what to watch.)
+     */
+    private void watchPins() {
+        if (settings.pluginsAllow().toString().isEmpty()) {
+            return;
+        }
+        Path file = settings.pluginsAllow().toAbsolutePath();
+        try {
+            pinsWatcher = new FolderWatcher(file.getParent(), "microrpc-pins-watcher", this::changed);
+            log.info("Watching {} for pin changes", file);
+        } catch (IOException e) {
+            log.warn("Cannot watch {}; pin changes apply at restart or POST /reload", file, e);
         }
     }
 
@@ -238,6 +259,10 @@ public final class PluginLifecycle implements AutoCloseable {
             w.close();
         }
         w = configWatcher;
+        if (w != null) {
+            w.close();
+        }
+        w = pinsWatcher;
         if (w != null) {
             w.close();
         }

@@ -312,20 +312,28 @@ final class PluginLoader {
         }
     }
 
+    /**
+     * Copies {@code file} to {@code data.dir/plugin-cache/<sha256>/} and returns the copy, which is what
+     * PF4J loads. The copy is read again (hash and manifest) and must hold exactly what the scan read,
+     * the content {@code plugins.allow} was checked against: a JAR swapped in the folder between that
+     * check and this copy is never loaded (no time-of-check/time-of-use gap), and nothing writes the copy
+     * afterwards.
+     */
     private Path privateCopy(PluginFile file) throws IOException {
         Path dir = cacheDir.resolve(file.hash);
         Files.createDirectories(dir);
         Path target = dir.resolve(file.name);
-        if (!Files.exists(target)) {
-            Path tmp = Files.createTempFile(dir, "copy", ".tmp");
-            Files.copy(file.path, tmp, StandardCopyOption.REPLACE_EXISTING);
-            if (!PluginFile.sha256(tmp).equals(file.hash)) {
-                Files.deleteIfExists(tmp);
-                throw new IOException(
-                        file.name + " changed while it was being copied; it is retried once it stays unchanged");
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        if (Files.exists(target) && PluginFile.read(target, null).sameContent(file)) {
+            return target; // the same content, still loaded by an earlier generation
         }
+        Path tmp = Files.createTempFile(dir, "copy", ".tmp");
+        Files.copy(file.path, tmp, StandardCopyOption.REPLACE_EXISTING);
+        if (!PluginFile.read(tmp, null).sameContent(file)) {
+            Files.deleteIfExists(tmp);
+            throw new IOException(
+                    file.name + " changed while it was being copied; it is retried once it stays unchanged");
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return target;
     }
 
