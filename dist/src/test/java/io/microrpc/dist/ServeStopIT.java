@@ -96,13 +96,18 @@ class ServeStopIT {
      */
     @Test
     void withItsZooKeeperGoneAStopFitsAGracePeriodAndLogsOneLine() throws Exception {
-        DistributionCopy.OnLoopback zkHost = DistributionCopy.onLoopback(DIST, tmp.resolve("zk-host"), "admin.port=-1");
+        // Another installation's embedded server, standing in for an ensemble: only processes with its
+        // credentials may register there, so both set the same registry.zookeeper.auth.
+        String auth = "registry.zookeeper.auth=microrpc:stop-test";
+        DistributionCopy.OnLoopback zkHost =
+                DistributionCopy.onLoopback(DIST, tmp.resolve("zk-host"), "admin.port=-1", auth);
         Process zookeeper = serve(zkHost.dir(), tmp.resolve("zk-host.log"));
         Path dist = DistributionCopy.onLoopback(
                         DIST,
                         tmp.resolve("microrpc"),
                         "admin.port=-1",
-                        "registry.zookeeper.address=127.0.0.1:" + zkHost.zookeeperPort())
+                        "registry.zookeeper.address=127.0.0.1:" + zkHost.zookeeperPort(),
+                        auth)
                 .dir();
         Path log = tmp.resolve("serve.log");
         Process p = serve(dist, log);

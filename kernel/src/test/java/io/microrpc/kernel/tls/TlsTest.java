@@ -9,11 +9,13 @@ import io.microrpc.kernel.ReferenceOptions;
 import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
 import io.microrpc.kernel.internal.tls.TransportSecurity;
+import io.microrpc.kernel.testing.BoardRegistry;
 import io.microrpc.kernel.testing.CallerLoad;
 import io.microrpc.kernel.testing.EchoApi;
 import io.microrpc.kernel.testing.EchoImpl;
 import io.microrpc.kernel.testing.JavaTestSerializer;
 import io.microrpc.kernel.testing.RawClient;
+import io.microrpc.kernel.testing.RegistryBoard;
 import io.microrpc.kernel.tls.DevCertificates.Authority;
 import io.microrpc.kernel.tls.DevCertificates.Issued;
 import io.microrpc.kernel.tls.DevCertificates.Subject;
@@ -384,6 +386,47 @@ class TlsTest {
         MicroRpc noCert = start(base("g").tlsEnabled(true).tlsTrust(caFile));
         assertThatThrownBy(() -> noCert.export(EchoApi.class, new EchoImpl()))
                 .hasMessageContaining("tls.cert and tls.key are not set");
+    }
+
+    @Test
+    void providersPublishTlsAndOnlyConsumersWithTlsDialThem() throws Exception {
+        RegistryBoard.reset();
+        try {
+            Path caFile = trust(ca, "ca.pem");
+            MicroRpc provider = MicroRpc.builder()
+                    .settings(tls("s", serverCert(), caFile).build())
+                    .extension(new JavaTestSerializer())
+                    .extension(new BoardRegistry())
+                    .start();
+            kernels.add(provider);
+            provider.export(EchoApi.class, new EchoImpl());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() ->
+                            !RegistryBoard.providers(EchoApi.class.getName()).isEmpty());
+            assertThat(RegistryBoard.providers(EchoApi.class.getName()).get(0).metadata())
+                    .containsEntry(MicroRpc.TLS_METADATA, "true");
+
+            EchoApi secure = viaRegistry(tls("c", null, caFile));
+            assertThat(secure.echo("found over tls")).isEqualTo("found over tls");
+            EchoApi plain = viaRegistry(base("p"));
+            assertThatThrownBy(() -> plain.echo("x"))
+                    .isInstanceOf(RpcException.class)
+                    .hasMessageContaining("no provider of");
+        } finally {
+            RegistryBoard.reset();
+        }
+    }
+
+    private EchoApi viaRegistry(KernelSettings.Builder settings) {
+        MicroRpc c = MicroRpc.builder()
+                .settings(settings.build())
+                .extension(new JavaTestSerializer())
+                .extension(new BoardRegistry())
+                .start();
+        kernels.add(c);
+        return c.reference(
+                EchoApi.class,
+                ReferenceOptions.builder().timeout(Duration.ofSeconds(3)).build());
     }
 
     @Test

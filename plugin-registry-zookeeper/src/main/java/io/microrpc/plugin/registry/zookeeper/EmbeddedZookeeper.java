@@ -11,12 +11,16 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.DataNode;
+import org.apache.zookeeper.server.DataTree;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ServerCnxnFactory;
 import org.apache.zookeeper.server.ZKDatabase;
@@ -32,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The port is bound before the data directory is opened, so a process that finds the port taken
  * never touches the files another server is using; a lock file in the directory keeps out a server on
- * another port configured with the same directory. Thread-safe.
+ * another port configured with the same directory. Before it accepts a client, the server gives
+ * {@code /} and the plugin's nodes the installation's ACL ({@link RegistryAcl}), whatever the data
+ * says. Thread-safe.
  */
 final class EmbeddedZookeeper {
 
@@ -47,16 +53,26 @@ final class EmbeddedZookeeper {
     private final int port;
     private final Path dataDir;
     private final Duration maxSessionTimeout;
+    private final RegistryAcl acl;
+    /** The trees whose nodes this plugin writes ({@code registry.zookeeper.root}, the process records). */
+    private final List<String> owned;
+
     private ServerCnxnFactory factory;
     private ZooKeeperServer server;
     private FileChannel lock;
     /** Set by {@link #stop}: a late {@link #tryStart} from a client thread must not start it again. */
     private boolean stopped;
 
-    EmbeddedZookeeper(int port, Path dataDir, Duration sessionTimeout) {
+    /**
+     * @param acl what the root node and every node under {@code root} and {@link ProcessRecord#TREE} get
+     *     when this instance starts the server, whatever the data says
+     */
+    EmbeddedZookeeper(int port, Path dataDir, Duration sessionTimeout, RegistryAcl acl, String root) {
         this.port = port;
         this.dataDir = dataDir;
         this.maxSessionTimeout = sessionTimeout;
+        this.acl = acl;
+        this.owned = List.of(root, ProcessRecord.TREE);
     }
 
     String connectString() {
@@ -99,6 +115,7 @@ final class EmbeddedZookeeper {
         ZooKeeperServer s = null;
         FileChannel lockFile = null;
         List<String> closed;
+        int tightened;
         try {
             Files.createDirectories(dataDir);
             lockFile = lock(dataDir);
@@ -113,6 +130,7 @@ final class EmbeddedZookeeper {
             f.setZooKeeperServer(s);
             s.startdata();
             aheadOfEarlierServers(s);
+            tightened = applyAcl(s);
             s.startup();
             closed = closeSessionsOfGoneProcesses(s);
             f.start();
@@ -134,6 +152,14 @@ final class EmbeddedZookeeper {
                         + "this machine use it too. Set registry.zookeeper.address to use an ensemble instead",
                 port,
                 dataDir);
+        if (tightened > 0) {
+            log.info(
+                    "Set the access control of {} nodes restored from {} (written by an older version, or with other "
+                            + "credentials): all permissions for {}, read for everyone",
+                    tightened,
+                    dataDir,
+                    acl.identity());
+        }
         if (!closed.isEmpty()) {
             log.info(
                     "Closed {} ZooKeeper sessions restored from {} whose process is gone, with their nodes: {}",
@@ -156,6 +182,63 @@ final class EmbeddedZookeeper {
         if (s.getZxid() < floor) {
             s.setZxid(floor);
             s.getZKDatabase().getDataTree().lastProcessedZxid = floor;
+        }
+    }
+
+    /**
+     * Gives {@code /} and every node of the trees this plugin owns the plugin's ACL, before any client
+     * is accepted: data written by a version without access control (every node {@code world:anyone}
+     * with all permissions), or with credentials since regenerated, is writable only with the current
+     * credentials from the first request on, and an anonymous client cannot create, delete or replace
+     * anything at the top. Done on the loaded tree rather than by a client's setACL so that it also
+     * covers nodes that the current credentials could not change; a snapshot then persists it, so
+     * replaying the transaction log later starts from the changed tree.
+     *
+     * @return how many nodes under the owned trees changed
+     */
+    private int applyAcl(ZooKeeperServer s) throws IOException {
+        DataTree tree = s.getZKDatabase().getDataTree();
+        List<ACL> wanted = acl.acl();
+        // A new server's / is world:anyone too: set, but not counted as restored data.
+        boolean root = setAcl(tree, "/", wanted) > 0;
+        int changed = 0;
+        for (String top : owned) {
+            changed += setAclBelow(tree, top, wanted);
+        }
+        if (root || changed > 0) {
+            s.takeSnapshot();
+        }
+        return changed;
+    }
+
+    private static int setAclBelow(DataTree tree, String path, List<ACL> wanted) {
+        DataNode node = tree.getNode(path);
+        if (node == null) {
+            return 0;
+        }
+        int changed = setAcl(tree, path, wanted);
+        List<String> children;
+        synchronized (node) {
+            children = new ArrayList<>(node.getChildren());
+        }
+        for (String child : children) {
+            changed += setAclBelow(tree, path + "/" + child, wanted);
+        }
+        return changed;
+    }
+
+    private static int setAcl(DataTree tree, String path, List<ACL> wanted) {
+        DataNode node = tree.getNode(path);
+        if (node == null || new HashSet<>(tree.getACL(node)).equals(new HashSet<>(wanted))) {
+            return 0;
+        }
+        try {
+            Stat stat = new Stat();
+            tree.getACL(path, stat);
+            tree.setACL(path, wanted, stat.getAversion() + 1);
+            return 1;
+        } catch (KeeperException.NoNodeException e) {
+            return 0;
         }
     }
 

@@ -24,6 +24,8 @@ record ProcessRecord(long pid, long startedMillis, String pidNamespace) {
 
     /** Where the records live; outside {@code registry.zookeeper.root}, which is for services. */
     static final String PARENT = "/microrpc-embedded/sessions";
+    /** The tree of {@link #PARENT}, which the embedded server's access control covers. */
+    static final String TREE = "/microrpc-embedded";
     /** Start times read twice may differ by the clock-tick rounding of the OS. */
     private static final Duration START_TOLERANCE = Duration.ofSeconds(1);
 

@@ -32,6 +32,9 @@ final class Registrations {
     private final CuratorFramework client;
     private final Layout layout;
     private final ProcessRecord owner;
+    /** Which credentials this process writes with, for the error when ZooKeeper refuses a write. */
+    private final String credentials;
+
     private final Map<String, ServiceInstance> byPath = new LinkedHashMap<>();
     /** The session whose {@link ProcessRecord} is written. */
     private long recordedSession;
@@ -40,10 +43,11 @@ final class Registrations {
      * @param owner with the embedded server, this process, recorded for each session before its first
      *     node, so a server started after a crash can tell the session is dead; null with an ensemble
      */
-    Registrations(CuratorFramework client, Layout layout, ProcessRecord owner) {
+    Registrations(CuratorFramework client, Layout layout, ProcessRecord owner, String credentials) {
         this.client = client;
         this.layout = layout;
         this.owner = owner;
+        this.credentials = credentials;
     }
 
     /**
@@ -132,6 +136,24 @@ final class Registrations {
 
     /** @return whether the node was created or changed */
     private boolean write(String path, ServiceInstance instance) throws Exception {
+        try {
+            return tryWrite(path, instance);
+        } catch (KeeperException.NoAuthException e) {
+            String remedy = owner != null
+                    ? "With the embedded server, every process that registers must use the credentials of the one that "
+                            + "runs it: the same registry.zookeeper.embedded-data-dir (the credentials file is in it), "
+                            + "or the same registry.zookeeper.auth"
+                    : "Set registry.zookeeper.auth to the user the nodes belong to, or have the ensemble's "
+                            + "administrator grant this user access (setAcl)";
+            throw new IllegalStateException(
+                    "ZooKeeper refused to register " + instance + " at " + path + ": not authorized (NoAuth for "
+                            + (e.getPath() == null ? path : e.getPath()) + "; this process writes with " + credentials
+                            + "). " + remedy,
+                    e);
+        }
+    }
+
+    private boolean tryWrite(String path, ServiceInstance instance) throws Exception {
         byte[] data = NodeData.encode(instance);
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             long session = client.getZookeeperClient().getZooKeeper().getSessionId();

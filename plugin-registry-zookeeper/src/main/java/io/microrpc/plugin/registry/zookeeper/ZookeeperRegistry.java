@@ -7,7 +7,6 @@ import io.microrpc.spi.Ticker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,12 +14,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.api.ACLProvider;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.ZooDefs;
-import org.apache.zookeeper.data.ACL;
 import org.pf4j.Extension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,8 +121,10 @@ public final class ZookeeperRegistry implements Registry {
         try {
             String connect = s.connectString();
             boolean portTaken = false;
+            Access access = access(s);
             if (s.embedded()) {
-                embedded = new EmbeddedZookeeper(s.embeddedPort(), s.embeddedDataDir(), s.sessionTimeout());
+                embedded = new EmbeddedZookeeper(
+                        s.embeddedPort(), s.embeddedDataDir(), s.sessionTimeout(), access.acl(), s.root());
                 if (provider && !embedded.tryStart()) {
                     portTaken = true;
                     log.info(
@@ -137,8 +135,9 @@ public final class ZookeeperRegistry implements Registry {
                 connect = embedded.connectString();
             }
             long started = ticker.nanoTime();
-            client = newClient(connect, s, executor, embedded, this::hostIfNobodyServes);
-            registrations = new Registrations(client, layout, s.embedded() ? ProcessRecord.current() : null);
+            client = newClient(connect, s, access, executor, embedded, this::hostIfNobodyServes);
+            registrations = new Registrations(
+                    client, layout, s.embedded() ? ProcessRecord.current() : null, access.description());
             client.getConnectionStateListenable().addListener(stateListener);
             client.start();
             if (client.blockUntilConnected((int) s.connectionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -164,9 +163,31 @@ public final class ZookeeperRegistry implements Registry {
         }
     }
 
+    /**
+     * The credentials this process writes with and the ACL its nodes get, if any: with the embedded
+     * server always (those of {@code registry.zookeeper.auth}, else the installation's generated ones),
+     * with an ensemble only with {@code registry.zookeeper.auth}.
+     */
+    private record Access(String auth, RegistryAcl acl, String description) {}
+
+    private static Access access(ZookeeperSettings s) throws IOException {
+        if (s.auth().isPresent()) {
+            String auth = s.auth().get();
+            RegistryAcl acl = s.embedded() ? RegistryAcl.embedded(auth) : RegistryAcl.ensemble(auth);
+            return new Access(auth, acl, "registry.zookeeper.auth (" + acl.identity() + ")");
+        }
+        if (!s.embedded()) {
+            return new Access(null, null, "no credentials: registry.zookeeper.auth is not set");
+        }
+        EmbeddedCredentials c = EmbeddedCredentials.loadOrCreate(s.credentialsFile());
+        RegistryAcl acl = RegistryAcl.embedded(c.auth());
+        return new Access(c.auth(), acl, "the credentials in " + c.file() + " (" + acl.identity() + ")");
+    }
+
     private static CuratorFramework newClient(
             String connect,
             ZookeeperSettings s,
+            Access access,
             Executor executor,
             EmbeddedZookeeper embedded,
             Runnable whileEmbeddedUnavailable) {
@@ -189,24 +210,13 @@ public final class ZookeeperRegistry implements Registry {
             // A namespace rather than a chroot in the connect string: Curator creates it if missing.
             b.namespace(s.chroot().substring(1));
         }
-        s.auth()
-                .ifPresent(auth -> b.authorization("digest", auth.getBytes(StandardCharsets.UTF_8))
-                        .aclProvider(CREATOR_ALL));
+        if (access.auth() != null) {
+            // Curator adds the credentials to every ZooKeeper handle it makes, and so to every session.
+            b.authorization("digest", access.auth().getBytes(StandardCharsets.UTF_8))
+                    .aclProvider(access.acl());
+        }
         return b.build();
     }
-
-    /** With auth: every node this plugin creates is readable and writable only by the same credentials. */
-    private static final ACLProvider CREATOR_ALL = new ACLProvider() {
-        @Override
-        public List<ACL> getDefaultAcl() {
-            return ZooDefs.Ids.CREATOR_ALL_ACL;
-        }
-
-        @Override
-        public List<ACL> getAclForPath(String path) {
-            return ZooDefs.Ids.CREATOR_ALL_ACL;
-        }
-    };
 
     /**
      * Called on Curator's connection-state thread: logs an outage once (a warning when it starts, a

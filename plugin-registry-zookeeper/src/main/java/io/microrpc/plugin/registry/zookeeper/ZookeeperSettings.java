@@ -128,6 +128,14 @@ final class ZookeeperSettings {
         return embeddedDataDir;
     }
 
+    /**
+     * Where the embedded server's credentials are generated and read ({@link EmbeddedCredentials}): in
+     * its data directory, so whoever shares the data shares the credentials its ACLs name.
+     */
+    Path credentialsFile() {
+        return embeddedDataDir.resolve(EmbeddedCredentials.FILE_NAME);
+    }
+
     Path snapshotDir() {
         return snapshotDir;
     }

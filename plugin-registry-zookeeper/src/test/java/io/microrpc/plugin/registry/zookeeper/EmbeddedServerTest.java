@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EmbeddedServerTest {
 
     private static final String SERVICE = "io.example.EchoService";
+    private static final String SHARED_AUTH = "microrpc:shared-secret";
 
     @TempDir
     Path dir;
@@ -52,7 +53,10 @@ class EmbeddedServerTest {
             throws Exception {
         Set<Thread> before = threads();
         int port = freePort();
-        ZookeeperRegistry first = ZkTesting.start(embedded(dir.resolve("a"), port));
+        // Two data directories (an application with a data.dir of its own next to an installation): they
+        // share the credentials through registry.zookeeper.auth instead of the generated file.
+        ZookeeperRegistry first =
+                ZkTesting.start(embedded(dir.resolve("a"), port).with("auth", SHARED_AUTH));
         assertThat(dir.resolve("a/zookeeper"))
                 .as("start() alone does not connect, nor start a server")
                 .doesNotExist();
@@ -62,11 +66,11 @@ class EmbeddedServerTest {
                 .isDirectory();
 
         // Session timeout 20 s: the takeover below must not wait for it.
-        ZookeeperRegistry second =
-                ZkTesting.start(embedded(dir.resolve("b"), port).with("session-timeout", "20s"));
+        ZookeeperRegistry second = ZkTesting.start(
+                embedded(dir.resolve("b"), port).with("session-timeout", "20s").with("auth", SHARED_AUTH));
         Pushes pushes = new Pushes();
         second.subscribe(SERVICE, pushes);
-        assertThat(dir.resolve("b/zookeeper"))
+        assertThat(dir.resolve("b/zookeeper/lock"))
                 .as("the second one is only a client")
                 .doesNotExist();
         await().atMost(Duration.ofSeconds(5)).until(() -> pushes.addresses().equals(List.of("127.0.0.1:7001")));
@@ -111,7 +115,7 @@ class EmbeddedServerTest {
             Pushes pushes = new Pushes();
             String log = ZkTesting.logOf(() -> {
                 consumer.subscribe(SERVICE, pushes);
-                assertThat(dir.resolve("consumer/zookeeper"))
+                assertThat(dir.resolve("consumer/zookeeper/lock"))
                         .as("a consumer does not run the server")
                         .doesNotExist();
                 provider.register(instance(SERVICE, 7001));

@@ -226,7 +226,7 @@ class EmbeddedTakeoverIT {
                 load.stop();
                 watcher.stop();
             }
-            assertThat(Files.exists(applicationData.resolve("plugins/registry-zookeeper/zookeeper")))
+            assertThat(Files.exists(applicationData.resolve("plugins/registry-zookeeper/zookeeper/lock")))
                     .as("the consumer ran an embedded server")
                     .isFalse();
             // Calls in flight to the killed provider fail (this consumer has no failover policy); no other call does.
