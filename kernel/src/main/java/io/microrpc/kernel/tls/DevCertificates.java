@@ -149,6 +149,9 @@ public final class DevCertificates {
     /** Who a certificate is for: its common name, names, purposes and validity. Immutable. */
     public static final class Subject {
         final String commonName;
+        /** The whole subject name, {@code CN=} and the common name unless {@link #distinguishedName} set it. */
+        final String name;
+
         final boolean server;
         final boolean client;
         final List<GeneralName> names;
@@ -157,12 +160,14 @@ public final class DevCertificates {
 
         private Subject(
                 String commonName,
+                String name,
                 boolean server,
                 boolean client,
                 List<GeneralName> names,
                 Instant notBefore,
                 Instant notAfter) {
             this.commonName = commonName;
+            this.name = name;
             this.server = server;
             this.client = client;
             this.names = List.copyOf(names);
@@ -173,13 +178,15 @@ public final class DevCertificates {
         /** A server certificate (TLS server authentication), valid from now for a day. */
         public static Subject server(String commonName) {
             Instant now = Instant.now();
-            return new Subject(commonName, true, false, List.of(), now, now.plus(Duration.ofDays(1)));
+            return new Subject(
+                    commonName, "CN=" + commonName, true, false, List.of(), now, now.plus(Duration.ofDays(1)));
         }
 
         /** A client certificate (TLS client authentication), valid from now for a day. */
         public static Subject client(String commonName) {
             Instant now = Instant.now();
-            return new Subject(commonName, false, true, List.of(), now, now.plus(Duration.ofDays(1)));
+            return new Subject(
+                    commonName, "CN=" + commonName, false, true, List.of(), now, now.plus(Duration.ofDays(1)));
         }
 
         public Subject dns(String name) {
@@ -195,13 +202,18 @@ public final class DevCertificates {
         }
 
         public Subject validity(Instant from, Instant until) {
-            return new Subject(commonName, server, client, names, from, until);
+            return new Subject(commonName, name, server, client, names, from, until);
         }
 
-        private Subject with(GeneralName name) {
+        /** The whole subject name as an X.500 name, e.g. {@code CN=billing,OU=Ops,O=Acme}. */
+        public Subject distinguishedName(String x500) {
+            return new Subject(commonName, x500, server, client, names, notBefore, notAfter);
+        }
+
+        private Subject with(GeneralName alternative) {
             List<GeneralName> more = new ArrayList<>(names);
-            more.add(name);
-            return new Subject(commonName, server, client, more, notBefore, notAfter);
+            more.add(alternative);
+            return new Subject(commonName, name, server, client, more, notBefore, notAfter);
         }
     }
 
@@ -266,7 +278,7 @@ public final class DevCertificates {
                                 serial(),
                                 Date.from(subject.notBefore),
                                 Date.from(subject.notAfter),
-                                new X500Name("CN=" + subject.commonName),
+                                new X500Name(subject.name),
                                 pair.getPublic())
                         .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                         .addExtension(

@@ -1,27 +1,15 @@
 package io.microrpc.plugin.filter.auth;
 
+import io.microrpc.kernel.tls.DevCertificates.Authority;
+import io.microrpc.kernel.tls.DevCertificates.Subject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Date;
-import java.util.List;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Keys, key files and certificates made by the tests. */
 final class TestCredentials {
@@ -53,37 +41,17 @@ final class TestCredentials {
     }
 
     /**
-     * A self-signed certificate for {@code subject} (an X.500 name such as {@code CN=billing,O=Acme}),
-     * with the URI and DNS subject alternative names given (none if null).
+     * A client certificate for {@code subject} (an X.500 name such as {@code CN=billing,O=Acme}), with the
+     * URI and DNS subject alternative names given (none if null), issued by a CA made for it.
      */
     static X509Certificate certificate(String subject, String uriSan, String dnsSan) {
-        try {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(256);
-            KeyPair pair = g.generateKeyPair();
-            long now = System.currentTimeMillis();
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
-                    new X500Name(subject),
-                    BigInteger.valueOf(RANDOM.nextInt(Integer.MAX_VALUE)),
-                    Date.from(Instant.ofEpochMilli(now - 60_000)),
-                    Date.from(Instant.ofEpochMilli(now + 3_600_000)),
-                    new X500Name(subject),
-                    pair.getPublic());
-            List<GeneralName> names = new ArrayList<>();
-            if (uriSan != null) {
-                names.add(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan));
-            }
-            if (dnsSan != null) {
-                names.add(new GeneralName(GeneralName.dNSName, dnsSan));
-            }
-            if (!names.isEmpty()) {
-                b.addExtension(
-                        Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])));
-            }
-            return new JcaX509CertificateConverter()
-                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot make a test certificate", e);
+        Subject s = Subject.client("test").distinguishedName(subject);
+        if (uriSan != null) {
+            s = s.uri(uriSan);
         }
+        if (dnsSan != null) {
+            s = s.dns(dnsSan);
+        }
+        return Authority.create("auth test CA").issue(s).certificate();
     }
 }
