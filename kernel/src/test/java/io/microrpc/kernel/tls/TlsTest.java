@@ -254,6 +254,9 @@ class TlsTest {
             EchoApi anonymous = client(tls("c", null, caFile), server);
             assertThatThrownBy(() -> anonymous.echo("x")).isInstanceOf(RpcException.class);
             await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThatThrownBy(() -> anonymous.echo("x"))
+                            .hasMessageContaining("the server requires a client certificate"));
+            await().atMost(Duration.ofSeconds(10))
                     .until(() -> log.text().contains("presented no certificate and tls.client-auth=require"));
             assertThat(log.text()).doesNotContain("\tat ");
         }

@@ -229,6 +229,15 @@ public final class TransportSecurity implements AutoCloseable {
         if (message.contains("certificate_required")) {
             return "the server requires a client certificate (set tls.cert and tls.key)";
         }
+        if (message.contains("alert_certificate_expired") || message.contains("alert: certificate_expired")) {
+            return "the " + peerRole + " refused this side's certificate: it expired (replace tls.cert)";
+        }
+        if (message.contains("unknown_ca")
+                || message.contains("bad_certificate")
+                || message.contains("certificate_unknown")) {
+            return "the " + peerRole + " does not accept this side's certificate (is it signed by a CA of the "
+                    + peerRole + "'s tls.trust?)";
+        }
         if (message.contains("empty client certificate") || message.contains("peer_did_not_return_a_certificate")) {
             return "the client presented no certificate and tls.client-auth=require";
         }

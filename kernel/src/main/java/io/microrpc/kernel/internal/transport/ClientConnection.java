@@ -90,6 +90,11 @@ public final class ClientConnection {
     private ScheduledFuture<?> reconnect;
     /** Why the last TLS handshake failed, logged once until one succeeds; null after a success. */
     private volatile String tlsFailure;
+    /**
+     * Why the server ended the last TLS session by an alert after the handshake (with TLS 1.3 a server
+     * refuses a client's certificate only then); logged once until a frame arrives on a connection.
+     */
+    private volatile String tlsAlert;
 
     ClientConnection(String host, int port, KernelSettings settings, EventLoopGroup group, TransportSecurity security) {
         this.address = host + ':' + port;
@@ -150,7 +155,11 @@ public final class ClientConnection {
      */
     public String failure() {
         String tls = tlsFailure;
-        return tls == null ? null : "TLS handshake failed: " + tls;
+        if (tls != null) {
+            return "TLS handshake failed: " + tls;
+        }
+        String alert = tlsAlert;
+        return alert == null ? null : "TLS session refused: " + alert;
     }
 
     /** True when new calls may be sent on this connection now. */
@@ -425,6 +434,9 @@ public final class ClientConnection {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             missedPongs = 0;
+            if (tlsAlert != null) {
+                tlsAlert = null;
+            }
             Frame frame = (Frame) msg;
             if (frame.isHeartbeat()) {
                 long id = frame.requestId();
@@ -481,7 +493,14 @@ public final class ClientConnection {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof IOException || TransportSecurity.isTlsFailure(cause)) {
+            if (TransportSecurity.isTlsFailure(cause) && channel == ctx.channel()) {
+                // after the handshake: the server refused this client (its certificate, with TLS 1.3)
+                String why = TransportSecurity.describeFailure(cause, "server");
+                if (!why.equals(tlsAlert)) {
+                    log.warn("TLS session with {} ended by the server: {}", address, why);
+                }
+                tlsAlert = why;
+            } else if (cause instanceof IOException || TransportSecurity.isTlsFailure(cause)) {
                 // a failed handshake is logged once by onHandshakeDone
                 log.debug("Connection to {} failed: {}", address, cause.toString());
             } else {
