@@ -2,7 +2,6 @@ package io.microrpc.kernel.internal.tls;
 
 import io.microrpc.kernel.config.ConfigException;
 import io.microrpc.kernel.config.KernelSettings;
-import io.microrpc.kernel.internal.transport.KernelThreadFactory;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.NotSslRecordException;
@@ -12,6 +11,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
@@ -64,7 +64,8 @@ public final class TransportSecurity implements AutoCloseable {
         this.seen = seen;
         long interval = settings.tlsReloadInterval().toMillis();
         if (interval > 0) {
-            reloader = Executors.newSingleThreadScheduledExecutor(new KernelThreadFactory("microrpc-tls-reload"));
+            reloader =
+                    Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("microrpc-tls-reload", true));
             reloader.scheduleWithFixedDelay(this::reloadIfChanged, interval, interval, TimeUnit.MILLISECONDS);
         } else {
             reloader = null;
