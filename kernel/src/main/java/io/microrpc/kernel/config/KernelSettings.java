@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,6 +49,8 @@ public final class KernelSettings {
     /** The extension points whose plugins take configuration, by key prefix. */
     public static final Set<String> EXTENSION_PREFIXES =
             Set.of("serializer", "loadbalancer", "cluster", "filter", "registry", "service");
+
+    private static final Set<String> SECRET_NAMES = Set.of("password", "secret", "token", "jwt", "auth", "hmac-key");
 
     private static final Pattern PER_SERVICE = Pattern.compile("^(.+)\\[([^\\]]+)]$");
 
@@ -378,7 +381,7 @@ public final class KernelSettings {
     /**
      * What differs from {@code before} to {@code after}, one line per key of the kind asked for (live or
      * not), e.g. {@code loadbalancer: p2c,round-robin -> round-robin}; a key missing on one side shows as
-     * {@code (unset)}.
+     * {@code (unset)}. The values of {@link #isSecret secret} keys are not shown.
      */
     public static List<String> changes(KernelSettings before, KernelSettings after, boolean live) {
         Map<String, String> a = before.values();
@@ -388,10 +391,28 @@ public final class KernelSettings {
         List<String> out = new ArrayList<>();
         for (String k : keys) {
             if (isLive(k) == live && !Objects.equals(a.get(k), b.get(k))) {
-                out.add(k + ": " + a.getOrDefault(k, "(unset)") + " -> " + b.getOrDefault(k, "(unset)"));
+                out.add(
+                        isSecret(k)
+                                ? k + ": changed (a secret: its values are not shown)"
+                                : k + ": " + a.getOrDefault(k, "(unset)") + " -> " + b.getOrDefault(k, "(unset)"));
             }
         }
         return out;
+    }
+
+    /**
+     * True for a key whose value is a credential, which logs and events must not show: its last part is
+     * {@code password}, {@code secret}, {@code token}, {@code jwt}, {@code auth} or {@code hmac-key}, or
+     * it names one caller's key ({@code ....hmac.key.<caller>}). Keys naming files ({@code ...-file}) are
+     * paths, not secrets.
+     */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        if (k.endsWith("-file")) {
+            return false;
+        }
+        String last = k.substring(k.lastIndexOf('.') + 1);
+        return SECRET_NAMES.contains(last) || k.contains(".hmac.key.");
     }
 
     /** These settings with every live key taken from {@code next} and every other key kept. */

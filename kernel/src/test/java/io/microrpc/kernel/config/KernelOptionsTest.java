@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
@@ -116,5 +118,34 @@ class KernelOptionsTest {
         Properties p = new Properties();
         p.setProperty(key, value);
         return p;
+    }
+
+    @Test
+    void changesOfSecretKeysDoNotShowTheirValues() {
+        KernelSettings running = KernelSettings.builder()
+                .extensionKey("filter.auth.client.hmac-key", "c2VjcmV0LW9uZQ==")
+                .extensionKey("filter.auth.hmac.key.alice", "YWxpY2Uta2V5")
+                .extensionKey("registry.zookeeper.auth", "microrpc:hunter2")
+                .extensionKey("filter.auth.client.hmac-key-file", "/etc/a.key")
+                .build();
+        KernelSettings edited = running.toBuilder()
+                .extensionKey("filter.auth.client.hmac-key", "c2VjcmV0LXR3bw==")
+                .extensionKey("filter.auth.hmac.key.alice", "bmV3LWtleQ==")
+                .extensionKey("registry.zookeeper.auth", "microrpc:swordfish")
+                .extensionKey("filter.auth.client.hmac-key-file", "/etc/b.key")
+                .build();
+        List<String> lines = new ArrayList<>(KernelSettings.changes(running, edited, true));
+        lines.addAll(KernelSettings.changes(running, edited, false));
+        assertThat(String.join("\n", lines))
+                .contains("filter.auth.client.hmac-key: changed (a secret")
+                .contains("filter.auth.hmac.key.alice: changed (a secret")
+                .contains("registry.zookeeper.auth: changed (a secret")
+                .contains("filter.auth.client.hmac-key-file: /etc/a.key -> /etc/b.key")
+                .doesNotContain("c2VjcmV0")
+                .doesNotContain("hunter2")
+                .doesNotContain("swordfish")
+                .doesNotContain("bmV3LWtleQ");
+        assertThat(KernelSettings.isSecret("tls.key")).as("a path").isFalse();
+        assertThat(KernelSettings.isSecret("filter.auth.allow.io.example.Echo")).isFalse();
     }
 }
