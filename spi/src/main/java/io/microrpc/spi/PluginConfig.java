@@ -3,6 +3,7 @@ package io.microrpc.spi;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -121,6 +122,25 @@ public final class PluginConfig {
             return Durations.parse(value.get());
         } catch (IllegalArgumentException e) {
             throw invalid(key, value.get(), "a duration such as 250ms, 3s, 2m or PT3S");
+        }
+    }
+
+    /**
+     * The sides of a call a filter acts on: {@code server}, {@code client} or {@code both} (case and
+     * surrounding spaces ignored), {@code defaultValue} when the key is not set. For filters that
+     * implement both {@link ClientFilter} and {@link ServerFilter} and let the operator choose.
+     */
+    public Set<RequestContext.Side> getSides(String key, String defaultValue) {
+        String value = getString(key, defaultValue);
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "server":
+                return EnumSet.of(RequestContext.Side.SERVER);
+            case "client":
+                return EnumSet.of(RequestContext.Side.CLIENT);
+            case "both":
+                return EnumSet.allOf(RequestContext.Side.class);
+            default:
+                throw invalid(key, value, "server, client or both");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.microrpc.plugin.filter.auth;
 
 import io.microrpc.spi.PluginConfig;
+import io.microrpc.spi.RequestContext;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
@@ -98,22 +99,9 @@ final class AuthSettings {
                         + HMAC_KEY + "<caller>, " + ALLOW + "<service>, " + ALLOW + "<service>/<method>})");
             }
         }
-        String s = c.getString("side", "server");
-        switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "server" -> {
-                server = true;
-                client = false;
-            }
-            case "client" -> {
-                server = false;
-                client = true;
-            }
-            case "both" -> {
-                server = true;
-                client = true;
-            }
-            default -> throw c.invalid("side", s, "server, client or both");
-        }
+        Set<RequestContext.Side> sides = c.getSides("side", "server");
+        server = sides.contains(RequestContext.Side.SERVER);
+        client = sides.contains(RequestContext.Side.CLIENT);
         clockSkew = c.getDuration("clock-skew", Duration.ofSeconds(30));
         if (clockSkew.isNegative() || clockSkew.compareTo(Duration.ofHours(1)) > 0) {
             throw c.invalid("clock-skew", clockSkew.toString(), "0s to 1h");

@@ -1,10 +1,11 @@
 package io.microrpc.plugin.filter.ratelimit;
 
 import io.microrpc.spi.PluginConfig;
+import io.microrpc.spi.RequestContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code filter.ratelimit.*} keys, parsed once. Immutable. Every invalid value fails {@link #parse}
@@ -26,24 +27,11 @@ final class RateLimitSettings {
     final Map<String, Rate> limits;
 
     private RateLimitSettings(PluginConfig c) {
-        String s = c.getString("side", "server");
         // Each side keeps buckets of its own, so "both" limits a kernel's outgoing and incoming calls
         // separately, each at the configured rate.
-        switch (s.trim().toLowerCase(Locale.ROOT)) {
-            case "server" -> {
-                server = true;
-                client = false;
-            }
-            case "client" -> {
-                server = false;
-                client = true;
-            }
-            case "both" -> {
-                server = true;
-                client = true;
-            }
-            default -> throw c.invalid("side", s, "server, client or both");
-        }
+        Set<RequestContext.Side> sides = c.getSides("side", "server");
+        server = sides.contains(RequestContext.Side.SERVER);
+        client = sides.contains(RequestContext.Side.CLIENT);
         Duration burst = c.getDuration("burst", Duration.ofSeconds(1));
         if (burst.isNegative()) {
             throw c.invalid("burst", burst.toString(), ">= 0, e.g. 1s: calls may run that far ahead of the rate");
