@@ -280,6 +280,22 @@ class TlsTest {
     }
 
     @Test
+    void aClientThatNeverCompletesTheHandshakeIsClosedAtTheFrameTimeout() throws Exception {
+        MicroRpc server =
+                server(tls("s", serverCert(), trust(ca, "ca.pem")).serverFrameTimeout(Duration.ofMillis(500)));
+        try (Stderr log = Stderr.capture();
+                RawClient silent = RawClient.connect(server.port())) {
+            silent.awaitClosedByServer();
+            await().atMost(Duration.ofSeconds(10)).until(() -> log.text().contains("handshake timed out"));
+            assertThat(log.text().lines().filter(l -> l.contains("TLS handshake with client")))
+                    .hasSize(1);
+            assertThat(log.text()).doesNotContain("\tat ");
+        }
+        assertThat(client(tls("c", null, trust(ca, "ca.pem")), server).echo("others are served"))
+                .isEqualTo("others are served");
+    }
+
+    @Test
     void tlsClientAgainstAPlaintextServerSaysSo() throws Exception {
         MicroRpc server = server(base("s"));
         try (Stderr log = Stderr.capture()) {
